@@ -1,0 +1,68 @@
+"""Which service emits each event, which versions exist, and who listens.
+
+The subscriptions here are the broker topology: every service declares all of them before it
+publishes, so an event is queued for a consumer that has not started yet instead of being dropped.
+A test checks that each service's handlers match this list exactly.
+"""
+
+from dataclasses import dataclass
+
+from marshmallow import Schema
+
+from . import payloads as p
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    producer: str
+    versions: dict[int, type[Schema]]
+
+    @property
+    def latest(self) -> int:
+        return max(self.versions)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    event: str
+    consumer: str
+    handler: str
+
+    @property
+    def producer(self) -> str:
+        return EVENT_TYPES[self.event].producer
+
+    @property
+    def queue(self) -> str:
+        # nameko's own naming for a service-pool event handler queue; must stay identical.
+        return f"evt-{self.producer}-{self.event}--{self.consumer}.{self.handler}"
+
+
+EVENT_TYPES: dict[str, EventType] = {
+    e.name: e
+    for e in (
+        EventType("member.registered", "profiles", {1: p.MemberRegisteredV1}),
+        EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
+        EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1}),
+        EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1}),
+        EventType("buddyship.declined", "matching", {1: p.BuddyshipDeclinedV1}),
+        EventType("buddyship.ended", "matching", {1: p.BuddyshipEndedV1}),
+    )
+}
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription("member.registered", "matching", "on_member_registered"),
+    Subscription("member.registered", "notifications", "on_member_registered"),
+    Subscription("buddyship.started", "notifications", "on_buddyship_started"),
+    Subscription("buddyship.ended", "notifications", "on_buddyship_ended"),
+    Subscription("moment.logged", "notifications", "on_moment_logged"),
+)
+
+
+def subscriptions_of(consumer: str) -> tuple[Subscription, ...]:
+    return tuple(s for s in SUBSCRIPTIONS if s.consumer == consumer)
+
+
+def has_subscribers(event: str) -> bool:
+    return any(s.event == event for s in SUBSCRIPTIONS)

@@ -1,0 +1,53 @@
+"""Schemas of what clients ask for. The gateway validates requests with them and documents
+them in its OpenAPI; the owning service validates again with the same schema, because it
+never trusts a caller to have done so."""
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from .errors import Invalid
+from .vocabulary import DISPLAY_NAME_MAX, LANGUAGES, MOMENT_KINDS, MOMENT_NOTE_MAX
+
+
+class RegisterMember(Schema):
+    email = fields.Email(required=True, metadata={"example": "alice@example.org"})
+    display_name = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=DISPLAY_NAME_MAX),
+        metadata={"description": "How buddies see the member.", "example": "Alice"},
+    )
+    language = fields.String(
+        required=True,
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "Language of the mails the member receives."},
+    )
+
+
+class ProposeBuddyship(Schema):
+    buddy_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The member invited to become a buddy."},
+    )
+
+
+class LogMoment(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
+    note = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=MOMENT_NOTE_MAX),
+        metadata={"description": f"A few words for the buddies, at most {MOMENT_NOTE_MAX} characters."},
+    )
+
+
+def load_or_refuse(schema: Schema, data: Any) -> dict:
+    """Validate input; a refusal names the first field at fault and keeps all messages."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        field, problems = next(iter(messages.items()))
+        detail = "; ".join(str(p) for p in problems) if isinstance(problems, list) else str(problems)
+        raise Invalid(f"{field}: {detail}", field) from exc

@@ -1,0 +1,54 @@
+"""Versioned payload schemas, one class per (event type, version).
+
+A payload changes only by adding a new version; consumers keep accepting the versions they know.
+"""
+
+from marshmallow import Schema, fields, validate
+
+from .vocabulary import DISPLAY_NAME_MAX, LANGUAGES, MOMENT_KINDS, MOMENT_NOTE_MAX
+
+member_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class MemberRegisteredV1(Schema):
+    member_id = member_id
+    email = fields.Email(required=True)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=DISPLAY_NAME_MAX))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    registered_at = fields.AwareDateTime(required=True)
+
+
+class BuddyshipProposedV1(Schema):
+    buddyship_id = fields.String(required=True)
+    proposer_id = member_id
+    invitee_id = member_id
+    proposed_at = fields.AwareDateTime(required=True)
+
+
+class _PairV1(Schema):
+    buddyship_id = fields.String(required=True)
+    member_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(equal=2),
+    )
+
+
+class BuddyshipStartedV1(_PairV1):
+    started_at = fields.AwareDateTime(required=True)
+
+
+class BuddyshipDeclinedV1(_PairV1):
+    declined_at = fields.AwareDateTime(required=True)
+
+
+class BuddyshipEndedV1(_PairV1):
+    ended_at = fields.AwareDateTime(required=True)
+
+
+class MomentLoggedV1(Schema):
+    moment_id = fields.String(required=True)
+    member_id = member_id
+    kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MOMENT_NOTE_MAX))
+    logged_at = fields.AwareDateTime(required=True)

@@ -1,0 +1,40 @@
+"""The product's vocabulary, as values that travel between services."""
+
+from enum import StrEnum
+
+LANGUAGES = ("fr", "en")
+
+
+class Tone(StrEnum):
+    """How buddies should be told about a moment."""
+
+    CELEBRATION = "celebration"
+    SUPPORT = "support"
+    ADVICE = "advice"
+
+
+WINS = ("client_won", "first_client", "tender_won", "project_delivered", "milestone")
+SETBACKS = ("client_lost", "tender_lost", "payment_late", "rough_day")
+ASKS = ("urgent_advice", "client_question", "project_idea")
+MOMENT_KINDS = WINS + SETBACKS + ASKS
+
+MOMENT_NOTE_MAX = 500
+DISPLAY_NAME_MAX = 80
+
+
+def tone_of(kind: str) -> Tone:
+    if kind in WINS:
+        return Tone.CELEBRATION
+    if kind in SETBACKS:
+        return Tone.SUPPORT
+    if kind in ASKS:
+        return Tone.ADVICE
+    raise ValueError(f"unknown moment kind {kind!r}; expected one of {', '.join(MOMENT_KINDS)}")
+
+
+class BuddyshipState(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    ENDED = "ended"

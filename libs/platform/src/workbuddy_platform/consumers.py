@@ -1,0 +1,60 @@
+"""Idempotent event consumption: read the envelope, skip what was already done, record it.
+
+A redelivered or re-published event reaches a handler at most once per consumer. Handlers
+still keep their side effects keyed (e.g. deliveries by event, recipient and channel), because
+a crash between the side effect and the ledger write replays the handler.
+"""
+
+import functools
+from datetime import UTC, datetime
+
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from workbuddy_contracts.events import Event, UnreadableEvent, read_event
+
+from .logs import bind_correlation, get_logger
+
+LEDGER = "processed_events"
+
+log = get_logger(__name__)
+
+
+def already_processed(db: Database, consumer: str, event_id: str) -> bool:
+    return db[LEDGER].find_one({"_id": f"{consumer}:{event_id}"}) is not None
+
+
+def record_processed(db: Database, consumer: str, event: Event) -> None:
+    try:
+        db[LEDGER].insert_one({
+            "_id": f"{consumer}:{event.event_id}",
+            "consumer": consumer,
+            "event_id": event.event_id,
+            "type": event.type,
+            "processed_at": datetime.now(UTC),
+        })
+    except DuplicateKeyError:
+        pass  # another replica finished the same event first; both runs were idempotent
+
+
+def consumes(handler):
+    """Decorate a service method taking an Event; the service must have a ``store`` (Database)."""
+
+    @functools.wraps(handler)
+    def consume(self, body):
+        consumer = f"{self.name}.{handler.__name__}"
+        try:
+            event = read_event(body)
+        except UnreadableEvent as exc:
+            log.error("event.unreadable", consumer=consumer, reason=str(exc), body=body)
+            return
+        bind_correlation(event.correlation_id, event_id=event.event_id, event_type=event.type,
+                         entrypoint=handler.__name__)
+        if already_processed(self.store, consumer, event.event_id):
+            log.info("event.duplicate_skipped", consumer=consumer)
+            return
+        handler(self, event)
+        record_processed(self.store, consumer, event)
+        log.info("event.processed", consumer=consumer)
+
+    return consume

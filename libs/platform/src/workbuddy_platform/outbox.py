@@ -1,0 +1,125 @@
+"""The transactional outbox: an event is stored with the change that caused it, then relayed.
+
+A worker stages events inside the same transaction as its state change. A relay in each
+process publishes pending events in order, with publisher confirms, and marks them published.
+A relay that dies after publishing and before marking leaves a claim that goes stale and is
+published again: consumers absorb that duplicate by event id.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from kombu.exceptions import OperationalError
+from nameko.amqp.publish import Publisher, UndeliverableMessage
+from nameko.standalone.events import get_event_exchange
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+
+from workbuddy_contracts.catalogue import has_subscribers
+from workbuddy_contracts.events import Event
+
+from .logs import get_logger
+
+COLLECTION = "outbox"
+PENDING, PUBLISHING, PUBLISHED = "pending", "publishing", "published"
+
+log = get_logger(__name__)
+
+
+def create_outbox_indexes(db: Database) -> None:
+    db[COLLECTION].create_index([("state", ASCENDING), ("created_at", ASCENDING)])
+
+
+def stage(db: Database, event: Event, session: ClientSession) -> None:
+    db[COLLECTION].insert_one(
+        {
+            "_id": event.event_id,
+            "type": event.type,
+            "producer": event.producer,
+            "correlation_id": event.correlation_id,
+            "message": event.to_message(),
+            "state": PENDING,
+            "created_at": datetime.now(UTC),
+            "attempts": 0,
+        },
+        session=session,
+    )
+
+
+class EventPublisher:
+    """Publishes envelopes to the producer's nameko event exchange, confirmed by the broker.
+
+    ``mandatory`` is set for every event that has subscribers, so an event the broker cannot
+    route (its queues not declared) is refused instead of silently dropped.
+    """
+
+    def __init__(self, nameko_config: dict):
+        self.config = nameko_config
+        self.publisher = Publisher(nameko_config["AMQP_URI"], serializer="json", use_confirms=True,
+                                   retry=False)
+
+    def publish(self, message: dict) -> None:
+        self.publisher.publish(
+            message,
+            exchange=get_event_exchange(message["producer"], self.config),
+            routing_key=message["type"],
+            mandatory=has_subscribers(message["type"]),
+            headers={"nameko.correlation_id": message.get("correlation_id")},
+            message_id=message["event_id"],
+        )
+
+
+class Relay:
+    """Moves pending outbox entries to the broker; safe to run in every replica at once."""
+
+    def __init__(self, db: Database, publisher: EventPublisher, claim_lease: timedelta):
+        self.outbox = db[COLLECTION]
+        self.publisher = publisher
+        self.claim_lease = claim_lease
+
+    def drain(self, limit: int = 500) -> int:
+        """Publish pending events oldest first; stops at the first failure. Returns how many."""
+        published = 0
+        while published < limit:
+            entry = self.outbox.find_one_and_update(
+                {"state": PENDING},
+                {"$set": {"state": PUBLISHING, "claimed_at": datetime.now(UTC)}},
+                sort=[("created_at", ASCENDING)],
+                return_document=ReturnDocument.AFTER,
+            )
+            if entry is None:
+                break
+            try:
+                self.publisher.publish(entry["message"])
+            except (OperationalError, OSError, UndeliverableMessage) as exc:
+                self._release(entry, exc)
+                break
+            self.outbox.update_one(
+                {"_id": entry["_id"]},
+                {"$set": {"state": PUBLISHED, "published_at": datetime.now(UTC)}},
+            )
+            published += 1
+            log.info("event.published", event_id=entry["_id"], event_type=entry["type"],
+                     correlation_id=entry.get("correlation_id"))
+        return published
+
+    def reclaim_stale(self) -> int:
+        """Claims older than the lease belong to a relay that died: make them pending again."""
+        cutoff = datetime.now(UTC) - self.claim_lease
+        result = self.outbox.update_many(
+            {"state": PUBLISHING, "claimed_at": {"$lt": cutoff}},
+            {"$set": {"state": PENDING}},
+        )
+        if result.modified_count:
+            log.warning("outbox.reclaimed_stale_claims", count=result.modified_count)
+        return result.modified_count
+
+    def _release(self, entry: dict, exc: Exception) -> None:
+        reason = "no queue is bound for this event" if isinstance(exc, UndeliverableMessage) \
+            else f"{type(exc).__name__}: {exc}"
+        self.outbox.update_one(
+            {"_id": entry["_id"]},
+            {"$set": {"state": PENDING, "last_error": reason}, "$inc": {"attempts": 1}},
+        )
+        log.warning("event.publish_failed", event_id=entry["_id"], event_type=entry["type"],
+                    reason=reason)

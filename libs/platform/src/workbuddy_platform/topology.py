@@ -1,0 +1,41 @@
+"""Declares every exchange, queue and binding in the catalogue before anything is published.
+
+Queues are declared exactly as nameko declares a service-pool event handler's queue, so the
+service's own declaration later matches and the broker keeps events for a consumer that has
+not started yet. Runs at each service's start-up and as ``workbuddy-topology`` for deploys.
+"""
+
+import sys
+
+from kombu import Connection, Queue
+from nameko.standalone.events import get_event_exchange
+
+from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS
+
+from .logs import configure_logging, get_logger
+from .settings import Settings
+
+log = get_logger(__name__)
+
+
+def declare_topology(nameko_config: dict) -> None:
+    with Connection(nameko_config["AMQP_URI"], connect_timeout=5) as conn:
+        conn.ensure_connection(max_retries=5, interval_start=0.5, interval_step=1)
+        channel = conn.default_channel
+        for producer in sorted({e.producer for e in EVENT_TYPES.values()}):
+            get_event_exchange(producer, nameko_config)(channel).declare()
+        for sub in SUBSCRIPTIONS:
+            Queue(sub.queue, exchange=get_event_exchange(sub.producer, nameko_config),
+                  routing_key=sub.event, durable=True, auto_delete=False,
+                  exclusive=False)(channel).declare()
+    log.info("topology.declared", queues=len(SUBSCRIPTIONS))
+
+
+def main() -> None:
+    settings = Settings()
+    configure_logging("topology", settings.log_level)
+    try:
+        declare_topology(settings.nameko_config())
+    except Exception as exc:  # a deploy step: say what failed and exit non-zero
+        print(f"could not declare the topology on {settings.amqp_uri}: {exc}", file=sys.stderr)
+        sys.exit(1)

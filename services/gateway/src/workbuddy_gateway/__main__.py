@@ -1,0 +1,35 @@
+"""Runs the gateway under gunicorn's threaded workers (nameko's standalone RPC needs no
+eventlet, and gunicorn has no eventlet worker any more)."""
+
+import os
+
+from gunicorn.app.base import BaseApplication
+
+from workbuddy_platform.logs import configure_logging
+from workbuddy_platform.settings import Settings
+
+from .app import create_app
+
+
+class Gateway(BaseApplication):
+    def load_config(self):
+        host = os.environ.get("GATEWAY_HOST", "127.0.0.1")
+        port = os.environ.get("GATEWAY_PORT", "8080")
+        self.cfg.set("bind", f"{host}:{port}")
+        self.cfg.set("worker_class", "gthread")
+        self.cfg.set("workers", int(os.environ.get("GATEWAY_WORKERS", "2")))
+        self.cfg.set("threads", int(os.environ.get("GATEWAY_THREADS", "8")))
+        self.cfg.set("graceful_timeout", 10)
+        self.cfg.set("accesslog", None)
+
+    def load(self):
+        return create_app()
+
+
+def main() -> None:
+    configure_logging("gateway", Settings().log_level)
+    Gateway().run()
+
+
+if __name__ == "__main__":
+    main()

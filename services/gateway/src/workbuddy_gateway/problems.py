@@ -1,0 +1,105 @@
+"""Every refusal is an RFC 9457 problem document naming what was wrong and how to fix it.
+
+No traceback ever leaves the gateway: unexpected failures are logged with the correlation id
+and answered with a problem that quotes it.
+"""
+
+import socket
+
+from flask import g, jsonify
+from kombu.exceptions import OperationalError
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from workbuddy_contracts.errors import Refusal
+from workbuddy_platform.logs import get_logger
+
+log = get_logger(__name__)
+
+CONTENT_TYPE = "application/problem+json"
+
+
+def problem(status: int, detail: str, errors: dict | None = None):
+    body = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "correlation_id": getattr(g, "correlation_id", None),
+    }
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = CONTENT_TYPE
+    return response
+
+
+def from_http_exception(exc: HTTPException):
+    """werkzeug/webargs errors; webargs puts per-location field messages in exc.data."""
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    if messages:
+        errors = _flatten(messages)
+        fields = ", ".join(sorted(errors))
+        return problem(exc.code, f"the request is not valid: check {fields}", errors)
+    return problem(exc.code or 500, exc.description or HTTP_STATUS_CODES.get(exc.code, ""))
+
+
+def _flatten(messages: dict) -> dict[str, list[str]]:
+    # {"json": {"note": ["Longer than maximum length 500."]}} -> {"note": [...]}
+    # {"json": ["Invalid JSON body."]} -> {"body": ["Invalid JSON body."]}
+    errors: dict[str, list[str]] = {}
+    for location, value in messages.items():
+        if isinstance(value, dict):
+            for field, problems in value.items():
+                name = "body" if field == "_schema" else field
+                errors.setdefault(name, []).extend(_as_list(problems))
+        else:
+            errors.setdefault("body" if location == "json" else location, []).extend(
+                _as_list(value))
+    return errors
+
+
+def _as_list(problems) -> list[str]:
+    if isinstance(problems, list):
+        return [str(p) for p in problems]
+    if isinstance(problems, dict):
+        return [f"{k}: {v}" for k, v in problems.items()]
+    return [str(problems)]
+
+
+def register(app) -> None:
+    @app.errorhandler(Refusal)
+    def refused(exc: Refusal):
+        return problem(exc.status, exc.message, {exc.field: [exc.message]} if exc.field else None)
+
+    @app.errorhandler(RpcTimeout)
+    def timed_out(exc):
+        log.error("rpc.timeout", call=str(exc))
+        return problem(504, "a service did not answer in time; retry in a moment")
+
+    @app.errorhandler(UnknownService)
+    def not_running(exc):
+        log.error("rpc.unknown_service", service=str(exc))
+        return problem(503, f"the {exc} service is not running; retry in a moment")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(socket.error)
+    def broker_down(exc):
+        log.error("rpc.broker_unreachable", error=str(exc))
+        return problem(503, "the message broker is unreachable; retry in a moment")
+
+    @app.errorhandler(RemoteError)
+    def service_failed(exc: RemoteError):
+        log.error("rpc.remote_error", exc_type=exc.exc_type, value=exc.value)
+        return problem(502, "a service failed while handling this request; it has been logged "
+                            "under the correlation id")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return from_http_exception(exc)
+        log.exception("request.failed")
+        return problem(500, "something went wrong on our side; it has been logged under the "
+                            "correlation id")

@@ -1,0 +1,58 @@
+"""What the API answers. Request bodies are the contracts' command schemas."""
+
+from marshmallow import Schema, fields, validate
+
+from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS, BuddyshipState
+
+
+class Member(Schema):
+    id = fields.String(required=True)
+    email = fields.Email(required=True)
+    display_name = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    registered_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class Buddyship(Schema):
+    id = fields.String(required=True)
+    proposer_id = fields.String(required=True)
+    invitee_id = fields.String(required=True)
+    state = fields.String(required=True,
+                          validate=validate.OneOf([s.value for s in BuddyshipState]))
+    proposed_at = fields.String(required=True, metadata={"format": "date-time"})
+    started_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class Moment(Schema):
+    id = fields.String(required=True)
+    member_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
+    note = fields.String(allow_none=True)
+    logged_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class MomentsQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ServiceHealth(Schema):
+    service = fields.String()
+    status = fields.String()
+    store = fields.String(allow_none=True)
+
+
+class Readiness(Schema):
+    status = fields.String(required=True)
+    services = fields.List(fields.Nested(ServiceHealth), required=True)
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    correlation_id = fields.String(allow_none=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Messages per field at fault."})

@@ -1,0 +1,56 @@
+"""The buddyship's life: proposed, then active once the invitee accepts, or declined.
+
+Pure rules; the repository applies them atomically with the outbox.
+"""
+
+import uuid
+from datetime import datetime
+
+from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
+from workbuddy_contracts.vocabulary import BuddyshipState
+
+
+def pair_key(a: str, b: str) -> str:
+    """One key per unordered pair: Alice-Bob and Bob-Alice are the same buddyship."""
+    return ":".join(sorted((a, b)))
+
+
+def propose(proposer_id: str, invitee_id: str, now: datetime) -> dict:
+    if proposer_id == invitee_id:
+        raise Invalid("a member cannot be their own buddy; choose another member", "buddy_id")
+    return {
+        "_id": uuid.uuid4().hex,
+        "pair": pair_key(proposer_id, invitee_id),
+        "proposer_id": proposer_id,
+        "invitee_id": invitee_id,
+        "state": BuddyshipState.PROPOSED.value,
+        "proposed_at": now,
+    }
+
+
+def check_answer(buddyship: dict | None, buddyship_id: str, member_id: str) -> dict:
+    """Only the invitee answers a proposal, and only while it is still proposed."""
+    if buddyship is None or member_id not in (buddyship["proposer_id"], buddyship["invitee_id"]):
+        raise NotFound(f"member {member_id} has no buddyship {buddyship_id!r}", "buddyship_id")
+    if member_id != buddyship["invitee_id"]:
+        raise Forbidden("only the invited member can answer this proposal; "
+                        "wait for your buddy to accept", "member_id")
+    if buddyship["state"] != BuddyshipState.PROPOSED:
+        raise Invalid(f"this buddyship is {buddyship['state']}, not proposed: "
+                      "there is nothing to answer", "buddyship_id")
+    return buddyship
+
+
+def members_of(buddyship: dict) -> list[str]:
+    return [buddyship["proposer_id"], buddyship["invitee_id"]]
+
+
+def view(doc: dict) -> dict:
+    return {
+        "id": doc["_id"],
+        "proposer_id": doc["proposer_id"],
+        "invitee_id": doc["invitee_id"],
+        "state": doc["state"],
+        "proposed_at": doc["proposed_at"].isoformat(),
+        "started_at": doc["started_at"].isoformat() if doc.get("started_at") else None,
+    }

@@ -1,0 +1,60 @@
+"""How matching keeps buddyships and its pool of members."""
+
+from datetime import datetime
+
+from pymongo import ASCENDING
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from workbuddy_contracts.errors import Conflict
+from workbuddy_contracts.vocabulary import BuddyshipState
+
+
+def create_indexes(db: Database) -> None:
+    db.buddyships.create_index([("proposer_id", ASCENDING)])
+    db.buddyships.create_index([("invitee_id", ASCENDING)])
+
+
+def add_proposal(db: Database, buddyship: dict, session: ClientSession) -> None:
+    # open_pairs holds one document per pair that is proposed or active; its _id makes a
+    # second open buddyship for the same pair impossible, even under concurrent requests.
+    try:
+        db.open_pairs.insert_one({"_id": buddyship["pair"], "buddyship_id": buddyship["_id"]},
+                                 session=session)
+    except DuplicateKeyError as exc:
+        raise Conflict("these two members already have a proposed or active buddyship",
+                       "buddy_id") from exc
+    db.buddyships.insert_one(buddyship, session=session)
+
+
+def get(db: Database, buddyship_id: str, session: ClientSession | None = None) -> dict | None:
+    return db.buddyships.find_one({"_id": buddyship_id}, session=session)
+
+
+def answer(db: Database, buddyship: dict, state: BuddyshipState, at: datetime,
+           session: ClientSession) -> dict:
+    stamp = "started_at" if state is BuddyshipState.ACTIVE else f"{state.value}_at"
+    changed = db.buddyships.update_one(
+        {"_id": buddyship["_id"], "state": BuddyshipState.PROPOSED.value},
+        {"$set": {"state": state.value, stamp: at}},
+        session=session,
+    )
+    if changed.modified_count != 1:
+        raise Conflict("this proposal was answered meanwhile; reload it", "buddyship_id")
+    if state is not BuddyshipState.ACTIVE:
+        db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
+    return buddyship | {"state": state.value, stamp: at}
+
+
+def of_member(db: Database, member_id: str) -> list[dict]:
+    return list(db.buddyships.find({"$or": [{"proposer_id": member_id},
+                                            {"invitee_id": member_id}]}).sort("proposed_at", ASCENDING))
+
+
+def remember_member(db: Database, member: dict) -> None:
+    """The candidate pool: what matching may know of a member (no email, no password)."""
+    db.pool.update_one({"_id": member["member_id"]},
+                       {"$set": {"language": member["language"],
+                                 "registered_at": member["registered_at"]}},
+                       upsert=True)

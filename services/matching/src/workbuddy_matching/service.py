@@ -1,0 +1,73 @@
+"""matching: buddyships and the pool of members they are drawn from."""
+
+from datetime import UTC, datetime
+
+from nameko.events import event_handler
+from nameko.rpc import rpc
+
+from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_platform.consumers import consumes
+from workbuddy_platform.dependencies import Outbox, RequestContext
+from workbuddy_platform.health import health_report
+from workbuddy_platform.store import Store, in_transaction
+
+from . import buddyships, repository
+
+
+class MatchingService:
+    name = "matching"
+
+    store = Store(indexes=repository.create_indexes)
+    outbox = Outbox()
+    context = RequestContext()
+
+    @rpc
+    def health(self) -> dict:
+        return health_report(self.name, self.store)
+
+    @rpc
+    def propose(self, proposer_id: str, invitee_id: str) -> dict:
+        """The caller vouches that both members exist (the gateway asks profiles first)."""
+        buddyship = buddyships.propose(proposer_id, invitee_id, datetime.now(UTC))
+
+        def save(session):
+            repository.add_proposal(self.store, buddyship, session)
+            self.outbox.stage("buddyship.proposed", {
+                "buddyship_id": buddyship["_id"], "proposer_id": proposer_id,
+                "invitee_id": invitee_id, "proposed_at": buddyship["proposed_at"],
+            }, session)
+
+        in_transaction(self.store, save)
+        return buddyships.view(buddyship)
+
+    @rpc
+    def accept(self, buddyship_id: str, member_id: str) -> dict:
+        return self._answer(buddyship_id, member_id, BuddyshipState.ACTIVE, "buddyship.started")
+
+    @rpc
+    def decline(self, buddyship_id: str, member_id: str) -> dict:
+        return self._answer(buddyship_id, member_id, BuddyshipState.DECLINED, "buddyship.declined")
+
+    @rpc
+    def buddyships_of(self, member_id: str) -> list[dict]:
+        return [buddyships.view(b) for b in repository.of_member(self.store, member_id)]
+
+    @event_handler("profiles", "member.registered")
+    @consumes
+    def on_member_registered(self, event):
+        repository.remember_member(self.store, event.payload)
+
+    def _answer(self, buddyship_id, member_id, state, event_type):
+        now = datetime.now(UTC)
+
+        def save(session):
+            current = buddyships.check_answer(
+                repository.get(self.store, buddyship_id, session), buddyship_id, member_id)
+            updated = repository.answer(self.store, current, state, now, session)
+            self.outbox.stage(event_type, {
+                "buddyship_id": buddyship_id, "member_ids": buddyships.members_of(updated),
+                ("started_at" if state is BuddyshipState.ACTIVE else "declined_at"): now,
+            }, session)
+            return updated
+
+        return buddyships.view(in_transaction(self.store, save))

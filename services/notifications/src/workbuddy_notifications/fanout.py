@@ -1,0 +1,88 @@
+"""Telling buddies about a moment, one delivery per (event, recipient, channel).
+
+A delivery is claimed before anything is sent, so two workers (or a redelivered event) never
+send the same mail twice; what cannot be sent yet stays pending and is retried, never dropped.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from workbuddy_platform.logs import get_logger
+
+from . import audience, mail
+from . import repository as repo
+
+EMAIL = "email"
+MAX_ATTEMPTS = 8
+
+log = get_logger(__name__)
+
+
+def tell_buddies(db, smtp: mail.SmtpSettings, moment: dict) -> None:
+    links = repo.links_of(db, moment["author_id"])
+    for buddy_id in audience.buddies_at(links, moment["logged_at"]):
+        deliver(db, smtp, moment, buddy_id)
+
+
+def catch_up(db, smtp: mail.SmtpSettings, links: list[dict]) -> None:
+    """A buddyship began: each side hears of the other's moments logged since it began."""
+    for link in links:
+        for moment in audience.catch_up(link, repo.recent_moments_of(db, link["member_id"])):
+            deliver(db, smtp, moment, link["buddy_id"])
+
+
+def deliver(db, smtp: mail.SmtpSettings, moment: dict, recipient_id: str) -> None:
+    key = repo.open_delivery(db, event_id=moment["event_id"], recipient_id=recipient_id,
+                             channel=EMAIL, moment_id=moment["_id"],
+                             author_id=moment["author_id"])
+    attempt(db, smtp, key)
+
+
+def attempt(db, smtp: mail.SmtpSettings, key: str) -> None:
+    delivery = repo.claim(db, key)
+    if delivery is None:
+        return  # sent already, or another worker is on it
+    moment = repo.moment(db, delivery["moment_id"])
+    recipient = repo.recipient(db, delivery["recipient_id"])
+    author = repo.recipient(db, delivery["author_id"])
+    missing = next((who for who, doc in ((delivery["recipient_id"], recipient),
+                                         (delivery["author_id"], author)) if doc is None), None)
+    if missing:
+        # member.registered has not reached us yet; it will resume this delivery.
+        repo.release(db, key, waiting_for=missing)
+        log.info("delivery.waiting_for_member", delivery=key, member_id=missing)
+        return
+    message = mail.moment_mail(moment=moment, author=author, recipient=recipient)
+    try:
+        message_id = mail.send(message, smtp, headers={"X-WorkBuddy-Delivery": key})
+    except mail.TransientMailError as exc:
+        if delivery["attempts"] + 1 >= MAX_ATTEMPTS:
+            repo.settle(db, key, repo.FAILED, reason=f"gave up after {MAX_ATTEMPTS} attempts: {exc}")
+            log.error("delivery.failed", delivery=key, reason=str(exc))
+        else:
+            repo.release(db, key, error=str(exc))
+            log.warning("delivery.retry_later", delivery=key, reason=str(exc))
+        return
+    except mail.PermanentMailError as exc:
+        repo.settle(db, key, repo.FAILED, reason=str(exc))
+        log.error("delivery.failed", delivery=key, reason=str(exc))
+        return
+    repo.settle(db, key, repo.SENT, sent_at=datetime.now(UTC), message_id=message_id)
+    log.info("delivery.sent", delivery=key, channel=EMAIL, recipient_id=delivery["recipient_id"])
+
+
+def resume_waiting(db, smtp: mail.SmtpSettings, member_id: str) -> None:
+    for delivery in repo.waiting_on(db, member_id):
+        attempt(db, smtp, delivery["_id"])
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(5 * 2 ** attempts, 600))
+
+
+def retry_due(db, smtp: mail.SmtpSettings) -> None:
+    repo.reclaim_stuck(db, older_than=timedelta(minutes=5))
+    now = datetime.now(UTC)
+    for delivery in repo.due_for_retry(db, older_than=timedelta(seconds=5),
+                                       max_attempts=MAX_ATTEMPTS):
+        if delivery["attempts"] and now - delivery["updated_at"] >= backoff(delivery["attempts"]):
+            attempt(db, smtp, delivery["_id"])

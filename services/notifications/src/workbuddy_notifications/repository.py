@@ -1,0 +1,141 @@
+"""notifications' own read models (recipients, buddy links, moments) and the deliveries ledger.
+
+Everything here is built from events; nothing is asked of another service while fanning out.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+CATCH_UP_WINDOW = 50  # a new buddy hears of at most this many recent moments
+
+
+def create_indexes(db: Database) -> None:
+    db.buddy_links.create_index([("member_id", ASCENDING)])
+    db.moments.create_index([("author_id", ASCENDING), ("logged_at", DESCENDING)])
+    db.deliveries.create_index([("state", ASCENDING), ("updated_at", ASCENDING)])
+    db.deliveries.create_index([("waiting_for", ASCENDING)])
+
+
+# --- read models -------------------------------------------------------------------------
+
+def save_recipient(db: Database, member: dict) -> None:
+    db.recipients.update_one(
+        {"_id": member["member_id"]},
+        {"$set": {"email": member["email"], "display_name": member["display_name"],
+                  "language": member["language"]}},
+        upsert=True,
+    )
+
+
+def recipient(db: Database, member_id: str) -> dict | None:
+    return db.recipients.find_one({"_id": member_id})
+
+
+def save_link_times(db: Database, buddyship_id: str, member_ids: list[str], **times) -> list[dict]:
+    """Record a buddyship both ways (member → buddy); returns the two links as stored."""
+    links = []
+    for member_id, buddy_id in (member_ids, member_ids[::-1]):
+        key = f"{buddyship_id}:{member_id}"
+        db.buddy_links.update_one(
+            {"_id": key},
+            {"$set": {"buddyship_id": buddyship_id, "member_id": member_id,
+                      "buddy_id": buddy_id, **times}},
+            upsert=True,
+        )
+        links.append(db.buddy_links.find_one({"_id": key}))
+    return links
+
+
+def links_of(db: Database, member_id: str) -> list[dict]:
+    return list(db.buddy_links.find({"member_id": member_id}))
+
+
+def save_moment(db: Database, moment: dict) -> None:
+    try:
+        db.moments.insert_one(moment)
+    except DuplicateKeyError:
+        pass  # already known from an earlier delivery of the same event
+
+
+def recent_moments_of(db: Database, author_id: str) -> list[dict]:
+    return list(db.moments.find({"author_id": author_id})
+                .sort("logged_at", DESCENDING).limit(CATCH_UP_WINDOW))
+
+
+def moment(db: Database, moment_id: str) -> dict | None:
+    return db.moments.find_one({"_id": moment_id})
+
+
+# --- deliveries ledger -------------------------------------------------------------------
+
+def delivery_key(event_id: str, recipient_id: str, channel: str) -> str:
+    return f"{event_id}:{recipient_id}:{channel}"
+
+
+def open_delivery(db: Database, *, event_id: str, recipient_id: str, channel: str,
+                  moment_id: str, author_id: str) -> str:
+    """Create the delivery once; a redelivered event finds it already there."""
+    key = delivery_key(event_id, recipient_id, channel)
+    now = datetime.now(UTC)
+    try:
+        db.deliveries.insert_one({
+            "_id": key, "event_id": event_id, "recipient_id": recipient_id, "channel": channel,
+            "moment_id": moment_id, "author_id": author_id, "state": PENDING, "attempts": 0,
+            "waiting_for": None, "created_at": now, "updated_at": now,
+        })
+    except DuplicateKeyError:
+        pass
+    return key
+
+
+def claim(db: Database, key: str) -> dict | None:
+    """Take a pending delivery for sending; None when another worker has it or it is done."""
+    return db.deliveries.find_one_and_update(
+        {"_id": key, "state": PENDING},
+        {"$set": {"state": SENDING, "updated_at": datetime.now(UTC)}},
+        return_document=ReturnDocument.AFTER,
+    )
+
+
+def settle(db: Database, key: str, state: str, **fields) -> None:
+    db.deliveries.update_one(
+        {"_id": key, "state": SENDING},
+        {"$set": {"state": state, "updated_at": datetime.now(UTC), **fields}},
+    )
+
+
+def release(db: Database, key: str, *, waiting_for: str | None = None,
+            error: str | None = None) -> None:
+    """Back to pending: waiting for data we lack, or after a transient failure."""
+    update = {"$set": {"state": PENDING, "waiting_for": waiting_for,
+                       "updated_at": datetime.now(UTC)}}
+    if error is not None:
+        update["$set"]["last_error"] = error
+        update["$inc"] = {"attempts": 1}
+    db.deliveries.update_one({"_id": key, "state": SENDING}, update)
+
+
+def waiting_on(db: Database, member_id: str) -> list[dict]:
+    return list(db.deliveries.find({"state": PENDING, "waiting_for": member_id}))
+
+
+def due_for_retry(db: Database, older_than: timedelta, max_attempts: int) -> list[dict]:
+    cutoff = datetime.now(UTC) - older_than
+    return [d for d in db.deliveries.find({"state": PENDING, "waiting_for": None,
+                                           "updated_at": {"$lt": cutoff}}).limit(200)
+            if d["attempts"] < max_attempts]
+
+
+def reclaim_stuck(db: Database, older_than: timedelta) -> int:
+    """A worker died while sending: retry (the mail may go twice; losing it is worse)."""
+    cutoff = datetime.now(UTC) - older_than
+    return db.deliveries.update_many({"state": SENDING, "updated_at": {"$lt": cutoff}},
+                                     {"$set": {"state": PENDING}}).modified_count
+
+
+def deliveries_of_event(db: Database, event_id: str) -> list[dict]:
+    return list(db.deliveries.find({"event_id": event_id}))

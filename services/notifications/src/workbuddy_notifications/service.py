@@ -1,0 +1,65 @@
+"""notifications: tells buddies what happens to each other, from its own read models."""
+
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from workbuddy_platform.consumers import consumes
+from workbuddy_platform.dependencies import RequestContext
+from workbuddy_platform.health import health_report
+from workbuddy_platform.store import Store
+
+from . import fanout
+from . import repository as repo
+from .mail import SmtpSettings
+
+
+class NotificationsService:
+    name = "notifications"
+
+    store = Store(indexes=repo.create_indexes)
+    context = RequestContext()
+    smtp = SmtpSettings()
+
+    @rpc
+    def health(self) -> dict:
+        return health_report(self.name, self.store)
+
+    @rpc
+    def deliveries_of_event(self, event_id: str) -> list[dict]:
+        """For operators: what became of one event, per recipient and channel."""
+        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in d.items()}
+                for d in repo.deliveries_of_event(self.store, event_id)]
+
+    @event_handler("profiles", "member.registered")
+    @consumes
+    def on_member_registered(self, event):
+        repo.save_recipient(self.store, event.payload)
+        fanout.resume_waiting(self.store, self.smtp, event.payload["member_id"])
+
+    @event_handler("matching", "buddyship.started")
+    @consumes
+    def on_buddyship_started(self, event):
+        p = event.payload
+        links = repo.save_link_times(self.store, p["buddyship_id"], p["member_ids"],
+                                     started_at=p["started_at"])
+        fanout.catch_up(self.store, self.smtp, links)
+
+    @event_handler("matching", "buddyship.ended")
+    @consumes
+    def on_buddyship_ended(self, event):
+        p = event.payload
+        repo.save_link_times(self.store, p["buddyship_id"], p["member_ids"], ended_at=p["ended_at"])
+
+    @event_handler("profiles", "moment.logged")
+    @consumes
+    def on_moment_logged(self, event):
+        p = event.payload
+        moment = {"_id": p["moment_id"], "event_id": event.event_id, "author_id": p["member_id"],
+                  "kind": p["kind"], "note": p["note"], "logged_at": p["logged_at"]}
+        repo.save_moment(self.store, moment)
+        fanout.tell_buddies(self.store, self.smtp, moment)
+
+    @timer(interval=5)
+    def retry_deliveries(self):
+        fanout.retry_due(self.store, self.smtp)

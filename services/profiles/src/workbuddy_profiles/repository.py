@@ -1,0 +1,43 @@
+"""How profiles keeps members and moments in its own database."""
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from workbuddy_contracts.errors import Conflict, NotFound
+
+
+def create_indexes(db: Database) -> None:
+    db.members.create_index([("email", ASCENDING)], unique=True)
+    db.moments.create_index([("member_id", ASCENDING), ("logged_at", DESCENDING)])
+
+
+def add_member(db: Database, member: dict, session: ClientSession) -> None:
+    try:
+        db.members.insert_one(member, session=session)
+    except DuplicateKeyError as exc:
+        raise Conflict(
+            f"a member with the email {member['email']} is already registered; "
+            "use another address", "email") from exc
+
+
+def get_member(db: Database, member_id: str, session: ClientSession | None = None) -> dict:
+    member = db.members.find_one({"_id": member_id}, session=session)
+    if member is None:
+        raise NotFound(f"no member has the id {member_id!r}; check the id returned at "
+                       "registration", "member_id")
+    return member
+
+
+def find_members(db: Database, member_ids: list[str]) -> list[dict]:
+    return list(db.members.find({"_id": {"$in": member_ids}}))
+
+
+def add_moment(db: Database, moment: dict, session: ClientSession) -> None:
+    db.moments.insert_one(moment, session=session)
+
+
+def moments_of(db: Database, member_id: str, limit: int) -> list[dict]:
+    return list(db.moments.find({"member_id": member_id})
+                .sort("logged_at", DESCENDING).limit(limit))

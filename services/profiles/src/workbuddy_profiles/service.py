@@ -1,0 +1,69 @@
+"""profiles: members and their journal of moments. Entrypoints only; the work is below."""
+
+from datetime import UTC, datetime
+
+from nameko.rpc import rpc
+
+from workbuddy_platform.dependencies import Outbox, RequestContext
+from workbuddy_platform.health import health_report
+from workbuddy_platform.store import Store, in_transaction
+
+from . import domain, repository
+
+MOMENTS_PAGE_MAX = 100
+
+
+class ProfilesService:
+    name = "profiles"
+
+    store = Store(indexes=repository.create_indexes)
+    outbox = Outbox()
+    context = RequestContext()
+
+    @rpc
+    def health(self) -> dict:
+        return health_report(self.name, self.store)
+
+    @rpc
+    def register(self, request: dict) -> dict:
+        member = domain.new_member(request, datetime.now(UTC))
+
+        def save(session):
+            repository.add_member(self.store, member, session)
+            self.outbox.stage("member.registered", {
+                "member_id": member["_id"], "email": member["email"],
+                "display_name": member["display_name"], "language": member["language"],
+                "registered_at": member["registered_at"],
+            }, session)
+
+        in_transaction(self.store, save)
+        return domain.member_view(member)
+
+    @rpc
+    def get_member(self, member_id: str) -> dict:
+        return domain.member_view(repository.get_member(self.store, member_id))
+
+    @rpc
+    def get_members(self, member_ids: list[str]) -> list[dict]:
+        """The members among ``member_ids`` that exist; unknown ids are simply absent."""
+        return [domain.member_view(m) for m in repository.find_members(self.store, member_ids)]
+
+    @rpc
+    def log_moment(self, member_id: str, request: dict) -> dict:
+        def save(session):
+            member = repository.get_member(self.store, member_id, session)
+            moment = domain.new_moment(member, request, datetime.now(UTC))
+            repository.add_moment(self.store, moment, session)
+            self.outbox.stage("moment.logged", {
+                "moment_id": moment["_id"], "member_id": member_id, "kind": moment["kind"],
+                "note": moment["note"], "logged_at": moment["logged_at"],
+            }, session)
+            return moment
+
+        return domain.moment_view(in_transaction(self.store, save))
+
+    @rpc
+    def moments_of(self, member_id: str, limit: int = 20) -> list[dict]:
+        repository.get_member(self.store, member_id)
+        limit = max(1, min(int(limit), MOMENTS_PAGE_MAX))
+        return [domain.moment_view(m) for m in repository.moments_of(self.store, member_id, limit)]
