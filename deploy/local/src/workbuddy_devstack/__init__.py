@@ -1,0 +1,1 @@
+"""Runs the whole Work Buddy system on one machine, without containers: for people and tests."""

@@ -2,6 +2,10 @@
 eventlet, and gunicorn has no eventlet worker any more)."""
 
 import os
+import warnings
+
+# nameko imports eventlet, which warns on import; the gateway never runs eventlet.
+warnings.filterwarnings("ignore", message=".*Eventlet is deprecated")
 
 from gunicorn.app.base import BaseApplication
 

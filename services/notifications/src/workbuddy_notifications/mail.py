@@ -5,7 +5,7 @@ import smtplib
 import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -61,6 +61,7 @@ def send(mail: Mail, settings: SmtpSettings, headers: dict[str, str]) -> str:
     message["From"] = settings.sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain="workbuddy.local")
     for name, value in headers.items():
         message[name] = value

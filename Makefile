@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is theirs.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+
+.PHONY: run test setup lint openapi clean
+
+# Installs uv in a private folder (no system change) and the locked environment in .venv.
+setup: $(UV)
+	$(UV) sync --frozen --python python3.11
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+run: setup
+	.venv/bin/workbuddy-dev
+
+test: setup
+	.venv/bin/pytest -n 2 --dist loadfile
+
+lint: setup
+	.venv/bin/ruff check .
+
+clean:
+	rm -rf var test-artifacts

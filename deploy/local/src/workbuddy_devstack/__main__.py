@@ -1,0 +1,81 @@
+"""workbuddy-dev: run the whole system on this machine, without containers.
+
+Starts (or reuses) RabbitMQ, the embedded MongoDB stand-in unless MONGO_URI is set, a dev mail
+inbox, then profiles, matching, notifications and the gateway as separate processes. Ctrl-C
+stops everything it started.
+"""
+
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+from .broker import ensure_rabbitmq
+from .processes import Supervisor
+from .stack import Stack
+from .store import start_embedded
+
+ROOT = Path(os.environ.get("WB_VAR_DIR", "var"))
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def main() -> None:
+    amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    ports = {"GATEWAY_PORT": _port("GATEWAY_PORT", 8080), "SMTP_PORT": _port("SMTP_PORT", 1025),
+             "INBOX_PORT": _port("INBOX_PORT", 8025)}
+    if not os.environ.get("MONGO_URI"):
+        ports["MONGO_PORT"] = _port("MONGO_PORT", 27017)
+    busy = [f"{name}={port}" for name, port in ports.items() if not _free(port)]
+    if busy:
+        sys.exit(f"port(s) already in use: {', '.join(busy)}. Stop what uses them, or set "
+                 "those variables to free ports (e.g. GATEWAY_PORT=8081 make run).")
+
+    print(ensure_rabbitmq(amqp_uri), flush=True)
+    supervisor = Supervisor(ROOT / "log", echo=os.environ.get("WB_QUIET") != "1")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        mongo_uri = os.environ.get("MONGO_URI") or start_embedded(
+            supervisor, ROOT / "mongo", ports["MONGO_PORT"])
+        supervisor.start("inbox", [
+            sys.executable, "-m", "workbuddy_devstack.inbox", "--smtp-port",
+            str(ports["SMTP_PORT"]), "--http-port", str(ports["INBOX_PORT"]),
+            "--dir", str(ROOT / "mail")])
+        stack = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri,
+                      smtp_port=ports["SMTP_PORT"], gateway_port=ports["GATEWAY_PORT"])
+        stack.start_all()
+        stack.wait_ready()
+        print(f"""
+Work Buddy is running.
+  API           {stack.gateway_url}/v1/
+  API docs      {stack.gateway_url}/docs  (OpenAPI: {stack.gateway_url}/openapi.json)
+  Health        {stack.gateway_url}/readyz
+  Dev inbox     http://127.0.0.1:{ports['INBOX_PORT']}/  (files in {ROOT / 'mail'})
+  Store         {mongo_uri}
+  Logs          {ROOT / 'log'}/<service>.log
+Press Ctrl-C to stop.
+""", flush=True)
+        reported: set[str] = set()
+        while True:
+            for name in set(supervisor.dead()) - reported:
+                print(f"!! {name} stopped; see {supervisor.log_path(name)}", flush=True)
+                reported.add(name)
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+    finally:
+        supervisor.stop_all()
+        print("stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Child processes that live and die with the one who started them.
+
+Each child gets its own process group (so a terminal's Ctrl-C reaches only us, and we stop the
+children in order) and is told by the kernel to stop if we die without cleaning up.
+"""
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():  # runs in the child between fork and exec
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: stop_all() still cleans up on a normal exit
+
+
+class Supervisor:
+    def __init__(self, log_dir: Path, echo: bool = False):
+        self.log_dir = log_dir
+        self.echo = echo
+        self.children: dict[str, subprocess.Popen] = {}
+        log_dir.mkdir(parents=True, exist_ok=True)
+
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None,
+              echo: bool = True) -> None:
+        child = subprocess.Popen(
+            argv, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        self.children[name] = child
+        threading.Thread(target=self._pump, args=(name, child, echo and self.echo),
+                         daemon=True).start()
+
+    def _pump(self, name: str, child: subprocess.Popen, echo: bool) -> None:
+        with open(self.log_path(name), "ab") as log:
+            for line in child.stdout:
+                log.write(line)
+                log.flush()
+                if echo:
+                    sys.stdout.write(f"{name:>13} | {line.decode(errors='replace')}")
+                    sys.stdout.flush()
+
+    def dead(self) -> list[str]:
+        return [name for name, child in self.children.items() if child.poll() is not None]
+
+    def stop(self, name: str, timeout: float = 15) -> None:
+        child = self.children.pop(name, None)
+        if child is None or child.poll() is not None:
+            return
+        self._signal(child, signal.SIGTERM)
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._signal(child, signal.SIGKILL)
+            child.wait()
+
+    def kill(self, name: str) -> None:
+        """Stop at once, as a crash would: no chance to finish in-flight work."""
+        child = self.children.pop(name, None)
+        if child is not None and child.poll() is None:
+            self._signal(child, signal.SIGKILL)
+            child.wait()
+
+    def stop_all(self, timeout: float = 15) -> None:
+        for name in reversed(list(self.children)):
+            self.stop(name, timeout)
+
+    @staticmethod
+    def _signal(child: subprocess.Popen, sig: int) -> None:
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def wait_until(check, timeout: float, what: str, interval: float = 0.2):
+    """Poll ``check`` until it returns a true value; raise with ``what`` on timeout."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception as exc:  # the thing is not up yet
+            last_error = exc
+        time.sleep(interval)
+    raise TimeoutError(f"{what} not ready after {timeout:.0f}s"
+                       + (f" (last error: {last_error})" if last_error else ""))

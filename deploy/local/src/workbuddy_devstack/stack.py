@@ -1,0 +1,59 @@
+"""The four services as separate processes, wired to one broker, one store and one mail server."""
+
+import sys
+from dataclasses import dataclass, field
+
+import requests
+
+from .processes import Supervisor, wait_until
+
+SERVICES = ("profiles", "matching", "notifications")
+
+
+@dataclass
+class Stack:
+    supervisor: Supervisor
+    amqp_uri: str
+    mongo_uri: str
+    smtp_port: int
+    gateway_port: int
+    smtp_host: str = "127.0.0.1"
+    db_prefix: str = "workbuddy_"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "MONGO_URI": self.mongo_uri,
+            "WB_DB_PREFIX": self.db_prefix,
+            "SMTP_HOST": self.smtp_host,
+            "SMTP_PORT": str(self.smtp_port),
+            "GATEWAY_HOST": "127.0.0.1",
+            "GATEWAY_PORT": str(self.gateway_port),
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+            **self.extra_env,
+        }
+
+    def start(self, name: str) -> None:
+        self.supervisor.start(name, [sys.executable, "-m", f"workbuddy_{name}"], self.env())
+
+    def start_all(self) -> None:
+        for name in (*SERVICES, "gateway"):
+            self.start(name)
+
+    def ready(self) -> bool:
+        return requests.get(f"{self.gateway_url}/readyz", timeout=15).status_code == 200
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        def check():
+            if dead := self.supervisor.dead():
+                logs = ", ".join(str(self.supervisor.log_path(n)) for n in dead)
+                raise SystemExit(f"{', '.join(dead)} stopped during start-up; see {logs}")
+            return self.ready()
+
+        wait_until(check, timeout, "the Work Buddy services", interval=0.5)

@@ -1,0 +1,64 @@
+"""Fixtures for the parts that really run: RabbitMQ (a vhost per test session), the store
+(nx-27017 started here, or MONGO_URI) and an SMTP server. Unit tests use none of them."""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from workbuddy_devstack.broker import Management, ensure_rabbitmq, with_vhost
+from workbuddy_devstack.processes import Supervisor
+from workbuddy_devstack.store import start_embedded
+
+from .support.net import free_port
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+BROKER = os.environ.get("TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def worker_name() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return f"{worker_name()}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def artifacts(run_id) -> Path:
+    folder = ARTIFACTS / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def amqp_uri(run_id):
+    """A vhost of our own, so that a running dev stack or another test run never steals
+    our messages; deleted at the end with everything in it."""
+    ensure_rabbitmq(BROKER)
+    management = Management(BROKER)
+    if not management.available():
+        pytest.fail("the RabbitMQ management API is not reachable on port 15672; enable it with "
+                    "`rabbitmq-plugins enable rabbitmq_management` (.ci/run does this)")
+    vhost = f"wb-test-{run_id}"
+    management.create_vhost(vhost)
+    yield with_vhost(BROKER, vhost)
+    management.delete_vhost(vhost)
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(artifacts, tmp_path_factory):
+    """MONGO_URI when given (to prove the code on a real MongoDB), else a fresh nx-27017."""
+    if os.environ.get("TEST_MONGO_URI"):
+        yield os.environ["TEST_MONGO_URI"]
+        return
+    supervisor = Supervisor(artifacts)
+    yield start_embedded(supervisor, tmp_path_factory.mktemp("mongo"), free_port())
+    supervisor.stop_all()
+
+
+@pytest.fixture(scope="session")
+def db_prefix(run_id) -> str:
+    return f"t_{run_id.replace('-', '_')}_"

@@ -1,0 +1,39 @@
+"""The whole system as real processes: four services, RabbitMQ, the store, an SMTP server."""
+
+import pytest
+
+from workbuddy_devstack.processes import Supervisor
+from workbuddy_devstack.stack import Stack
+
+from ..support.api import Gateway
+from ..support.mailbox import SmtpServer
+from ..support.net import free_port
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    with SmtpServer(free_port()) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts):
+    supervisor = Supervisor(artifacts / "services")
+    system = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri, smtp_port=smtp.port,
+                   gateway_port=free_port(), db_prefix=db_prefix)
+    system.start_all()
+    try:
+        system.wait_ready()
+        yield system
+    finally:
+        supervisor.stop_all()
+
+
+@pytest.fixture(scope="session")
+def gateway(stack) -> Gateway:
+    return Gateway(stack.gateway_url)
+
+
+@pytest.fixture
+def mailbox(smtp):
+    return smtp.mailbox

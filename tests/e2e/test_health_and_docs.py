@@ -1,0 +1,18 @@
+def test_readiness_reports_every_service(gateway):
+    response = gateway.request("GET", "/readyz")
+    assert response.status_code == 200
+    services = {s["service"]: s for s in response.json()["services"]}
+    assert set(services) == {"profiles", "matching", "notifications"}
+    assert all(s["status"] == "ok" and s["store"] == "ok" for s in services.values())
+
+
+def test_liveness(gateway):
+    assert gateway.request("GET", "/healthz").json() == {"status": "ok"}
+
+
+def test_openapi_document_and_docs_page(gateway):
+    spec = gateway.request("GET", "/openapi.json").json()
+    assert spec["openapi"] == "3.1.0"
+    assert "/v1/members/{member_id}/moments" in spec["paths"]
+    docs = gateway.request("GET", "/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
