@@ -5,7 +5,7 @@ import os
 import warnings
 
 # nameko imports eventlet, which warns on import; the gateway never runs eventlet.
-warnings.filterwarnings("ignore", message=".*Eventlet is deprecated")
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 from gunicorn.app.base import BaseApplication
 

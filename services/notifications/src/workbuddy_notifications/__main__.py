@@ -1,4 +1,9 @@
-import eventlet
+import warnings
+
+# eventlet warns that it is in maintenance mode; nameko 2.14 depends on it (see stack.md).
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # before anything else imports socket or threading
 

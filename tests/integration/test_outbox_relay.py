@@ -1,0 +1,92 @@
+"""The outbox relay against the real broker and store: confirmed, routed, never dropped."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from kombu import Connection, Queue
+from nameko.standalone.events import get_event_exchange
+
+from workbuddy_contracts.catalogue import SUBSCRIPTIONS
+from workbuddy_devstack.broker import Management, with_vhost
+from workbuddy_contracts.events import make_event, read_event
+from workbuddy_platform import outbox
+from workbuddy_platform.store import client_for, in_transaction
+from workbuddy_platform.topology import declare_topology
+
+
+@pytest.fixture
+def db(mongo_uri, db_prefix):
+    database = client_for(mongo_uri)[f"{db_prefix}relay_{uuid.uuid4().hex[:8]}"]
+    outbox.create_outbox_indexes(database)
+    yield database
+    database.client.drop_database(database.name)
+
+
+@pytest.fixture
+def config(amqp_uri):
+    return {"AMQP_URI": amqp_uri, "serializer": "json"}
+
+
+def moment_event(note: str):
+    return make_event("moment.logged", {
+        "moment_id": uuid.uuid4().hex, "member_id": "m-1", "kind": "client_won", "note": note,
+        "logged_at": datetime.now(UTC)}, producer="profiles", correlation_id="c-relay")
+
+
+def stage_all(db, events):
+    in_transaction(db, lambda session: [outbox.stage(db, e, session) for e in events])
+
+
+def drain_queue(config, name: str) -> list[dict]:
+    with Connection(config["AMQP_URI"]) as conn:
+        queue = Queue(name, channel=conn.default_channel, no_declare=True)
+        bodies = []
+        while (message := queue.get(no_ack=True)) is not None:
+            bodies.append(message.decode())
+        return bodies
+
+
+def test_pending_events_reach_the_declared_queue_in_order(db, config):
+    declare_topology(config)
+    [queue] = [s.queue for s in SUBSCRIPTIONS if s.event == "moment.logged"]
+    drain_queue(config, queue)
+    events = [moment_event(f"n{i}") for i in range(5)]
+    stage_all(db, events)
+
+    relay = outbox.Relay(db, outbox.EventPublisher(config), timedelta(seconds=30))
+    assert relay.drain() == 5
+
+    received = [read_event(body) for body in drain_queue(config, queue)]
+    assert [e.event_id for e in received] == [e.event_id for e in events]
+    assert received[0].correlation_id == "c-relay"
+    assert {d["state"] for d in db.outbox.find()} == {outbox.PUBLISHED}
+    assert relay.drain() == 0  # nothing is published twice
+
+
+@pytest.fixture
+def empty_vhost(amqp_uri, run_id):
+    """A vhost of this test's own: nothing declared, nothing shared with other tests."""
+    management, name = Management(amqp_uri), f"wb-test-{run_id}-empty"
+    management.create_vhost(name)
+    yield {"AMQP_URI": with_vhost(amqp_uri, name), "serializer": "json"}
+    management.delete_vhost(name)
+
+
+def test_an_event_nobody_can_receive_stays_pending_with_the_reason(db, empty_vhost):
+    """With no queue bound yet, the broker returns the mandatory message: the relay keeps it
+    rather than losing it, and publishes it once the topology exists."""
+    config = empty_vhost
+    with Connection(config["AMQP_URI"]) as conn:
+        get_event_exchange("profiles", config)(conn.default_channel).declare()
+    event = moment_event("lost?")
+    stage_all(db, [event])
+
+    relay = outbox.Relay(db, outbox.EventPublisher(config), timedelta(seconds=30))
+    assert relay.drain() == 0
+    entry = db.outbox.find_one({"_id": event.event_id})
+    assert entry["state"] == outbox.PENDING
+    assert entry["attempts"] == 1 and "no queue" in entry["last_error"]
+
+    declare_topology(config)  # once the topology exists, the same event goes out
+    assert relay.drain() == 1
