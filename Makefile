@@ -18,7 +18,7 @@ run: setup
 	.venv/bin/workbuddy-dev
 
 test: setup
-	.venv/bin/pytest -n 2 --dist loadfile
+	.venv/bin/pytest -n 2 --dist loadgroup
 
 lint: setup
 	.venv/bin/ruff check .

@@ -37,3 +37,10 @@ def gateway(stack) -> Gateway:
 @pytest.fixture
 def mailbox(smtp):
     return smtp.mailbox
+
+
+def pytest_collection_modifyitems(items):
+    # One system for all end-to-end tests: under xdist they all go to the same worker.
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("e2e"))

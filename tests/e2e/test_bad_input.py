@@ -112,3 +112,8 @@ def test_an_email_registers_once_whatever_its_case(gateway):
 
 def test_unknown_path(gateway):
     assert_problem(gateway.request("GET", "/v1/nothing-here"), 404)
+
+
+def test_an_oversized_body_is_refused(gateway):
+    assert_problem(gateway.request("POST", "/v1/members", data="x" * (65 * 1024),
+                                   headers={"Content-Type": "application/json"}), 413)

@@ -24,8 +24,12 @@ def db(mongo_uri, db_prefix):
 
 
 @pytest.fixture
-def config(amqp_uri):
-    return {"AMQP_URI": amqp_uri, "serializer": "json"}
+def config(amqp_uri, run_id):
+    """A vhost of this test's own, empty: no running service consumes from its queues."""
+    management, name = Management(amqp_uri), f"wb-test-{run_id}-{uuid.uuid4().hex[:6]}"
+    management.create_vhost(name)
+    yield {"AMQP_URI": with_vhost(amqp_uri, name), "serializer": "json"}
+    management.delete_vhost(name)
 
 
 def moment_event(note: str):
@@ -64,19 +68,9 @@ def test_pending_events_reach_the_declared_queue_in_order(db, config):
     assert relay.drain() == 0  # nothing is published twice
 
 
-@pytest.fixture
-def empty_vhost(amqp_uri, run_id):
-    """A vhost of this test's own: nothing declared, nothing shared with other tests."""
-    management, name = Management(amqp_uri), f"wb-test-{run_id}-empty"
-    management.create_vhost(name)
-    yield {"AMQP_URI": with_vhost(amqp_uri, name), "serializer": "json"}
-    management.delete_vhost(name)
-
-
-def test_an_event_nobody_can_receive_stays_pending_with_the_reason(db, empty_vhost):
+def test_an_event_nobody_can_receive_stays_pending_with_the_reason(db, config):
     """With no queue bound yet, the broker returns the mandatory message: the relay keeps it
     rather than losing it, and publishes it once the topology exists."""
-    config = empty_vhost
     with Connection(config["AMQP_URI"]) as conn:
         get_event_exchange("profiles", config)(conn.default_channel).declare()
     event = moment_event("lost?")

@@ -41,7 +41,7 @@ def main() -> None:
                  "those variables to free ports (e.g. GATEWAY_PORT=8081 make run).")
 
     print(ensure_rabbitmq(amqp_uri), flush=True)
-    supervisor = Supervisor(ROOT / "log", echo=os.environ.get("WB_QUIET") != "1")
+    supervisor = Supervisor(ROOT / "log", echo=os.environ.get("WB_ECHO_LOGS") == "1")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         mongo_uri = os.environ.get("MONGO_URI") or start_embedded(
@@ -61,7 +61,7 @@ Work Buddy is running.
   Health        {stack.gateway_url}/readyz
   Dev inbox     http://127.0.0.1:{ports['INBOX_PORT']}/  (files in {ROOT / 'mail'})
   Store         {mongo_uri}
-  Logs          {ROOT / 'log'}/<service>.log
+  Logs          tail -f {ROOT / 'log'}/*.log   (or run with WB_ECHO_LOGS=1 to see them here)
 Press Ctrl-C to stop.
 """, flush=True)
         reported: set[str] = set()

@@ -7,12 +7,25 @@ import warnings
 # nameko imports eventlet, which warns on import; the gateway never runs eventlet.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
+import logging
+
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from workbuddy_platform.logs import configure_logging
 from workbuddy_platform.settings import Settings
 
 from .app import create_app
+
+
+class JsonLogs(Logger):
+    """gunicorn's own messages go through the root logger, as JSON like every other line."""
+
+    def setup(self, cfg):
+        for log in (self.error_log, self.access_log):
+            log.handlers = []
+            log.propagate = True
+        self.error_log.setLevel(logging.INFO)
 
 
 class Gateway(BaseApplication):
@@ -24,7 +37,9 @@ class Gateway(BaseApplication):
         self.cfg.set("workers", int(os.environ.get("GATEWAY_WORKERS", "2")))
         self.cfg.set("threads", int(os.environ.get("GATEWAY_THREADS", "8")))
         self.cfg.set("graceful_timeout", 10)
-        self.cfg.set("accesslog", None)
+        self.cfg.set("accesslog", None)  # the app logs each request with its correlation id
+        self.cfg.set("logger_class", JsonLogs)
+        self.cfg.set("control_socket_disable", True)
 
     def load(self):
         return create_app()

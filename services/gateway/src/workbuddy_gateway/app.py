@@ -34,6 +34,7 @@ def create_app(services: Services | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=64 * 1024,  # no request of this API needs more; refused with 413
     )
     app.extensions["services"] = services or Services(Settings())
     api = Api(app)
