@@ -115,5 +115,7 @@ def test_unknown_path(gateway):
 
 
 def test_an_oversized_body_is_refused(gateway):
-    assert_problem(gateway.request("POST", "/v1/members", data="x" * (65 * 1024),
-                                   headers={"Content-Type": "application/json"}), 413)
+    response = gateway.request("POST", "/v1/members", data="x" * (65 * 1024),
+                               headers={"Content-Type": "application/json"})
+    assert "64 KiB" in assert_problem(response, 413)["detail"]
+    assert response.headers["Connection"] == "close"

@@ -6,7 +6,7 @@ and answered with a problem that quotes it.
 
 import socket
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from werkzeug.exceptions import HTTPException
@@ -43,6 +43,12 @@ def from_http_exception(exc: HTTPException):
         errors = _flatten(messages)
         fields = ", ".join(sorted(errors))
         return problem(exc.code, f"the request is not valid: check {fields}", errors)
+    if exc.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+        response = problem(413, f"the request body is larger than {limit} KiB; send a smaller one")
+        # The body was left unread on the socket: this connection cannot carry another request.
+        response.headers["Connection"] = "close"
+        return response
     return problem(exc.code or 500, exc.description or HTTP_STATUS_CODES.get(exc.code, ""))
 
 
