@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from nameko.exceptions import RemoteError, deserialize, serialize
-
 import workbuddy_gateway.rpc  # noqa: F401  registers the refusals with nameko, as the gateway does
+from nameko.exceptions import RemoteError, deserialize, serialize
 from workbuddy_contracts.commands import (
     LogMoment,
     ProposeBuddyship,

@@ -3,12 +3,10 @@ correlation id. The services are a fake with the same ``call`` as workbuddy_gate
 
 import json
 import re
-import socket
 
 import pytest
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
-
 from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound, Refusal
 from workbuddy_gateway.app import create_app
 
@@ -103,7 +101,7 @@ def test_the_503_detail_reads_naturally():
 
 @pytest.mark.parametrize("exc", [OperationalError("connection refused"),
                                  ConnectionRefusedError(111, "Connection refused"),
-                                 socket.timeout("timed out")])
+                                 TimeoutError("timed out")])
 def test_an_unreachable_broker_is_503(exc):
     _, response = get_member_raising(exc)
     assert response.status_code == 503

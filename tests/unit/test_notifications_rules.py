@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from workbuddy_notifications import audience
 from workbuddy_notifications.fanout import backoff
 

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-
 from workbuddy_contracts.errors import Invalid
 from workbuddy_contracts.events import make_event
 from workbuddy_contracts.vocabulary import MOMENT_NOTE_MAX

@@ -37,6 +37,9 @@ class Gateway(BaseApplication):
         self.cfg.set("workers", int(os.environ.get("GATEWAY_WORKERS", "2")))
         self.cfg.set("threads", int(os.environ.get("GATEWAY_THREADS", "8")))
         self.cfg.set("graceful_timeout", 10)
+        # Longer than the idle time of client pools and load balancers, so that a client never
+        # sends a request on a connection we are closing at that very moment.
+        self.cfg.set("keepalive", int(os.environ.get("GATEWAY_KEEPALIVE", "75")))
         self.cfg.set("accesslog", None)  # the app logs each request with its correlation id
         self.cfg.set("logger_class", JsonLogs)
         self.cfg.set("control_socket_disable", True)

@@ -45,10 +45,7 @@ def from_http_exception(exc: HTTPException):
         return problem(exc.code, f"the request is not valid: check {fields}", errors)
     if exc.code == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
-        response = problem(413, f"the request body is larger than {limit} KiB; send a smaller one")
-        # The body was left unread on the socket: this connection cannot carry another request.
-        response.headers["Connection"] = "close"
-        return response
+        return problem(413, f"the request body is larger than {limit} KiB; send a smaller one")
     return problem(exc.code or 500, exc.description or HTTP_STATUS_CODES.get(exc.code, ""))
 
 
