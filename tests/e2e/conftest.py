@@ -1,7 +1,6 @@
 """The whole system as real processes: four services, RabbitMQ, the store, an SMTP server."""
 
 import pytest
-
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.stack import Stack
 

@@ -14,7 +14,6 @@ from nameko.standalone.events import get_event_exchange
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-
 from workbuddy_contracts.catalogue import has_subscribers
 from workbuddy_contracts.events import Event
 

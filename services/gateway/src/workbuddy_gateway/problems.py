@@ -11,7 +11,6 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
-
 from workbuddy_contracts.errors import Refusal
 from workbuddy_platform.logs import get_logger
 

@@ -1,7 +1,6 @@
 """What the API answers. Request bodies are the contracts' command schemas."""
 
 from marshmallow import Schema, fields, validate
-
 from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS, BuddyshipState
 
 

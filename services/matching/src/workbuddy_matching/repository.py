@@ -6,7 +6,6 @@ from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
-
 from workbuddy_contracts.errors import Conflict
 from workbuddy_contracts.vocabulary import BuddyshipState
 

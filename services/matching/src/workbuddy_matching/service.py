@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from nameko.events import event_handler
 from nameko.rpc import rpc
-
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext

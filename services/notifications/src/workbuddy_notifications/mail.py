@@ -2,13 +2,11 @@
 
 import os
 import smtplib
-import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from workbuddy_contracts.vocabulary import tone_of
 
 from .wording import KIND_LABELS
@@ -80,6 +78,6 @@ def send(mail: Mail, settings: SmtpSettings, headers: dict[str, str]) -> str:
         if all(400 <= c < 500 for c in codes):
             raise TransientMailError(answer) from exc
         raise PermanentMailError(answer) from exc
-    except (smtplib.SMTPException, socket.timeout, OSError) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
     return message["Message-ID"]

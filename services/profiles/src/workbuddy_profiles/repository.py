@@ -4,7 +4,6 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
-
 from workbuddy_contracts.errors import Conflict, NotFound
 
 

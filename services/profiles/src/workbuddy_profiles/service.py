@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from nameko.rpc import rpc
-
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
 from workbuddy_platform.store import Store, in_transaction
