@@ -15,12 +15,15 @@ from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
+try:  # resolved here, not in the child: loading a library after fork can deadlock
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    _prctl = None  # not Linux: stop_all() still cleans up on a normal exit
+
 
 def _die_with_parent():  # runs in the child between fork and exec
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass  # not Linux: stop_all() still cleans up on a normal exit
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Supervisor:
