@@ -56,9 +56,9 @@ summary{{cursor:pointer}} pre{{white-space:pre-wrap}} small{{color:#555}}</style
 
 def render(mails: list[dict]) -> str:
     items = "".join(
-        f"<details><summary><strong>{html.escape(m['subject'])}</strong><br>"
+        f"<details{' open' if i < 2 else ''}><summary><strong>{html.escape(m['subject'])}</strong><br>"
         f"<small>to {html.escape(m['to'])} · from {html.escape(m['from'])}</small></summary>"
-        f"<pre>{html.escape(m['body'])}</pre></details>" for m in mails
+        f"<pre>{html.escape(m['body'])}</pre></details>" for i, m in enumerate(mails)
     ) or "<p>No mail yet. Log a moment and refresh.</p>"
     return PAGE.format(count=len(mails), items=items)
 
