@@ -180,7 +180,12 @@ def test_any_exception_in_the_work_aborts_its_writes(db):
 
 
 def test_in_transaction_returns_what_the_work_returns(db):
-    assert in_transaction(db, lambda s: db.things.insert_one({"_id": 1}, session=s) and 42) == 42
+    def work(session):
+        db.things.insert_one({"_id": 1}, session=session)
+        return {"answer": 42}
+
+    assert in_transaction(db, work) == {"answer": 42}
+    assert db.things.find_one({"_id": 1}) is not None
 
 
 def test_a_write_outside_an_aborted_transaction_is_kept(db, gap_on_nx):
@@ -556,10 +561,14 @@ class RecordingPublisher:
     """Stands in for EventPublisher: records what it is asked to publish, or raises."""
 
     def __init__(self):
-        self.messages: list[dict] = []
+        self.messages: list[dict] = []  # published
+        self.attempted: list[str] = []  # event ids, each time publishing was tried
         self.failures: dict[str, Exception] = {}  # event id -> what publishing it raises
 
     def publish(self, message: dict) -> None:
+        self.attempted.append(message["event_id"])
+        if len(self.attempted) > 100:  # a relay retrying in a loop: fail, don't hang
+            raise AssertionError(f"publish tried {len(self.attempted)} times")
         failure = self.failures.get(message["event_id"])
         if failure is not None:
             raise failure
@@ -615,6 +624,7 @@ def test_drain_stops_at_a_failure_and_releases_the_event(db, failure, reason):
 
     assert relay.drain() == 1
     assert [m["event_id"] for m in publisher.messages] == [first.event_id]
+    assert publisher.attempted == [first.event_id, second.event_id]  # stopped at the failure
     failed = db.outbox.find_one({"_id": second.event_id})
     assert (failed["state"], failed["attempts"]) == (outbox.PENDING, 1)
     assert failed["last_error"].startswith(reason)

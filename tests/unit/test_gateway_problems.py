@@ -221,6 +221,16 @@ def test_malformed_json_is_a_400_about_the_body():
     assert services.calls == []
 
 
+def test_an_oversized_body_is_a_413_problem_that_reaches_no_service():
+    services = FakeServices()
+    response = client_for(services).post("/v1/members", json={
+        "email": "a@example.org", "display_name": "A", "language": "en",
+        "padding": "x" * (64 * 1024)})
+    assert response.status_code == 413
+    assert "larger than 64 KiB" in problem_of(response)["detail"]
+    assert services.calls == []
+
+
 def test_a_json_body_that_is_not_an_object_is_refused_as_the_body():
     response = client_for(FakeServices()).post("/v1/members", data=json.dumps(["a"]),
                                                content_type="application/json")
