@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+
 from workbuddy_devstack.broker import Management, ensure_rabbitmq, with_vhost
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.store import start_embedded

@@ -1,6 +1,7 @@
 """The whole system as real processes: four services, RabbitMQ, the store, an SMTP server."""
 
 import pytest
+
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.stack import Stack
 

@@ -103,6 +103,14 @@ def test_registration_fields_are_checked(gateway):
     assert set(body["errors"]) == {"email", "language", "display_name", "nickname"}
 
 
+def test_a_display_name_is_one_visible_line(gateway):
+    for name in ("   ", "Alice\r\nBcc: everyone@example.org"):
+        body = assert_problem(gateway.request("POST", "/v1/members", json={
+            "email": "eve@example.org", "display_name": name, "language": "en"}),
+            422, "display_name")
+        assert "display_name" in body["detail"]
+
+
 def test_an_email_registers_once_whatever_its_case(gateway):
     gateway.request("POST", "/v1/members", json={
         "email": "Same.Person@Example.org", "display_name": "Sam", "language": "en"})

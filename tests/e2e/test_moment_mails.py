@@ -4,6 +4,7 @@ own language and in the tone of the moment; a redelivered event sends nothing mo
 import uuid
 
 from pymongo import MongoClient
+
 from workbuddy_platform.outbox import EventPublisher
 
 from ..support.logs import wait_for_record

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from kombu import Connection, Queue
 from nameko.standalone.events import get_event_exchange
+
 from workbuddy_contracts.catalogue import SUBSCRIPTIONS
 from workbuddy_contracts.events import make_event, read_event
 from workbuddy_devstack.broker import Management, with_vhost

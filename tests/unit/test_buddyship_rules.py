@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_matching import buddyships

@@ -12,6 +12,7 @@ import pytest
 from kombu import Queue
 from nameko.containers import ServiceContainer
 from nameko.events import SERVICE_POOL, EventHandler
+
 from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS, subscriptions_of
 from workbuddy_matching.service import MatchingService
 from workbuddy_notifications.service import NotificationsService

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from marshmallow import ValidationError
+
 from workbuddy_contracts.catalogue import EVENT_TYPES
 from workbuddy_contracts.events import Event, UnreadableEvent, make_event, read_event
 from workbuddy_contracts.vocabulary import MOMENT_NOTE_MAX

@@ -3,8 +3,9 @@
 import json
 
 import pytest
-import workbuddy_gateway.rpc  # noqa: F401  registers the refusals with nameko, as the gateway does
 from nameko.exceptions import RemoteError, deserialize, serialize
+
+import workbuddy_gateway.rpc  # noqa: F401  registers the refusals with nameko, as the gateway does
 from workbuddy_contracts.commands import (
     LogMoment,
     ProposeBuddyship,

@@ -7,6 +7,7 @@ import re
 import pytest
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+
 from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound, Refusal
 from workbuddy_gateway.app import create_app
 
@@ -89,10 +90,6 @@ def test_a_service_that_is_not_running_is_503_naming_it():
     assert "profiles" in problem_of(response)["detail"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: problems.not_running formats str(UnknownService), which nameko renders as "
-    "'Unknown service `profiles`': the detail reads 'the Unknown service `profiles` service "
-    "is not running; retry in a moment'"))
 def test_the_503_detail_reads_naturally():
     _, response = get_member_raising(UnknownService("profiles"))
     assert problem_of(response)["detail"] == (

@@ -1,6 +1,7 @@
 """What a buddy reads: the mail for a moment, in the recipient's language and the moment's tone."""
 
 import pytest
+
 from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS
 from workbuddy_notifications.mail import moment_mail
 from workbuddy_notifications.wording import KIND_LABELS

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from workbuddy_notifications import audience
 from workbuddy_notifications.fanout import backoff
 

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from workbuddy_contracts.errors import Invalid
 from workbuddy_contracts.events import make_event
 from workbuddy_contracts.vocabulary import MOMENT_NOTE_MAX
@@ -61,10 +62,6 @@ def test_a_registration_missing_a_field_is_refused_naming_it():
     assert caught.value.field == "language"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the length check runs before strip(), so a blank display name is stored as '' and "
-    "the member.registered event then fails its own schema (ValidationError inside the "
-    "transaction: the gateway answers 502 instead of 422)"))
 def test_a_blank_display_name_is_refused():
     with pytest.raises(Invalid) as caught:
         register(display_name="   ")

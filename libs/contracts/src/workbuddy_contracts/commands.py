@@ -10,11 +10,25 @@ from .errors import Invalid
 from .vocabulary import DISPLAY_NAME_MAX, LANGUAGES, MOMENT_KINDS, MOMENT_NOTE_MAX
 
 
+class Trimmed(fields.String):
+    """A string whose surrounding spaces are dropped before it is checked."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+# A display name ends up in mail headers: a line break there would forge headers.
+ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$",
+                           error="must be on one line, without control characters")
+
+
 class RegisterMember(Schema):
     email = fields.Email(required=True, metadata={"example": "alice@example.org"})
-    display_name = fields.String(
+    display_name = Trimmed(
         required=True,
-        validate=validate.Length(min=1, max=DISPLAY_NAME_MAX),
+        validate=[validate.Length(min=1, max=DISPLAY_NAME_MAX,
+                                  error="must have between {min} and {max} characters"),
+                  ONE_LINE],
         metadata={"description": "How buddies see the member.", "example": "Alice"},
     )
     language = fields.String(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
+
 from workbuddy_contracts.events import Event, UnreadableEvent, read_event
 
 from .logs import bind_correlation, get_logger

@@ -6,6 +6,7 @@ import eventlet
 from eventlet.event import Event as Signal
 from nameko.extensions import DependencyProvider
 from pymongo.client_session import ClientSession
+
 from workbuddy_contracts.events import make_event
 
 from . import outbox

@@ -11,13 +11,15 @@ from datetime import UTC, datetime, timedelta
 from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.standalone.events import get_event_exchange
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
+
 from workbuddy_contracts.catalogue import has_subscribers
 from workbuddy_contracts.events import Event
 
 from .logs import get_logger
+from .store import transition
 
 COLLECTION = "outbox"
 PENDING, PUBLISHING, PUBLISHED = "pending", "publishing", "published"
@@ -78,25 +80,23 @@ class Relay:
 
     def drain(self, limit: int = 500) -> int:
         """Publish pending events oldest first; stops at the first failure. Returns how many."""
-        published = 0
-        while published < limit:
-            entry = self.outbox.find_one_and_update(
-                {"state": PENDING},
-                {"$set": {"state": PUBLISHING, "claimed_at": datetime.now(UTC)}},
-                sort=[("created_at", ASCENDING)],
-                return_document=ReturnDocument.AFTER,
-            )
+        published = tries = 0
+        while published < limit and tries < 2 * limit:
+            tries += 1
+            entry = transition(self.outbox, {"state": PENDING},
+                               {"state": PUBLISHING, "claimed_at": datetime.now(UTC)},
+                               sort=[("created_at", ASCENDING)])
             if entry is None:
-                break
+                if self.outbox.find_one({"state": PENDING}, {"_id": 1}) is None:
+                    break
+                continue  # another relay claimed that one first: take the next
             try:
                 self.publisher.publish(entry["message"])
             except (OperationalError, OSError, UndeliverableMessage) as exc:
                 self._release(entry, exc)
                 break
-            self.outbox.update_one(
-                {"_id": entry["_id"]},
-                {"$set": {"state": PUBLISHED, "published_at": datetime.now(UTC)}},
-            )
+            transition(self.outbox, {"_id": entry["_id"], "state": PUBLISHING},
+                       {"state": PUBLISHED, "published_at": datetime.now(UTC)})
             published += 1
             log.info("event.published", event_id=entry["_id"], event_type=entry["type"],
                      correlation_id=entry.get("correlation_id"))
@@ -116,9 +116,8 @@ class Relay:
     def _release(self, entry: dict, exc: Exception) -> None:
         reason = "no queue is bound for this event" if isinstance(exc, UndeliverableMessage) \
             else f"{type(exc).__name__}: {exc}"
-        self.outbox.update_one(
-            {"_id": entry["_id"]},
-            {"$set": {"state": PENDING, "last_error": reason}, "$inc": {"attempts": 1}},
-        )
+        transition(self.outbox, {"_id": entry["_id"], "state": PUBLISHING},
+                   lambda current: {"state": PENDING, "last_error": reason,
+                                    "attempts": current["attempts"] + 1})
         log.warning("event.publish_failed", event_id=entry["_id"], event_type=entry["type"],
                     reason=reason)

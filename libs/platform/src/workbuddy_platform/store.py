@@ -11,7 +11,9 @@ from typing import TypeVar
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
+from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from .settings import Settings
 
@@ -38,6 +40,52 @@ def in_transaction(db: Database, work: Callable[[ClientSession], T]) -> T:
     """
     with db.client.start_session() as session:
         return session.with_transaction(work)
+
+
+# Documents are changed by reading them and replacing them whole, never by ``$set``: on
+# nx-27017 a datetime written by ``$set`` into an existing document reads back as a string.
+# Both helpers below are compare-and-set, so concurrent writers cannot overwrite each other.
+
+Changes = dict | Callable[[dict], dict]
+
+
+def transition(collection: Collection, where: dict, changes: Changes, *,
+               sort: list | None = None, session: ClientSession | None = None) -> dict | None:
+    """Apply ``changes`` to the first document matching ``where`` if it still matches when
+    written. Returns the new document, or None when none matched or another writer won.
+
+    ``where`` must name what the change depends on (typically a state), since that is what
+    the replacement is conditioned on; ``changes`` may be a function of the current document.
+    """
+    current = collection.find_one(where, sort=sort, session=session)
+    if current is None:
+        return None
+    updated = current | (changes(current) if callable(changes) else changes)
+    written = collection.replace_one(where | {"_id": current["_id"]}, updated, session=session)
+    return updated if written.matched_count == 1 else None
+
+
+def merge(collection: Collection, _id, changes: dict, attempts: int = 20) -> dict:
+    """Create the document or add ``changes`` to it, keeping the fields others wrote.
+
+    A revision number makes the replacement conditional, so two events touching the same
+    document at once both land (the loser reads again and retries).
+    """
+    for _ in range(attempts):
+        current = collection.find_one({"_id": _id})
+        if current is None:
+            created = {"_id": _id, "_rev": 1, **changes}
+            try:
+                collection.insert_one(created)
+                return created
+            except DuplicateKeyError:
+                continue
+        rev = current.get("_rev", 0)
+        updated = current | changes | {"_rev": rev + 1}
+        where = {"_id": _id, "_rev": rev} if "_rev" in current else {"_id": _id}
+        if collection.replace_one(where, updated).matched_count == 1:
+            return updated
+    raise RuntimeError(f"{collection.name}/{_id}: still contended after {attempts} attempts")
 
 
 def ping(db: Database) -> bool:

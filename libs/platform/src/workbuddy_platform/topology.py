@@ -9,6 +9,7 @@ import sys
 
 from kombu import Connection, Queue
 from nameko.standalone.events import get_event_exchange
+
 from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS
 
 from .logs import configure_logging, get_logger

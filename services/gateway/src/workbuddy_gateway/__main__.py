@@ -11,6 +11,7 @@ import logging
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+
 from workbuddy_platform.logs import configure_logging
 from workbuddy_platform.settings import Settings
 

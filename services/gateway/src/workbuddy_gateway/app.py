@@ -6,6 +6,7 @@ import uuid
 
 from flask import Flask, g, request
 from flask_smorest import Api as SmorestApi
+
 from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.settings import Settings
 

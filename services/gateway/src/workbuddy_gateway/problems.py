@@ -11,6 +11,7 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
+
 from workbuddy_contracts.errors import Refusal
 from workbuddy_platform.logs import get_logger
 
@@ -83,8 +84,9 @@ def register(app) -> None:
 
     @app.errorhandler(UnknownService)
     def not_running(exc):
-        log.error("rpc.unknown_service", service=str(exc))
-        return problem(503, f"the {exc} service is not running; retry in a moment")
+        service = exc.args[0] if exc.args else "requested"
+        log.error("rpc.unknown_service", service=service)
+        return problem(503, f"the {service} service is not running; retry in a moment")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(socket.error)

@@ -5,6 +5,7 @@ import os
 
 from nameko.exceptions import deserialize_to_instance
 from nameko.standalone.rpc import ClusterRpcProxy
+
 from workbuddy_contracts.errors import REFUSALS
 from workbuddy_platform.settings import Settings
 

@@ -1,6 +1,7 @@
 """What the API answers. Request bodies are the contracts' command schemas."""
 
 from marshmallow import Schema, fields, validate
+
 from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS, BuddyshipState
 
 

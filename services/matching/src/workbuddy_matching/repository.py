@@ -6,13 +6,23 @@ from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
+
 from workbuddy_contracts.errors import Conflict
 from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_platform.store import merge, transition
+
+OPEN_PAIR = "these two members already have a proposed or active buddyship"
 
 
 def create_indexes(db: Database) -> None:
     db.buddyships.create_index([("proposer_id", ASCENDING)])
     db.buddyships.create_index([("invitee_id", ASCENDING)])
+
+
+def refuse_open_pair(db: Database, pair: str) -> None:
+    """Checked before the transaction: refusing is then the common case that aborts nothing."""
+    if db.open_pairs.find_one({"_id": pair}) is not None:
+        raise Conflict(OPEN_PAIR, "buddy_id")
 
 
 def add_proposal(db: Database, buddyship: dict, session: ClientSession) -> None:
@@ -22,8 +32,7 @@ def add_proposal(db: Database, buddyship: dict, session: ClientSession) -> None:
         db.open_pairs.insert_one({"_id": buddyship["pair"], "buddyship_id": buddyship["_id"]},
                                  session=session)
     except DuplicateKeyError as exc:
-        raise Conflict("these two members already have a proposed or active buddyship",
-                       "buddy_id") from exc
+        raise Conflict(OPEN_PAIR, "buddy_id") from exc
     db.buddyships.insert_one(buddyship, session=session)
 
 
@@ -34,16 +43,14 @@ def get(db: Database, buddyship_id: str, session: ClientSession | None = None) -
 def answer(db: Database, buddyship: dict, state: BuddyshipState, at: datetime,
            session: ClientSession) -> dict:
     stamp = "started_at" if state is BuddyshipState.ACTIVE else f"{state.value}_at"
-    changed = db.buddyships.update_one(
-        {"_id": buddyship["_id"], "state": BuddyshipState.PROPOSED.value},
-        {"$set": {"state": state.value, stamp: at}},
-        session=session,
-    )
-    if changed.modified_count != 1:
+    answered = transition(db.buddyships,
+                          {"_id": buddyship["_id"], "state": BuddyshipState.PROPOSED.value},
+                          {"state": state.value, stamp: at}, session=session)
+    if answered is None:
         raise Conflict("this proposal was answered meanwhile; reload it", "buddyship_id")
     if state is not BuddyshipState.ACTIVE:
         db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
-    return buddyship | {"state": state.value, stamp: at}
+    return answered
 
 
 def of_member(db: Database, member_id: str) -> list[dict]:
@@ -53,7 +60,5 @@ def of_member(db: Database, member_id: str) -> list[dict]:
 
 def remember_member(db: Database, member: dict) -> None:
     """The candidate pool: what matching may know of a member (no email, no password)."""
-    db.pool.update_one({"_id": member["member_id"]},
-                       {"$set": {"language": member["language"],
-                                 "registered_at": member["registered_at"]}},
-                       upsert=True)
+    merge(db.pool, member["member_id"],
+          {"language": member["language"], "registered_at": member["registered_at"]})

@@ -1,10 +1,10 @@
 """matching: buddyships and the pool of members they are drawn from."""
 
-from datetime import UTC, datetime
-
 from nameko.events import event_handler
 from nameko.rpc import rpc
+
 from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_platform import clock
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
@@ -27,7 +27,8 @@ class MatchingService:
     @rpc
     def propose(self, proposer_id: str, invitee_id: str) -> dict:
         """The caller vouches that both members exist (the gateway asks profiles first)."""
-        buddyship = buddyships.propose(proposer_id, invitee_id, datetime.now(UTC))
+        buddyship = buddyships.propose(proposer_id, invitee_id, clock.now())
+        repository.refuse_open_pair(self.store, buddyship["pair"])
 
         def save(session):
             repository.add_proposal(self.store, buddyship, session)
@@ -57,11 +58,13 @@ class MatchingService:
         repository.remember_member(self.store, event.payload)
 
     def _answer(self, buddyship_id, member_id, state, event_type):
-        now = datetime.now(UTC)
+        now = clock.now()
+        # Refusals are decided before the transaction, so that they abort nothing; the
+        # transaction's own write is conditional on the proposal being still unanswered.
+        current = buddyships.check_answer(
+            repository.get(self.store, buddyship_id), buddyship_id, member_id)
 
         def save(session):
-            current = buddyships.check_answer(
-                repository.get(self.store, buddyship_id, session), buddyship_id, member_id)
             updated = repository.answer(self.store, current, state, now, session)
             self.outbox.stage(event_type, {
                 "buddyship_id": buddyship_id, "member_ids": buddyships.members_of(updated),

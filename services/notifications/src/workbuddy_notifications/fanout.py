@@ -51,8 +51,8 @@ def attempt(db, smtp: mail.SmtpSettings, key: str) -> None:
         repo.release(db, key, waiting_for=missing)
         log.info("delivery.waiting_for_member", delivery=key, member_id=missing)
         return
-    message = mail.moment_mail(moment=moment, author=author, recipient=recipient)
     try:
+        message = mail.moment_mail(moment=moment, author=author, recipient=recipient)
         message_id = mail.send(message, smtp, headers={"X-WorkBuddy-Delivery": key})
     except mail.TransientMailError as exc:
         if delivery["attempts"] + 1 >= MAX_ATTEMPTS:
@@ -65,6 +65,10 @@ def attempt(db, smtp: mail.SmtpSettings, key: str) -> None:
     except mail.PermanentMailError as exc:
         repo.settle(db, key, repo.FAILED, reason=str(exc))
         log.error("delivery.failed", delivery=key, reason=str(exc))
+        return
+    except Exception as exc:  # a mail we cannot even build: record it, never leave it hanging
+        repo.settle(db, key, repo.FAILED, reason=f"{type(exc).__name__}: {exc}")
+        log.exception("delivery.failed", delivery=key)
         return
     repo.settle(db, key, repo.SENT, sent_at=datetime.now(UTC), message_id=message_id)
     log.info("delivery.sent", delivery=key, channel=EMAIL, recipient_id=delivery["recipient_id"])

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+
 from workbuddy_contracts.vocabulary import tone_of
 
 from .wording import KIND_LABELS

@@ -5,9 +5,11 @@ Everything here is built from events; nothing is asked of another service while 
 
 from datetime import UTC, datetime, timedelta
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
+
+from workbuddy_platform.store import merge, transition
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 CATCH_UP_WINDOW = 50  # a new buddy hears of at most this many recent moments
@@ -37,17 +39,12 @@ def recipient(db: Database, member_id: str) -> dict | None:
 
 def save_link_times(db: Database, buddyship_id: str, member_ids: list[str], **times) -> list[dict]:
     """Record a buddyship both ways (member → buddy); returns the two links as stored."""
-    links = []
-    for member_id, buddy_id in (member_ids, member_ids[::-1]):
-        key = f"{buddyship_id}:{member_id}"
-        db.buddy_links.update_one(
-            {"_id": key},
-            {"$set": {"buddyship_id": buddyship_id, "member_id": member_id,
-                      "buddy_id": buddy_id, **times}},
-            upsert=True,
-        )
-        links.append(db.buddy_links.find_one({"_id": key}))
-    return links
+    return [
+        merge(db.buddy_links, f"{buddyship_id}:{member_id}",
+              {"buddyship_id": buddyship_id, "member_id": member_id, "buddy_id": buddy_id,
+               **times})
+        for member_id, buddy_id in (member_ids, member_ids[::-1])
+    ]
 
 
 def links_of(db: Database, member_id: str) -> list[dict]:
@@ -94,29 +91,26 @@ def open_delivery(db: Database, *, event_id: str, recipient_id: str, channel: st
 
 def claim(db: Database, key: str) -> dict | None:
     """Take a pending delivery for sending; None when another worker has it or it is done."""
-    return db.deliveries.find_one_and_update(
-        {"_id": key, "state": PENDING},
-        {"$set": {"state": SENDING, "updated_at": datetime.now(UTC)}},
-        return_document=ReturnDocument.AFTER,
-    )
+    return transition(db.deliveries, {"_id": key, "state": PENDING},
+                      {"state": SENDING, "updated_at": datetime.now(UTC)})
 
 
 def settle(db: Database, key: str, state: str, **fields) -> None:
-    db.deliveries.update_one(
-        {"_id": key, "state": SENDING},
-        {"$set": {"state": state, "updated_at": datetime.now(UTC), **fields}},
-    )
+    transition(db.deliveries, {"_id": key, "state": SENDING},
+               {"state": state, "updated_at": datetime.now(UTC), **fields})
 
 
 def release(db: Database, key: str, *, waiting_for: str | None = None,
             error: str | None = None) -> None:
     """Back to pending: waiting for data we lack, or after a transient failure."""
-    update = {"$set": {"state": PENDING, "waiting_for": waiting_for,
-                       "updated_at": datetime.now(UTC)}}
-    if error is not None:
-        update["$set"]["last_error"] = error
-        update["$inc"] = {"attempts": 1}
-    db.deliveries.update_one({"_id": key, "state": SENDING}, update)
+
+    def changes(current: dict) -> dict:
+        back = {"state": PENDING, "waiting_for": waiting_for, "updated_at": datetime.now(UTC)}
+        if error is not None:
+            back |= {"last_error": error, "attempts": current["attempts"] + 1}
+        return back
+
+    transition(db.deliveries, {"_id": key, "state": SENDING}, changes)
 
 
 def waiting_on(db: Database, member_id: str) -> list[dict]:
@@ -131,10 +125,15 @@ def due_for_retry(db: Database, older_than: timedelta, max_attempts: int) -> lis
 
 
 def reclaim_stuck(db: Database, older_than: timedelta) -> int:
-    """A worker died while sending: retry (the mail may go twice; losing it is worse)."""
+    """A worker died while sending: count that as a failed attempt, so that the retry timer
+    takes it up (the mail may go twice; losing it is worse). No datetime is written here: the
+    claim's ``updated_at`` stays, and the back-off counts from it."""
     cutoff = datetime.now(UTC) - older_than
-    return db.deliveries.update_many({"state": SENDING, "updated_at": {"$lt": cutoff}},
-                                     {"$set": {"state": PENDING}}).modified_count
+    return db.deliveries.update_many(
+        {"state": SENDING, "updated_at": {"$lt": cutoff}},
+        {"$set": {"state": PENDING, "last_error": "interrupted while sending"},
+         "$inc": {"attempts": 1}},
+    ).modified_count
 
 
 def deliveries_of_event(db: Database, event_id: str) -> list[dict]:

@@ -3,6 +3,7 @@
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
+
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
 from workbuddy_platform.health import health_report

@@ -4,6 +4,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
+
 from workbuddy_contracts.errors import Conflict, NotFound
 
 
@@ -12,13 +13,22 @@ def create_indexes(db: Database) -> None:
     db.moments.create_index([("member_id", ASCENDING), ("logged_at", DESCENDING)])
 
 
+def _email_taken(email: str) -> Conflict:
+    return Conflict(f"a member with the email {email} is already registered; "
+                    "use another address", "email")
+
+
+def refuse_taken_email(db: Database, email: str) -> None:
+    """Checked before the transaction: refusing is then the common case that aborts nothing."""
+    if db.members.find_one({"email": email}, {"_id": 1}) is not None:
+        raise _email_taken(email)
+
+
 def add_member(db: Database, member: dict, session: ClientSession) -> None:
     try:
         db.members.insert_one(member, session=session)
-    except DuplicateKeyError as exc:
-        raise Conflict(
-            f"a member with the email {member['email']} is already registered; "
-            "use another address", "email") from exc
+    except DuplicateKeyError as exc:  # two registrations raced past refuse_taken_email
+        raise _email_taken(member["email"]) from exc
 
 
 def get_member(db: Database, member_id: str, session: ClientSession | None = None) -> dict:

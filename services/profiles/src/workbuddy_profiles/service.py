@@ -1,8 +1,8 @@
 """profiles: members and their journal of moments. Entrypoints only; the work is below."""
 
-from datetime import UTC, datetime
-
 from nameko.rpc import rpc
+
+from workbuddy_platform import clock
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
 from workbuddy_platform.store import Store, in_transaction
@@ -25,7 +25,8 @@ class ProfilesService:
 
     @rpc
     def register(self, request: dict) -> dict:
-        member = domain.new_member(request, datetime.now(UTC))
+        member = domain.new_member(request, clock.now())
+        repository.refuse_taken_email(self.store, member["email"])
 
         def save(session):
             repository.add_member(self.store, member, session)
@@ -49,17 +50,18 @@ class ProfilesService:
 
     @rpc
     def log_moment(self, member_id: str, request: dict) -> dict:
+        member = repository.get_member(self.store, member_id)
+        moment = domain.new_moment(member, request, clock.now())
+
         def save(session):
-            member = repository.get_member(self.store, member_id, session)
-            moment = domain.new_moment(member, request, datetime.now(UTC))
             repository.add_moment(self.store, moment, session)
             self.outbox.stage("moment.logged", {
                 "moment_id": moment["_id"], "member_id": member_id, "kind": moment["kind"],
                 "note": moment["note"], "logged_at": moment["logged_at"],
             }, session)
-            return moment
 
-        return domain.moment_view(in_transaction(self.store, save))
+        in_transaction(self.store, save)
+        return domain.moment_view(moment)
 
     @rpc
     def moments_of(self, member_id: str, limit: int = 20) -> list[dict]:

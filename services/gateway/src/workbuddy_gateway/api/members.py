@@ -3,6 +3,7 @@
 from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+
 from workbuddy_contracts.commands import LogMoment, ProposeBuddyship, RegisterMember
 from workbuddy_contracts.errors import NotFound
 
