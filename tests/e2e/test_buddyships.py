@@ -2,12 +2,12 @@
 
 
 def test_an_accepted_proposal_is_an_active_buddyship_for_both(gateway):
-    tara, ugo = gateway.register("Tara", "en"), gateway.register("Ugo", "fr")
+    tara, ugo = gateway.sign_up("Tara", "en"), gateway.sign_up("Ugo", "fr")
     buddyship = gateway.become_buddies(tara, ugo)
     assert buddyship["state"] == "active" and buddyship["started_at"]
 
     for member in (tara, ugo):
-        listed = gateway.request("GET", f"/v1/members/{member['id']}/buddyships")
+        listed = gateway.request("GET", "/v1/me/buddyships", member)
         assert listed.status_code == 200, listed.text
         [seen] = listed.json()
         assert (seen["id"], seen["state"]) == (buddyship["id"], "active")
@@ -15,16 +15,12 @@ def test_an_accepted_proposal_is_an_active_buddyship_for_both(gateway):
 
 
 def test_a_declined_proposal_frees_the_pair_for_a_new_one(gateway):
-    vera, will = gateway.register("Vera", "fr"), gateway.register("Will", "en")
-    proposal = gateway.request("POST", f"/v1/members/{vera['id']}/buddyships",
-                               json={"buddy_id": will["id"]}).json()
-    declined = gateway.request(
-        "POST", f"/v1/members/{will['id']}/buddyships/{proposal['id']}/decline")
+    vera, will = gateway.sign_up("Vera", "fr"), gateway.sign_up("Will", "en")
+    proposal = gateway.propose(vera, will).json()
+    declined = gateway.request("POST", f"/v1/me/buddyships/{proposal['id']}/decline", will)
     assert declined.status_code == 200 and declined.json()["state"] == "declined"
 
-    again = gateway.request("POST", f"/v1/members/{will['id']}/buddyships",
-                            json={"buddy_id": vera["id"]})
+    again = gateway.propose(will, vera)
     assert again.status_code == 201, again.text
-    states = sorted(b["state"] for b in gateway.request(
-        "GET", f"/v1/members/{vera['id']}/buddyships").json())
+    states = sorted(b["state"] for b in gateway.request("GET", "/v1/me/buddyships", vera).json())
     assert states == ["declined", "proposed"]

@@ -13,6 +13,7 @@ def test_liveness(gateway):
 def test_openapi_document_and_docs_page(gateway):
     spec = gateway.request("GET", "/openapi.json").json()
     assert spec["openapi"] == "3.1.0"
-    assert "/v1/members/{member_id}/moments" in spec["paths"]
+    assert "/v1/me/moments" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     docs = gateway.request("GET", "/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()

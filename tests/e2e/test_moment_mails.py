@@ -11,13 +11,13 @@ from ..support.logs import wait_for_record
 
 
 def test_a_win_mails_each_active_buddy_in_their_language(gateway, mailbox):
-    alice = gateway.register("Alice", "fr")
-    bob = gateway.register("Bob", "en")
-    chloe = gateway.register("Chloé", "fr")
-    dan = gateway.register("Dan", "en")  # proposed to, never accepted: not a buddy
+    alice = gateway.sign_up("Alice", "fr")
+    bob = gateway.sign_up("Bob", "en")
+    chloe = gateway.sign_up("Chloé", "fr")
+    dan = gateway.sign_up("Dan", "en")  # proposed to, never accepted: not a buddy
     gateway.become_buddies(alice, bob)
     gateway.become_buddies(chloe, alice)
-    gateway.request("POST", f"/v1/members/{alice['id']}/buddyships", json={"buddy_id": dan["id"]})
+    assert gateway.propose(alice, dan).status_code == 201
 
     gateway.log_moment(alice, "client_won", "Signé avec Acme, 6 mois !")
 
@@ -37,8 +37,8 @@ def test_a_win_mails_each_active_buddy_in_their_language(gateway, mailbox):
 
 
 def test_a_lost_client_mails_buddies_in_a_supportive_tone(gateway, mailbox):
-    emma = gateway.register("Emma", "en")
-    farid = gateway.register("Farid", "fr")
+    emma = gateway.sign_up("Emma", "en")
+    farid = gateway.sign_up("Farid", "fr")
     gateway.become_buddies(emma, farid)
 
     gateway.log_moment(emma, "client_lost", "They chose an agency.")
@@ -51,8 +51,8 @@ def test_a_lost_client_mails_buddies_in_a_supportive_tone(gateway, mailbox):
 
 
 def test_a_redelivered_event_sends_no_second_mail(gateway, mailbox, stack, mongo_uri, db_prefix):
-    gina = gateway.register("Gina", "en")
-    hugo = gateway.register("Hugo", "en")
+    gina = gateway.sign_up("Gina", "en")
+    hugo = gateway.sign_up("Hugo", "en")
     gateway.become_buddies(gina, hugo)
     moment = gateway.log_moment(gina, "tender_won", "The city library!")
     mailbox.wait_for(hugo["email"])
@@ -81,13 +81,12 @@ def test_a_redelivered_event_sends_no_second_mail(gateway, mailbox, stack, mongo
 
 
 def test_one_correlation_id_follows_the_request_into_every_event(gateway, mailbox, stack):
-    ines = gateway.register("Inès", "fr")
-    jules = gateway.register("Jules", "fr")
+    ines = gateway.sign_up("Inès", "fr")
+    jules = gateway.sign_up("Jules", "fr")
     gateway.become_buddies(ines, jules)
     correlation_id = f"test-{uuid.uuid4().hex}"
 
-    response = gateway.request("POST", f"/v1/members/{ines['id']}/moments",
-                               json={"kind": "first_client"},
+    response = gateway.request("POST", "/v1/me/moments", ines, json={"kind": "first_client"},
                                headers={"X-Correlation-Id": correlation_id})
     assert response.headers["X-Correlation-Id"] == correlation_id
     mailbox.wait_for(jules["email"])
@@ -106,8 +105,8 @@ def test_events_wait_for_a_consumer_that_is_not_running(gateway, mailbox, stack)
     waits in its queue, and the moment is mailed once, whatever order they are read in."""
     stack.supervisor.stop("notifications")
     try:
-        kim = gateway.register("Kim", "en")
-        lou = gateway.register("Lou", "fr")
+        kim = gateway.sign_up("Kim", "en")
+        lou = gateway.sign_up("Lou", "fr")
         gateway.become_buddies(kim, lou)
         gateway.log_moment(kim, "project_delivered", "Shipped!")
     finally:

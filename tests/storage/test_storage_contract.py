@@ -29,9 +29,10 @@ from kombu.exceptions import OperationalError
 from nameko.amqp.publish import UndeliverableMessage
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from workbuddy_contracts.errors import Conflict, NotFound
+from workbuddy_contracts.errors import Conflict, NotFound, Unauthorized
 from workbuddy_contracts.events import make_event
 from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_gateway.sessions import Sessions
 from workbuddy_matching import buddyships
 from workbuddy_matching import repository as matching
 from workbuddy_notifications import fanout, mail
@@ -101,8 +102,9 @@ class Boom(Exception):
 # --- helpers building product data -----------------------------------------------------
 
 def new_member(email: str) -> dict:
-    return domain.new_member({"email": email, "display_name": "Alice", "language": "en"},
-                             datetime.now(UTC))
+    member, _ = domain.new_member({"email": email, "display_name": "Alice", "language": "en",
+                                   "password": "a long enough passphrase"}, datetime.now(UTC))
+    return member
 
 
 def moment_event(note: str = "n", **kwargs):
@@ -815,3 +817,42 @@ def test_counting_a_collection_whose_creation_was_rolled_back(db, gap_on_nx):
         in_transaction(db, save)
     assert list(db.created_in_txn.find()) == []
     assert db.created_in_txn.count_documents({}) == 0
+
+
+# --- gateway: sessions ---------------------------------------------------------------------
+
+def test_a_session_rotates_its_refresh_token_and_closes_on_replay(db):
+    sessions = Sessions(db)
+    sid, first = sessions.open("m-1")
+    assert sessions.is_open(sid)
+    same_sid, member_id, second = sessions.rotate(first)
+    assert (same_sid, member_id) == (sid, "m-1") and second != first
+    with pytest.raises(Unauthorized):
+        sessions.rotate(first)  # a replayed token closes the session...
+    assert not sessions.is_open(sid)
+    with pytest.raises(Unauthorized):
+        sessions.rotate(second)  # ...for the newest token too
+
+
+def test_revoking_the_other_sessions_keeps_this_one_and_other_members(db):
+    sessions = Sessions(db)
+    mine, _ = sessions.open("m-1")
+    other, _ = sessions.open("m-1")
+    someone_else, _ = sessions.open("m-2")
+    sessions.revoke_others("m-1", keep=mine)
+    assert [sessions.is_open(s) for s in (mine, other, someone_else)] == [True, False, True]
+
+
+def test_an_expired_session_is_closed(db):
+    sessions = Sessions(db)
+    sid, token = sessions.open("m-1")
+    restamp(db.sessions, sid, expires_at=ago(timedelta(seconds=1)))
+    assert not sessions.is_open(sid)
+    with pytest.raises(Unauthorized):
+        sessions.rotate(token)
+
+
+@pytest.mark.parametrize("token", ["", "no-dot", ".", "unknown.secret", "x" * 300])
+def test_a_malformed_refresh_token_is_refused(db, token):
+    with pytest.raises(Unauthorized):
+        Sessions(db).rotate(token)

@@ -9,7 +9,7 @@ import workbuddy_gateway.rpc  # noqa: F401  registers the refusals with nameko, 
 from workbuddy_contracts.commands import (
     LogMoment,
     ProposeBuddyship,
-    RegisterMember,
+    SignUp,
     load_or_refuse,
 )
 from workbuddy_contracts.errors import REFUSALS, Invalid
@@ -61,15 +61,21 @@ def test_load_or_refuse_returns_the_loaded_data_with_defaults():
                                                                   "note": None}
 
 
+PW = "a long enough passphrase"
+
+
 @pytest.mark.parametrize("schema, data, field", [
     (LogMoment(), {"kind": "promotion"}, "kind"),
     (LogMoment(), {"kind": "milestone", "note": "x" * (MOMENT_NOTE_MAX + 1)}, "note"),
     (LogMoment(), {"note": "hello"}, "kind"),
-    (RegisterMember(), {"email": "not-an-email", "display_name": "A", "language": "en"}, "email"),
-    (RegisterMember(), {"email": "a@example.org", "display_name": "A", "language": "de"},
+    (SignUp(), {"email": "not-an-email", "display_name": "A", "language": "en", "password": PW},
+     "email"),
+    (SignUp(), {"email": "a@example.org", "display_name": "A", "language": "de", "password": PW},
      "language"),
-    (RegisterMember(), {"email": "a@example.org", "display_name": "", "language": "en"},
+    (SignUp(), {"email": "a@example.org", "display_name": "", "language": "en", "password": PW},
      "display_name"),
+    (SignUp(), {"email": "a@example.org", "display_name": "A", "language": "en", "password": "x"},
+     "password"),
     (ProposeBuddyship(), {"buddy_id": "x" * 65}, "buddy_id"),
 ])
 def test_load_or_refuse_names_the_field_at_fault(schema, data, field):

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from flask_jwt_extended import create_access_token
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 
@@ -35,13 +36,43 @@ class FakeServices:
         return answer(*args, **kwargs) if callable(answer) else answer
 
 
-def client_for(services: FakeServices):
-    return create_app(services=services).test_client()
+JWT_SECRET = "unit-test-secret-" + "x" * 32
+
+
+class FakeSessions:
+    """Every session is open; opening one always gives the same tokens."""
+
+    def is_open(self, sid):
+        return True
+
+    def open(self, member_id):
+        return "s-1", "s-1.refresh"
+
+
+class Client:
+    """Flask's test client, signed in as member m-1 unless told otherwise."""
+
+    def __init__(self, services: FakeServices):
+        app = create_app(services=services, sessions=FakeSessions(), jwt_secret=JWT_SECRET)
+        with app.app_context():
+            token = create_access_token(identity="m-1", additional_claims={"sid": "s-1"})
+        self.client = app.test_client()
+        self.auth = {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method):
+        def send(path, headers=None, **kwargs):
+            return getattr(self.client, method)(path, headers={**self.auth, **(headers or {})},
+                                                **kwargs)
+        return send
+
+
+def client_for(services: FakeServices) -> Client:
+    return Client(services)
 
 
 def get_member_raising(exc: BaseException):
     services = FakeServices(profiles__get_member=exc)
-    return services, client_for(services).get("/v1/members/m-1")
+    return services, client_for(services).get("/v1/me")
 
 
 def problem_of(response) -> dict:
@@ -127,7 +158,7 @@ def test_an_unknown_path_is_a_404_problem():
 
 
 def test_a_wrong_method_is_a_405_problem():
-    response = client_for(FakeServices()).delete("/v1/members")
+    response = client_for(FakeServices()).delete("/v1/me/moments")
     assert response.status_code == 405
     problem_of(response)
 
@@ -136,7 +167,7 @@ def test_a_wrong_method_is_a_405_problem():
 
 def test_a_valid_correlation_id_is_echoed_and_passed_to_the_service():
     services = FakeServices(profiles__get_member=MEMBER)
-    response = client_for(services).get("/v1/members/m-1",
+    response = client_for(services).get("/v1/me",
                                         headers={"X-Correlation-Id": "req-42.retry_1"})
     assert response.status_code == 200
     assert response.headers["X-Correlation-Id"] == "req-42.retry_1"
@@ -147,7 +178,7 @@ def test_a_valid_correlation_id_is_echoed_and_passed_to_the_service():
                                    ""])
 def test_an_invalid_correlation_id_is_replaced(given):
     services = FakeServices(profiles__get_member=MEMBER)
-    response = client_for(services).get("/v1/members/m-1", headers={"X-Correlation-Id": given})
+    response = client_for(services).get("/v1/me", headers={"X-Correlation-Id": given})
     replaced = response.headers["X-Correlation-Id"]
     assert replaced != given
     assert re.fullmatch(r"[0-9a-f]{32}", replaced)
@@ -157,19 +188,19 @@ def test_an_invalid_correlation_id_is_replaced(given):
 def test_a_correlation_id_of_64_characters_is_kept():
     given = "a" * 64
     response = client_for(FakeServices(profiles__get_member=MEMBER)).get(
-        "/v1/members/m-1", headers={"X-Correlation-Id": given})
+        "/v1/me", headers={"X-Correlation-Id": given})
     assert response.headers["X-Correlation-Id"] == given
 
 
 def test_each_request_without_an_id_gets_its_own():
     client = client_for(FakeServices(profiles__get_member=MEMBER))
-    ids = {client.get("/v1/members/m-1").headers["X-Correlation-Id"] for _ in range(3)}
+    ids = {client.get("/v1/me").headers["X-Correlation-Id"] for _ in range(3)}
     assert len(ids) == 3
 
 
 def test_a_problem_quotes_the_correlation_id_it_was_given():
     services = FakeServices(profiles__get_member=NotFound("no such member", "member_id"))
-    response = client_for(services).get("/v1/members/m-1",
+    response = client_for(services).get("/v1/me",
                                         headers={"X-Correlation-Id": "trace-me"})
     assert problem_of(response)["correlation_id"] == "trace-me"
 
@@ -178,38 +209,39 @@ def test_a_problem_quotes_the_correlation_id_it_was_given():
 
 def test_a_registration_lists_every_bad_field_and_reaches_no_service():
     services = FakeServices()
-    response = client_for(services).post("/v1/members", json={
-        "email": "not-an-email", "display_name": "", "language": "de"})
+    response = client_for(services).post("/v1/auth/signup", json={
+        "email": "not-an-email", "display_name": "", "language": "de", "password": "short"})
     assert response.status_code == 422
     body = problem_of(response)
-    assert set(body["errors"]) == {"email", "display_name", "language"}
+    assert set(body["errors"]) == {"email", "display_name", "language", "password"}
     assert all(isinstance(m, list) and m for m in body["errors"].values())
-    assert "display_name, email, language" in body["detail"]
+    assert "display_name, email, language, password" in body["detail"]
     assert services.calls == []
 
 
 def test_missing_fields_are_each_named():
-    response = client_for(FakeServices()).post("/v1/members", json={})
+    response = client_for(FakeServices()).post("/v1/auth/signup", json={})
     assert response.status_code == 422
-    assert set(problem_of(response)["errors"]) == {"email", "display_name", "language"}
+    assert set(problem_of(response)["errors"]) == {"email", "display_name", "language",
+                                                   "password"}
 
 
 def test_a_note_too_long_is_named():
-    response = client_for(FakeServices()).post("/v1/members/m-1/moments",
+    response = client_for(FakeServices()).post("/v1/me/moments",
                                                json={"kind": "milestone", "note": "x" * 501})
     assert response.status_code == 422
     assert set(problem_of(response)["errors"]) == {"note"}
 
 
 def test_a_bad_query_parameter_is_named():
-    response = client_for(FakeServices()).get("/v1/members/m-1/moments?limit=0")
+    response = client_for(FakeServices()).get("/v1/me/moments?limit=0")
     assert response.status_code == 422
     assert set(problem_of(response)["errors"]) == {"limit"}
 
 
 def test_malformed_json_is_a_400_about_the_body():
     services = FakeServices()
-    response = client_for(services).post("/v1/members", data='{"email": ',
+    response = client_for(services).post("/v1/auth/signup", data='{"email": ',
                                          content_type="application/json")
     assert response.status_code == 400
     body = problem_of(response)
@@ -220,7 +252,7 @@ def test_malformed_json_is_a_400_about_the_body():
 
 def test_an_oversized_body_is_a_413_problem_that_reaches_no_service():
     services = FakeServices()
-    response = client_for(services).post("/v1/members", json={
+    response = client_for(services).post("/v1/auth/signup", json={
         "email": "a@example.org", "display_name": "A", "language": "en",
         "padding": "x" * (64 * 1024)})
     assert response.status_code == 413
@@ -229,7 +261,7 @@ def test_an_oversized_body_is_a_413_problem_that_reaches_no_service():
 
 
 def test_a_json_body_that_is_not_an_object_is_refused_as_the_body():
-    response = client_for(FakeServices()).post("/v1/members", data=json.dumps(["a"]),
+    response = client_for(FakeServices()).post("/v1/auth/signup", data=json.dumps(["a"]),
                                                content_type="application/json")
     assert response.status_code == 422
     assert list(problem_of(response)["errors"]) == ["body"]
@@ -237,21 +269,23 @@ def test_a_json_body_that_is_not_an_object_is_refused_as_the_body():
 
 # --- the happy path the problems are measured against --------------------------------------
 
-def test_a_valid_registration_passes_the_validated_request_to_profiles():
+def test_a_valid_sign_up_passes_the_validated_request_to_profiles():
     services = FakeServices(profiles__register=MEMBER)
-    response = client_for(services).post("/v1/members", json={
-        "email": "alice@example.org", "display_name": "Alice", "language": "en"})
+    request = {"email": "alice@example.org", "display_name": "Alice", "language": "en",
+               "password": "correct horse battery"}
+    response = client_for(services).post("/v1/auth/signup", json=request)
     assert response.status_code == 201
-    assert response.get_json() == MEMBER
+    body = response.get_json()
+    assert body["member"] == MEMBER and body["refresh_token"] == "s-1.refresh"
+    assert body["token_type"] == "Bearer" and body["access_token"] and body["expires_in"] > 0
     [(service, method, args, _, _)] = services.calls
     assert (service, method) == ("profiles", "register")
-    assert args == ({"email": "alice@example.org", "display_name": "Alice", "language": "en"},)
+    assert args == (request,)
 
 
 def test_proposing_to_an_unknown_member_is_404_naming_buddy_id_and_never_reaches_matching():
-    services = FakeServices(profiles__get_members=[MEMBER])  # only m-1 exists
-    response = client_for(services).post("/v1/members/m-1/buddyships",
-                                         json={"buddy_id": "m-404"})
+    services = FakeServices(profiles__get_members=[])  # m-404 does not exist
+    response = client_for(services).post("/v1/me/buddyships", json={"buddy_id": "m-404"})
     assert response.status_code == 404
     assert set(problem_of(response)["errors"]) == {"buddy_id"}
     assert [c[:2] for c in services.calls] == [("profiles", "get_members")]

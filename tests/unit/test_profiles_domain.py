@@ -14,9 +14,15 @@ MEMBER = {"_id": "m-1", "email": "alice@example.org", "display_name": "Alice",
           "language": "en", "registered_at": NOW}
 
 
+PASSWORD = "a long enough passphrase"
+
+
 def register(**changes) -> dict:
-    return domain.new_member({"email": "Alice@Example.ORG", "display_name": "  Alice  ",
-                              "language": "fr"} | changes, NOW)
+    member, password = domain.new_member({"email": "Alice@Example.ORG", "display_name": "  Alice  ",
+                                          "language": "fr", "password": PASSWORD} | changes, NOW)
+    assert password == changes.get("password", PASSWORD)  # handed back to be hashed, not kept
+    assert "password" not in member
+    return member
 
 
 # --- members -------------------------------------------------------------------------------
@@ -49,6 +55,7 @@ def test_an_email_with_surrounding_spaces_is_refused_before_it_could_be_trimmed(
     ({"email": "alice@"}, "email"),
     ({"display_name": ""}, "display_name"),
     ({"display_name": "x" * 81}, "display_name"),
+    ({"password": "too short"}, "password"),
 ])
 def test_a_bad_registration_is_refused_naming_the_field(changes, field):
     with pytest.raises(Invalid) as caught:
@@ -58,7 +65,8 @@ def test_a_bad_registration_is_refused_naming_the_field(changes, field):
 
 def test_a_registration_missing_a_field_is_refused_naming_it():
     with pytest.raises(Invalid) as caught:
-        domain.new_member({"email": "a@example.org", "display_name": "A"}, NOW)
+        domain.new_member({"email": "a@example.org", "display_name": "A", "password": PASSWORD},
+                          NOW)
     assert caught.value.field == "language"
 
 

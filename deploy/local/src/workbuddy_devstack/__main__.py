@@ -51,7 +51,9 @@ def main() -> None:
             str(ports["SMTP_PORT"]), "--http-port", str(ports["INBOX_PORT"]),
             "--dir", str(ROOT / "mail")])
         stack = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri,
-                      smtp_port=ports["SMTP_PORT"], gateway_port=ports["GATEWAY_PORT"])
+                      smtp_port=ports["SMTP_PORT"], gateway_port=ports["GATEWAY_PORT"],
+                      **({"jwt_secret": os.environ["JWT_SECRET"]}
+                         if os.environ.get("JWT_SECRET") else {}))
         stack.start_all()
         stack.wait_ready()
         print(f"""

@@ -1,5 +1,6 @@
 """The four services as separate processes, wired to one broker, one store and one mail server."""
 
+import secrets
 import sys
 from dataclasses import dataclass, field
 
@@ -19,6 +20,9 @@ class Stack:
     gateway_port: int
     smtp_host: str = "127.0.0.1"
     db_prefix: str = "workbuddy_"
+    # Signs access tokens. A fresh one per start is fine locally: access tokens last minutes,
+    # and refresh tokens (kept in the store) still work after a restart.
+    jwt_secret: str = field(default_factory=lambda: secrets.token_hex(32))
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -34,6 +38,7 @@ class Stack:
             "SMTP_PORT": str(self.smtp_port),
             "GATEWAY_HOST": "127.0.0.1",
             "GATEWAY_PORT": str(self.gateway_port),
+            "JWT_SECRET": self.jwt_secret,
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }

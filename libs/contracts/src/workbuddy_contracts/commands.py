@@ -7,7 +7,14 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .errors import Invalid
-from .vocabulary import DISPLAY_NAME_MAX, LANGUAGES, MOMENT_KINDS, MOMENT_NOTE_MAX
+from .vocabulary import (
+    DISPLAY_NAME_MAX,
+    LANGUAGES,
+    MOMENT_KINDS,
+    MOMENT_NOTE_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+)
 
 
 class Trimmed(fields.String):
@@ -22,8 +29,18 @@ ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$",
                            error="must be on one line, without control characters")
 
 
-class RegisterMember(Schema):
+def password(description: str) -> fields.String:
+    return fields.String(
+        required=True, load_only=True,
+        validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                                 error="must have between {min} and {max} characters"),
+        metadata={"description": description, "format": "password"},
+    )
+
+
+class SignUp(Schema):
     email = fields.Email(required=True, metadata={"example": "alice@example.org"})
+    password = password(f"At least {PASSWORD_MIN} characters; a passphrase is best.")
     display_name = Trimmed(
         required=True,
         validate=[validate.Length(min=1, max=DISPLAY_NAME_MAX,
@@ -36,6 +53,19 @@ class RegisterMember(Schema):
         validate=validate.OneOf(LANGUAGES),
         metadata={"description": "Language of the mails the member receives."},
     )
+
+
+class LogIn(Schema):
+    email = fields.Email(required=True, metadata={"example": "alice@example.org"})
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=PASSWORD_MAX),
+                             metadata={"format": "password"})
+
+
+class ChangePassword(Schema):
+    current_password = fields.String(required=True, load_only=True,
+                                     validate=validate.Length(max=PASSWORD_MAX),
+                                     metadata={"format": "password"})
+    new_password = password("The new password; other sessions are signed out.")
 
 
 class ProposeBuddyship(Schema):

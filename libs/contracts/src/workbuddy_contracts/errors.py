@@ -17,6 +17,10 @@ class Refusal(Exception):
         return self.message
 
 
+class Unauthorized(Refusal):
+    status = 401
+
+
 class NotFound(Refusal):
     status = 404
 
@@ -33,4 +37,4 @@ class Forbidden(Refusal):
     status = 403
 
 
-REFUSALS = (Refusal, NotFound, Conflict, Invalid, Forbidden)
+REFUSALS = (Refusal, Unauthorized, NotFound, Conflict, Invalid, Forbidden)

@@ -1,6 +1,7 @@
 """The gateway: the public HTTP API client apps build on. It owns no data; it validates,
 calls the owning service over RPC and answers in JSON (problems in RFC 9457 form)."""
 
+import os
 import re
 import uuid
 
@@ -9,10 +10,13 @@ from flask_smorest import Api as SmorestApi
 
 from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.settings import Settings
+from workbuddy_platform.store import client_for
 
-from . import problems
-from .api import health, members
+from . import auth, problems
+from .api import auth as auth_api
+from .api import health, me, members
 from .rpc import Services
+from .sessions import Sessions
 
 _CORRELATION = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = get_logger(__name__)
@@ -23,7 +27,13 @@ class Api(SmorestApi):
         return problems.from_http_exception(error)
 
 
-def create_app(services: Services | None = None) -> Flask:
+def create_app(services: Services | None = None, sessions: Sessions | None = None,
+               jwt_secret: str | None = None) -> Flask:
+    secret = jwt_secret or os.environ.get("JWT_SECRET", "")
+    if len(secret) < 32:
+        raise RuntimeError("set JWT_SECRET to a random string of at least 32 characters, the "
+                           "same for every gateway replica (e.g. `openssl rand -hex 32`)")
+    settings = Settings()
     app = Flask("workbuddy_gateway")
     app.config.update(
         API_TITLE="Work Buddy API",
@@ -35,11 +45,19 @@ def create_app(services: Services | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=64 * 1024,  # no request of this API needs more; refused with 413
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearerAuth": []}],
+        },
     )
-    app.extensions["services"] = services or Services(Settings())
+    app.extensions["services"] = services or Services(settings)
+    app.extensions["sessions"] = sessions or Sessions(
+        client_for(settings.mongo_uri)[settings.database_name("gateway")])
+    auth.init(app, secret)
     api = Api(app)
-    api.register_blueprint(health.blp)
-    api.register_blueprint(members.blp)
+    for blueprint in (health.blp, auth_api.blp, me.blp, members.blp):
+        api.register_blueprint(blueprint)
     problems.register(app)
 
     @app.before_request

@@ -13,6 +13,26 @@ class Member(Schema):
     registered_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
+class PublicMember(Schema):
+    id = fields.String(required=True)
+    display_name = fields.String(required=True)
+
+
+class SignedIn(Schema):
+    member = fields.Nested(Member, required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    access_token = fields.String(required=True, metadata={
+        "description": "Send as 'Authorization: Bearer <access_token>'."})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds."})
+    refresh_token = fields.String(required=True, metadata={
+        "description": "Trade it at /v1/auth/refresh before the session ends (30 days); "
+                       "each one works once."})
+
+
+class Refresh(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
 class Buddyship(Schema):
     id = fields.String(required=True)
     proposer_id = fields.String(required=True)

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from workbuddy_contracts.commands import LogMoment, RegisterMember, load_or_refuse
+from workbuddy_contracts.commands import LogMoment, SignUp, load_or_refuse
 
 
 def normalise_email(email: str) -> str:
@@ -11,15 +11,17 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def new_member(request: dict, now: datetime) -> dict:
-    data = load_or_refuse(RegisterMember(), request)
-    return {
+def new_member(request: dict, now: datetime) -> tuple[dict, str]:
+    """The member to store, and the password to hash (never stored as given)."""
+    data = load_or_refuse(SignUp(), request)
+    member = {
         "_id": uuid.uuid4().hex,
         "email": normalise_email(data["email"]),
         "display_name": data["display_name"].strip(),
         "language": data["language"],
         "registered_at": now,
     }
+    return member, data["password"]
 
 
 def new_moment(member: dict, request: dict, now: datetime) -> dict:

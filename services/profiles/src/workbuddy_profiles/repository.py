@@ -31,6 +31,23 @@ def add_member(db: Database, member: dict, session: ClientSession) -> None:
         raise _email_taken(member["email"]) from exc
 
 
+def add_credentials(db: Database, member_id: str, password_hash: str, session: ClientSession) -> None:
+    db.credentials.insert_one({"_id": member_id, "hash": password_hash}, session=session)
+
+
+def password_hash_of(db: Database, member_id: str) -> str | None:
+    found = db.credentials.find_one({"_id": member_id})
+    return found["hash"] if found else None
+
+
+def replace_password_hash(db: Database, member_id: str, password_hash: str) -> None:
+    db.credentials.replace_one({"_id": member_id}, {"_id": member_id, "hash": password_hash})
+
+
+def find_by_email(db: Database, email: str) -> dict | None:
+    return db.members.find_one({"email": email})
+
+
 def get_member(db: Database, member_id: str, session: ClientSession | None = None) -> dict:
     member = db.members.find_one({"_id": member_id}, session=session)
     if member is None:

@@ -1,13 +1,16 @@
 """profiles: members and their journal of moments. Entrypoints only; the work is below."""
 
+from eventlet import tpool
 from nameko.rpc import rpc
 
+from workbuddy_contracts.commands import ChangePassword, LogIn, load_or_refuse
+from workbuddy_contracts.errors import Invalid, Unauthorized
 from workbuddy_platform import clock
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
 from workbuddy_platform.store import Store, in_transaction
 
-from . import domain, repository
+from . import credentials, domain, repository
 
 MOMENTS_PAGE_MAX = 100
 
@@ -25,11 +28,13 @@ class ProfilesService:
 
     @rpc
     def register(self, request: dict) -> dict:
-        member = domain.new_member(request, clock.now())
+        member, password = domain.new_member(request, clock.now())
         repository.refuse_taken_email(self.store, member["email"])
+        password_hash = tpool.execute(credentials.hash_password, password)
 
         def save(session):
             repository.add_member(self.store, member, session)
+            repository.add_credentials(self.store, member["_id"], password_hash, session)
             self.outbox.stage("member.registered", {
                 "member_id": member["_id"], "email": member["email"],
                 "display_name": member["display_name"], "language": member["language"],
@@ -38,6 +43,31 @@ class ProfilesService:
 
         in_transaction(self.store, save)
         return domain.member_view(member)
+
+    @rpc
+    def authenticate(self, request: dict) -> dict:
+        """The member whose email and password these are; the same refusal for both mistakes."""
+        data = load_or_refuse(LogIn(), request)
+        member = repository.find_by_email(self.store, domain.normalise_email(data["email"]))
+        stored = repository.password_hash_of(self.store, member["_id"]) if member else None
+        if not tpool.execute(credentials.verify, stored, data["password"]):
+            raise Unauthorized("the email or the password is wrong; check both and try again")
+        if credentials.needs_rehash(stored):
+            self._store_password(member["_id"], data["password"])
+        return domain.member_view(member)
+
+    @rpc
+    def change_password(self, member_id: str, request: dict) -> None:
+        data = load_or_refuse(ChangePassword(), request)
+        stored = repository.password_hash_of(self.store, member_id)
+        if not tpool.execute(credentials.verify, stored, data["current_password"]):
+            raise Invalid("this is not your current password; type it again",
+                          "current_password")
+        self._store_password(member_id, data["new_password"])
+
+    def _store_password(self, member_id: str, password: str) -> None:
+        repository.replace_password_hash(
+            self.store, member_id, tpool.execute(credentials.hash_password, password))
 
     @rpc
     def get_member(self, member_id: str) -> dict:

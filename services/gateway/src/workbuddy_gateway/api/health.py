@@ -13,6 +13,7 @@ SERVICES = ("profiles", "matching", "notifications")
 
 @blp.route("/healthz")
 class Alive(MethodView):
+    @blp.doc(security=[])
     def get(self):
         """The gateway process answers"""
         return {"status": "ok"}
@@ -20,6 +21,7 @@ class Alive(MethodView):
 
 @blp.route("/readyz")
 class Ready(MethodView):
+    @blp.doc(security=[])
     @blp.response(200, Readiness)
     @blp.alt_response(503, schema=Readiness, description="A service or its store is down.")
     def get(self):

@@ -1,0 +1,55 @@
+"""Access tokens: short-lived JWTs naming the member and their session.
+
+Every endpoint needs one except sign-up, log-in, refresh, health and the docs. A missing,
+malformed, tampered, expired or revoked token is answered 401 with a problem document.
+"""
+
+import os
+from datetime import timedelta
+
+from flask import current_app
+from flask_jwt_extended import JWTManager, create_access_token, get_jwt, get_jwt_identity
+
+from . import problems
+
+ACCESS_TTL = timedelta(seconds=int(os.environ.get("JWT_ACCESS_TTL", "900")))
+
+
+def init(app, secret: str) -> None:
+    app.config.update(JWT_SECRET_KEY=secret, JWT_ACCESS_TOKEN_EXPIRES=ACCESS_TTL,
+                      JWT_TOKEN_LOCATION=["headers"], JWT_ALGORITHM="HS256")
+    jwt = JWTManager(app)
+
+    def refuse(detail: str):
+        response = problems.problem(401, detail)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="workbuddy"'
+        return response
+
+    jwt.unauthorized_loader(lambda reason: refuse(
+        "sign in first: send 'Authorization: Bearer <access token>'"))
+    jwt.invalid_token_loader(lambda reason: refuse(
+        "the access token is not valid; sign in again"))
+    jwt.expired_token_loader(lambda header, payload: refuse(
+        "the access token has expired; refresh it or sign in again"))
+    jwt.revoked_token_loader(lambda header, payload: refuse(
+        "this session has ended; sign in again"))
+    jwt.token_in_blocklist_loader(lambda header, payload: not current_app.extensions[
+        "sessions"].is_open(payload.get("sid", "")))
+
+
+def issue(member_id: str, sid: str, refresh_token: str) -> dict:
+    return {
+        "token_type": "Bearer",
+        "access_token": create_access_token(identity=member_id, additional_claims={"sid": sid}),
+        "expires_in": int(ACCESS_TTL.total_seconds()),
+        "refresh_token": refresh_token,
+    }
+
+
+def me() -> str:
+    """The signed-in member's id."""
+    return get_jwt_identity()
+
+
+def session_id() -> str:
+    return get_jwt()["sid"]
