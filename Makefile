@@ -20,6 +20,10 @@ run: setup
 test: setup
 	.venv/bin/pytest -n 2 --dist loadgroup
 
+# The OpenAPI document in docs/ is generated from the code; a test fails when it is stale.
+openapi: setup
+	.venv/bin/python -m workbuddy_gateway.openapi docs/openapi.json
+
 lint: setup
 	.venv/bin/ruff check .
 
