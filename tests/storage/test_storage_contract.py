@@ -31,6 +31,7 @@ from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from workbuddy_contracts.errors import Conflict, NotFound, Unauthorized
 from workbuddy_contracts.events import make_event
+from workbuddy_contracts.profile import default_profile
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_gateway.sessions import Sessions
 from workbuddy_matching import buddyships
@@ -396,9 +397,39 @@ def test_a_recipient_is_saved_once_and_updated(db):
               "language": "en", "registered_at": datetime.now(UTC)}
     notifications.save_recipient(db, member)
     notifications.save_recipient(db, member | {"language": "fr"})
-    assert notifications.recipient(db, "m-1") == {"_id": "m-1", "email": "a@example.org",
-                                                  "display_name": "A", "language": "fr"}
+    found = notifications.recipient(db, "m-1")
+    assert {k: found[k] for k in ("_id", "email", "display_name", "language")} == {
+        "_id": "m-1", "email": "a@example.org", "display_name": "A", "language": "fr"}
     assert notifications.recipient(db, "m-2") is None
+
+
+def profile_update(revision: int, **changes) -> dict:
+    profile = default_profile("en") | changes
+    return {"member_id": "m-1", "revision": revision, "display_name": f"A{revision}",
+            "language": "en", "profile": profile, "updated_at": datetime.now(UTC)}
+
+
+def test_a_recipient_takes_the_newest_profile_whatever_the_order(db):
+    notifications.save_recipient_profile(db, profile_update(3, time_zone="Asia/Tokyo"))
+    assert notifications.recipient(db, "m-1") is None  # no address yet: cannot be written to
+    notifications.save_recipient(db, {"member_id": "m-1", "email": "a@example.org",
+                                      "display_name": "A1", "language": "fr",
+                                      "registered_at": datetime.now(UTC)})
+    notifications.save_recipient_profile(db, profile_update(2, time_zone="Europe/Paris"))
+    found = notifications.recipient(db, "m-1")
+    assert (found["email"], found["display_name"], found["language"]) == (
+        "a@example.org", "A3", "en")
+    assert (found["revision"], found["time_zone"]) == (3, "Asia/Tokyo")
+
+
+def test_the_pool_takes_the_newest_profile_and_never_an_email(db):
+    matching.remember_profile(db, profile_update(2, sector="ux_design"))
+    matching.remember_profile(db, profile_update(1, sector="legal"))  # late and older
+    matching.remember_member(db, {"member_id": "m-1", "language": "en", "email": "a@x.org",
+                                  "registered_at": datetime(2025, 6, 1, tzinfo=UTC)})
+    [member] = db.pool.find()
+    assert member["profile"]["sector"] == "ux_design" and member["revision"] == 2
+    assert "email" not in member and "email" not in member["profile"]
 
 
 # --- notifications: deliveries ledger ----------------------------------------------------

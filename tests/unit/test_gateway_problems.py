@@ -10,11 +10,13 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 
 from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound, Refusal
+from workbuddy_contracts.profile import default_profile
 from workbuddy_gateway.app import create_app
 
 PROBLEM = "application/problem+json"
 MEMBER = {"id": "m-1", "email": "alice@example.org", "display_name": "Alice", "language": "en",
-          "registered_at": "2025-06-01T12:00:00+00:00"}
+          "registered_at": "2025-06-01T12:00:00+00:00", "profile": default_profile("en"),
+          "revision": 1}
 SECRET = "password=hunter2 at /srv/app/secret.py line 42"
 
 

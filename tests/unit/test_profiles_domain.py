@@ -1,11 +1,13 @@
 """profiles' domain: members and moments built from requests, as plain data."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from workbuddy_contracts.errors import Invalid
 from workbuddy_contracts.events import make_event
+from workbuddy_contracts.profile import default_profile
 from workbuddy_contracts.vocabulary import MOMENT_NOTE_MAX
 from workbuddy_profiles import domain
 
@@ -86,9 +88,80 @@ def test_a_registered_member_fits_its_event_schema():
 
 
 def test_the_member_view_is_json_ready():
-    view = domain.member_view(MEMBER)
+    view = domain.member_view(MEMBER)  # registered before profiles existed: the defaults
     assert view == {"id": "m-1", "email": "alice@example.org", "display_name": "Alice",
-                    "language": "en", "registered_at": "2025-06-01T12:00:00+00:00"}
+                    "language": "en", "registered_at": "2025-06-01T12:00:00+00:00",
+                    "profile": default_profile("en"), "revision": 1}
+    json.dumps(view)
+
+
+# --- the profile ---------------------------------------------------------------------------
+
+LATER = datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
+
+
+def test_a_new_member_starts_with_the_default_profile_at_revision_1():
+    member = register()
+    assert member["profile"] == default_profile("fr") and member["revision"] == 1
+    assert member["profile"]["time_zone"] == "Europe/Paris"
+    assert member["profile"]["languages"] == ["fr"]
+
+
+def test_a_profile_change_keeps_what_it_does_not_mention_and_bumps_the_revision():
+    member = register()
+    changed = domain.change_profile(member, {"sector": "ux_design", "skills": ["Figma"],
+                                             "display_name": " Alice B. "}, LATER)
+    assert changed["profile"]["sector"] == "ux_design"
+    assert changed["profile"]["skills"] == ["Figma"]
+    assert changed["display_name"] == "Alice B."
+    assert changed["profile"]["fit"] == "any"  # untouched
+    assert (changed["revision"], changed["updated_at"]) == (2, LATER)
+    assert member["profile"]["sector"] is None  # the original is not modified
+
+
+def test_availability_changes_key_by_key():
+    member = domain.change_profile(register(), {"availability": {
+        "quiet_hours": {"start": "21:00", "end": "08:00"}}}, LATER)
+    focus = datetime(2025, 6, 2, 17, 0, tzinfo=UTC)
+    member = domain.change_profile(member, {"availability": {"focus_until": focus.isoformat()}},
+                                   LATER)
+    assert member["profile"]["availability"] == {
+        "focus_until": focus, "quiet_hours": {"start": "21:00", "end": "08:00"},
+        "delivery": "instant"}
+
+
+def test_a_change_that_changes_nothing_is_none():
+    member = register()
+    assert domain.change_profile(member, {}, LATER) is None
+    assert domain.change_profile(member, {"fit": "any"}, LATER) is None
+
+
+@pytest.mark.parametrize("request_, field", [
+    ({"sector": "astronaut"}, "sector"),
+    ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+    ({"buddy_capacity": 6}, "buddy_capacity"),
+    ({"buddy_capacity": 0}, "buddy_capacity"),
+    ({"traits": {"lazy": 3}}, "traits"),
+    ({"traits": {"organised": 9}}, "traits"),
+    ({"support": ["money"]}, "support"),
+    ({"languages": []}, "languages"),
+    ({"languages": ["french"]}, "languages"),
+    ({"availability": {"quiet_hours": {"start": "25:00", "end": "08:00"}}}, "availability"),
+    ({"email": "new@example.org"}, "email"),  # not changed here
+    ({"revision": 9}, "revision"),  # server-owned
+])
+def test_a_bad_profile_change_is_refused_naming_the_field(request_, field):
+    with pytest.raises(Invalid) as caught:
+        domain.change_profile(register(), request_, LATER)
+    assert caught.value.field == field
+
+
+def test_the_update_event_carries_no_email():
+    member = domain.change_profile(register(), {"city": "Lyon"}, LATER)
+    event = make_event("member.updated", domain.updated_payload(member), producer="profiles",
+                       correlation_id=None)
+    assert "email" not in event.to_message()["payload"]
+    assert event.payload["profile"]["city"] == "Lyon"
 
 
 # --- moments -------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ EVENT_TYPES: dict[str, EventType] = {
     e.name: e
     for e in (
         EventType("member.registered", "profiles", {1: p.MemberRegisteredV1}),
+        EventType("member.updated", "profiles", {1: p.MemberUpdatedV1}),
         EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
         EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1}),
         EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1}),
@@ -54,6 +55,8 @@ EVENT_TYPES: dict[str, EventType] = {
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("member.registered", "matching", "on_member_registered"),
     Subscription("member.registered", "notifications", "on_member_registered"),
+    Subscription("member.updated", "matching", "on_member_updated"),
+    Subscription("member.updated", "notifications", "on_member_updated"),
     Subscription("buddyship.started", "notifications", "on_buddyship_started"),
     Subscription("buddyship.ended", "notifications", "on_buddyship_ended"),
     Subscription("moment.logged", "notifications", "on_moment_logged"),

@@ -37,4 +37,8 @@ class Forbidden(Refusal):
     status = 403
 
 
-REFUSALS = (Refusal, Unauthorized, NotFound, Conflict, Invalid, Forbidden)
+class PreconditionFailed(Refusal):
+    status = 412
+
+
+REFUSALS = (Refusal, Unauthorized, NotFound, Conflict, Invalid, Forbidden, PreconditionFailed)

@@ -5,6 +5,7 @@ A payload changes only by adding a new version; consumers keep accepting the ver
 
 from marshmallow import Schema, fields, validate
 
+from .profile import Profile
 from .vocabulary import DISPLAY_NAME_MAX, LANGUAGES, MOMENT_KINDS, MOMENT_NOTE_MAX
 
 member_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -16,6 +17,18 @@ class MemberRegisteredV1(Schema):
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=DISPLAY_NAME_MAX))
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     registered_at = fields.AwareDateTime(required=True)
+
+
+class MemberUpdatedV1(Schema):
+    """What other services may know of a member: never the email, never credentials."""
+
+    member_id = member_id
+    revision = fields.Integer(required=True, strict=True, metadata={
+        "description": "Grows with each change: a consumer ignores an older one."})
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=DISPLAY_NAME_MAX))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    profile = fields.Nested(Profile, required=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 class BuddyshipProposedV1(Schema):

@@ -40,3 +40,18 @@ class BuddyshipState(StrEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     ENDED = "ended"
+
+
+# --- what a member looks for (the article's questions) -------------------------------------
+
+SUPPORT = ("celebrate_and_comfort", "urgent_advice", "client_talk", "joint_projects",
+           "stimulation")
+COMMITMENTS = ("momentary", "regular", "projects")
+SECTOR_PREFERENCES = ("same", "adjacent", "different", "any")
+FITS = ("affinity", "complementarity", "any")
+BONDS = ("admiration", "conviviality", "any")
+# Self-assessed, 1 (not at all) to 5 (very): enough to tell similar from complementary.
+TRAITS = ("organised", "outgoing", "creative", "analytical", "steady")
+DELIVERIES = ("instant", "digest")
+BUDDY_CAPACITY_MAX = 5
+SKILLS_MAX = 20

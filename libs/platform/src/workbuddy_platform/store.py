@@ -65,14 +65,18 @@ def transition(collection: Collection, where: dict, changes: Changes, *,
     return updated if written.matched_count == 1 else None
 
 
-def merge(collection: Collection, _id, changes: dict, attempts: int = 20) -> dict:
+def merge(collection: Collection, _id, changes: dict, attempts: int = 20,
+          only_if: Callable[[dict], bool] | None = None) -> dict:
     """Create the document or add ``changes`` to it, keeping the fields others wrote.
 
     A revision number makes the replacement conditional, so two events touching the same
-    document at once both land (the loser reads again and retries).
+    document at once both land (the loser reads again and retries). ``only_if`` decides
+    whether an existing document takes the changes (e.g. only from a newer event).
     """
     for _ in range(attempts):
         current = collection.find_one({"_id": _id})
+        if current is not None and only_if is not None and not only_if(current):
+            return current
         if current is None:
             created = {"_id": _id, "_rev": 1, **changes}
             try:

@@ -14,7 +14,7 @@ from workbuddy_platform.store import client_for
 
 from . import auth, problems
 from .api import auth as auth_api
-from .api import health, me, members
+from .api import health, me, members, sectors
 from .rpc import Services
 from .sessions import Sessions
 
@@ -56,7 +56,7 @@ def create_app(services: Services | None = None, sessions: Sessions | None = Non
         client_for(settings.mongo_uri)[settings.database_name("gateway")])
     auth.init(app, secret)
     api = Api(app)
-    for blueprint in (health.blp, auth_api.blp, me.blp, members.blp):
+    for blueprint in (health.blp, auth_api.blp, me.blp, members.blp, sectors.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
 

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from workbuddy_contracts.profile import Profile
 from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS, BuddyshipState
 
 
@@ -11,6 +12,9 @@ class Member(Schema):
     display_name = fields.String(required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     registered_at = fields.String(required=True, metadata={"format": "date-time"})
+    profile = fields.Nested(Profile, required=True)
+    revision = fields.Integer(required=True, metadata={
+        "description": "Grows with each change; the ETag of GET /v1/me names it."})
 
 
 class PublicMember(Schema):
@@ -76,3 +80,26 @@ class Problem(Schema):
     correlation_id = fields.String(allow_none=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "Messages per field at fault."})
+
+
+class Labels(Schema):
+    fr = fields.String(required=True)
+    en = fields.String(required=True)
+
+
+class Sector(Schema):
+    code = fields.String(required=True, metadata={"example": "ux_design"})
+    family = fields.String(required=True)
+    labels = fields.Nested(Labels, required=True)
+    adjacent = fields.List(fields.String(), required=True, metadata={
+        "description": "Codes of the neighbouring trades."})
+
+
+class Family(Schema):
+    code = fields.String(required=True)
+    labels = fields.Nested(Labels, required=True)
+
+
+class Sectors(Schema):
+    families = fields.List(fields.Nested(Family), required=True)
+    sectors = fields.List(fields.Nested(Sector), required=True)

@@ -62,3 +62,11 @@ def remember_member(db: Database, member: dict) -> None:
     """The candidate pool: what matching may know of a member (no email, no password)."""
     merge(db.pool, member["member_id"],
           {"language": member["language"], "registered_at": member["registered_at"]})
+
+
+def remember_profile(db: Database, update: dict) -> None:
+    """A newer profile replaces an older one; an older one arriving late changes nothing."""
+    merge(db.pool, update["member_id"],
+          {"revision": update["revision"], "display_name": update["display_name"],
+           "language": update["language"], "profile": update["profile"]},
+          only_if=lambda current: current.get("revision", 0) < update["revision"])

@@ -57,6 +57,11 @@ class MatchingService:
     def on_member_registered(self, event):
         repository.remember_member(self.store, event.payload)
 
+    @event_handler("profiles", "member.updated")
+    @consumes
+    def on_member_updated(self, event):
+        repository.remember_profile(self.store, event.payload)
+
     def _answer(self, buddyship_id, member_id, state, event_type):
         now = clock.now()
         # Refusals are decided before the transaction, so that they abort nothing; the

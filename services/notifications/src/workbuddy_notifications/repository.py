@@ -25,16 +25,27 @@ def create_indexes(db: Database) -> None:
 # --- read models -------------------------------------------------------------------------
 
 def save_recipient(db: Database, member: dict) -> None:
-    db.recipients.update_one(
-        {"_id": member["member_id"]},
-        {"$set": {"email": member["email"], "display_name": member["display_name"],
-                  "language": member["language"]}},
-        upsert=True,
-    )
+    """From member.registered: the address, and a name and language unless newer ones came."""
+    merge(db.recipients, member["member_id"], {"email": member["email"]})
+    merge(db.recipients, member["member_id"],
+          {"display_name": member["display_name"], "language": member["language"]},
+          only_if=lambda current: "revision" not in current)
+
+
+def save_recipient_profile(db: Database, update: dict) -> None:
+    """From member.updated: what deliveries need to know, if newer than what we have."""
+    profile = update["profile"]
+    merge(db.recipients, update["member_id"],
+          {"revision": update["revision"], "display_name": update["display_name"],
+           "language": update["language"], "time_zone": profile["time_zone"],
+           "availability": profile["availability"]},
+          only_if=lambda current: current.get("revision", 0) < update["revision"])
 
 
 def recipient(db: Database, member_id: str) -> dict | None:
-    return db.recipients.find_one({"_id": member_id})
+    """None until member.registered has told us where to write."""
+    found = db.recipients.find_one({"_id": member_id})
+    return found if found and "email" in found else None
 
 
 def save_link_times(db: Database, buddyship_id: str, member_ids: list[str], **times) -> list[dict]:

@@ -37,6 +37,11 @@ class NotificationsService:
         repo.save_recipient(self.store, event.payload)
         fanout.resume_waiting(self.store, self.smtp, event.payload["member_id"])
 
+    @event_handler("profiles", "member.updated")
+    @consumes
+    def on_member_updated(self, event):
+        repo.save_recipient_profile(self.store, event.payload)
+
     @event_handler("matching", "buddyship.started")
     @consumes
     def on_buddyship_started(self, event):

@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from workbuddy_contracts.commands import LogMoment, SignUp, load_or_refuse
+from workbuddy_contracts.profile import Profile, ProfileChange, default_profile
 
 
 def normalise_email(email: str) -> str:
@@ -20,8 +21,47 @@ def new_member(request: dict, now: datetime) -> tuple[dict, str]:
         "display_name": data["display_name"].strip(),
         "language": data["language"],
         "registered_at": now,
+        "profile": default_profile(data["language"]),
+        "revision": 1,
+        "updated_at": now,
     }
     return member, data["password"]
+
+
+def change_profile(member: dict, request: dict, now: datetime) -> dict | None:
+    """The member after the change, or None when the request changes nothing.
+
+    Lists and traits are replaced as a whole; availability changes key by key, so that
+    turning focus mode on does not forget the quiet hours.
+    """
+    changes = load_or_refuse(ProfileChange(), request)
+    updated = {**member, "profile": dict(profile_of(member))}
+    for key in ("display_name", "language"):
+        if key in changes:
+            updated[key] = changes.pop(key)
+    if "availability" in changes:
+        updated["profile"]["availability"] = {**updated["profile"]["availability"],
+                                              **changes.pop("availability")}
+    updated["profile"].update(changes)
+    if updated == {**member, "profile": profile_of(member)}:
+        return None
+    return updated | {"revision": revision_of(member) + 1, "updated_at": now}
+
+
+def profile_of(member: dict) -> dict:
+    # Members registered before profiles existed start from the defaults.
+    return member.get("profile") or default_profile(member["language"])
+
+
+def revision_of(member: dict) -> int:
+    return member.get("revision", 1)
+
+
+def updated_payload(member: dict) -> dict:
+    """member.updated: what other services may know (no email, no credentials)."""
+    return {"member_id": member["_id"], "revision": member["revision"],
+            "display_name": member["display_name"], "language": member["language"],
+            "profile": member["profile"], "updated_at": member["updated_at"]}
 
 
 def new_moment(member: dict, request: dict, now: datetime) -> dict:
@@ -43,6 +83,8 @@ def member_view(doc: dict) -> dict:
         "display_name": doc["display_name"],
         "language": doc["language"],
         "registered_at": doc["registered_at"].isoformat(),
+        "profile": Profile().dump(profile_of(doc)),
+        "revision": revision_of(doc),
     }
 
 

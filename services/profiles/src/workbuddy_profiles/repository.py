@@ -44,6 +44,14 @@ def replace_password_hash(db: Database, member_id: str, password_hash: str) -> N
     db.credentials.replace_one({"_id": member_id}, {"_id": member_id, "hash": password_hash})
 
 
+def replace_member(db: Database, member: dict, previous: dict, session: ClientSession) -> None:
+    """Write the member only if nobody changed it since ``previous`` was read."""
+    where = {"_id": previous["_id"]} | (
+        {"revision": previous["revision"]} if "revision" in previous else {})
+    if db.members.replace_one(where, member, session=session).matched_count != 1:
+        raise Conflict("the profile changed meanwhile; reload it and apply your change again")
+
+
 def find_by_email(db: Database, email: str) -> dict | None:
     return db.members.find_one({"email": email})
 

@@ -4,7 +4,7 @@ from eventlet import tpool
 from nameko.rpc import rpc
 
 from workbuddy_contracts.commands import ChangePassword, LogIn, load_or_refuse
-from workbuddy_contracts.errors import Invalid, Unauthorized
+from workbuddy_contracts.errors import Invalid, PreconditionFailed, Unauthorized
 from workbuddy_platform import clock
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
@@ -72,6 +72,26 @@ class ProfilesService:
     @rpc
     def get_member(self, member_id: str) -> dict:
         return domain.member_view(repository.get_member(self.store, member_id))
+
+    @rpc
+    def update_profile(self, member_id: str, request: dict, if_revision: int | None = None) -> dict:
+        """Change the member's answers; ``if_revision`` refuses to overwrite a newer profile."""
+        member = repository.get_member(self.store, member_id)
+        current = domain.revision_of(member)
+        if if_revision is not None and if_revision != current:
+            raise PreconditionFailed(
+                f"the profile is at revision {current}, not {if_revision}: reload it and "
+                "apply your change again", "If-Match")
+        updated = domain.change_profile(member, request, clock.now())
+        if updated is None:
+            return domain.member_view(member)
+
+        def save(session):
+            repository.replace_member(self.store, updated, member, session)
+            self.outbox.stage("member.updated", domain.updated_payload(updated), session)
+
+        in_transaction(self.store, save)
+        return domain.member_view(updated)
 
     @rpc
     def get_members(self, member_ids: list[str]) -> list[dict]:

@@ -1,11 +1,15 @@
 """The signed-in member: their profile, moments and buddyships."""
 
+import re
+
+from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import LogMoment, ProposeBuddyship
-from workbuddy_contracts.errors import NotFound
+from workbuddy_contracts.errors import NotFound, PreconditionFailed
+from workbuddy_contracts.profile import ProfileChange
 
 from ..auth import me
 from ..schemas import Buddyship, Member, Moment, MomentsQuery
@@ -15,13 +19,50 @@ blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="What the signed-in member sees and does.")
 
 
+_ETAG = re.compile(r'^(?:W/)?"rev-(\d+)"$')
+
+
+def etag_of(member: dict) -> str:
+    return f'"rev-{member["revision"]}"'
+
+
+def with_etag(member: dict, status: int = 200):
+    return member, status, {"ETag": etag_of(member), "Cache-Control": "private, no-cache"}
+
+
+def expected_revision() -> int | None:
+    """From If-Match: the revision the client's copy was read at."""
+    given = request.headers.get("If-Match")
+    if given is None:
+        return None
+    found = _ETAG.match(given.strip())
+    if not found:
+        raise PreconditionFailed("If-Match must be the ETag of GET /v1/me, e.g. \"rev-3\"",
+                                 "If-Match")
+    return int(found.group(1))
+
+
 @blp.route("")
 class Me(MethodView):
     @jwt_required()
     @blp.response(200, Member)
+    @blp.alt_response(304, description="Unchanged since the ETag given in If-None-Match.")
     def get(self):
-        """My profile"""
-        return call("profiles", "get_member", me())
+        """My profile, with its ETag"""
+        member = call("profiles", "get_member", me())
+        if etag_of(member) in (request.headers.get("If-None-Match") or ""):
+            return "", 304, {"ETag": etag_of(member)}
+        return with_etag(member)
+
+    @jwt_required()
+    @blp.arguments(ProfileChange)
+    @blp.response(200, Member)
+    @blp.alt_response(412, description="If-Match names an older revision: reload, then retry.")
+    def patch(self, change):
+        """Change my profile: only the fields given (send If-Match to avoid overwriting a
+        change made elsewhere)"""
+        return with_etag(call("profiles", "update_profile", me(), ProfileChange().dump(change),
+                              expected_revision()))
 
 
 @blp.route("/moments")

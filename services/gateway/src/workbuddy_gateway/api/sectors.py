@@ -1,0 +1,27 @@
+"""The trades members work in: reference data for building the profile questionnaire."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from workbuddy_contracts import sectors
+
+from ..schemas import Sectors
+
+blp = Blueprint("sectors", __name__, url_prefix="/v1/sectors",
+                description="The curated taxonomy of trades, in French and English.")
+
+_ALL = {
+    "families": [{"code": code, "labels": dict(labels)}
+                 for code, labels in sectors.FAMILIES.items()],
+    "sectors": [{"code": s.code, "family": s.family, "labels": dict(s.labels),
+                 "adjacent": sorted(sectors.adjacent(s.code))} for s in sectors.SECTORS.values()],
+}
+
+
+@blp.route("")
+class AllSectors(MethodView):
+    @blp.doc(security=[])
+    @blp.response(200, Sectors, headers={"Cache-Control": {"schema": {"type": "string"}}})
+    def get(self):
+        """Every sector, with its family, labels and adjacent sectors"""
+        return _ALL, 200, {"Cache-Control": "public, max-age=86400"}

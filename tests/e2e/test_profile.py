@@ -1,0 +1,85 @@
+"""The member's profile over HTTP: answers, ETags, and what other services learn of it."""
+
+from pymongo import MongoClient
+
+from ..support.logs import wait_for_record
+from .test_bad_input import assert_problem
+
+ANSWERS = {
+    "sector": "ux_design", "skills": ["Figma", "User research"], "city": "Lyon",
+    "time_zone": "Europe/Paris", "languages": ["fr", "en"],
+    "support": ["celebrate_and_comfort", "urgent_advice"], "commitment": "regular",
+    "sector_preference": "adjacent", "fit": "complementarity", "bond": "conviviality",
+    "traits": {"organised": 4, "outgoing": 2}, "buddy_capacity": 3,
+    "availability": {"quiet_hours": {"start": "21:00", "end": "08:00"}, "delivery": "digest"},
+}
+
+
+def test_a_member_answers_the_questions_and_reads_them_back(gateway):
+    hana = gateway.sign_up("Hana", "fr")
+    changed = gateway.request("PATCH", "/v1/me", hana, json=ANSWERS)
+    assert changed.status_code == 200, changed.text
+    profile = changed.json()["profile"]
+    assert {k: profile[k] for k in ANSWERS if k != "availability"} == {
+        k: v for k, v in ANSWERS.items() if k != "availability"}
+    assert profile["availability"] == {"focus_until": None, "delivery": "digest",
+                                       "quiet_hours": {"start": "21:00", "end": "08:00"}}
+    assert changed.json()["revision"] == 2
+
+    # Focus mode later: the quiet hours stay.
+    focus = gateway.request("PATCH", "/v1/me", hana, json={
+        "availability": {"focus_until": "2030-01-01T17:00:00+01:00"}}).json()
+    assert focus["profile"]["availability"]["quiet_hours"] == {"start": "21:00", "end": "08:00"}
+    assert focus["profile"]["availability"]["focus_until"] == "2030-01-01T16:00:00+00:00"
+
+
+def test_the_profile_has_an_etag_for_caching_and_for_safe_changes(gateway):
+    ivan = gateway.sign_up("Ivan", "en")
+    first = gateway.request("GET", "/v1/me", ivan)
+    etag = first.headers["ETag"]
+    assert etag == '"rev-1"'
+    unchanged = gateway.request("GET", "/v1/me", ivan, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+
+    assert gateway.request("PATCH", "/v1/me", ivan, json={"city": "Montréal"},
+                           headers={"If-Match": etag}).status_code == 200
+    # A second device still holds revision 1: its change is refused, not lost silently.
+    stale = gateway.request("PATCH", "/v1/me", ivan, json={"city": "Québec"},
+                            headers={"If-Match": etag})
+    assert "revision 2" in assert_problem(stale, 412, "If-Match")["detail"]
+    assert gateway.request("GET", "/v1/me", ivan, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_bad_answers_are_named(gateway):
+    jade = gateway.sign_up("Jade", "fr")
+    body = assert_problem(gateway.request("PATCH", "/v1/me", jade, json={
+        "sector": "astronaut", "time_zone": "Mars/Olympus", "buddy_capacity": 9,
+        "email": "new@example.org", "revision": 7}), 422)
+    assert set(body["errors"]) == {"sector", "time_zone", "buddy_capacity", "email", "revision"}
+
+
+def test_other_services_learn_the_profile_but_never_the_email(gateway, stack, mongo_uri,
+                                                              db_prefix):
+    kai = gateway.sign_up("Kai", "en")
+    correlation_id = f"profile-{kai['id']}"
+    gateway.request("PATCH", "/v1/me", kai, json={"sector": "copywriting", "time_zone": "Asia/Tokyo",
+                                                  "display_name": "Kai M."},
+                    headers={"X-Correlation-Id": correlation_id})
+    for service in ("matching", "notifications"):
+        wait_for_record(stack.supervisor.log_path(service), event="event.processed",
+                        consumer=f"{service}.on_member_updated", correlation_id=correlation_id)
+    store = MongoClient(mongo_uri, tz_aware=True)
+    pool = store[f"{db_prefix}matching"].pool.find_one({"_id": kai["id"]})
+    assert pool["profile"]["sector"] == "copywriting" and pool["display_name"] == "Kai M."
+    assert kai["email"] not in str(pool)
+    recipient = store[f"{db_prefix}notifications"].recipients.find_one({"_id": kai["id"]})
+    assert (recipient["display_name"], recipient["time_zone"]) == ("Kai M.", "Asia/Tokyo")
+
+
+def test_the_sectors_are_public_reference_data(gateway):
+    response = gateway.request("GET", "/v1/sectors")
+    assert response.status_code == 200 and "max-age" in response.headers["Cache-Control"]
+    sectors = {s["code"]: s for s in response.json()["sectors"]}
+    assert len(sectors) >= 40
+    assert sectors["ux_design"]["labels"] == {"fr": "Design UX", "en": "UX design"}
+    assert "ui_design" in sectors["ux_design"]["adjacent"]
