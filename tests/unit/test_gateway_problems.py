@@ -272,7 +272,7 @@ def test_a_json_body_that_is_not_an_object_is_refused_as_the_body():
 # --- the happy path the problems are measured against --------------------------------------
 
 def test_a_valid_sign_up_passes_the_validated_request_to_profiles():
-    services = FakeServices(profiles__register=MEMBER)
+    services = FakeServices(profiles__register={"member": MEMBER, "replayed": False})
     request = {"email": "alice@example.org", "display_name": "Alice", "language": "en",
                "password": "correct horse battery"}
     response = client_for(services).post("/v1/auth/signup", json=request)
@@ -282,7 +282,27 @@ def test_a_valid_sign_up_passes_the_validated_request_to_profiles():
     assert body["token_type"] == "Bearer" and body["access_token"] and body["expires_in"] > 0
     [(service, method, args, _, _)] = services.calls
     assert (service, method) == ("profiles", "register")
-    assert args == (request,)
+    assert args == (request, None)  # no Idempotency-Key given
+    assert "Idempotent-Replayed" not in response.headers
+
+
+def test_a_replayed_sign_up_says_so():
+    services = FakeServices(profiles__register={"member": MEMBER, "replayed": True})
+    response = client_for(services).post("/v1/auth/signup", headers={"Idempotency-Key": "k-1"},
+                                         json={"email": "alice@example.org", "display_name": "A",
+                                               "language": "en", "password": "long enough pw"})
+    assert response.status_code == 201 and response.headers["Idempotent-Replayed"] == "true"
+    assert services.calls[0][2][1] == "k-1"
+
+
+@pytest.mark.parametrize("key", ["", "has space", "x" * 129, "é"])
+def test_a_malformed_idempotency_key_is_refused_before_any_service(key):
+    services = FakeServices()
+    response = client_for(services).post("/v1/me/moments", headers={"Idempotency-Key": key},
+                                         json={"kind": "client_won"})
+    assert response.status_code == 422
+    assert set(problem_of(response)["errors"]) == {"Idempotency-Key"}
+    assert services.calls == []
 
 
 def test_proposing_to_an_unknown_member_is_404_naming_buddy_id_and_never_reaches_matching():

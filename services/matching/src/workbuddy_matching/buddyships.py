@@ -15,11 +15,12 @@ def pair_key(a: str, b: str) -> str:
     return ":".join(sorted((a, b)))
 
 
-def propose(proposer_id: str, invitee_id: str, now: datetime) -> dict:
+def propose(proposer_id: str, invitee_id: str, now: datetime,
+            buddyship_id: str | None = None) -> dict:
     if proposer_id == invitee_id:
         raise Invalid("a member cannot be their own buddy; choose another member", "buddy_id")
     return {
-        "_id": uuid.uuid4().hex,
+        "_id": buddyship_id or uuid.uuid4().hex,
         "pair": pair_key(proposer_id, invitee_id),
         "proposer_id": proposer_id,
         "invitee_id": invitee_id,

@@ -3,11 +3,13 @@
 from nameko.events import event_handler
 from nameko.rpc import rpc
 
+from workbuddy_contracts.errors import Invalid
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_platform import clock
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
+from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.store import Store, in_transaction
 
 from . import buddyships, repository
@@ -25,9 +27,18 @@ class MatchingService:
         return health_report(self.name, self.store)
 
     @rpc
-    def propose(self, proposer_id: str, invitee_id: str) -> dict:
-        """The caller vouches that both members exist (the gateway asks profiles first)."""
-        buddyship = buddyships.propose(proposer_id, invitee_id, clock.now())
+    def propose(self, proposer_id: str, invitee_id: str,
+                idempotency_key: str | None = None) -> dict:
+        """{"buddyship": ..., "replayed": bool}. The caller vouches that both members exist
+        (the gateway asks profiles first); a retry with the same key proposes nothing twice."""
+        buddyship_id = derived_id(f"buddyship:{proposer_id}", idempotency_key) \
+            if idempotency_key else None
+        buddyship = buddyships.propose(proposer_id, invitee_id, clock.now(), buddyship_id)
+        if idempotency_key and (earlier := repository.get(self.store, buddyship["_id"])):
+            if earlier["invitee_id"] != invitee_id:
+                raise Invalid("this Idempotency-Key was already used to propose to another "
+                              "member; use a new key for a new proposal", "Idempotency-Key")
+            return {"buddyship": buddyships.view(earlier), "replayed": True}
         repository.refuse_open_pair(self.store, buddyship["pair"])
 
         def save(session):
@@ -38,7 +49,7 @@ class MatchingService:
             }, session)
 
         in_transaction(self.store, save)
-        return buddyships.view(buddyship)
+        return {"buddyship": buddyships.view(buddyship), "replayed": False}
 
     @rpc
     def accept(self, buddyship_id: str, member_id: str) -> dict:

@@ -1,6 +1,7 @@
 """Members and their moments, as plain data. No I/O here."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from workbuddy_contracts.commands import LogMoment, SignUp, load_or_refuse
@@ -12,12 +13,16 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def new_member(request: dict, now: datetime) -> tuple[dict, str]:
-    """The member to store, and the password to hash (never stored as given)."""
+def new_member(request: dict, now: datetime,
+               member_id: Callable[[str], str] | None = None) -> tuple[dict, str]:
+    """The member to store, and the password to hash (never stored as given).
+
+    ``member_id`` derives the id from the normalised email (for an idempotent sign-up)."""
     data = load_or_refuse(SignUp(), request)
+    email = normalise_email(data["email"])
     member = {
-        "_id": uuid.uuid4().hex,
-        "email": normalise_email(data["email"]),
+        "_id": member_id(email) if member_id else uuid.uuid4().hex,
+        "email": email,
         "display_name": data["display_name"].strip(),
         "language": data["language"],
         "registered_at": now,
@@ -64,11 +69,11 @@ def updated_payload(member: dict) -> dict:
             "profile": member["profile"], "updated_at": member["updated_at"]}
 
 
-def new_moment(member: dict, request: dict, now: datetime) -> dict:
+def new_moment(member: dict, request: dict, now: datetime, moment_id: str | None = None) -> dict:
     data = load_or_refuse(LogMoment(), request)
     note = (data["note"] or "").strip() or None
     return {
-        "_id": uuid.uuid4().hex,
+        "_id": moment_id or uuid.uuid4().hex,
         "member_id": member["_id"],
         "kind": data["kind"],
         "note": note,
@@ -96,3 +101,8 @@ def moment_view(doc: dict) -> dict:
         "note": doc["note"],
         "logged_at": doc["logged_at"].isoformat(),
     }
+
+
+def same_moment(stored: dict, retried: dict) -> bool:
+    """A retry carries the same kind and note as the moment its key created."""
+    return (stored["kind"], stored["note"]) == (retried["kind"], retried["note"])

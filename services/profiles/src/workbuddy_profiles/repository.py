@@ -56,6 +56,10 @@ def find_by_email(db: Database, email: str) -> dict | None:
     return db.members.find_one({"email": email})
 
 
+def find_member(db: Database, member_id: str) -> dict | None:
+    return db.members.find_one({"_id": member_id})
+
+
 def get_member(db: Database, member_id: str, session: ClientSession | None = None) -> dict:
     member = db.members.find_one({"_id": member_id}, session=session)
     if member is None:
@@ -70,6 +74,10 @@ def find_members(db: Database, member_ids: list[str]) -> list[dict]:
 
 def add_moment(db: Database, moment: dict, session: ClientSession) -> None:
     db.moments.insert_one(moment, session=session)
+
+
+def get_moment(db: Database, moment_id: str) -> dict | None:
+    return db.moments.find_one({"_id": moment_id})
 
 
 def moments_of(db: Database, member_id: str, limit: int) -> list[dict]:

@@ -2,17 +2,21 @@
 
 from eventlet import tpool
 from nameko.rpc import rpc
+from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.commands import ChangePassword, LogIn, load_or_refuse
 from workbuddy_contracts.errors import Invalid, PreconditionFailed, Unauthorized
 from workbuddy_platform import clock
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
+from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.store import Store, in_transaction
 
 from . import credentials, domain, repository
 
 MOMENTS_PAGE_MAX = 100
+KEY_REUSED = ("this Idempotency-Key was already used for a different request; use a new key "
+              "for a new one")
 
 
 class ProfilesService:
@@ -27,8 +31,17 @@ class ProfilesService:
         return health_report(self.name, self.store)
 
     @rpc
-    def register(self, request: dict) -> dict:
-        member, password = domain.new_member(request, clock.now())
+    def register(self, request: dict, idempotency_key: str | None = None) -> dict:
+        """{"member": ..., "replayed": bool}: a retried sign-up with the same key and password
+        finds the account its first attempt created."""
+        derive = (lambda email: derived_id(f"member:{email}", idempotency_key)) \
+            if idempotency_key else None
+        member, password = domain.new_member(request, clock.now(), derive)
+        if idempotency_key and (earlier := repository.find_member(self.store, member["_id"])):
+            if not tpool.execute(credentials.verify,
+                                 repository.password_hash_of(self.store, earlier["_id"]), password):
+                raise Invalid(KEY_REUSED, "Idempotency-Key")
+            return {"member": domain.member_view(earlier), "replayed": True}
         repository.refuse_taken_email(self.store, member["email"])
         password_hash = tpool.execute(credentials.hash_password, password)
 
@@ -42,7 +55,7 @@ class ProfilesService:
             }, session)
 
         in_transaction(self.store, save)
-        return domain.member_view(member)
+        return {"member": domain.member_view(member), "replayed": False}
 
     @rpc
     def authenticate(self, request: dict) -> dict:
@@ -99,9 +112,13 @@ class ProfilesService:
         return [domain.member_view(m) for m in repository.find_members(self.store, member_ids)]
 
     @rpc
-    def log_moment(self, member_id: str, request: dict) -> dict:
+    def log_moment(self, member_id: str, request: dict, idempotency_key: str | None = None) -> dict:
+        """{"moment": ..., "replayed": bool}: a retry with the same key logs nothing twice."""
         member = repository.get_member(self.store, member_id)
-        moment = domain.new_moment(member, request, clock.now())
+        moment_id = derived_id(f"moment:{member_id}", idempotency_key) if idempotency_key else None
+        moment = domain.new_moment(member, request, clock.now(), moment_id)
+        if idempotency_key and (earlier := repository.get_moment(self.store, moment["_id"])):
+            return self._replayed(earlier, moment)
 
         def save(session):
             repository.add_moment(self.store, moment, session)
@@ -110,8 +127,17 @@ class ProfilesService:
                 "note": moment["note"], "logged_at": moment["logged_at"],
             }, session)
 
-        in_transaction(self.store, save)
-        return domain.moment_view(moment)
+        try:
+            in_transaction(self.store, save)
+        except DuplicateKeyError:  # two attempts with the same key raced: the other one won
+            return self._replayed(repository.get_moment(self.store, moment["_id"]), moment)
+        return {"moment": domain.moment_view(moment), "replayed": False}
+
+    @staticmethod
+    def _replayed(earlier: dict, retried: dict) -> dict:
+        if not domain.same_moment(earlier, retried):
+            raise Invalid(KEY_REUSED, "Idempotency-Key")
+        return {"moment": domain.moment_view(earlier), "replayed": True}
 
     @rpc
     def moments_of(self, member_id: str, limit: int = 20) -> list[dict]:

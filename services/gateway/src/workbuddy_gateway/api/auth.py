@@ -8,6 +8,7 @@ from workbuddy_contracts.commands import ChangePassword, LogIn, SignUp
 
 from .. import auth
 from ..schemas import Refresh, SignedIn
+from . import idempotency
 from .calls import call, sessions
 
 blp = Blueprint("auth", __name__, url_prefix="/v1/auth",
@@ -23,12 +24,13 @@ def signed_in(member: dict) -> dict:
 
 @blp.route("/signup")
 class SignUpView(MethodView):
-    @blp.doc(**PUBLIC)
+    @blp.doc(**PUBLIC, **idempotency.DOC)
     @blp.arguments(SignUp)
     @blp.response(201, SignedIn)
     def post(self, request):
         """Create an account and sign in"""
-        return signed_in(call("profiles", "register", request))
+        result = call("profiles", "register", request, idempotency.key())
+        return signed_in(result["member"]), 201, idempotency.replay_headers(result)
 
 
 @blp.route("/login")

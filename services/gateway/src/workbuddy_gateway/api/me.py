@@ -13,6 +13,7 @@ from workbuddy_contracts.profile import ProfileChange
 
 from ..auth import me
 from ..schemas import Buddyship, Member, Moment, MomentsQuery
+from . import idempotency
 from .calls import call
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
@@ -68,11 +69,13 @@ class Me(MethodView):
 @blp.route("/moments")
 class Moments(MethodView):
     @jwt_required()
+    @blp.doc(**idempotency.DOC)
     @blp.arguments(LogMoment)
     @blp.response(201, Moment)
     def post(self, request):
         """Log a moment; my buddies are told"""
-        return call("profiles", "log_moment", me(), request)
+        result = call("profiles", "log_moment", me(), request, idempotency.key())
+        return result["moment"], 201, idempotency.replay_headers(result)
 
     @jwt_required()
     @blp.arguments(MomentsQuery, location="query")
@@ -85,15 +88,18 @@ class Moments(MethodView):
 @blp.route("/buddyships")
 class Buddyships(MethodView):
     @jwt_required()
+    @blp.doc(**idempotency.DOC)
     @blp.arguments(ProposeBuddyship)
     @blp.response(201, Buddyship)
     def post(self, request):
         """Propose a buddyship to another member"""
         buddy_id = request["buddy_id"]
+        key = idempotency.key()
         if buddy_id not in {m["id"] for m in call("profiles", "get_members", [buddy_id])}:
             raise NotFound(f"no member has the id {buddy_id!r}; check the id you were given",
                            "buddy_id")
-        return call("matching", "propose", me(), buddy_id)
+        result = call("matching", "propose", me(), buddy_id, key)
+        return result["buddyship"], 201, idempotency.replay_headers(result)
 
     @jwt_required()
     @blp.response(200, Buddyship(many=True))

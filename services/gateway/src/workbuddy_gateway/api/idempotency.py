@@ -1,0 +1,30 @@
+"""The Idempotency-Key header on POSTs that create things: the owning service makes the key
+decide what is created, so a retried request finds what its first attempt made."""
+
+from flask import request
+
+from workbuddy_contracts.errors import Invalid
+from workbuddy_platform.idempotency import KEY_FORMAT, KEY_RULE
+
+HEADER = "Idempotency-Key"
+
+DOC = {"parameters": [{
+    "in": "header", "name": HEADER, "required": False,
+    "schema": {"type": "string", "pattern": KEY_FORMAT.pattern, "maxLength": 128},
+    "description": "Send a new unique value (e.g. a UUID) with each new request and the same "
+                   "value with its retries: a retry then answers what the first attempt "
+                   "created, with `Idempotent-Replayed: true`, instead of creating it twice.",
+}]}
+
+
+def key() -> str | None:
+    given = request.headers.get(HEADER)
+    if given is None:
+        return None
+    if not KEY_FORMAT.match(given):
+        raise Invalid(f"{HEADER} must be {KEY_RULE}", HEADER)
+    return given
+
+
+def replay_headers(result: dict) -> dict:
+    return {"Idempotent-Replayed": "true"} if result["replayed"] else {}
