@@ -9,7 +9,7 @@ def test_an_accepted_proposal_is_an_active_buddyship_for_both(gateway):
     for member in (tara, ugo):
         listed = gateway.request("GET", "/v1/me/buddyships", member)
         assert listed.status_code == 200, listed.text
-        [seen] = listed.json()
+        [seen] = listed.json()["items"]
         assert (seen["id"], seen["state"]) == (buddyship["id"], "active")
         assert seen["started_at"] == buddyship["started_at"]
 
@@ -22,5 +22,5 @@ def test_a_declined_proposal_frees_the_pair_for_a_new_one(gateway):
 
     again = gateway.propose(will, vera)
     assert again.status_code == 201, again.text
-    states = sorted(b["state"] for b in gateway.request("GET", "/v1/me/buddyships", vera).json())
+    states = sorted(b["state"] for b in gateway.request("GET", "/v1/me/buddyships", vera).json()["items"])
     assert states == ["declined", "proposed"]

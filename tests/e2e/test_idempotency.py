@@ -26,7 +26,7 @@ def test_a_retried_moment_is_logged_and_told_once(gateway, mailbox, mongo_uri, d
     assert again.headers["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first.headers
 
-    assert len(gateway.request("GET", "/v1/me/moments", lea).json()) == 1
+    assert len(gateway.request("GET", "/v1/me/moments", lea).json()["items"]) == 1
     outbox = MongoClient(mongo_uri)[f"{db_prefix}profiles"].outbox
     assert [e["message"]["payload"]["moment_id"] for e in outbox.find({"type": "moment.logged"})
             ].count(first.json()["id"]) == 1  # one event, so one mail per buddy

@@ -253,15 +253,20 @@ def test_members_are_found_by_id_and_by_ids(db):
     assert caught.value.field == "member_id"
 
 
-def test_a_members_moments_come_newest_first_and_limited(db):
+def test_a_members_moments_come_newest_first_a_page_at_a_time(db):
     profiles.create_indexes(db)
     base = datetime(2025, 6, 1, tzinfo=UTC)
-    for i in (3, 0, 4, 1, 2):  # inserted out of order
-        db.moments.insert_one({"_id": f"m1-{i}", "member_id": "m-1", "kind": "milestone",
-                               "note": None, "logged_at": base + timedelta(milliseconds=i)})
-    db.moments.insert_one({"_id": "other", "member_id": "m-2", "kind": "milestone",
-                           "note": None, "logged_at": base + timedelta(hours=1)})
-    assert [m["_id"] for m in profiles.moments_of(db, "m-1", 3)] == ["m1-4", "m1-3", "m1-2"]
+    member = {"_id": "m-1"}
+    for i in (3, 0, 4, 1, 2):  # inserted out of order, a millisecond apart
+        db.moments.insert_one(domain.new_moment(member, {"kind": "milestone"},
+                                                base + timedelta(milliseconds=i), f"m1-{i}"))
+    db.moments.insert_one(domain.new_moment({"_id": "m-2"}, {"kind": "milestone"},
+                                            base + timedelta(hours=1), "other"))
+    first = profiles.moments_of(db, "m-1", 3, None)
+    assert [m["_id"] for m in first["items"]] == ["m1-4", "m1-3", "m1-2"]
+    second = profiles.moments_of(db, "m-1", 3, first["next"])
+    assert [m["_id"] for m in second["items"]] == ["m1-1", "m1-0"]
+    assert second["next"] is None
 
 
 # --- matching --------------------------------------------------------------------------
@@ -327,8 +332,11 @@ def test_a_members_buddyships_both_ways_oldest_first(db):
     for i, (p, inv) in enumerate([("carol", "alice"), ("alice", "bob"), ("bob", "carol")]):
         doc = buddyships.propose(p, inv, base + timedelta(milliseconds=10 - i))
         in_transaction(db, lambda s, doc=doc: matching.add_proposal(db, doc, s))
-    assert [(b["proposer_id"], b["invitee_id"]) for b in matching.of_member(db, "alice")] == [
+    first = matching.of_member(db, "alice", 1, None)
+    second = matching.of_member(db, "alice", 1, first["next"])
+    assert [(b["proposer_id"], b["invitee_id"]) for b in first["items"] + second["items"]] == [
         ("alice", "bob"), ("carol", "alice")]
+    assert second["next"] is None
 
 
 def test_the_pool_remembers_a_member_once(db):

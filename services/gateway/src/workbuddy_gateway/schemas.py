@@ -55,8 +55,18 @@ class Moment(Schema):
     logged_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
-class MomentsQuery(Schema):
+class PageQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "The `next` of the previous page; omit it for the first page."})
+
+
+def page_of(item: type[Schema], name: str) -> type[Schema]:
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item), required=True),
+        "next": fields.String(required=True, allow_none=True, metadata={
+            "description": "Pass as `cursor` for the following page; null on the last one."}),
+    }, name=name)
 
 
 class ServiceHealth(Schema):
@@ -103,3 +113,7 @@ class Family(Schema):
 class Sectors(Schema):
     families = fields.List(fields.Nested(Family), required=True)
     sectors = fields.List(fields.Nested(Sector), required=True)
+
+
+MomentPage = page_of(Moment, "MomentPage")
+BuddyshipPage = page_of(Buddyship, "BuddyshipPage")

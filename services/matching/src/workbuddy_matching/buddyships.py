@@ -8,6 +8,7 @@ from datetime import datetime
 
 from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_platform.pages import order_key
 
 
 def pair_key(a: str, b: str) -> str:
@@ -19,8 +20,10 @@ def propose(proposer_id: str, invitee_id: str, now: datetime,
             buddyship_id: str | None = None) -> dict:
     if proposer_id == invitee_id:
         raise Invalid("a member cannot be their own buddy; choose another member", "buddy_id")
+    buddyship_id = buddyship_id or uuid.uuid4().hex
     return {
-        "_id": buddyship_id or uuid.uuid4().hex,
+        "_id": buddyship_id,
+        "order": order_key(now, buddyship_id),
         "pair": pair_key(proposer_id, invitee_id),
         "proposer_id": proposer_id,
         "invitee_id": invitee_id,

@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
 from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_platform.pages import page
 from workbuddy_platform.store import merge, transition
 
 OPEN_PAIR = "these two members already have a proposed or active buddyship"
@@ -53,9 +54,9 @@ def answer(db: Database, buddyship: dict, state: BuddyshipState, at: datetime,
     return answered
 
 
-def of_member(db: Database, member_id: str) -> list[dict]:
-    return list(db.buddyships.find({"$or": [{"proposer_id": member_id},
-                                            {"invitee_id": member_id}]}).sort("proposed_at", ASCENDING))
+def of_member(db: Database, member_id: str, limit: int, cursor: str | None) -> dict:
+    return page(db.buddyships, {"$or": [{"proposer_id": member_id}, {"invitee_id": member_id}]},
+                limit=limit, cursor=cursor, newest_first=False)
 
 
 def remember_member(db: Database, member: dict) -> None:

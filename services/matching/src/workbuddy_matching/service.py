@@ -60,8 +60,10 @@ class MatchingService:
         return self._answer(buddyship_id, member_id, BuddyshipState.DECLINED, "buddyship.declined")
 
     @rpc
-    def buddyships_of(self, member_id: str) -> list[dict]:
-        return [buddyships.view(b) for b in repository.of_member(self.store, member_id)]
+    def buddyships_of(self, member_id: str, limit: int = 20, cursor: str | None = None) -> dict:
+        """A page of the member's buddyships, oldest first: {"items": [...], "next": cursor}."""
+        found = repository.of_member(self.store, member_id, limit, cursor)
+        return {"items": [buddyships.view(b) for b in found["items"]], "next": found["next"]}
 
     @event_handler("profiles", "member.registered")
     @consumes

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from workbuddy_contracts.commands import LogMoment, SignUp, load_or_refuse
 from workbuddy_contracts.profile import Profile, ProfileChange, default_profile
+from workbuddy_platform.pages import order_key
 
 
 def normalise_email(email: str) -> str:
@@ -72,12 +73,14 @@ def updated_payload(member: dict) -> dict:
 def new_moment(member: dict, request: dict, now: datetime, moment_id: str | None = None) -> dict:
     data = load_or_refuse(LogMoment(), request)
     note = (data["note"] or "").strip() or None
+    moment_id = moment_id or uuid.uuid4().hex
     return {
-        "_id": moment_id or uuid.uuid4().hex,
+        "_id": moment_id,
         "member_id": member["_id"],
         "kind": data["kind"],
         "note": note,
         "logged_at": now,
+        "order": order_key(now, moment_id),
     }
 
 

@@ -6,11 +6,12 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict, NotFound
+from workbuddy_platform.pages import page
 
 
 def create_indexes(db: Database) -> None:
     db.members.create_index([("email", ASCENDING)], unique=True)
-    db.moments.create_index([("member_id", ASCENDING), ("logged_at", DESCENDING)])
+    db.moments.create_index([("member_id", ASCENDING), ("order", DESCENDING)])
 
 
 def _email_taken(email: str) -> Conflict:
@@ -80,6 +81,6 @@ def get_moment(db: Database, moment_id: str) -> dict | None:
     return db.moments.find_one({"_id": moment_id})
 
 
-def moments_of(db: Database, member_id: str, limit: int) -> list[dict]:
-    return list(db.moments.find({"member_id": member_id})
-                .sort("logged_at", DESCENDING).limit(limit))
+def moments_of(db: Database, member_id: str, limit: int, cursor: str | None) -> dict:
+    return page(db.moments, {"member_id": member_id}, limit=limit, cursor=cursor,
+                newest_first=True)

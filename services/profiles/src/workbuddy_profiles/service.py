@@ -14,7 +14,6 @@ from workbuddy_platform.store import Store, in_transaction
 
 from . import credentials, domain, repository
 
-MOMENTS_PAGE_MAX = 100
 KEY_REUSED = ("this Idempotency-Key was already used for a different request; use a new key "
               "for a new one")
 
@@ -140,7 +139,8 @@ class ProfilesService:
         return {"moment": domain.moment_view(earlier), "replayed": True}
 
     @rpc
-    def moments_of(self, member_id: str, limit: int = 20) -> list[dict]:
+    def moments_of(self, member_id: str, limit: int = 20, cursor: str | None = None) -> dict:
+        """A page of the member's moments, newest first: {"items": [...], "next": cursor}."""
         repository.get_member(self.store, member_id)
-        limit = max(1, min(int(limit), MOMENTS_PAGE_MAX))
-        return [domain.moment_view(m) for m in repository.moments_of(self.store, member_id, limit)]
+        found = repository.moments_of(self.store, member_id, limit, cursor)
+        return {"items": [domain.moment_view(m) for m in found["items"]], "next": found["next"]}

@@ -12,7 +12,7 @@ from workbuddy_contracts.errors import NotFound, PreconditionFailed
 from workbuddy_contracts.profile import ProfileChange
 
 from ..auth import me
-from ..schemas import Buddyship, Member, Moment, MomentsQuery
+from ..schemas import Buddyship, BuddyshipPage, Member, Moment, MomentPage, PageQuery
 from . import idempotency
 from .calls import call
 
@@ -78,11 +78,11 @@ class Moments(MethodView):
         return result["moment"], 201, idempotency.replay_headers(result)
 
     @jwt_required()
-    @blp.arguments(MomentsQuery, location="query")
-    @blp.response(200, Moment(many=True))
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, MomentPage)
     def get(self, query):
-        """My moments, newest first"""
-        return call("profiles", "moments_of", me(), query["limit"])
+        """My moments, newest first, a page at a time"""
+        return call("profiles", "moments_of", me(), query["limit"], query.get("cursor"))
 
 
 @blp.route("/buddyships")
@@ -102,10 +102,11 @@ class Buddyships(MethodView):
         return result["buddyship"], 201, idempotency.replay_headers(result)
 
     @jwt_required()
-    @blp.response(200, Buddyship(many=True))
-    def get(self):
-        """My buddyships, proposed and active"""
-        return call("matching", "buddyships_of", me())
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, BuddyshipPage)
+    def get(self, query):
+        """My buddyships (proposed, active, declined), oldest first, a page at a time"""
+        return call("matching", "buddyships_of", me(), query["limit"], query.get("cursor"))
 
 
 @blp.route("/buddyships/<buddyship_id>/accept")

@@ -1,0 +1,48 @@
+"""Cursor pagination for every list: stable under inserts, cheap at any depth.
+
+Each listed document carries an ``order`` string (time to the millisecond, then id), so a
+page continues strictly after the last item seen. Strings, not dates, are compared: they are
+exact on every store (nx-27017 compares dates to the second only).
+"""
+
+import base64
+import binascii
+from datetime import datetime
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.collection import Collection
+
+from workbuddy_contracts.errors import Invalid
+
+LIMIT_MAX = 100
+
+
+def order_key(at: datetime, _id: str) -> str:
+    return f"{int(at.timestamp() * 1000):014d}:{_id}"
+
+
+def _encode(order: str) -> str:
+    return base64.urlsafe_b64encode(order.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> str:
+    try:
+        order = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        order = ""
+    if len(order) < 16 or order[14] != ":" or not order[:14].isdigit():
+        raise Invalid("this cursor was not given by this list; start again without it", "cursor")
+    return order
+
+
+def page(collection: Collection, where: dict, *, limit: int, cursor: str | None,
+         newest_first: bool) -> dict:
+    """{"items": [documents], "next": cursor of the following page, or None at the end}."""
+    limit = max(1, min(int(limit), LIMIT_MAX))
+    query = dict(where)
+    if cursor:
+        query["order"] = {"$lt" if newest_first else "$gt": _decode(cursor)}
+    found = list(collection.find(query).sort("order", DESCENDING if newest_first else ASCENDING)
+                 .limit(limit + 1))
+    items = found[:limit]
+    return {"items": items, "next": _encode(items[-1]["order"]) if len(found) > limit else None}
