@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbuddy_devstack.broker import Management, ensure_rabbitmq, with_vhost
+from workbuddy_devstack.counters import ensure_redis
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.store import start_embedded
 
@@ -15,6 +16,7 @@ from .support.net import free_port
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 BROKER = os.environ.get("TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def worker_name() -> str:
@@ -62,3 +64,12 @@ def mongo_uri(artifacts, tmp_path_factory):
 @pytest.fixture(scope="session")
 def db_prefix(run_id) -> str:
     return f"t_{run_id.replace('-', '_')}_"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Rate-limit counters; keys are prefixed per run, so runs never count each other."""
+    if ensure_redis(REDIS) is None:
+        pytest.fail(f"no Redis at {REDIS} and none installed: install redis-server or set "
+                    "TEST_REDIS_URL")
+    return REDIS

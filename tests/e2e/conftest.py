@@ -17,10 +17,15 @@ def smtp():
 
 
 @pytest.fixture(scope="session")
-def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts):
+def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
     supervisor = Supervisor(artifacts / "services")
     system = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri, smtp_port=smtp.port,
-                   gateway_port=free_port(), db_prefix=db_prefix)
+                   gateway_port=free_port(), db_prefix=db_prefix,
+                   rate_limit_storage=redis_url, rate_limit_prefix=f"wb-test-{run_id}",
+                   # Every test signs up from 127.0.0.1; the per-account log-in limit is
+                   # tested as configured for production.
+                   extra_env={"RATE_LIMIT_SIGNUP": "10000 per hour",
+                              "RATE_LIMIT_LOGIN": "10000 per minute"})
     system.start_all()
     try:
         system.wait_ready()

@@ -104,3 +104,14 @@ def test_a_short_password_is_refused_at_sign_up(gateway):
         "email": "gus@example.org", "display_name": "Gus", "language": "en",
         "password": "123456789"}), 422, "password")
     assert "10" in body["errors"]["password"][0]
+
+
+def test_guessing_a_members_password_is_slowed_down(gateway):
+    zoe = gateway.sign_up("Zoé", "fr")
+    answers = [sign_in(gateway, zoe["email"], f"guess number {i}") for i in range(11)]
+    assert [a.status_code for a in answers] == [401] * 10 + [429]
+    body = assert_problem(answers[-1], 429)
+    assert int(answers[-1].headers["Retry-After"]) > 0
+    assert "Retry-After" in body["detail"]
+    # Even the right password waits: the limit is on the account, not on the guess.
+    assert sign_in(gateway, zoe["email"]).status_code == 429

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from .broker import ensure_rabbitmq
+from .counters import ensure_redis
 from .processes import Supervisor
 from .stack import Stack
 from .store import start_embedded
@@ -41,6 +42,10 @@ def main() -> None:
                  "those variables to free ports (e.g. GATEWAY_PORT=8081 make run).")
 
     print(ensure_rabbitmq(amqp_uri), flush=True)
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis_said = ensure_redis(redis_url)
+    print(redis_said or f"No Redis at {redis_url}: rate limits are counted per gateway process "
+                        "(install redis-server, or set REDIS_URL)", flush=True)
     supervisor = Supervisor(ROOT / "log", echo=os.environ.get("WB_ECHO_LOGS") == "1")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -52,6 +57,7 @@ def main() -> None:
             "--dir", str(ROOT / "mail")])
         stack = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri,
                       smtp_port=ports["SMTP_PORT"], gateway_port=ports["GATEWAY_PORT"],
+                      rate_limit_storage=redis_url if redis_said else "memory://",
                       **({"jwt_secret": os.environ["JWT_SECRET"]}
                          if os.environ.get("JWT_SECRET") else {}))
         stack.start_all()

@@ -23,6 +23,9 @@ class Stack:
     # Signs access tokens. A fresh one per start is fine locally: access tokens last minutes,
     # and refresh tokens (kept in the store) still work after a restart.
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Where the gateway counts rate limits; memory:// counts per gateway process.
+    rate_limit_storage: str = "memory://"
+    rate_limit_prefix: str = "workbuddy"
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -39,6 +42,8 @@ class Stack:
             "GATEWAY_HOST": "127.0.0.1",
             "GATEWAY_PORT": str(self.gateway_port),
             "JWT_SECRET": self.jwt_secret,
+            "RATE_LIMIT_STORAGE": self.rate_limit_storage,
+            "RATE_LIMIT_PREFIX": self.rate_limit_prefix,
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }

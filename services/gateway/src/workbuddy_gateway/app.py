@@ -12,7 +12,7 @@ from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.settings import Settings
 from workbuddy_platform.store import client_for
 
-from . import auth, problems
+from . import auth, limits, problems
 from .api import auth as auth_api
 from .api import health, me, members, sectors
 from .rpc import Services
@@ -55,6 +55,7 @@ def create_app(services: Services | None = None, sessions: Sessions | None = Non
     app.extensions["sessions"] = sessions or Sessions(
         client_for(settings.mongo_uri)[settings.database_name("gateway")])
     auth.init(app, secret)
+    limits.init(app)
     api = Api(app)
     for blueprint in (health.blp, auth_api.blp, me.blp, members.blp, sectors.blp):
         api.register_blueprint(blueprint)

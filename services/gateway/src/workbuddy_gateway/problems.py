@@ -43,6 +43,9 @@ def from_http_exception(exc: HTTPException):
         errors = _flatten(messages)
         fields = ", ".join(sorted(errors))
         return problem(exc.code, f"the request is not valid: check {fields}", errors)
+    if exc.code == 429:
+        return problem(429, f"too many requests ({exc.description}); wait for the number of "
+                            "seconds in Retry-After, then try again")
     if exc.code == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
         return problem(413, f"the request body is larger than {limit} KiB; send a smaller one")

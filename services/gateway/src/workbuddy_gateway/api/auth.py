@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import ChangePassword, LogIn, SignUp
 
-from .. import auth
+from .. import auth, limits
 from ..schemas import Refresh, SignedIn
 from . import idempotency
 from .calls import call, sessions
@@ -27,6 +27,8 @@ class SignUpView(MethodView):
     @blp.doc(**PUBLIC, **idempotency.DOC)
     @blp.arguments(SignUp)
     @blp.response(201, SignedIn)
+    @blp.alt_response(429, description="Too many sign-ups from this address; see Retry-After.")
+    @limits.limiter.limit(limits.SIGNUP)
     def post(self, request):
         """Create an account and sign in"""
         result = call("profiles", "register", request, idempotency.key())
@@ -38,6 +40,10 @@ class LogInView(MethodView):
     @blp.doc(**PUBLIC)
     @blp.arguments(LogIn)
     @blp.response(200, SignedIn)
+    @blp.alt_response(429, description="Too many attempts for this address or account; see "
+                                       "Retry-After.")
+    @limits.limiter.limit(limits.LOGIN)
+    @limits.limiter.limit(limits.LOGIN_PER_ACCOUNT, key_func=limits.account)
     def post(self, request):
         """Sign in with email and password"""
         return signed_in(call("profiles", "authenticate", request))

@@ -11,6 +11,7 @@ from workbuddy_contracts.commands import LogMoment, ProposeBuddyship
 from workbuddy_contracts.errors import NotFound, PreconditionFailed
 from workbuddy_contracts.profile import ProfileChange
 
+from .. import limits
 from ..auth import me
 from ..schemas import Buddyship, BuddyshipPage, Member, Moment, MomentPage, PageQuery
 from . import idempotency
@@ -72,6 +73,8 @@ class Moments(MethodView):
     @blp.doc(**idempotency.DOC)
     @blp.arguments(LogMoment)
     @blp.response(201, Moment)
+    @blp.alt_response(429, description="Too many moments in a short time; see Retry-After.")
+    @limits.limiter.limit(limits.MOMENTS, key_func=limits.member)
     def post(self, request):
         """Log a moment; my buddies are told"""
         result = call("profiles", "log_moment", me(), request, idempotency.key())
@@ -91,6 +94,8 @@ class Buddyships(MethodView):
     @blp.doc(**idempotency.DOC)
     @blp.arguments(ProposeBuddyship)
     @blp.response(201, Buddyship)
+    @blp.alt_response(429, description="Too many proposals in a short time; see Retry-After.")
+    @limits.limiter.limit(limits.PROPOSALS, key_func=limits.member)
     def post(self, request):
         """Propose a buddyship to another member"""
         buddy_id = request["buddy_id"]
