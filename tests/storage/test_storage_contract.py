@@ -895,3 +895,33 @@ def test_an_expired_session_is_closed(db):
 def test_a_malformed_refresh_token_is_refused(db, token):
     with pytest.raises(Unauthorized):
         Sessions(db).rotate(token)
+
+
+# --- profiles: what a buddy may see ------------------------------------------------------
+
+def test_a_feed_pages_through_several_members_each_since_its_own_time(db):
+    profiles.create_indexes(db)
+    base = datetime(2025, 6, 1, tzinfo=UTC)
+    for who in ("ana", "ben", "cal"):
+        for minute in range(4):
+            db.moments.insert_one(domain.new_moment(
+                {"_id": who}, {"kind": "milestone"}, base + timedelta(minutes=minute),
+                f"{who}-{minute}"))
+    since = {"ana": base + timedelta(minutes=2), "ben": base}  # cal is nobody's buddy here
+    first = profiles.moments_of_many(db, since, 3, None)
+    second = profiles.moments_of_many(db, since, 3, first["next"])
+    seen = [m["_id"] for m in first["items"] + second["items"]]
+    assert seen == ["ben-3", "ana-3", "ben-2", "ana-2", "ben-1", "ben-0"]  # ties: by id
+    assert second["next"] is None
+    assert profiles.moments_of_many(db, {}, 3, None) == {"items": [], "next": None}
+
+
+def test_one_members_moments_since_a_time_page_by_page(db):
+    profiles.create_indexes(db)
+    base = datetime(2025, 6, 1, tzinfo=UTC)
+    for minute in range(5):
+        db.moments.insert_one(domain.new_moment({"_id": "ana"}, {"kind": "milestone"},
+                                                base + timedelta(minutes=minute), f"m{minute}"))
+    first = profiles.moments_of(db, "ana", 2, None, since=base + timedelta(minutes=2))
+    second = profiles.moments_of(db, "ana", 2, first["next"], since=base + timedelta(minutes=2))
+    assert [m["_id"] for m in first["items"] + second["items"]] == ["m4", "m3", "m2"]

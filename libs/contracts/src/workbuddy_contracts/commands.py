@@ -14,6 +14,8 @@ from .vocabulary import (
     MOMENT_NOTE_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
+    REACTION_MESSAGE_MAX,
+    REACTIONS,
 )
 
 
@@ -84,6 +86,15 @@ class LogMoment(Schema):
         validate=validate.Length(max=MOMENT_NOTE_MAX),
         metadata={"description": f"A few words for the buddies, at most {MOMENT_NOTE_MAX} characters."},
     )
+
+
+class React(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(REACTIONS), metadata={
+        "description": "cheer (🍾) or support (a hand on the shoulder)."})
+    message = Trimmed(load_default=None, allow_none=True,
+                      validate=validate.Length(max=REACTION_MESSAGE_MAX), metadata={
+                          "description": f"A few words, at most {REACTION_MESSAGE_MAX} characters, "
+                                         "e.g. \"call me?\""})
 
 
 def load_or_refuse(schema: Schema, data: Any) -> dict:

@@ -6,7 +6,14 @@ A payload changes only by adding a new version; consumers keep accepting the ver
 from marshmallow import Schema, fields, validate
 
 from .profile import Profile
-from .vocabulary import DISPLAY_NAME_MAX, LANGUAGES, MOMENT_KINDS, MOMENT_NOTE_MAX
+from .vocabulary import (
+    DISPLAY_NAME_MAX,
+    LANGUAGES,
+    MOMENT_KINDS,
+    MOMENT_NOTE_MAX,
+    REACTION_MESSAGE_MAX,
+    REACTIONS,
+)
 
 member_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
@@ -65,3 +72,14 @@ class MomentLoggedV1(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MOMENT_NOTE_MAX))
     logged_at = fields.AwareDateTime(required=True)
+
+
+class MomentReactedV1(Schema):
+    reaction_id = fields.String(required=True)
+    moment_id = fields.String(required=True)
+    author_id = member_id
+    reactor_id = member_id
+    kind = fields.String(required=True, validate=validate.OneOf(REACTIONS))
+    message = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=REACTION_MESSAGE_MAX))
+    reacted_at = fields.AwareDateTime(required=True)

@@ -19,6 +19,8 @@ ASKS = ("urgent_advice", "client_question", "project_idea")
 MOMENT_KINDS = WINS + SETBACKS + ASKS
 
 MOMENT_NOTE_MAX = 500
+REACTIONS = ("cheer", "support")  # a 🍾 for a win, a hand on the shoulder for a setback
+REACTION_MESSAGE_MAX = 280
 DISPLAY_NAME_MAX = 80
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256

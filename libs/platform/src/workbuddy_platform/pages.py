@@ -39,9 +39,10 @@ def page(collection: Collection, where: dict, *, limit: int, cursor: str | None,
          newest_first: bool) -> dict:
     """{"items": [documents], "next": cursor of the following page, or None at the end}."""
     limit = max(1, min(int(limit), LIMIT_MAX))
-    query = dict(where)
+    query = where
     if cursor:
-        query["order"] = {"$lt" if newest_first else "$gt": _decode(cursor)}
+        # $and keeps any bound of the caller's own on "order" (e.g. what a viewer may see).
+        query = {"$and": [where, {"order": {"$lt" if newest_first else "$gt": _decode(cursor)}}]}
     found = list(collection.find(query).sort("order", DESCENDING if newest_first else ASCENDING)
                  .limit(limit + 1))
     items = found[:limit]

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from workbuddy_contracts.profile import Profile
-from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS, BuddyshipState
+from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS, REACTIONS, BuddyshipState
 
 
 class Member(Schema):
@@ -53,6 +53,15 @@ class Moment(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
     note = fields.String(allow_none=True)
     logged_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class Reaction(Schema):
+    id = fields.String(required=True)
+    moment_id = fields.String(required=True)
+    reactor_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(REACTIONS))
+    message = fields.String(allow_none=True)
+    reacted_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
 class PageQuery(Schema):
@@ -117,3 +126,4 @@ class Sectors(Schema):
 
 MomentPage = page_of(Moment, "MomentPage")
 BuddyshipPage = page_of(Buddyship, "BuddyshipPage")
+ReactionPage = page_of(Reaction, "ReactionPage")

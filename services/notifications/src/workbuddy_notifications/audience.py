@@ -4,10 +4,7 @@ the news of a new buddyship still reaches that buddy (see catch_up)."""
 
 from datetime import datetime
 
-
-def was_active(link: dict, at: datetime) -> bool:
-    started, ended = link.get("started_at"), link.get("ended_at")
-    return started is not None and started <= at and (ended is None or at < ended)
+from workbuddy_platform.buddy_links import was_active
 
 
 def buddies_at(links: list[dict], at: datetime) -> list[str]:

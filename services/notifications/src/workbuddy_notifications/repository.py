@@ -9,6 +9,8 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from workbuddy_platform import buddy_links
+from workbuddy_platform.buddy_links import links_of, save_link_times  # noqa: F401 (its read model)
 from workbuddy_platform.store import merge, transition
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
@@ -16,7 +18,7 @@ CATCH_UP_WINDOW = 50  # a new buddy hears of at most this many recent moments
 
 
 def create_indexes(db: Database) -> None:
-    db.buddy_links.create_index([("member_id", ASCENDING)])
+    buddy_links.create_indexes(db)
     db.moments.create_index([("author_id", ASCENDING), ("logged_at", DESCENDING)])
     db.deliveries.create_index([("state", ASCENDING), ("updated_at", ASCENDING)])
     db.deliveries.create_index([("waiting_for", ASCENDING)])
@@ -46,20 +48,6 @@ def recipient(db: Database, member_id: str) -> dict | None:
     """None until member.registered has told us where to write."""
     found = db.recipients.find_one({"_id": member_id})
     return found if found and "email" in found else None
-
-
-def save_link_times(db: Database, buddyship_id: str, member_ids: list[str], **times) -> list[dict]:
-    """Record a buddyship both ways (member → buddy); returns the two links as stored."""
-    return [
-        merge(db.buddy_links, f"{buddyship_id}:{member_id}",
-              {"buddyship_id": buddyship_id, "member_id": member_id, "buddy_id": buddy_id,
-               **times})
-        for member_id, buddy_id in (member_ids, member_ids[::-1])
-    ]
-
-
-def links_of(db: Database, member_id: str) -> list[dict]:
-    return list(db.buddy_links.find({"member_id": member_id}))
 
 
 def save_moment(db: Database, moment: dict) -> None:

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from workbuddy_contracts.commands import LogMoment, SignUp, load_or_refuse
+from workbuddy_contracts.commands import LogMoment, React, SignUp, load_or_refuse
 from workbuddy_contracts.profile import Profile, ProfileChange, default_profile
 from workbuddy_platform.pages import order_key
 
@@ -109,3 +109,42 @@ def moment_view(doc: dict) -> dict:
 def same_moment(stored: dict, retried: dict) -> bool:
     """A retry carries the same kind and note as the moment its key created."""
     return (stored["kind"], stored["note"]) == (retried["kind"], retried["note"])
+
+
+def new_reaction(moment: dict, reactor_id: str, request: dict, now: datetime,
+                 reaction_id: str | None = None) -> dict:
+    data = load_or_refuse(React(), request)
+    reaction_id = reaction_id or uuid.uuid4().hex
+    return {
+        "_id": reaction_id,
+        "moment_id": moment["_id"],
+        "author_id": moment["member_id"],
+        "reactor_id": reactor_id,
+        "kind": data["kind"],
+        "message": data["message"] or None,
+        "reacted_at": now,
+        "order": order_key(now, reaction_id),
+    }
+
+
+def same_reaction(stored: dict, retried: dict) -> bool:
+    return (stored["moment_id"], stored["kind"], stored["message"]) == (
+        retried["moment_id"], retried["kind"], retried["message"])
+
+
+def reaction_view(doc: dict) -> dict:
+    return {
+        "id": doc["_id"],
+        "moment_id": doc["moment_id"],
+        "reactor_id": doc["reactor_id"],
+        "kind": doc["kind"],
+        "message": doc["message"],
+        "reacted_at": doc["reacted_at"].isoformat(),
+    }
+
+
+def reacted_payload(reaction: dict) -> dict:
+    return {"reaction_id": reaction["_id"], "moment_id": reaction["moment_id"],
+            "author_id": reaction["author_id"], "reactor_id": reaction["reactor_id"],
+            "kind": reaction["kind"], "message": reaction["message"],
+            "reacted_at": reaction["reacted_at"]}

@@ -1,17 +1,22 @@
 """How profiles keeps members and moments in its own database."""
 
+from datetime import datetime
+
 from pymongo import ASCENDING, DESCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict, NotFound
-from workbuddy_platform.pages import page
+from workbuddy_platform import buddy_links
+from workbuddy_platform.pages import order_key, page
 
 
 def create_indexes(db: Database) -> None:
     db.members.create_index([("email", ASCENDING)], unique=True)
     db.moments.create_index([("member_id", ASCENDING), ("order", DESCENDING)])
+    db.reactions.create_index([("moment_id", ASCENDING), ("order", ASCENDING)])
+    buddy_links.create_indexes(db)
 
 
 def _email_taken(email: str) -> Conflict:
@@ -81,6 +86,36 @@ def get_moment(db: Database, moment_id: str) -> dict | None:
     return db.moments.find_one({"_id": moment_id})
 
 
-def moments_of(db: Database, member_id: str, limit: int, cursor: str | None) -> dict:
-    return page(db.moments, {"member_id": member_id}, limit=limit, cursor=cursor,
-                newest_first=True)
+def moments_of(db: Database, member_id: str, limit: int, cursor: str | None,
+               since: datetime | None = None) -> dict:
+    where = {"member_id": member_id}
+    if since is not None:
+        where["order"] = {"$gte": order_key(since, "")}
+    return _newest_first(db, where, limit, cursor)
+
+
+def moments_of_many(db: Database, since_by_member: dict[str, datetime], limit: int,
+                    cursor: str | None) -> dict:
+    """The moments of several members, each since its own time (a feed), newest first."""
+    if not since_by_member:
+        return {"items": [], "next": None}
+    return _newest_first(db, {"$or": [
+        {"member_id": member_id, "order": {"$gte": order_key(since, "")}}
+        for member_id, since in since_by_member.items()]}, limit, cursor)
+
+
+def _newest_first(db: Database, where: dict, limit: int, cursor: str | None) -> dict:
+    return page(db.moments, where, limit=limit, cursor=cursor, newest_first=True)
+
+
+def add_reaction(db: Database, reaction: dict, session: ClientSession) -> None:
+    db.reactions.insert_one(reaction, session=session)
+
+
+def get_reaction(db: Database, reaction_id: str) -> dict | None:
+    return db.reactions.find_one({"_id": reaction_id})
+
+
+def reactions_to(db: Database, moment_id: str, limit: int, cursor: str | None) -> dict:
+    return page(db.reactions, {"moment_id": moment_id}, limit=limit, cursor=cursor,
+                newest_first=False)

@@ -1,18 +1,20 @@
 """profiles: members and their journal of moments. Entrypoints only; the work is below."""
 
 from eventlet import tpool
+from nameko.events import event_handler
 from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.commands import ChangePassword, LogIn, load_or_refuse
 from workbuddy_contracts.errors import Invalid, PreconditionFailed, Unauthorized
-from workbuddy_platform import clock
+from workbuddy_platform import buddy_links, clock
+from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
 from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.store import Store, in_transaction
 
-from . import credentials, domain, repository
+from . import credentials, domain, repository, visibility
 
 KEY_REUSED = ("this Idempotency-Key was already used for a different request; use a new key "
               "for a new one")
@@ -139,8 +141,72 @@ class ProfilesService:
         return {"moment": domain.moment_view(earlier), "replayed": True}
 
     @rpc
-    def moments_of(self, member_id: str, limit: int = 20, cursor: str | None = None) -> dict:
-        """A page of the member's moments, newest first: {"items": [...], "next": cursor}."""
+    def moments_of(self, viewer_id: str, member_id: str, limit: int = 20,
+                   cursor: str | None = None) -> dict:
+        """A page of ``member_id``'s moments that ``viewer_id`` may see, newest first:
+        all of one's own, a buddy's since the buddyship began, nobody else's (404)."""
+        since = visibility.since(viewer_id, member_id, buddy_links.links_of(self.store, viewer_id))
         repository.get_member(self.store, member_id)
-        found = repository.moments_of(self.store, member_id, limit, cursor)
+        return self._moments(repository.moments_of(self.store, member_id, limit, cursor, since))
+
+    @rpc
+    def feed_of(self, member_id: str, limit: int = 20, cursor: str | None = None) -> dict:
+        """The moments of the member's buddies, newest first, since each buddyship began."""
+        buddies = visibility.current(buddy_links.links_of(self.store, member_id))
+        since = {buddy_id: link["started_at"] for buddy_id, link in buddies.items()}
+        return self._moments(repository.moments_of_many(self.store, since, limit, cursor))
+
+    @rpc
+    def react(self, reactor_id: str, moment_id: str, request: dict,
+              idempotency_key: str | None = None) -> dict:
+        """{"reaction": ..., "replayed": bool}: a buddy cheers or supports a moment."""
+        moment = self._visible_moment(reactor_id, moment_id)
+        if moment["member_id"] == reactor_id:
+            raise Invalid("a moment is cheered by buddies, not by its author", "moment_id")
+        reaction_id = derived_id(f"reaction:{reactor_id}", idempotency_key) \
+            if idempotency_key else None
+        reaction = domain.new_reaction(moment, reactor_id, request, clock.now(), reaction_id)
+        if idempotency_key and (earlier := repository.get_reaction(self.store, reaction["_id"])):
+            if not domain.same_reaction(earlier, reaction):
+                raise Invalid(KEY_REUSED, "Idempotency-Key")
+            return {"reaction": domain.reaction_view(earlier), "replayed": True}
+
+        def save(session):
+            repository.add_reaction(self.store, reaction, session)
+            self.outbox.stage("moment.reacted", domain.reacted_payload(reaction), session)
+
+        in_transaction(self.store, save)
+        return {"reaction": domain.reaction_view(reaction), "replayed": False}
+
+    @rpc
+    def reactions_to(self, viewer_id: str, moment_id: str, limit: int = 20,
+                     cursor: str | None = None) -> dict:
+        """Reactions to a moment the viewer may see, oldest first."""
+        self._visible_moment(viewer_id, moment_id)
+        found = repository.reactions_to(self.store, moment_id, limit, cursor)
+        return {"items": [domain.reaction_view(r) for r in found["items"]], "next": found["next"]}
+
+    @event_handler("matching", "buddyship.started")
+    @consumes
+    def on_buddyship_started(self, event):
+        p = event.payload
+        buddy_links.save_link_times(self.store, p["buddyship_id"], p["member_ids"],
+                                    started_at=p["started_at"])
+
+    @event_handler("matching", "buddyship.ended")
+    @consumes
+    def on_buddyship_ended(self, event):
+        p = event.payload
+        buddy_links.save_link_times(self.store, p["buddyship_id"], p["member_ids"],
+                                    ended_at=p["ended_at"])
+
+    def _visible_moment(self, viewer_id: str, moment_id: str) -> dict:
+        moment = repository.get_moment(self.store, moment_id)
+        if moment is None or not visibility.may_see(
+                viewer_id, moment, buddy_links.links_of(self.store, viewer_id)):
+            raise visibility.unseen_moment(moment_id)
+        return moment
+
+    @staticmethod
+    def _moments(found: dict) -> dict:
         return {"items": [domain.moment_view(m) for m in found["items"]], "next": found["next"]}

@@ -85,7 +85,17 @@ class Moments(MethodView):
     @blp.response(200, MomentPage)
     def get(self, query):
         """My moments, newest first, a page at a time"""
-        return call("profiles", "moments_of", me(), query["limit"], query.get("cursor"))
+        return call("profiles", "moments_of", me(), me(), query["limit"], query.get("cursor"))
+
+
+@blp.route("/feed")
+class Feed(MethodView):
+    @jwt_required()
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, MomentPage)
+    def get(self, query):
+        """My buddies' moments, newest first (each since we became buddies)"""
+        return call("profiles", "feed_of", me(), query["limit"], query.get("cursor"))
 
 
 @blp.route("/buddyships")
