@@ -131,3 +131,14 @@ def test_an_oversized_body_is_refused(gateway):
     response = requests.post(f"{gateway.base}/v1/auth/signup", data="x" * (65 * 1024),
                              headers={"Content-Type": "application/json"}, timeout=20)
     assert "64 KiB" in assert_problem(response, 413)["detail"]
+
+
+def test_a_services_refusal_comes_back_in_the_callers_language(gateway, pair):
+    mia, _ = pair
+    french = gateway.request("GET", "/v1/members/nobody", mia, headers={"Accept-Language": "fr"})
+    body = assert_problem(french, 404, "member_id")
+    assert body["detail"] == "aucun membre n'a l'identifiant 'nobody' ; vérifiez l'identifiant " \
+                             "reçu à l'inscription"
+    assert body["title"] == "Introuvable" and french.headers["Content-Language"] == "fr"
+    english = gateway.request("GET", "/v1/members/nobody", mia)
+    assert assert_problem(english, 404)["detail"].startswith("no member has the id 'nobody'")

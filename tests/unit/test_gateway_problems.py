@@ -27,9 +27,11 @@ class FakeServices:
     def __init__(self, **answers):
         self.answers = {tuple(k.split("__")): v for k, v in answers.items()}
         self.calls: list[tuple] = []
+        self.languages: list[str | None] = []
 
-    def call(self, service, method, *args, correlation_id, **kwargs):
+    def call(self, service, method, *args, correlation_id, language=None, **kwargs):
         self.calls.append((service, method, args, kwargs, correlation_id))
+        self.languages.append(language)
         answer = self.answers.get((service, method))
         if answer is None:
             raise AssertionError(f"unexpected call {service}.{method}{args}")
@@ -311,3 +313,34 @@ def test_proposing_to_an_unknown_member_is_404_naming_buddy_id_and_never_reaches
     assert response.status_code == 404
     assert set(problem_of(response)["errors"]) == {"buddy_id"}
     assert [c[:2] for c in services.calls] == [("profiles", "get_members")]
+
+
+# --- the caller's language -----------------------------------------------------------------
+
+def test_a_problem_speaks_french_to_a_french_client():
+    services = FakeServices()
+    response = client_for(services).post("/v1/auth/signup", json={"email": "nope"},
+                                         headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    body = problem_of(response)
+    assert response.headers["Content-Language"] == "fr"
+    assert body["title"] == "Requête non traitable"
+    assert body["detail"].startswith("la requête n'est pas valide : vérifiez ")
+    assert body["errors"]["email"] == ["Adresse e-mail invalide."]
+    assert body["errors"]["password"] == ["Champ obligatoire manquant."]
+
+
+def test_english_is_the_default_and_the_language_reaches_the_services():
+    services = FakeServices(profiles__get_member=MEMBER)
+    client = client_for(services)
+    assert client.get("/v1/me").headers["Content-Language"] == "en"
+    client.get("/v1/me", headers={"Accept-Language": "fr"})
+    client.get("/v1/me", headers={"Accept-Language": "de, en;q=0.1"})
+    assert services.languages == ["en", "fr", "en"]
+
+
+def test_the_gateways_own_refusals_are_translated_too():
+    client = client_for(FakeServices())
+    unauthenticated = client.client.get("/v1/me", headers={"Accept-Language": "fr"})
+    assert problem_of(unauthenticated)["detail"].startswith("connectez-vous d'abord")
+    assert problem_of(client.get("/v1/nowhere", headers={"Accept-Language": "fr"}))[
+        "detail"] == "ce chemin n'existe pas ; voyez /docs pour l'API"

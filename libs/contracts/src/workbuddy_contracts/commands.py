@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .errors import Invalid
+from .i18n import translate
 from .vocabulary import (
     DISPLAY_NAME_MAX,
     LANGUAGES,
@@ -104,5 +105,6 @@ def load_or_refuse(schema: Schema, data: Any) -> dict:
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         field, problems = next(iter(messages.items()))
-        detail = "; ".join(str(p) for p in problems) if isinstance(problems, list) else str(problems)
-        raise Invalid(f"{field}: {detail}", field) from exc
+        detail = "; ".join(translate(str(p)) for p in problems) if isinstance(problems, list) \
+            else translate(str(problems))
+        raise Invalid("{name}: {detail}", field, name=field, detail=detail) from exc

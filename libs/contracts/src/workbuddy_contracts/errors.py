@@ -1,16 +1,21 @@
 """Refusals a service raises over RPC and the gateway turns into HTTP answers.
 
-Each carries a message a person can act on and, when one input is to blame, the field.
-The constructor keeps both in ``args`` so that they survive nameko's RPC serialisation.
+Each carries a message a person can act on and, when one input is to blame, the field. The
+message is an English template from workbuddy_contracts.i18n, written at once in the
+language of the request being served. The constructor keeps message and field in ``args`` so
+that they survive nameko's RPC serialisation.
 """
+
+from .i18n import say
 
 
 class Refusal(Exception):
     status = 400
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message, field)
-        self.message = message
+    def __init__(self, message: str, field: str | None = None, **params):
+        rendered = say(message, **params)
+        super().__init__(rendered, field)
+        self.message = rendered
         self.field = field
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from nameko.extensions import DependencyProvider
 from pymongo.client_session import ClientSession
 
 from workbuddy_contracts.events import make_event
+from workbuddy_contracts.i18n import use_language
 
 from . import outbox
 from .logs import bind_correlation, get_logger
@@ -23,11 +24,13 @@ def correlation_of(worker_ctx) -> str | None:
 
 
 class RequestContext(DependencyProvider):
-    """Binds the correlation id and the entrypoint to every log line a worker writes."""
+    """Binds the correlation id and the entrypoint to every log line a worker writes, and the
+    caller's language to every refusal it raises."""
 
     def worker_setup(self, worker_ctx):
         bind_correlation(correlation_of(worker_ctx),
                          entrypoint=worker_ctx.entrypoint.method_name)
+        use_language(worker_ctx.data.get("language"))
 
     def get_dependency(self, worker_ctx):
         return correlation_of(worker_ctx)

@@ -8,6 +8,8 @@ import uuid
 from flask import Flask, g, request
 from flask_smorest import Api as SmorestApi
 
+from workbuddy_contracts.i18n import DEFAULT_LANGUAGE, use_language
+from workbuddy_contracts.vocabulary import LANGUAGES
 from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.settings import Settings
 from workbuddy_platform.store import client_for
@@ -66,10 +68,14 @@ def create_app(services: Services | None = None, sessions: Sessions | None = Non
         given = request.headers.get("X-Correlation-Id", "")
         g.correlation_id = given if _CORRELATION.match(given) else uuid.uuid4().hex
         bind_correlation(g.correlation_id, method=request.method, path=request.path)
+        g.language = request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+        use_language(g.language)
 
     @app.after_request
     def tag(response):
         response.headers["X-Correlation-Id"] = g.get("correlation_id", "")
+        response.headers["Content-Language"] = g.get("language", DEFAULT_LANGUAGE)
+        response.vary.add("Accept-Language")
         if request.path not in ("/healthz",):
             log.info("request.done", status=response.status_code)
         return response

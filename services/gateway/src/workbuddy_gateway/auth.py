@@ -21,7 +21,7 @@ def init(app, secret: str) -> None:
     jwt = JWTManager(app)
 
     def refuse(detail: str):
-        response = problems.problem(401, detail)
+        response = problems.problem(401, detail)  # problem() says it in the caller's language
         response.headers["WWW-Authenticate"] = 'Bearer realm="workbuddy"'
         return response
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from workbuddy_contracts.errors import Refusal
+from workbuddy_contracts.i18n import say, title, translate
 from workbuddy_platform.logs import get_logger
 
 log = get_logger(__name__)
@@ -20,12 +21,14 @@ log = get_logger(__name__)
 CONTENT_TYPE = "application/problem+json"
 
 
-def problem(status: int, detail: str, errors: dict | None = None):
+def problem(status: int, detail: str, errors: dict | None = None, **params):
+    """``detail`` is an English template from workbuddy_contracts.i18n (or a message already
+    said in the caller's language, such as a refusal's); ``errors`` are messages per field."""
     body = {
         "type": "about:blank",
-        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "title": title(status, HTTP_STATUS_CODES.get(status, "Error")),
         "status": status,
-        "detail": detail,
+        "detail": say(detail, **params),
         "correlation_id": getattr(g, "correlation_id", None),
     }
     if errors:
@@ -40,16 +43,22 @@ def from_http_exception(exc: HTTPException):
     """werkzeug/webargs errors; webargs puts per-location field messages in exc.data."""
     messages = (getattr(exc, "data", None) or {}).get("messages")
     if messages:
-        errors = _flatten(messages)
-        fields = ", ".join(sorted(errors))
-        return problem(exc.code, f"the request is not valid: check {fields}", errors)
+        errors = {field: [translate(m) for m in found] for field, found in _flatten(messages).items()}
+        return problem(exc.code, "the request is not valid: check {fields}", errors,
+                       fields=", ".join(sorted(errors)))
     if exc.code == 429:
-        return problem(429, f"too many requests ({exc.description}); wait for the number of "
-                            "seconds in Retry-After, then try again")
+        return problem(429, "too many requests ({limit}); wait for the number of seconds in "
+                            "Retry-After, then try again", limit=exc.description)
     if exc.code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
-        return problem(413, f"the request body is larger than {limit} KiB; send a smaller one")
+        return problem(413, "the request body is larger than {limit} KiB; send a smaller one",
+                       limit=current_app.config["MAX_CONTENT_LENGTH"] // 1024)
+    if exc.code in _OWN_WORDS:
+        return problem(exc.code, _OWN_WORDS[exc.code])
     return problem(exc.code or 500, exc.description or HTTP_STATUS_CODES.get(exc.code, ""))
+
+
+_OWN_WORDS = {404: "this path does not exist; see /docs for the API",
+              405: "this method is not allowed here; see /docs for the API"}
 
 
 def _flatten(messages: dict) -> dict[str, list[str]]:
@@ -89,7 +98,8 @@ def register(app) -> None:
     def not_running(exc):
         service = exc.args[0] if exc.args else "requested"
         log.error("rpc.unknown_service", service=service)
-        return problem(503, f"the {service} service is not running; retry in a moment")
+        return problem(503, "the {service} service is not running; retry in a moment",
+                       service=service)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(socket.error)

@@ -21,7 +21,8 @@ class Services:
         self.config = {"AMQP_URI": settings.amqp_uri, "serializer": "json"}
         self.timeout = timeout
 
-    def call(self, service: str, method: str, *args, correlation_id: str | None, **kwargs):
-        with ClusterRpcProxy(self.config, timeout=self.timeout,
-                             context_data={"correlation_id": correlation_id}) as cluster:
+    def call(self, service: str, method: str, *args, correlation_id: str | None,
+             language: str | None = None, **kwargs):
+        context = {"correlation_id": correlation_id, "language": language}
+        with ClusterRpcProxy(self.config, timeout=self.timeout, context_data=context) as cluster:
             return getattr(getattr(cluster, service), method)(*args, **kwargs)

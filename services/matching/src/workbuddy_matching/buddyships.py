@@ -35,13 +35,14 @@ def propose(proposer_id: str, invitee_id: str, now: datetime,
 def check_answer(buddyship: dict | None, buddyship_id: str, member_id: str) -> dict:
     """Only the invitee answers a proposal, and only while it is still proposed."""
     if buddyship is None or member_id not in (buddyship["proposer_id"], buddyship["invitee_id"]):
-        raise NotFound(f"member {member_id} has no buddyship {buddyship_id!r}", "buddyship_id")
+        raise NotFound("member {member_id} has no buddyship {buddyship_id!r}", "buddyship_id",
+                       member_id=member_id, buddyship_id=buddyship_id)
     if member_id != buddyship["invitee_id"]:
         raise Forbidden("only the invited member can answer this proposal; "
                         "wait for your buddy to accept", "member_id")
     if buddyship["state"] != BuddyshipState.PROPOSED:
-        raise Invalid(f"this buddyship is {buddyship['state']}, not proposed: "
-                      "there is nothing to answer", "buddyship_id")
+        raise Invalid("this buddyship is {state}, not proposed: there is nothing to answer",
+                      "buddyship_id", state=buddyship["state"])
     return buddyship
 
 

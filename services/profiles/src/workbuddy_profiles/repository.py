@@ -20,8 +20,8 @@ def create_indexes(db: Database) -> None:
 
 
 def _email_taken(email: str) -> Conflict:
-    return Conflict(f"a member with the email {email} is already registered; "
-                    "use another address", "email")
+    return Conflict("a member with the email {email} is already registered; use another address",
+                    "email", email=email)
 
 
 def refuse_taken_email(db: Database, email: str) -> None:
@@ -69,8 +69,8 @@ def find_member(db: Database, member_id: str) -> dict | None:
 def get_member(db: Database, member_id: str, session: ClientSession | None = None) -> dict:
     member = db.members.find_one({"_id": member_id}, session=session)
     if member is None:
-        raise NotFound(f"no member has the id {member_id!r}; check the id returned at "
-                       "registration", "member_id")
+        raise NotFound("no member has the id {member_id!r}; check the id returned at registration",
+                       "member_id", member_id=member_id)
     return member
 
 

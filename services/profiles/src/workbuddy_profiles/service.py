@@ -94,8 +94,8 @@ class ProfilesService:
         current = domain.revision_of(member)
         if if_revision is not None and if_revision != current:
             raise PreconditionFailed(
-                f"the profile is at revision {current}, not {if_revision}: reload it and "
-                "apply your change again", "If-Match")
+                "the profile is at revision {current}, not {given}: reload it and apply your "
+                "change again", "If-Match", current=current, given=if_revision)
         updated = domain.change_profile(member, request, clock.now())
         if updated is None:
             return domain.member_view(member)

@@ -28,9 +28,11 @@ def since(viewer_id: str, member_id: str, viewer_links: list[dict]) -> datetime 
     link = current(viewer_links).get(member_id)
     if link is None:
         # The same answer as for a member who does not exist: no one learns who is there.
-        raise NotFound(f"no member {member_id!r} among your buddies", "member_id")
+        raise NotFound("no member {member_id!r} among your buddies", "member_id",
+                       member_id=member_id)
     return link["started_at"]
 
 
 def unseen_moment(moment_id: str) -> NotFound:
-    return NotFound(f"no moment {moment_id!r} among yours or your buddies'", "moment_id")
+    return NotFound("no moment {moment_id!r} among yours or your buddies'", "moment_id",
+                    moment_id=moment_id)

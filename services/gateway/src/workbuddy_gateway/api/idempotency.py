@@ -4,6 +4,7 @@ decide what is created, so a retried request finds what its first attempt made."
 from flask import request
 
 from workbuddy_contracts.errors import Invalid
+from workbuddy_contracts.i18n import say
 from workbuddy_platform.idempotency import KEY_FORMAT, KEY_RULE
 
 HEADER = "Idempotency-Key"
@@ -22,7 +23,7 @@ def key() -> str | None:
     if given is None:
         return None
     if not KEY_FORMAT.match(given):
-        raise Invalid(f"{HEADER} must be {KEY_RULE}", HEADER)
+        raise Invalid("{header} must be {rule}", HEADER, header=HEADER, rule=say(KEY_RULE))
     return given
 
 

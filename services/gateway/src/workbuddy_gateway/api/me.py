@@ -111,8 +111,8 @@ class Buddyships(MethodView):
         buddy_id = request["buddy_id"]
         key = idempotency.key()
         if buddy_id not in {m["id"] for m in call("profiles", "get_members", [buddy_id])}:
-            raise NotFound(f"no member has the id {buddy_id!r}; check the id you were given",
-                           "buddy_id")
+            raise NotFound("no member has the id {member_id!r}; check the id you were given",
+                           "buddy_id", member_id=buddy_id)
         result = call("matching", "propose", me(), buddy_id, key)
         return result["buddyship"], 201, idempotency.replay_headers(result)
 

@@ -1,0 +1,192 @@
+"""Every refusal a member's app shows, in French and English.
+
+Messages are written in English as templates (``"no member has the id {member_id!r}"``) and
+rendered in the language of the request being served: the gateway picks it from
+Accept-Language, passes it to the services with the request's context, and each worker binds
+it for the code it runs. Messages from libraries (marshmallow, webargs) arrive already
+written in English; ``translate`` knows their usual shapes.
+"""
+
+import re
+from contextvars import ContextVar
+
+from .vocabulary import LANGUAGES
+
+DEFAULT_LANGUAGE = "en"
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+def use_language(language: str | None) -> None:
+    _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+# English template -> French template, with the same {placeholders}.
+FRENCH: dict[str, str] = {
+    # members and accounts
+    "no member has the id {member_id!r}; check the id returned at registration":
+        "aucun membre n'a l'identifiant {member_id!r} ; vérifiez l'identifiant reçu à "
+        "l'inscription",
+    "no member has the id {member_id!r}; check the id you were given":
+        "aucun membre n'a l'identifiant {member_id!r} ; vérifiez l'identifiant qu'on vous a donné",
+    "a member with the email {email} is already registered; use another address":
+        "un membre est déjà inscrit avec l'adresse {email} ; utilisez-en une autre",
+    "the email or the password is wrong; check both and try again":
+        "l'adresse e-mail ou le mot de passe est incorrect ; vérifiez les deux et réessayez",
+    "this is not your current password; type it again":
+        "ce n'est pas votre mot de passe actuel ; saisissez-le à nouveau",
+    "the profile is at revision {current}, not {given}: reload it and apply your change again":
+        "le profil en est à la révision {current}, pas {given} : rechargez-le et refaites votre "
+        "modification",
+    "the profile changed meanwhile; reload it and apply your change again":
+        "le profil a changé entre-temps ; rechargez-le et refaites votre modification",
+    'If-Match must be the ETag of GET /v1/me, e.g. "rev-3"':
+        'If-Match doit être l\'ETag de GET /v1/me, par exemple "rev-3"',
+    # sessions and tokens
+    "your session has ended; sign in again": "votre session est terminée ; reconnectez-vous",
+    "this refresh token was already used, so it may have been copied: the session is closed "
+    "for safety; sign in again":
+        "ce jeton de renouvellement a déjà servi, il a donc pu être copié : la session est "
+        "fermée par sécurité ; reconnectez-vous",
+    "sign in first: send 'Authorization: Bearer <access token>'":
+        "connectez-vous d'abord : envoyez 'Authorization: Bearer <jeton d'accès>'",
+    "the access token is not valid; sign in again":
+        "le jeton d'accès n'est pas valide ; reconnectez-vous",
+    "the access token has expired; refresh it or sign in again":
+        "le jeton d'accès a expiré ; renouvelez-le ou reconnectez-vous",
+    "this session has ended; sign in again": "cette session est terminée ; reconnectez-vous",
+    # buddyships
+    "a member cannot be their own buddy; choose another member":
+        "on ne peut pas être son propre buddy ; choisissez un autre membre",
+    "these two members already have a proposed or active buddyship":
+        "ces deux membres ont déjà un binôme proposé ou actif",
+    "member {member_id} has no buddyship {buddyship_id!r}":
+        "le membre {member_id} n'a pas de binôme {buddyship_id!r}",
+    "only the invited member can answer this proposal; wait for your buddy to accept":
+        "seul le membre invité peut répondre à cette proposition ; attendez que votre buddy "
+        "accepte",
+    "this buddyship is {state}, not proposed: there is nothing to answer":
+        "ce binôme est à l'état {state}, pas proposé : il n'y a rien à répondre",
+    "this proposal was answered meanwhile; reload it":
+        "cette proposition a reçu une réponse entre-temps ; rechargez-la",
+    # moments and reactions
+    "no member {member_id!r} among your buddies": "aucun membre {member_id!r} parmi vos buddies",
+    "no moment {moment_id!r} among yours or your buddies'":
+        "aucun moment {moment_id!r} parmi les vôtres ou ceux de vos buddies",
+    "a moment is cheered by buddies, not by its author":
+        "un moment s'applaudit par ses buddies, pas par son auteur",
+    # requests
+    "this Idempotency-Key was already used for a different request; use a new key for a new one":
+        "cette Idempotency-Key a déjà servi pour une autre requête ; utilisez une nouvelle clé "
+        "pour une nouvelle requête",
+    "this Idempotency-Key was already used to propose to another member; use a new key for a "
+    "new proposal":
+        "cette Idempotency-Key a déjà servi pour proposer à un autre membre ; utilisez une "
+        "nouvelle clé pour une nouvelle proposition",
+    "{header} must be {rule}": "{header} doit comporter {rule}",
+    "1 to 128 of the characters A-Z a-z 0-9 . _ : -, e.g. a UUID":
+        "de 1 à 128 des caractères A-Z a-z 0-9 . _ : -, par exemple un UUID",
+    "this cursor was not given by this list; start again without it":
+        "ce curseur ne vient pas de cette liste ; recommencez sans lui",
+    "{name}: {detail}": "{name} : {detail}",
+    "the request is not valid: check {fields}": "la requête n'est pas valide : vérifiez {fields}",
+    "the request body is larger than {limit} KiB; send a smaller one":
+        "le corps de la requête dépasse {limit} Kio ; envoyez-en un plus petit",
+    "too many requests ({limit}); wait for the number of seconds in Retry-After, then try again":
+        "trop de requêtes ({limit}) ; attendez le nombre de secondes indiqué par Retry-After, "
+        "puis réessayez",
+    # the system
+    "a service did not answer in time; retry in a moment":
+        "un service n'a pas répondu à temps ; réessayez dans un instant",
+    "the {service} service is not running; retry in a moment":
+        "le service {service} ne fonctionne pas ; réessayez dans un instant",
+    "the message broker is unreachable; retry in a moment":
+        "le courtier de messages est injoignable ; réessayez dans un instant",
+    "a service failed while handling this request; it has been logged under the correlation id":
+        "un service a échoué en traitant cette requête ; c'est noté sous l'identifiant de "
+        "corrélation",
+    "something went wrong on our side; it has been logged under the correlation id":
+        "quelque chose s'est mal passé de notre côté ; c'est noté sous l'identifiant de "
+        "corrélation",
+    "this path does not exist; see /docs for the API":
+        "ce chemin n'existe pas ; voyez /docs pour l'API",
+    "this method is not allowed here; see /docs for the API":
+        "cette méthode n'est pas permise ici ; voyez /docs pour l'API",
+    # field messages of our own schemas
+    "must have between {min} and {max} characters": "doit avoir entre {min} et {max} caractères",
+    "must be on one line, without control characters":
+        "doit tenir sur une ligne, sans caractères de contrôle",
+    "must be an IANA time zone such as Europe/Paris or America/Montreal":
+        "doit être un fuseau horaire IANA comme Europe/Paris ou America/Montreal",
+    "must be a time such as 22:30": "doit être une heure comme 22:30",
+    "must be a two-letter ISO 639-1 code such as fr":
+        "doit être un code ISO 639-1 de deux lettres comme fr",
+    "must not repeat a value": "ne doit pas répéter une valeur",
+}
+
+# HTTP reason phrases, for a problem's title.
+TITLES_FR = {
+    400: "Requête invalide", 401: "Non authentifié", 403: "Interdit", 404: "Introuvable",
+    405: "Méthode non permise", 409: "Conflit", 412: "Précondition non remplie",
+    413: "Requête trop volumineuse", 422: "Requête non traitable", 429: "Trop de requêtes",
+    500: "Erreur interne", 502: "Service en erreur", 503: "Service indisponible",
+    504: "Délai dépassé",
+}
+
+# Messages of marshmallow and webargs, as they arrive (already formatted, in English).
+_LIBRARY_FR: list[tuple[re.Pattern, str]] = [(re.compile(p), fr) for p, fr in (
+    (r"^Missing data for required field\.$", "Champ obligatoire manquant."),
+    (r"^Unknown field\.$", "Champ inconnu."),
+    (r"^Field may not be null\.$", "Ce champ ne peut pas être nul."),
+    (r"^Invalid input type\.$", "Type de donnée invalide."),
+    (r"^Invalid JSON body\.$", "Le corps n'est pas du JSON valide."),
+    (r"^Not a valid email address\.$", "Adresse e-mail invalide."),
+    (r"^Not a valid string\.$", "Ce n'est pas un texte."),
+    (r"^Not a valid integer\.$", "Ce n'est pas un nombre entier."),
+    (r"^Not a valid list\.$", "Ce n'est pas une liste."),
+    (r"^Not a valid mapping type\.$", "Ce n'est pas un objet."),
+    (r"^Not a valid datetime\.$", "Date et heure invalides."),
+    (r"^Not a valid aware datetime\.$", "Date et heure sans fuseau horaire."),
+    (r"^String does not match expected pattern\.$", "Le texte n'a pas la forme attendue."),
+    (r"^Must be one of: (?P<choices>.*)\.$", "Doit valoir l'une de ces valeurs : {choices}."),
+    (r"^Longer than maximum length (?P<max>\d+)\.$", "Plus long que {max} caractères."),
+    (r"^Shorter than minimum length (?P<min>\d+)\.$", "Plus court que {min} éléments."),
+    (r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$",
+     "Doit avoir entre {min} et {max} éléments."),
+    (r"^Must be greater than or equal to (?P<min>-?\d+) and less than or equal to (?P<max>-?\d+)\.$",
+     "Doit être compris entre {min} et {max}."),
+    (r"^Must be greater than or equal to (?P<min>-?\d+)\.$", "Doit être supérieur ou égal à {min}."),
+    (r"^Must be less than or equal to (?P<max>-?\d+)\.$", "Doit être inférieur ou égal à {max}."),
+)]
+
+_OURS_FR: list[tuple[re.Pattern, str]] = [
+    # our templates, recognised once formatted (marshmallow fills {min} and {max} itself)
+    (re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(en)) + "$"), fr)
+    for en, fr in FRENCH.items() if en.startswith("must ")
+]
+
+
+def say(template: str, **params) -> str:
+    """``template`` in the current language, filled with ``params``."""
+    text = FRENCH.get(template, template) if current_language() == "fr" else template
+    return text.format(**params) if params else text
+
+
+def translate(message: str) -> str:
+    """A message written by a library (or by us, already filled), in the current language."""
+    if current_language() != "fr":
+        return message
+    if message in FRENCH:
+        return FRENCH[message]
+    for pattern, french in (*_LIBRARY_FR, *_OURS_FR):
+        found = pattern.match(message)
+        if found:
+            return french.format(**found.groupdict())
+    return message
+
+
+def title(status: int, english: str) -> str:
+    return TITLES_FR.get(status, english) if current_language() == "fr" else english
