@@ -284,7 +284,7 @@ def test_a_valid_sign_up_passes_the_validated_request_to_profiles():
     assert body["token_type"] == "Bearer" and body["access_token"] and body["expires_in"] > 0
     [(service, method, args, _, _)] = services.calls
     assert (service, method) == ("profiles", "register")
-    assert args == (request, None)  # no Idempotency-Key given
+    assert args == (request | {"invitation": None}, None)  # no invitation, no Idempotency-Key
     assert "Idempotent-Replayed" not in response.headers
 
 

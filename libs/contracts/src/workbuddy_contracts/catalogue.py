@@ -42,7 +42,8 @@ class Subscription:
 EVENT_TYPES: dict[str, EventType] = {
     e.name: e
     for e in (
-        EventType("member.registered", "profiles", {1: p.MemberRegisteredV1}),
+        EventType("member.registered", "profiles", {1: p.MemberRegisteredV1,
+                                                    2: p.MemberRegisteredV2}),
         EventType("member.updated", "profiles", {1: p.MemberUpdatedV1}),
         EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
         EventType("moment.reacted", "profiles", {1: p.MomentReactedV1}),

@@ -41,9 +41,23 @@ def password(description: str) -> fields.String:
     )
 
 
+class Invitation(fields.String):
+    """An invitation code as people type it: any case, with or without its dash."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return "".join(text.split()).replace("-", "").upper()
+
+
 class SignUp(Schema):
     email = fields.Email(required=True, metadata={"example": "alice@example.org"})
     password = password(f"At least {PASSWORD_MIN} characters; a passphrase is best.")
+    invitation = Invitation(load_default=None, allow_none=True,
+                            validate=validate.Regexp(r"^[A-Z0-9]{10}$",
+                                                     error="must be a code such as K3Q7Z-X9MPA"),
+                            metadata={"description": "The code of an invitation from a member: "
+                                                     "the two are proposed to each other first.",
+                                      "example": "K3Q7Z-X9MPA"})
     display_name = Trimmed(
         required=True,
         validate=[validate.Length(min=1, max=DISPLAY_NAME_MAX,

@@ -125,6 +125,11 @@ FRENCH: dict[str, str] = {
     "must be a two-letter ISO 639-1 code such as fr":
         "doit être un code ISO 639-1 de deux lettres comme fr",
     "must not repeat a value": "ne doit pas répéter une valeur",
+    "must be a code such as K3Q7Z-X9MPA": "doit être un code comme K3Q7Z-X9MPA",
+    # invitations
+    "this invitation is unknown, used or expired; ask the member who invited you for a new one":
+        "cette invitation est inconnue, déjà utilisée ou expirée ; demandez-en une nouvelle au "
+        "membre qui vous a invité",
 }
 
 # HTTP reason phrases, for a problem's title.

@@ -26,6 +26,13 @@ class MemberRegisteredV1(Schema):
     registered_at = fields.AwareDateTime(required=True)
 
 
+class MemberRegisteredV2(MemberRegisteredV1):
+    """v2 adds who invited the member, so that matching proposes the two to each other first."""
+
+    invited_by = fields.String(load_default=None, allow_none=True,
+                               validate=validate.Length(min=1, max=64))
+
+
 class MemberUpdatedV1(Schema):
     """What other services may know of a member: never the email, never credentials."""
 

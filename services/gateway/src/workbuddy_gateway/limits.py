@@ -1,8 +1,8 @@
 """Rate limits, counted in Redis so that every gateway process and replica shares them.
 
 Sign-up is limited per address, log-in per address and per account (so that guessing one
-member's password is slow from anywhere), moments, reactions and proposals per member. A refusal is a
-429 problem with Retry-After.
+member's password is slow from anywhere), moments, reactions, proposals and invitations per
+member. A refusal is a 429 problem with Retry-After.
 """
 
 import os
@@ -23,6 +23,7 @@ LOGIN_PER_ACCOUNT = _limit("LOGIN_PER_ACCOUNT", "10 per 10 minutes")
 MOMENTS = _limit("MOMENTS", "30 per minute; 500 per day")
 PROPOSALS = _limit("PROPOSALS", "30 per hour")
 REACTIONS = _limit("REACTIONS", "30 per minute; 1000 per day")
+INVITATIONS = _limit("INVITATIONS", "20 per day")
 
 
 def account() -> str:

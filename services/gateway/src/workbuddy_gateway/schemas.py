@@ -64,6 +64,16 @@ class Reaction(Schema):
     reacted_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
+class Invitation(Schema):
+    code = fields.String(required=True, metadata={"example": "K3Q7Z-X9MPA"})
+    link = fields.String(required=True, metadata={
+        "description": "A link to share: it opens sign-up with the code filled in."})
+    state = fields.String(required=True, validate=validate.OneOf(["open", "used", "expired"]))
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    expires_at = fields.String(required=True, metadata={"format": "date-time"})
+    used_by = fields.String(allow_none=True, metadata={"description": "The member who joined."})
+
+
 class PageQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={
@@ -127,3 +137,4 @@ class Sectors(Schema):
 MomentPage = page_of(Moment, "MomentPage")
 BuddyshipPage = page_of(Buddyship, "BuddyshipPage")
 ReactionPage = page_of(Reaction, "ReactionPage")
+InvitationPage = page_of(Invitation, "InvitationPage")

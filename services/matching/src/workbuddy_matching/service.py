@@ -3,16 +3,19 @@
 from nameko.events import event_handler
 from nameko.rpc import rpc
 
-from workbuddy_contracts.errors import Invalid
+from workbuddy_contracts.errors import Conflict, Invalid
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_platform import clock
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.health import health_report
 from workbuddy_platform.idempotency import derived_id
+from workbuddy_platform.logs import get_logger
 from workbuddy_platform.store import Store, in_transaction
 
 from . import buddyships, repository
+
+log = get_logger(__name__)
 
 
 class MatchingService:
@@ -39,16 +42,7 @@ class MatchingService:
                 raise Invalid("this Idempotency-Key was already used to propose to another "
                               "member; use a new key for a new proposal", "Idempotency-Key")
             return {"buddyship": buddyships.view(earlier), "replayed": True}
-        repository.refuse_open_pair(self.store, buddyship["pair"])
-
-        def save(session):
-            repository.add_proposal(self.store, buddyship, session)
-            self.outbox.stage("buddyship.proposed", {
-                "buddyship_id": buddyship["_id"], "proposer_id": proposer_id,
-                "invitee_id": invitee_id, "proposed_at": buddyship["proposed_at"],
-            }, session)
-
-        in_transaction(self.store, save)
+        self._save_proposal(buddyship)
         return {"buddyship": buddyships.view(buddyship), "replayed": False}
 
     @rpc
@@ -69,11 +63,38 @@ class MatchingService:
     @consumes
     def on_member_registered(self, event):
         repository.remember_member(self.store, event.payload)
+        inviter = event.payload.get("invited_by")  # v2 and later
+        if inviter:
+            self._propose_after_invitation(inviter, event)
 
     @event_handler("profiles", "member.updated")
     @consumes
     def on_member_updated(self, event):
         repository.remember_profile(self.store, event.payload)
+
+    def _save_proposal(self, buddyship: dict) -> None:
+        repository.refuse_open_pair(self.store, buddyship["pair"])
+
+        def save(session):
+            repository.add_proposal(self.store, buddyship, session)
+            self.outbox.stage("buddyship.proposed", {
+                "buddyship_id": buddyship["_id"], "proposer_id": buddyship["proposer_id"],
+                "invitee_id": buddyship["invitee_id"], "proposed_at": buddyship["proposed_at"],
+            }, session)
+
+        in_transaction(self.store, save)
+
+    def _propose_after_invitation(self, inviter_id: str, event) -> None:
+        """Someone signed up with an invitation: propose the two to each other first. The id
+        comes from the event, so a redelivered event proposes nothing twice."""
+        buddyship = buddyships.propose(inviter_id, event.payload["member_id"], clock.now(),
+                                       derived_id("invitation", event.event_id))
+        if repository.get(self.store, buddyship["_id"]) is not None:
+            return
+        try:
+            self._save_proposal(buddyship)
+        except Conflict:
+            log.info("invitation.already_paired", inviter_id=inviter_id)
 
     def _answer(self, buddyship_id, member_id, state, event_type):
         now = clock.now()

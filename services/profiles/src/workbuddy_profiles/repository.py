@@ -7,15 +7,20 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_contracts.errors import Conflict, NotFound
+from workbuddy_contracts.errors import Conflict, Invalid, NotFound
 from workbuddy_platform import buddy_links
 from workbuddy_platform.pages import order_key, page
+from workbuddy_platform.store import transition
+
+INVITATION_GONE = ("this invitation is unknown, used or expired; ask the member who invited you "
+                   "for a new one")
 
 
 def create_indexes(db: Database) -> None:
     db.members.create_index([("email", ASCENDING)], unique=True)
     db.moments.create_index([("member_id", ASCENDING), ("order", DESCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING), ("order", ASCENDING)])
+    db.invitations.create_index([("inviter_id", ASCENDING), ("order", DESCENDING)])
     buddy_links.create_indexes(db)
 
 
@@ -106,6 +111,25 @@ def moments_of_many(db: Database, since_by_member: dict[str, datetime], limit: i
 
 def _newest_first(db: Database, where: dict, limit: int, cursor: str | None) -> dict:
     return page(db.moments, where, limit=limit, cursor=cursor, newest_first=True)
+
+
+def add_invitation(db: Database, invitation: dict) -> None:
+    db.invitations.insert_one(invitation)
+
+
+def get_invitation(db: Database, code: str) -> dict | None:
+    return db.invitations.find_one({"_id": code})
+
+
+def use_invitation(db: Database, code: str, member_id: str, session: ClientSession) -> None:
+    if transition(db.invitations, {"_id": code, "used_by": None}, {"used_by": member_id},
+                  session=session) is None:
+        raise Invalid(INVITATION_GONE, "invitation")
+
+
+def invitations_of(db: Database, member_id: str, limit: int, cursor: str | None) -> dict:
+    return page(db.invitations, {"inviter_id": member_id}, limit=limit, cursor=cursor,
+                newest_first=True)
 
 
 def add_reaction(db: Database, reaction: dict, session: ClientSession) -> None:

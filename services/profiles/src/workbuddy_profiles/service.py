@@ -14,7 +14,7 @@ from workbuddy_platform.health import health_report
 from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.store import Store, in_transaction
 
-from . import credentials, domain, repository, visibility
+from . import credentials, domain, invitations, repository, visibility
 
 KEY_REUSED = ("this Idempotency-Key was already used for a different request; use a new key "
               "for a new one")
@@ -44,19 +44,48 @@ class ProfilesService:
                 raise Invalid(KEY_REUSED, "Idempotency-Key")
             return {"member": domain.member_view(earlier), "replayed": True}
         repository.refuse_taken_email(self.store, member["email"])
+        invitation = self._usable_invitation(request.get("invitation"), member["registered_at"])
         password_hash = tpool.execute(credentials.hash_password, password)
 
         def save(session):
             repository.add_member(self.store, member, session)
             repository.add_credentials(self.store, member["_id"], password_hash, session)
+            if invitation:
+                repository.use_invitation(self.store, invitation["_id"], member["_id"], session)
             self.outbox.stage("member.registered", {
                 "member_id": member["_id"], "email": member["email"],
                 "display_name": member["display_name"], "language": member["language"],
                 "registered_at": member["registered_at"],
+                "invited_by": invitation["inviter_id"] if invitation else None,
             }, session)
 
         in_transaction(self.store, save)
         return {"member": domain.member_view(member), "replayed": False}
+
+    @rpc
+    def invite(self, member_id: str) -> dict:
+        """A new invitation code for someone the member knows."""
+        repository.get_member(self.store, member_id)
+        now = clock.now()
+        invitation = invitations.new_invitation(member_id, now)
+        repository.add_invitation(self.store, invitation)
+        return invitations.view(invitation, now)
+
+    @rpc
+    def invitations_of(self, member_id: str, limit: int = 20, cursor: str | None = None) -> dict:
+        found = repository.invitations_of(self.store, member_id, limit, cursor)
+        now = clock.now()
+        return {"items": [invitations.view(i, now) for i in found["items"]], "next": found["next"]}
+
+    def _usable_invitation(self, code: str | None, now) -> dict | None:
+        """Checked before the transaction: a refusal then aborts nothing."""
+        if not code:
+            return None
+        normalised = "".join(str(code).split()).replace("-", "").upper()
+        invitation = repository.get_invitation(self.store, normalised)
+        if not invitations.usable(invitation, now):
+            raise Invalid(repository.INVITATION_GONE, "invitation")
+        return invitation
 
     @rpc
     def authenticate(self, request: dict) -> dict:

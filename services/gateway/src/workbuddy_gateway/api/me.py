@@ -1,6 +1,8 @@
 """The signed-in member: their profile, moments and buddyships."""
 
+import os
 import re
+from urllib.parse import urlencode
 
 from flask import request
 from flask.views import MethodView
@@ -13,7 +15,16 @@ from workbuddy_contracts.profile import ProfileChange
 
 from .. import limits
 from ..auth import me
-from ..schemas import Buddyship, BuddyshipPage, Member, Moment, MomentPage, PageQuery
+from ..schemas import (
+    Buddyship,
+    BuddyshipPage,
+    Invitation,
+    InvitationPage,
+    Member,
+    Moment,
+    MomentPage,
+    PageQuery,
+)
 from . import idempotency
 from .calls import call
 
@@ -122,6 +133,33 @@ class Buddyships(MethodView):
     def get(self, query):
         """My buddyships (proposed, active, declined), oldest first, a page at a time"""
         return call("matching", "buddyships_of", me(), query["limit"], query.get("cursor"))
+
+
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/")
+
+
+def with_link(invitation: dict) -> dict:
+    return invitation | {"link": f"{PUBLIC_URL}/join?{urlencode({'invitation': invitation['code']})}"}
+
+
+@blp.route("/invitations")
+class Invitations(MethodView):
+    @jwt_required()
+    @blp.response(201, Invitation)
+    @blp.alt_response(429, description="Too many invitations today; see Retry-After.")
+    @limits.limiter.limit(limits.INVITATIONS, key_func=limits.member)
+    def post(self):
+        """Invite someone I know: share the code or the link; once they sign up with it, we
+        are proposed to each other first"""
+        return with_link(call("profiles", "invite", me()))
+
+    @jwt_required()
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, InvitationPage)
+    def get(self, query):
+        """My invitations, newest first, and what became of them"""
+        found = call("profiles", "invitations_of", me(), query["limit"], query.get("cursor"))
+        return {"items": [with_link(i) for i in found["items"]], "next": found["next"]}
 
 
 @blp.route("/buddyships/<buddyship_id>/accept")

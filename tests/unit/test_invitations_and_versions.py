@@ -1,0 +1,46 @@
+"""Invitation codes, and member.registered read at both of its versions."""
+
+from datetime import UTC, datetime, timedelta
+
+from workbuddy_contracts.events import make_event, read_event
+from workbuddy_profiles import invitations
+
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
+
+
+def test_a_code_is_ten_unambiguous_characters_shown_with_a_dash():
+    codes = {invitations.new_invitation("m-1", NOW)["_id"] for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(c) == 10 and not set(c) & set("01OIL") for c in codes)
+    assert invitations.shown("ABCDE23456") == "ABCDE-23456"
+
+
+def test_an_invitation_is_open_then_used_or_expired():
+    invitation = invitations.new_invitation("m-1", NOW)
+    assert invitations.usable(invitation, NOW + timedelta(days=13))
+    assert invitations.view(invitation, NOW)["state"] == "open"
+    assert not invitations.usable(invitation, NOW + invitations.VALID_FOR)
+    assert invitations.view(invitation, NOW + invitations.VALID_FOR)["state"] == "expired"
+    used = invitation | {"used_by": "m-2"}
+    assert not invitations.usable(used, NOW) and invitations.view(used, NOW)["state"] == "used"
+    assert not invitations.usable(None, NOW)
+
+
+def registered(**extra) -> dict:
+    return {"member_id": "m-2", "email": "b@example.org", "display_name": "B", "language": "fr",
+            "registered_at": NOW, **extra}
+
+
+def test_member_registered_is_emitted_at_v2_with_who_invited():
+    event = make_event("member.registered", registered(invited_by="m-1"), producer="profiles",
+                       correlation_id=None)
+    assert event.version == 2
+    assert read_event(event.to_message()).payload["invited_by"] == "m-1"
+
+
+def test_a_v1_member_registered_is_still_understood():
+    v2 = make_event("member.registered", registered(), producer="profiles", correlation_id=None)
+    message = v2.to_message() | {"version": 1}
+    message["payload"] = {k: v for k, v in message["payload"].items() if k != "invited_by"}
+    event = read_event(message)
+    assert event.version == 1 and "invited_by" not in event.payload
