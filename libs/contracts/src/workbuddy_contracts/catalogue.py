@@ -45,6 +45,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("member.registered", "profiles", {1: p.MemberRegisteredV1,
                                                     2: p.MemberRegisteredV2}),
         EventType("member.updated", "profiles", {1: p.MemberUpdatedV1}),
+        EventType("member.left", "profiles", {1: p.MemberLeftV1}),
         EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
         EventType("moment.reacted", "profiles", {1: p.MomentReactedV1}),
         EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1}),
@@ -59,12 +60,24 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("member.registered", "notifications", "on_member_registered"),
     Subscription("member.updated", "matching", "on_member_updated"),
     Subscription("member.updated", "notifications", "on_member_updated"),
+    Subscription("member.left", "matching", "on_member_left"),
+    Subscription("member.left", "notifications", "on_member_left"),
     Subscription("buddyship.started", "profiles", "on_buddyship_started"),
     Subscription("buddyship.ended", "profiles", "on_buddyship_ended"),
     Subscription("buddyship.started", "notifications", "on_buddyship_started"),
     Subscription("buddyship.ended", "notifications", "on_buddyship_ended"),
     Subscription("moment.logged", "notifications", "on_moment_logged"),
 )
+
+
+# Payload fields that name a member: what an event is about, so that it can be forgotten.
+MEMBER_FIELDS = ("member_id", "proposer_id", "invitee_id", "author_id", "reactor_id",
+                 "invited_by")
+
+
+def subjects_of(payload: dict) -> list[str]:
+    named = [payload.get(f) for f in MEMBER_FIELDS] + list(payload.get("member_ids") or [])
+    return sorted({m for m in named if isinstance(m, str)})
 
 
 def subscriptions_of(consumer: str) -> tuple[Subscription, ...]:

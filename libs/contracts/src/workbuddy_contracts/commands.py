@@ -85,6 +85,13 @@ class ChangePassword(Schema):
     new_password = password("The new password; other sessions are signed out.")
 
 
+class Leave(Schema):
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(max=PASSWORD_MAX),
+                             metadata={"format": "password",
+                                       "description": "Confirms that the member is who leaves."})
+
+
 class ProposeBuddyship(Schema):
     buddy_id = fields.String(
         required=True,

@@ -45,6 +45,13 @@ class MemberUpdatedV1(Schema):
     updated_at = fields.AwareDateTime(required=True)
 
 
+class MemberLeftV1(Schema):
+    """The member asked to be erased: every service forgets what it holds of them."""
+
+    member_id = member_id
+    left_at = fields.AwareDateTime(required=True)
+
+
 class BuddyshipProposedV1(Schema):
     buddyship_id = fields.String(required=True)
     proposer_id = member_id

@@ -23,6 +23,8 @@ REACTIONS = ("cheer", "support")  # a 🍾 for a win, a hand on the shoulder for
 REACTION_MESSAGE_MAX = 280
 DISPLAY_NAME_MAX = 80
 PASSWORD_MIN = 10
+# What stands for a member who left, where others' records must keep a place for them.
+FORMER_MEMBER = "former-member"
 PASSWORD_MAX = 256
 
 

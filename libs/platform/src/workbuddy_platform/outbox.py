@@ -15,7 +15,7 @@ from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
-from workbuddy_contracts.catalogue import has_subscribers
+from workbuddy_contracts.catalogue import has_subscribers, subjects_of
 from workbuddy_contracts.events import Event
 
 from .logs import get_logger
@@ -39,12 +39,18 @@ def stage(db: Database, event: Event, session: ClientSession) -> None:
             "producer": event.producer,
             "correlation_id": event.correlation_id,
             "message": event.to_message(),
+            "subjects": subjects_of(event.payload),
             "state": PENDING,
             "created_at": datetime.now(UTC),
             "attempts": 0,
         },
         session=session,
     )
+
+
+def forget(db: Database, member_id: str) -> int:
+    """Erase the published copies of events about a member (what is pending still goes out)."""
+    return db[COLLECTION].delete_many({"state": PUBLISHED, "subjects": member_id}).deleted_count
 
 
 class EventPublisher:

@@ -74,6 +74,16 @@ class Invitation(Schema):
     used_by = fields.String(allow_none=True, metadata={"description": "The member who joined."})
 
 
+class Export(Schema):
+    exported_at = fields.String(required=True, metadata={"format": "date-time"})
+    member_id = fields.String(required=True)
+    profiles = fields.Dict(required=True, metadata={
+        "description": "Account, profile, moments, reactions given and received, invitations."})
+    matching = fields.Dict(required=True, metadata={"description": "Buddyships, pool entry."})
+    notifications = fields.Dict(required=True, metadata={
+        "description": "Where and how the member is told, and what was sent to them."})
+
+
 class PageQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={

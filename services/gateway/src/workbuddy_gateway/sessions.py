@@ -66,6 +66,10 @@ class Sessions:
         self.sessions.update_many({"member_id": member_id, "_id": {"$ne": keep}},
                                   {"$set": {"revoked": True}})
 
+    def forget(self, member_id: str) -> None:
+        """The member left: their sessions go, not only their validity."""
+        self.sessions.delete_many({"member_id": member_id})
+
     @staticmethod
     def _open(session: dict) -> bool:
         return not session["revoked"] and session["expires_at"] > clock.now()

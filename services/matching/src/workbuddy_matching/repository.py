@@ -8,9 +8,11 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
-from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_contracts.vocabulary import FORMER_MEMBER, BuddyshipState
 from workbuddy_platform.pages import page
 from workbuddy_platform.store import merge, transition
+
+from .buddyships import pair_key
 
 OPEN_PAIR = "these two members already have a proposed or active buddyship"
 
@@ -57,6 +59,31 @@ def answer(db: Database, buddyship: dict, state: BuddyshipState, at: datetime,
 def of_member(db: Database, member_id: str, limit: int, cursor: str | None) -> dict:
     return page(db.buddyships, {"$or": [{"proposer_id": member_id}, {"invitee_id": member_id}]},
                 limit=limit, cursor=cursor, newest_first=False)
+
+
+def forget_member(db: Database, member_id: str, now: datetime) -> None:
+    """A member left: their open buddyships end, and every buddyship keeps only a nameless
+    place for them, so that the other member's history stays whole."""
+    for buddyship in db.buddyships.find({"$or": [{"proposer_id": member_id},
+                                                 {"invitee_id": member_id}]}):
+        closing = {}
+        if buddyship["state"] == BuddyshipState.ACTIVE:
+            closing = {"state": BuddyshipState.ENDED.value, "ended_at": now}
+        elif buddyship["state"] == BuddyshipState.PROPOSED:
+            closing = {"state": BuddyshipState.EXPIRED.value, "expired_at": now}
+        db.open_pairs.delete_one({"_id": buddyship["pair"]})
+        nameless = {role: FORMER_MEMBER for role in ("proposer_id", "invitee_id")
+                    if buddyship[role] == member_id}
+        db.buddyships.replace_one({"_id": buddyship["_id"]}, buddyship | closing | nameless | {
+            "pair": pair_key(nameless.get("proposer_id", buddyship["proposer_id"]),
+                             nameless.get("invitee_id", buddyship["invitee_id"]))})
+    db.pool.delete_one({"_id": member_id})
+
+
+def export_of(db: Database, member_id: str) -> dict:
+    return {"buddyships": list(db.buddyships.find({"$or": [{"proposer_id": member_id},
+                                                           {"invitee_id": member_id}]})),
+            "pool": list(db.pool.find({"_id": member_id}))}
 
 
 def remember_member(db: Database, member: dict) -> None:

@@ -5,9 +5,10 @@ from nameko.rpc import rpc
 
 from workbuddy_contracts.errors import Conflict, Invalid
 from workbuddy_contracts.vocabulary import BuddyshipState
-from workbuddy_platform import clock
+from workbuddy_platform import clock, outbox
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
+from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
 from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.logs import get_logger
@@ -66,6 +67,20 @@ class MatchingService:
         inviter = event.payload.get("invited_by")  # v2 and later
         if inviter:
             self._propose_after_invitation(inviter, event)
+
+    @event_handler("profiles", "member.left")
+    @consumes
+    def on_member_left(self, event):
+        member_id = event.payload["member_id"]
+        repository.forget_member(self.store, member_id, clock.now())
+        outbox.forget(self.store, member_id)
+
+    @rpc
+    def export(self, member_id: str) -> dict:
+        """All that matching holds about the member, JSON-ready."""
+        found = repository.export_of(self.store, member_id)
+        return {"buddyships": [buddyships.view(b) for b in found["buddyships"]],
+                "pool": [exported(doc) for doc in found["pool"]]}
 
     @event_handler("profiles", "member.updated")
     @consumes

@@ -135,5 +135,20 @@ def reclaim_stuck(db: Database, older_than: timedelta) -> int:
     ).modified_count
 
 
+def forget_member(db: Database, member_id: str) -> None:
+    """Everything notifications holds of a member who left."""
+    for collection, where in (
+            ("recipients", {"_id": member_id}),
+            ("buddy_links", {"$or": [{"member_id": member_id}, {"buddy_id": member_id}]}),
+            ("moments", {"author_id": member_id}),
+            ("deliveries", {"$or": [{"recipient_id": member_id}, {"author_id": member_id}]})):
+        db[collection].delete_many(where)
+
+
+def export_of(db: Database, member_id: str) -> dict:
+    return {"recipient": list(db.recipients.find({"_id": member_id})),
+            "deliveries": list(db.deliveries.find({"recipient_id": member_id}))}
+
+
 def deliveries_of_event(db: Database, event_id: str) -> list[dict]:
     return list(db.deliveries.find({"event_id": event_id}))

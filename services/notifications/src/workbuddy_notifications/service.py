@@ -6,6 +6,7 @@ from nameko.timer import timer
 
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
+from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
 from workbuddy_platform.store import Store
 
@@ -28,8 +29,7 @@ class NotificationsService:
     @rpc
     def deliveries_of_event(self, event_id: str) -> list[dict]:
         """For operators: what became of one event, per recipient and channel."""
-        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in d.items()}
-                for d in repo.deliveries_of_event(self.store, event_id)]
+        return [exported(d) for d in repo.deliveries_of_event(self.store, event_id)]
 
     @event_handler("profiles", "member.registered")
     @consumes
@@ -41,6 +41,17 @@ class NotificationsService:
     @consumes
     def on_member_updated(self, event):
         repo.save_recipient_profile(self.store, event.payload)
+
+    @event_handler("profiles", "member.left")
+    @consumes
+    def on_member_left(self, event):
+        repo.forget_member(self.store, event.payload["member_id"])
+
+    @rpc
+    def export(self, member_id: str) -> dict:
+        """All that notifications holds about the member, JSON-ready."""
+        return {name: [exported(doc) for doc in docs]
+                for name, docs in repo.export_of(self.store, member_id).items()}
 
     @event_handler("matching", "buddyship.started")
     @consumes

@@ -8,6 +8,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict, Invalid, NotFound
+from workbuddy_contracts.vocabulary import FORMER_MEMBER
 from workbuddy_platform import buddy_links
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import transition
@@ -130,6 +131,31 @@ def use_invitation(db: Database, code: str, member_id: str, session: ClientSessi
 def invitations_of(db: Database, member_id: str, limit: int, cursor: str | None) -> dict:
     return page(db.invitations, {"inviter_id": member_id}, limit=limit, cursor=cursor,
                 newest_first=True)
+
+
+def erase_member(db: Database, member_id: str, session: ClientSession) -> None:
+    """Everything profiles holds of the member; others' records keep a nameless place."""
+    mine = {"$or": [{"author_id": member_id}, {"reactor_id": member_id}]}
+    for collection, where in (("members", {"_id": member_id}),
+                              ("credentials", {"_id": member_id}),
+                              ("moments", {"member_id": member_id}),
+                              ("reactions", mine),
+                              ("invitations", {"inviter_id": member_id}),
+                              ("buddy_links", {"$or": [{"member_id": member_id},
+                                                       {"buddy_id": member_id}]})):
+        db[collection].delete_many(where, session=session)
+    db.invitations.update_many({"used_by": member_id}, {"$set": {"used_by": FORMER_MEMBER}},
+                               session=session)
+
+
+def export_of(db: Database, member_id: str) -> dict:
+    """Every document profiles holds about the member, as stored (credentials excepted)."""
+    return {
+        "moments": list(db.moments.find({"member_id": member_id})),
+        "reactions_received": list(db.reactions.find({"author_id": member_id})),
+        "reactions_given": list(db.reactions.find({"reactor_id": member_id})),
+        "invitations": list(db.invitations.find({"inviter_id": member_id})),
+    }
 
 
 def add_reaction(db: Database, reaction: dict, session: ClientSession) -> None:

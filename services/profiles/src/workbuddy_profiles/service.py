@@ -5,11 +5,12 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_contracts.commands import ChangePassword, LogIn, load_or_refuse
+from workbuddy_contracts.commands import ChangePassword, Leave, LogIn, load_or_refuse
 from workbuddy_contracts.errors import Invalid, PreconditionFailed, Unauthorized
-from workbuddy_platform import buddy_links, clock
+from workbuddy_platform import buddy_links, clock, outbox
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
+from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
 from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.store import Store, in_transaction
@@ -107,6 +108,30 @@ class ProfilesService:
             raise Invalid("this is not your current password; type it again",
                           "current_password")
         self._store_password(member_id, data["new_password"])
+
+    @rpc
+    def export(self, member_id: str) -> dict:
+        """All that profiles holds about the member, JSON-ready (never the password hash)."""
+        member = repository.get_member(self.store, member_id)
+        return {"member": domain.member_view(member)} | {
+            name: [exported(doc) for doc in docs]
+            for name, docs in repository.export_of(self.store, member_id).items()}
+
+    @rpc
+    def leave(self, member_id: str, request: dict) -> None:
+        """Erase the member (the password confirms it) and tell every service to forget them."""
+        data = load_or_refuse(Leave(), request)
+        stored = repository.password_hash_of(self.store, member_id)
+        if not tpool.execute(credentials.verify, stored, data["password"]):
+            raise Invalid("this is not your current password; type it again", "password")
+
+        def save(session):
+            repository.erase_member(self.store, member_id, session)
+            self.outbox.stage("member.left", {"member_id": member_id, "left_at": clock.now()},
+                              session)
+
+        in_transaction(self.store, save)
+        outbox.forget(self.store, member_id)
 
     def _store_password(self, member_id: str, password: str) -> None:
         repository.replace_password_hash(

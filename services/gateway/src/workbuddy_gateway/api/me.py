@@ -9,15 +9,17 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from workbuddy_contracts.commands import LogMoment, ProposeBuddyship
+from workbuddy_contracts.commands import Leave, LogMoment, ProposeBuddyship
 from workbuddy_contracts.errors import NotFound, PreconditionFailed
 from workbuddy_contracts.profile import ProfileChange
+from workbuddy_platform import clock
 
 from .. import limits
 from ..auth import me
 from ..schemas import (
     Buddyship,
     BuddyshipPage,
+    Export,
     Invitation,
     InvitationPage,
     Member,
@@ -26,7 +28,7 @@ from ..schemas import (
     PageQuery,
 )
 from . import idempotency
-from .calls import call
+from .calls import call, sessions
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="What the signed-in member sees and does.")
@@ -68,6 +70,15 @@ class Me(MethodView):
         return with_etag(member)
 
     @jwt_required()
+    @blp.arguments(Leave)
+    @blp.response(204)
+    def delete(self, request):
+        """Leave Work Buddy: my account and everything every service holds of me are erased
+        (confirm with my password); my sessions end at once"""
+        call("profiles", "leave", me(), request)
+        sessions().forget(me())
+
+    @jwt_required()
     @blp.arguments(ProfileChange)
     @blp.response(200, Member)
     @blp.alt_response(412, description="If-Match names an older revision: reload, then retry.")
@@ -76,6 +87,19 @@ class Me(MethodView):
         change made elsewhere)"""
         return with_etag(call("profiles", "update_profile", me(), ProfileChange().dump(change),
                               expected_revision()))
+
+
+@blp.route("/export")
+class MyData(MethodView):
+    @jwt_required()
+    @blp.response(200, Export)
+    def get(self):
+        """Everything Work Buddy holds about me, from every service, as one JSON document"""
+        member_id = me()
+        parts = {service: call(service, "export", member_id)
+                 for service in ("profiles", "matching", "notifications")}
+        return {"exported_at": clock.now().isoformat(), "member_id": member_id, **parts}, 200, {
+            "Content-Disposition": 'attachment; filename="workbuddy-my-data.json"'}
 
 
 @blp.route("/moments")
