@@ -1,12 +1,14 @@
 """The gateway: the public HTTP API client apps build on. It owns no data; it validates,
 calls the owning service over RPC and answers in JSON (problems in RFC 9457 form)."""
 
+import http
 import os
 import re
 import uuid
 
 from flask import Flask, g, request
 from flask_smorest import Api as SmorestApi
+from flask_smorest.utils import prepare_response
 
 from workbuddy_contracts.i18n import DEFAULT_LANGUAGE, use_language
 from workbuddy_contracts.vocabulary import LANGUAGES
@@ -18,6 +20,7 @@ from . import auth, limits, problems
 from .api import auth as auth_api
 from .api import health, me, members, moments, sectors
 from .rpc import Services
+from .schemas import Problem
 from .sessions import Sessions
 
 _CORRELATION = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -25,8 +28,22 @@ log = get_logger(__name__)
 
 
 class Api(SmorestApi):
+    ERROR_SCHEMA = Problem
+
     def handle_http_exception(self, error):
         return problems.from_http_exception(error)
+
+    def _register_responses(self):
+        """Document every error as what the gateway sends: an RFC 9457 problem document."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = Problem
+            prepare_response(response, self.spec, problems.CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "A problem document (RFC 9457)", "schema": Problem}
+        prepare_response(default, self.spec, problems.CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 def create_app(services: Services | None = None, sessions: Sessions | None = None,

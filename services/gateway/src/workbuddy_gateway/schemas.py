@@ -148,3 +148,15 @@ MomentPage = page_of(Moment, "MomentPage")
 BuddyshipPage = page_of(Buddyship, "BuddyshipPage")
 ReactionPage = page_of(Reaction, "ReactionPage")
 InvitationPage = page_of(Invitation, "InvitationPage")
+
+
+def problem_doc(description: str) -> dict:
+    """alt_response arguments for a refusal: a problem document."""
+    return {"description": description, "schema": Problem,
+            "content_type": "application/problem+json"}
+
+
+def too_many(what: str) -> dict:
+    """alt_response arguments for a rate limit's 429, with its Retry-After header."""
+    return problem_doc(f"Too many {what}; see Retry-After.") | {"headers": {"Retry-After": {
+        "description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}}

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from workbuddy_contracts.commands import ChangePassword, LogIn, SignUp
 
 from .. import auth, limits
-from ..schemas import Refresh, SignedIn
+from ..schemas import Refresh, SignedIn, too_many
 from . import idempotency
 from .calls import call, sessions
 
@@ -27,7 +27,7 @@ class SignUpView(MethodView):
     @blp.doc(**PUBLIC, **idempotency.DOC)
     @blp.arguments(SignUp)
     @blp.response(201, SignedIn)
-    @blp.alt_response(429, description="Too many sign-ups from this address; see Retry-After.")
+    @blp.alt_response(429, **too_many("sign-ups from this address"))
     @limits.limiter.limit(limits.SIGNUP)
     def post(self, request):
         """Create an account and sign in"""
@@ -40,8 +40,7 @@ class LogInView(MethodView):
     @blp.doc(**PUBLIC)
     @blp.arguments(LogIn)
     @blp.response(200, SignedIn)
-    @blp.alt_response(429, description="Too many attempts for this address or account; see "
-                                       "Retry-After.")
+    @blp.alt_response(429, **too_many("attempts for this address or account"))
     @limits.limiter.limit(limits.LOGIN)
     @limits.limiter.limit(limits.LOGIN_PER_ACCOUNT, key_func=limits.account)
     def post(self, request):

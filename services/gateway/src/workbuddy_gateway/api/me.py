@@ -26,6 +26,8 @@ from ..schemas import (
     Moment,
     MomentPage,
     PageQuery,
+    problem_doc,
+    too_many,
 )
 from . import idempotency
 from .calls import call, sessions
@@ -81,7 +83,7 @@ class Me(MethodView):
     @jwt_required()
     @blp.arguments(ProfileChange)
     @blp.response(200, Member)
-    @blp.alt_response(412, description="If-Match names an older revision: reload, then retry.")
+    @blp.alt_response(412, **problem_doc("If-Match names an older revision: reload, then retry."))
     def patch(self, change):
         """Change my profile: only the fields given (send If-Match to avoid overwriting a
         change made elsewhere)"""
@@ -108,7 +110,7 @@ class Moments(MethodView):
     @blp.doc(**idempotency.DOC)
     @blp.arguments(LogMoment)
     @blp.response(201, Moment)
-    @blp.alt_response(429, description="Too many moments in a short time; see Retry-After.")
+    @blp.alt_response(429, **too_many("moments in a short time"))
     @limits.limiter.limit(limits.MOMENTS, key_func=limits.member)
     def post(self, request):
         """Log a moment; my buddies are told"""
@@ -139,7 +141,7 @@ class Buddyships(MethodView):
     @blp.doc(**idempotency.DOC)
     @blp.arguments(ProposeBuddyship)
     @blp.response(201, Buddyship)
-    @blp.alt_response(429, description="Too many proposals in a short time; see Retry-After.")
+    @blp.alt_response(429, **too_many("proposals in a short time"))
     @limits.limiter.limit(limits.PROPOSALS, key_func=limits.member)
     def post(self, request):
         """Propose a buddyship to another member"""
@@ -170,7 +172,7 @@ def with_link(invitation: dict) -> dict:
 class Invitations(MethodView):
     @jwt_required()
     @blp.response(201, Invitation)
-    @blp.alt_response(429, description="Too many invitations today; see Retry-After.")
+    @blp.alt_response(429, **too_many("invitations today"))
     @limits.limiter.limit(limits.INVITATIONS, key_func=limits.member)
     def post(self):
         """Invite someone I know: share the code or the link; once they sign up with it, we

@@ -8,7 +8,7 @@ from workbuddy_contracts.commands import React
 
 from .. import limits
 from ..auth import me
-from ..schemas import PageQuery, Reaction, ReactionPage
+from ..schemas import PageQuery, Reaction, ReactionPage, too_many
 from . import idempotency
 from .calls import call
 
@@ -22,7 +22,7 @@ class Reactions(MethodView):
     @blp.doc(**idempotency.DOC)
     @blp.arguments(React)
     @blp.response(201, Reaction)
-    @blp.alt_response(429, description="Too many reactions in a short time; see Retry-After.")
+    @blp.alt_response(429, **too_many("reactions in a short time"))
     @limits.limiter.limit(limits.REACTIONS, key_func=limits.member)
     def post(self, request, moment_id):
         """Cheer or support a buddy's moment; its author is told"""
