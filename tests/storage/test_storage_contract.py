@@ -38,7 +38,7 @@ from workbuddy_matching import buddyships
 from workbuddy_matching import repository as matching
 from workbuddy_notifications import fanout, mail
 from workbuddy_notifications import repository as notifications
-from workbuddy_platform import consumers, outbox
+from workbuddy_platform import blocks, consumers, outbox
 from workbuddy_platform.store import client_for, in_transaction
 from workbuddy_profiles import domain
 from workbuddy_profiles import repository as profiles
@@ -925,3 +925,22 @@ def test_one_members_moments_since_a_time_page_by_page(db):
     first = profiles.moments_of(db, "ana", 2, None, since=base + timedelta(minutes=2))
     second = profiles.moments_of(db, "ana", 2, first["next"], since=base + timedelta(minutes=2))
     assert [m["_id"] for m in first["items"] + second["items"]] == ["m4", "m3", "m2"]
+
+
+def test_a_block_that_arrives_while_a_delivery_waits_cancels_it(db, sent_mails):
+    key = a_moment_to_deliver(db)  # alice's moment, for bob
+    blocks.record(db, "bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
+    fanout.attempt(db, mail.SmtpSettings(), key)
+    assert sent_mails == []
+    delivery = db.deliveries.find_one({"_id": key})
+    assert delivery["state"] == "cancelled" and "blocked" in delivery["reason"]
+    fanout.attempt(db, mail.SmtpSettings(), key)  # and it stays so
+    assert sent_mails == []
+
+
+def test_the_first_block_of_a_pair_is_the_one_kept(db):
+    blocks.record(db, "bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
+    blocks.record(db, "alice", "bob", datetime(2025, 6, 3, tzinfo=UTC))
+    found = blocks.between(db, "alice", "bob")
+    assert (found["blocker_id"], found["blocked_id"]) == ("bob", "alice")
+    assert blocks.between(db, "alice", "carol") is None

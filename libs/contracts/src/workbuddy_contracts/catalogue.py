@@ -48,6 +48,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("member.left", "profiles", {1: p.MemberLeftV1}),
         EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
         EventType("moment.reacted", "profiles", {1: p.MomentReactedV1}),
+        EventType("member.blocked", "matching", {1: p.MemberBlockedV1}),
         EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1}),
         EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1}),
         EventType("buddyship.declined", "matching", {1: p.BuddyshipDeclinedV1}),
@@ -62,6 +63,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("member.updated", "notifications", "on_member_updated"),
     Subscription("member.left", "matching", "on_member_left"),
     Subscription("member.left", "notifications", "on_member_left"),
+    Subscription("member.blocked", "profiles", "on_member_blocked"),
+    Subscription("member.blocked", "notifications", "on_member_blocked"),
     Subscription("buddyship.started", "profiles", "on_buddyship_started"),
     Subscription("buddyship.ended", "profiles", "on_buddyship_ended"),
     Subscription("buddyship.started", "notifications", "on_buddyship_started"),
@@ -72,7 +75,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
 
 # Payload fields that name a member: what an event is about, so that it can be forgotten.
 MEMBER_FIELDS = ("member_id", "proposer_id", "invitee_id", "author_id", "reactor_id",
-                 "invited_by")
+                 "invited_by", "blocker_id", "blocked_id")
 
 
 def subjects_of(payload: dict) -> list[str]:

@@ -70,6 +70,8 @@ FRENCH: dict[str, str] = {
         "accepte",
     "this buddyship is {state}, not proposed: there is nothing to answer":
         "ce binôme est à l'état {state}, pas proposé : il n'y a rien à répondre",
+    "you have blocked this member": "vous avez bloqué ce membre",
+    "a member cannot block themselves": "on ne peut pas se bloquer soi-même",
     "this proposal was answered meanwhile; reload it":
         "cette proposition a reçu une réponse entre-temps ; rechargez-la",
     # moments and reactions

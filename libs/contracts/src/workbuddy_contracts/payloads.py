@@ -52,6 +52,14 @@ class MemberLeftV1(Schema):
     left_at = fields.AwareDateTime(required=True)
 
 
+class MemberBlockedV1(Schema):
+    """From now on nothing goes between the two members, in either direction."""
+
+    blocker_id = member_id
+    blocked_id = member_id
+    blocked_at = fields.AwareDateTime(required=True)
+
+
 class BuddyshipProposedV1(Schema):
     buddyship_id = fields.String(required=True)
     proposer_id = member_id

@@ -8,12 +8,8 @@ from datetime import datetime
 
 from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_platform.blocks import pair_key
 from workbuddy_platform.pages import order_key
-
-
-def pair_key(a: str, b: str) -> str:
-    """One key per unordered pair: Alice-Bob and Bob-Alice are the same buddyship."""
-    return ":".join(sorted((a, b)))
 
 
 def propose(proposer_id: str, invitee_id: str, now: datetime,

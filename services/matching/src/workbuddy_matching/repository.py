@@ -9,10 +9,10 @@ from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
 from workbuddy_contracts.vocabulary import FORMER_MEMBER, BuddyshipState
+from workbuddy_platform import blocks
+from workbuddy_platform.blocks import pair_key
 from workbuddy_platform.pages import page
 from workbuddy_platform.store import merge, transition
-
-from .buddyships import pair_key
 
 OPEN_PAIR = "these two members already have a proposed or active buddyship"
 
@@ -61,6 +61,33 @@ def of_member(db: Database, member_id: str, limit: int, cursor: str | None) -> d
                 limit=limit, cursor=cursor, newest_first=False)
 
 
+def add_block(db: Database, blocker_id: str, blocked_id: str, at: datetime,
+              session: ClientSession) -> bool:
+    """False when the pair was already blocked (by either of them)."""
+    try:
+        db.blocks.insert_one({"_id": pair_key(blocker_id, blocked_id), "blocker_id": blocker_id,
+                              "blocked_id": blocked_id, "blocked_at": at}, session=session)
+        return True
+    except DuplicateKeyError:
+        return False
+
+
+def open_buddyship_of_pair(db: Database, a: str, b: str) -> dict | None:
+    found = db.open_pairs.find_one({"_id": pair_key(a, b)})
+    return get(db, found["buddyship_id"]) if found else None
+
+
+def close(db: Database, buddyship: dict, at: datetime, session: ClientSession) -> dict | None:
+    """End an active buddyship, or withdraw a proposal; None if it changed meanwhile."""
+    active = buddyship["state"] == BuddyshipState.ACTIVE
+    closed = transition(db.buddyships, {"_id": buddyship["_id"], "state": buddyship["state"]},
+                        {"state": (BuddyshipState.ENDED if active else BuddyshipState.DECLINED).value,
+                         "ended_at" if active else "declined_at": at}, session=session)
+    if closed is not None:
+        db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
+    return closed
+
+
 def forget_member(db: Database, member_id: str, now: datetime) -> None:
     """A member left: their open buddyships end, and every buddyship keeps only a nameless
     place for them, so that the other member's history stays whole."""
@@ -78,6 +105,7 @@ def forget_member(db: Database, member_id: str, now: datetime) -> None:
             "pair": pair_key(nameless.get("proposer_id", buddyship["proposer_id"]),
                              nameless.get("invitee_id", buddyship["invitee_id"]))})
     db.pool.delete_one({"_id": member_id})
+    blocks.forget(db, member_id)
 
 
 def export_of(db: Database, member_id: str) -> dict:

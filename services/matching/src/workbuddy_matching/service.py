@@ -3,9 +3,9 @@
 from nameko.events import event_handler
 from nameko.rpc import rpc
 
-from workbuddy_contracts.errors import Conflict, Invalid
+from workbuddy_contracts.errors import Conflict, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BuddyshipState
-from workbuddy_platform import clock, outbox
+from workbuddy_platform import blocks, clock, outbox
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.exports import exported
@@ -38,6 +38,7 @@ class MatchingService:
         buddyship_id = derived_id(f"buddyship:{proposer_id}", idempotency_key) \
             if idempotency_key else None
         buddyship = buddyships.propose(proposer_id, invitee_id, clock.now(), buddyship_id)
+        self._refuse_blocked(proposer_id, invitee_id)
         if idempotency_key and (earlier := repository.get(self.store, buddyship["_id"])):
             if earlier["invitee_id"] != invitee_id:
                 raise Invalid("this Idempotency-Key was already used to propose to another "
@@ -45,6 +46,35 @@ class MatchingService:
             return {"buddyship": buddyships.view(earlier), "replayed": True}
         self._save_proposal(buddyship)
         return {"buddyship": buddyships.view(buddyship), "replayed": False}
+
+    @rpc
+    def block(self, blocker_id: str, blocked_id: str) -> None:
+        """Nothing more between the two: their buddyship ends at once, they are never proposed
+        to each other again, and every service stops showing and sending between them."""
+        if blocker_id == blocked_id:
+            raise Invalid("a member cannot block themselves", "member_id")
+        if blocks.between(self.store, blocker_id, blocked_id):
+            return  # already blocked: blocking again changes nothing
+        now = clock.now()
+        open_one = repository.open_buddyship_of_pair(self.store, blocker_id, blocked_id)
+
+        def save(session):
+            if not repository.add_block(self.store, blocker_id, blocked_id, now, session):
+                return
+            closed = open_one and repository.close(self.store, open_one, now, session)
+            if closed and closed["state"] == BuddyshipState.ENDED:
+                self.outbox.stage("buddyship.ended", {
+                    "buddyship_id": closed["_id"], "member_ids": buddyships.members_of(closed),
+                    "ended_at": now}, session)
+            elif closed:
+                self.outbox.stage("buddyship.declined", {
+                    "buddyship_id": closed["_id"], "member_ids": buddyships.members_of(closed),
+                    "declined_at": now}, session)
+            self.outbox.stage("member.blocked", {"blocker_id": blocker_id,
+                                                 "blocked_id": blocked_id, "blocked_at": now},
+                              session)
+
+        in_transaction(self.store, save)
 
     @rpc
     def accept(self, buddyship_id: str, member_id: str) -> dict:
@@ -87,6 +117,16 @@ class MatchingService:
     def on_member_updated(self, event):
         repository.remember_profile(self.store, event.payload)
 
+    def _refuse_blocked(self, proposer_id: str, invitee_id: str) -> None:
+        block = blocks.between(self.store, proposer_id, invitee_id)
+        if block is None:
+            return
+        if block["blocker_id"] == proposer_id:
+            raise Conflict("you have blocked this member", "buddy_id")
+        # Whoever was blocked is not told so: the member is simply not there for them.
+        raise NotFound("no member has the id {member_id!r}; check the id you were given",
+                       "buddy_id", member_id=invitee_id)
+
     def _save_proposal(self, buddyship: dict) -> None:
         repository.refuse_open_pair(self.store, buddyship["pair"])
 
@@ -107,8 +147,9 @@ class MatchingService:
         if repository.get(self.store, buddyship["_id"]) is not None:
             return
         try:
+            self._refuse_blocked(inviter_id, event.payload["member_id"])
             self._save_proposal(buddyship)
-        except Conflict:
+        except (Conflict, NotFound):
             log.info("invitation.already_paired", inviter_id=inviter_id)
 
     def _answer(self, buddyship_id, member_id, state, event_type):

@@ -6,6 +6,7 @@ send the same mail twice; what cannot be sent yet stays pending and is retried, 
 
 from datetime import UTC, datetime, timedelta
 
+from workbuddy_platform import blocks
 from workbuddy_platform.logs import get_logger
 
 from . import audience, mail
@@ -46,6 +47,11 @@ def attempt(db, smtp: mail.SmtpSettings, key: str) -> None:
     author = repo.recipient(db, delivery["author_id"])
     missing = next((who for who, doc in ((delivery["recipient_id"], recipient),
                                          (delivery["author_id"], author)) if doc is None), None)
+    if blocks.between(db, delivery["recipient_id"], delivery["author_id"]):
+        # A block may arrive while a delivery waits: from then on, nothing goes between them.
+        repo.settle(db, key, repo.CANCELLED, reason="the two members blocked each other")
+        log.info("delivery.cancelled", delivery=key, reason="blocked")
+        return
     if missing:
         # member.registered has not reached us yet; it will resume this delivery.
         repo.release(db, key, waiting_for=missing)

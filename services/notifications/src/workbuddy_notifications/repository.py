@@ -9,11 +9,12 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_platform import buddy_links
+from workbuddy_platform import blocks, buddy_links
 from workbuddy_platform.buddy_links import links_of, save_link_times  # noqa: F401 (its read model)
 from workbuddy_platform.store import merge, transition
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+CANCELLED = "cancelled"  # never to be sent: the two members blocked each other
 CATCH_UP_WINDOW = 50  # a new buddy hears of at most this many recent moments
 
 
@@ -143,6 +144,7 @@ def forget_member(db: Database, member_id: str) -> None:
             ("moments", {"author_id": member_id}),
             ("deliveries", {"$or": [{"recipient_id": member_id}, {"author_id": member_id}]})):
         db[collection].delete_many(where)
+    blocks.forget(db, member_id)
 
 
 def export_of(db: Database, member_id: str) -> dict:

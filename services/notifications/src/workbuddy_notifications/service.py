@@ -4,6 +4,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from workbuddy_platform import blocks
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
 from workbuddy_platform.exports import exported
@@ -41,6 +42,12 @@ class NotificationsService:
     @consumes
     def on_member_updated(self, event):
         repo.save_recipient_profile(self.store, event.payload)
+
+    @event_handler("matching", "member.blocked")
+    @consumes
+    def on_member_blocked(self, event):
+        p = event.payload
+        blocks.record(self.store, p["blocker_id"], p["blocked_id"], p["blocked_at"])
 
     @event_handler("profiles", "member.left")
     @consumes

@@ -142,7 +142,9 @@ def erase_member(db: Database, member_id: str, session: ClientSession) -> None:
                               ("reactions", mine),
                               ("invitations", {"inviter_id": member_id}),
                               ("buddy_links", {"$or": [{"member_id": member_id},
-                                                       {"buddy_id": member_id}]})):
+                                                       {"buddy_id": member_id}]}),
+                              ("blocks", {"$or": [{"blocker_id": member_id},
+                                                  {"blocked_id": member_id}]})):
         db[collection].delete_many(where, session=session)
     db.invitations.update_many({"used_by": member_id}, {"$set": {"used_by": FORMER_MEMBER}},
                                session=session)

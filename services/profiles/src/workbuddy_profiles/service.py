@@ -7,7 +7,7 @@ from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.commands import ChangePassword, Leave, LogIn, load_or_refuse
 from workbuddy_contracts.errors import Invalid, PreconditionFailed, Unauthorized
-from workbuddy_platform import buddy_links, clock, outbox
+from workbuddy_platform import blocks, buddy_links, clock, outbox
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.exports import exported
@@ -162,6 +162,13 @@ class ProfilesService:
         return domain.member_view(updated)
 
     @rpc
+    def public_profile(self, viewer_id: str, member_id: str) -> dict:
+        """Another member as the viewer may see them: 404 when either blocked the other."""
+        if viewer_id != member_id and blocks.between(self.store, viewer_id, member_id):
+            raise visibility.unseen_member(member_id)
+        return domain.member_view(repository.get_member(self.store, member_id))
+
+    @rpc
     def get_members(self, member_ids: list[str]) -> list[dict]:
         """The members among ``member_ids`` that exist; unknown ids are simply absent."""
         return [domain.member_view(m) for m in repository.find_members(self.store, member_ids)]
@@ -199,6 +206,8 @@ class ProfilesService:
                    cursor: str | None = None) -> dict:
         """A page of ``member_id``'s moments that ``viewer_id`` may see, newest first:
         all of one's own, a buddy's since the buddyship began, nobody else's (404)."""
+        if viewer_id != member_id and blocks.between(self.store, viewer_id, member_id):
+            raise visibility.unseen_buddy(member_id)
         since = visibility.since(viewer_id, member_id, buddy_links.links_of(self.store, viewer_id))
         repository.get_member(self.store, member_id)
         return self._moments(repository.moments_of(self.store, member_id, limit, cursor, since))
@@ -257,9 +266,17 @@ class ProfilesService:
     def _visible_moment(self, viewer_id: str, moment_id: str) -> dict:
         moment = repository.get_moment(self.store, moment_id)
         if moment is None or not visibility.may_see(
-                viewer_id, moment, buddy_links.links_of(self.store, viewer_id)):
+                viewer_id, moment, buddy_links.links_of(self.store, viewer_id)) or (
+                viewer_id != moment["member_id"]
+                and blocks.between(self.store, viewer_id, moment["member_id"])):
             raise visibility.unseen_moment(moment_id)
         return moment
+
+    @event_handler("matching", "member.blocked")
+    @consumes
+    def on_member_blocked(self, event):
+        p = event.payload
+        blocks.record(self.store, p["blocker_id"], p["blocked_id"], p["blocked_at"])
 
     @staticmethod
     def _moments(found: dict) -> dict:

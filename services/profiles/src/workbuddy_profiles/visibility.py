@@ -28,9 +28,19 @@ def since(viewer_id: str, member_id: str, viewer_links: list[dict]) -> datetime 
     link = current(viewer_links).get(member_id)
     if link is None:
         # The same answer as for a member who does not exist: no one learns who is there.
-        raise NotFound("no member {member_id!r} among your buddies", "member_id",
-                       member_id=member_id)
+        raise unseen_buddy(member_id)
     return link["started_at"]
+
+
+def unseen_buddy(member_id: str) -> NotFound:
+    return NotFound("no member {member_id!r} among your buddies", "member_id",
+                    member_id=member_id)
+
+
+def unseen_member(member_id: str) -> NotFound:
+    """Exactly what an unknown id gets (repository.get_member)."""
+    return NotFound("no member has the id {member_id!r}; check the id returned at registration",
+                    "member_id", member_id=member_id)
 
 
 def unseen_moment(moment_id: str) -> NotFound:

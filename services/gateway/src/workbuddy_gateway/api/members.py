@@ -4,6 +4,8 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
+from workbuddy_contracts.errors import NotFound
+
 from ..auth import me
 from ..schemas import MomentPage, PageQuery, PublicMember
 from .calls import call
@@ -18,7 +20,20 @@ class OneMember(MethodView):
     @blp.response(200, PublicMember)
     def get(self, member_id):
         """A member's public profile (never their email)"""
-        return call("profiles", "get_member", member_id)
+        return call("profiles", "public_profile", me(), member_id)
+
+
+@blp.route("/<member_id>/block")
+class Block(MethodView):
+    @jwt_required()
+    @blp.response(204)
+    def post(self, member_id):
+        """Block a member: our buddyship ends at once, we are never proposed to each other
+        again, and nothing of either reaches the other any more"""
+        if member_id not in {m["id"] for m in call("profiles", "get_members", [member_id])}:
+            raise NotFound("no member has the id {member_id!r}; check the id you were given",
+                           "member_id", member_id=member_id)
+        call("matching", "block", me(), member_id)
 
 
 @blp.route("/<member_id>/moments")

@@ -1,0 +1,47 @@
+"""Journey 6: a member blocks another. No more contact, no more notifications, never proposed
+to each other again; the one who was blocked simply finds nobody there (404, not 403)."""
+
+from ..support.logs import wait_for_record
+from .test_bad_input import assert_problem
+from .test_feed_and_reactions import eventually
+
+
+def test_after_a_block_nothing_goes_between_the_two(gateway, stack, mailbox):
+    ivy, jon = gateway.sign_up("Ivy", "en"), gateway.sign_up("Jon", "en")
+    gateway.become_buddies(ivy, jon)
+    eventually(lambda: gateway.request("GET", f"/v1/members/{ivy['id']}/moments", jon).ok)
+    before = gateway.log_moment(ivy, "client_won", "before the block")
+    mailbox.wait_for(jon["email"])
+
+    assert gateway.request("POST", f"/v1/members/{ivy['id']}/block", jon).status_code == 204
+    assert gateway.request("POST", f"/v1/members/{ivy['id']}/block", jon).status_code == 204  # again
+
+    [buddyship] = gateway.request("GET", "/v1/me/buddyships", ivy).json()["items"]
+    assert buddyship["state"] == "ended"
+    # profiles hears of the block a moment later; from then on each is nobody to the other.
+    eventually(lambda: gateway.request("GET", f"/v1/members/{jon['id']}", ivy).status_code == 404)
+    for viewer, other in ((ivy, jon), (jon, ivy)):
+        assert_problem(gateway.request("GET", f"/v1/members/{other['id']}", viewer), 404)
+        assert_problem(gateway.request("GET", f"/v1/members/{other['id']}/moments", viewer), 404)
+    assert_problem(gateway.request("GET", f"/v1/moments/{before['id']}/reactions", jon), 404)
+    assert_problem(gateway.request("POST", f"/v1/moments/{before['id']}/reactions", jon,
+                                   json={"kind": "cheer"}), 404)
+    assert gateway.request("GET", "/v1/me/feed", jon).json()["items"] == []
+
+    # Never proposed again: the blocked one finds nobody, the blocker is reminded why.
+    assert_problem(gateway.propose(ivy, jon), 404, "buddy_id")
+    assert "blocked" in assert_problem(gateway.propose(jon, ivy), 409, "buddy_id")["detail"]
+
+    # And no more mail.
+    correlation_id = f"after-block-{ivy['id']}"
+    gateway.log_moment(ivy, "client_lost", "after the block",
+                       headers={"X-Correlation-Id": correlation_id})
+    wait_for_record(stack.supervisor.log_path("notifications"), event="event.processed",
+                    event_type="moment.logged", correlation_id=correlation_id)
+    assert len(mailbox.to(jon["email"])) == 1
+
+
+def test_a_member_cannot_block_themselves_or_nobody(gateway):
+    kat = gateway.sign_up("Kat", "fr")
+    assert_problem(gateway.request("POST", f"/v1/members/{kat['id']}/block", kat), 422)
+    assert_problem(gateway.request("POST", "/v1/members/nobody/block", kat), 404, "member_id")
