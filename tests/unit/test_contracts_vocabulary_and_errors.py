@@ -12,7 +12,7 @@ from workbuddy_contracts.commands import (
     SignUp,
     load_or_refuse,
 )
-from workbuddy_contracts.errors import REFUSALS, Invalid
+from workbuddy_contracts.errors import REFUSALS, Conflict, Invalid
 from workbuddy_contracts.vocabulary import (
     ASKS,
     MOMENT_KINDS,
@@ -124,3 +124,11 @@ def test_an_unregistered_exception_crosses_rpc_as_a_remote_error():
     rebuilt = deserialize(json.loads(json.dumps(serialize(KeyError("boom")))))
     assert isinstance(rebuilt, RemoteError)
     assert rebuilt.exc_type == "KeyError"
+
+
+def test_a_refusal_without_a_field_survives_nameko_serialisation():
+    from nameko.exceptions import deserialize, deserialize_to_instance, serialize
+
+    deserialize_to_instance(Conflict)
+    again = deserialize(json.loads(json.dumps(serialize(Conflict("try again later")))))
+    assert type(again) is Conflict and again.field is None and again.message == "try again later"

@@ -14,7 +14,8 @@ class Refusal(Exception):
 
     def __init__(self, message: str, field: str | None = None, **params):
         rendered = say(message, **params)
-        super().__init__(rendered, field)
+        # nameko sends args as strings: a None field would come back as "None".
+        super().__init__(*((rendered,) if field is None else (rendered, field)))
         self.message = rendered
         self.field = field
 

@@ -27,6 +27,13 @@ def save_link_times(db: Database, buddyship_id: str, member_ids: list[str], **ti
     ]
 
 
+def record(db: Database, buddyship_event: dict) -> list[dict]:
+    """A buddyship.started or buddyship.ended payload, recorded both ways."""
+    times = {k: buddyship_event[k] for k in ("started_at", "ended_at") if k in buddyship_event}
+    return save_link_times(db, buddyship_event["buddyship_id"], buddyship_event["member_ids"],
+                           **times)
+
+
 def links_of(db: Database, member_id: str) -> list[dict]:
     return list(db.buddy_links.find({"member_id": member_id}))
 

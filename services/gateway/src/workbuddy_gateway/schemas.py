@@ -104,6 +104,10 @@ class ServiceHealth(Schema):
     store = fields.String(allow_none=True)
 
 
+class Liveness(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+
+
 class Readiness(Schema):
     status = fields.String(required=True)
     services = fields.List(fields.Nested(ServiceHealth), required=True)

@@ -4,7 +4,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from workbuddy_platform import blocks
+from workbuddy_platform import blocks, buddy_links
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
 from workbuddy_platform.exports import exported
@@ -63,16 +63,12 @@ class NotificationsService:
     @event_handler("matching", "buddyship.started")
     @consumes
     def on_buddyship_started(self, event):
-        p = event.payload
-        links = repo.save_link_times(self.store, p["buddyship_id"], p["member_ids"],
-                                     started_at=p["started_at"])
-        fanout.catch_up(self.store, self.smtp, links)
+        fanout.catch_up(self.store, self.smtp, buddy_links.record(self.store, event.payload))
 
     @event_handler("matching", "buddyship.ended")
     @consumes
     def on_buddyship_ended(self, event):
-        p = event.payload
-        repo.save_link_times(self.store, p["buddyship_id"], p["member_ids"], ended_at=p["ended_at"])
+        buddy_links.record(self.store, event.payload)
 
     @event_handler("profiles", "moment.logged")
     @consumes

@@ -164,7 +164,7 @@ class ProfilesService:
     @rpc
     def public_profile(self, viewer_id: str, member_id: str) -> dict:
         """Another member as the viewer may see them: 404 when either blocked the other."""
-        if viewer_id != member_id and blocks.between(self.store, viewer_id, member_id):
+        if self._blocked(viewer_id, member_id):
             raise visibility.unseen_member(member_id)
         return domain.member_view(repository.get_member(self.store, member_id))
 
@@ -206,7 +206,7 @@ class ProfilesService:
                    cursor: str | None = None) -> dict:
         """A page of ``member_id``'s moments that ``viewer_id`` may see, newest first:
         all of one's own, a buddy's since the buddyship began, nobody else's (404)."""
-        if viewer_id != member_id and blocks.between(self.store, viewer_id, member_id):
+        if self._blocked(viewer_id, member_id):
             raise visibility.unseen_buddy(member_id)
         since = visibility.since(viewer_id, member_id, buddy_links.links_of(self.store, viewer_id))
         repository.get_member(self.store, member_id)
@@ -252,25 +252,22 @@ class ProfilesService:
     @event_handler("matching", "buddyship.started")
     @consumes
     def on_buddyship_started(self, event):
-        p = event.payload
-        buddy_links.save_link_times(self.store, p["buddyship_id"], p["member_ids"],
-                                    started_at=p["started_at"])
+        buddy_links.record(self.store, event.payload)
 
     @event_handler("matching", "buddyship.ended")
     @consumes
     def on_buddyship_ended(self, event):
-        p = event.payload
-        buddy_links.save_link_times(self.store, p["buddyship_id"], p["member_ids"],
-                                    ended_at=p["ended_at"])
+        buddy_links.record(self.store, event.payload)
 
     def _visible_moment(self, viewer_id: str, moment_id: str) -> dict:
         moment = repository.get_moment(self.store, moment_id)
-        if moment is None or not visibility.may_see(
-                viewer_id, moment, buddy_links.links_of(self.store, viewer_id)) or (
-                viewer_id != moment["member_id"]
-                and blocks.between(self.store, viewer_id, moment["member_id"])):
+        if moment is None or self._blocked(viewer_id, moment["member_id"]) or \
+                not visibility.may_see(viewer_id, moment, buddy_links.links_of(self.store, viewer_id)):
             raise visibility.unseen_moment(moment_id)
         return moment
+
+    def _blocked(self, viewer_id: str, member_id: str) -> bool:
+        return viewer_id != member_id and blocks.between(self.store, viewer_id, member_id) is not None
 
     @event_handler("matching", "member.blocked")
     @consumes

@@ -4,7 +4,7 @@ from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..schemas import Readiness
+from ..schemas import Liveness, Readiness
 
 blp = Blueprint("health", __name__, description="Health checks for operators and probes.")
 
@@ -14,6 +14,7 @@ SERVICES = ("profiles", "matching", "notifications")
 @blp.route("/healthz")
 class Alive(MethodView):
     @blp.doc(security=[])
+    @blp.response(200, Liveness)
     def get(self):
         """The gateway process answers"""
         return {"status": "ok"}
