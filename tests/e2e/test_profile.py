@@ -76,8 +76,9 @@ def test_other_services_learn_the_profile_but_never_the_email(gateway, stack, mo
     assert (recipient["display_name"], recipient["time_zone"]) == ("Kai M.", "Asia/Tokyo")
 
 
-def test_the_sectors_are_public_reference_data(gateway):
-    response = gateway.request("GET", "/v1/sectors")
+def test_the_sectors_are_reference_data_for_members(gateway):
+    assert_problem(gateway.request("GET", "/v1/sectors"), 401)
+    response = gateway.request("GET", "/v1/sectors", gateway.sign_up("Lia", "fr"))
     assert response.status_code == 200 and "max-age" in response.headers["Cache-Control"]
     sectors = {s["code"]: s for s in response.json()["sectors"]}
     assert len(sectors) >= 40

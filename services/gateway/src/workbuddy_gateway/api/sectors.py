@@ -1,6 +1,7 @@
 """The trades members work in: reference data for building the profile questionnaire."""
 
 from flask.views import MethodView
+from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
 from workbuddy_contracts import sectors
@@ -20,8 +21,9 @@ _ALL = {
 
 @blp.route("")
 class AllSectors(MethodView):
-    @blp.doc(security=[])
+    @jwt_required()
     @blp.response(200, Sectors, headers={"Cache-Control": {"schema": {"type": "string"}}})
     def get(self):
         """Every sector, with its family, labels and adjacent sectors"""
-        return _ALL, 200, {"Cache-Control": "public, max-age=86400"}
+        # The same for everyone and rarely changed: a client keeps it for a day.
+        return _ALL, 200, {"Cache-Control": "private, max-age=86400"}
