@@ -41,12 +41,14 @@ def password(description: str) -> fields.String:
     )
 
 
-class Invitation(fields.String):
-    """An invitation code as people type it: any case, with or without its dash."""
+def normalise_invitation(code: str) -> str:
+    """An invitation code as people type it: any case, with or without its dash or spaces."""
+    return "".join(str(code).split()).replace("-", "").upper()
 
+
+class Invitation(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        return "".join(text.split()).replace("-", "").upper()
+        return normalise_invitation(super()._deserialize(value, attr, data, **kwargs))
 
 
 class SignUp(Schema):

@@ -5,7 +5,13 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_contracts.commands import ChangePassword, Leave, LogIn, load_or_refuse
+from workbuddy_contracts.commands import (
+    ChangePassword,
+    Leave,
+    LogIn,
+    load_or_refuse,
+    normalise_invitation,
+)
 from workbuddy_contracts.errors import Invalid, PreconditionFailed, Unauthorized
 from workbuddy_platform import blocks, buddy_links, clock, outbox
 from workbuddy_platform.consumers import consumes
@@ -82,8 +88,7 @@ class ProfilesService:
         """Checked before the transaction: a refusal then aborts nothing."""
         if not code:
             return None
-        normalised = "".join(str(code).split()).replace("-", "").upper()
-        invitation = repository.get_invitation(self.store, normalised)
+        invitation = repository.get_invitation(self.store, normalise_invitation(code))
         if not invitations.usable(invitation, now):
             raise Invalid(repository.INVITATION_GONE, "invitation")
         return invitation
