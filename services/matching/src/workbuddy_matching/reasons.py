@@ -1,0 +1,218 @@
+"""The reasons for a proposal, as a sentence the member reads (in French, tutoiement, or English).
+
+A reason from `compatibility.score(a, b)` is told to `a` about `b`: `other` is `b`.
+"""
+
+from collections.abc import Callable
+
+from workbuddy_contracts import sectors
+from workbuddy_contracts.vocabulary import LANGUAGES
+
+from .compatibility import Candidate, Reason
+
+SUPPORT_WANTED = {
+    "celebrate_and_comfort": {"en": "share wins and setbacks",
+                              "fr": "partager vos victoires et vos coups durs"},
+    "urgent_advice": {"en": "ask for urgent advice", "fr": "demander des avis urgents"},
+    "client_talk": {"en": "talk about clients", "fr": "parler de vos clients"},
+    "joint_projects": {"en": "build projects together", "fr": "monter des projets ensemble"},
+    "stimulation": {"en": "keep each other going", "fr": "vous stimuler mutuellement"},
+}
+COMMITMENT_WANTED = {
+    "momentary": {"en": "a hand when it is needed", "fr": "un coup de main ponctuel"},
+    "regular": {"en": "regular check-ins", "fr": "des points réguliers"},
+    "projects": {"en": "projects together", "fr": "des projets communs"},
+}
+BOND_WANTED = {
+    "admiration": {"en": "you both want a buddy who stretches you",
+                   "fr": "vous cherchez tous les deux un buddy qui vous tire vers le haut"},
+    "conviviality": {"en": "you both want a warm, easy-going buddy",
+                     "fr": "vous cherchez tous les deux de la convivialité"},
+}
+# English: an adjective ("Bob is more organised"); French: a noun, so that no gender is assumed.
+TRAIT_WORDS = {
+    "organised": {"en": "organised", "fr": "le sens de l'organisation"},
+    "outgoing": {"en": "outgoing", "fr": "l'aisance relationnelle"},
+    "creative": {"en": "creative", "fr": "la créativité"},
+    "analytical": {"en": "analytical", "fr": "l'esprit d'analyse"},
+    "steady": {"en": "steady", "fr": "la constance"},
+}
+LANGUAGE_NAMES = {
+    "fr": {"en": "French", "fr": "français"},
+    "en": {"en": "English", "fr": "anglais"},
+    "es": {"en": "Spanish", "fr": "espagnol"},
+    "de": {"en": "German", "fr": "allemand"},
+    "it": {"en": "Italian", "fr": "italien"},
+    "pt": {"en": "Portuguese", "fr": "portugais"},
+    "nl": {"en": "Dutch", "fr": "néerlandais"},
+    "ar": {"en": "Arabic", "fr": "arabe"},
+    "zh": {"en": "Chinese", "fr": "chinois"},
+    "ja": {"en": "Japanese", "fr": "japonais"},
+    "ru": {"en": "Russian", "fr": "russe"},
+    "pl": {"en": "Polish", "fr": "polonais"},
+    "ro": {"en": "Romanian", "fr": "roumain"},
+    "tr": {"en": "Turkish", "fr": "turc"},
+    "uk": {"en": "Ukrainian", "fr": "ukrainien"},
+    "ca": {"en": "Catalan", "fr": "catalan"},
+    "br": {"en": "Breton", "fr": "breton"},
+    "eu": {"en": "Basque", "fr": "basque"},
+    "wo": {"en": "Wolof", "fr": "wolof"},
+    "vi": {"en": "Vietnamese", "fr": "vietnamien"},
+    "hi": {"en": "Hindi", "fr": "hindi"},
+    "ko": {"en": "Korean", "fr": "coréen"},
+    "sv": {"en": "Swedish", "fr": "suédois"},
+    "el": {"en": "Greek", "fr": "grec"},
+    "he": {"en": "Hebrew", "fr": "hébreu"},
+}
+
+
+def explain(reason: Reason, language: str, *, other: Candidate) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    try:
+        say = _SAY[reason.code]
+    except KeyError:
+        raise ValueError(f"no words for the reason {reason.code!r}") from None
+    return say(reason, language, _name(other, language))
+
+
+def _name(other: Candidate, language: str) -> str:
+    return other.display_name.strip() or ("ce membre" if language == "fr" else "this member")
+
+
+def _listing(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" et " if language == "fr" else " and ") + items[-1]
+
+
+def _sector(code: str | None, language: str) -> str:
+    if not code:
+        return "?"
+    words = sectors.label(code, language)
+    first = words.split(" ", 1)[0]
+    # English labels are titles ("Front-end development"); mid-sentence they lose their capital,
+    # unless it belongs to an acronym or a brand ("UX design", "DevOps & cloud").
+    if language == "en" and first[1:] == first[1:].lower():
+        return words[0].lower() + words[1:]
+    return words
+
+
+def _in_city(city: str) -> str:
+    # "à Lyon", but "au Havre", "aux Sables-d'Olonne" ("à La Rochelle" keeps its article).
+    for article, contracted in (("Les ", "aux "), ("Le ", "au ")):
+        if city[: len(article)].casefold() == article.casefold():
+            return contracted + city[len(article):]
+    return "à " + city
+
+
+def _same_city(reason: Reason, language: str, name: str) -> str:
+    city = reason.get("city", "")
+    return f"tous les deux {_in_city(city)}" if language == "fr" else f"both in {city}"
+
+
+def _same_sector(reason: Reason, language: str, name: str) -> str:
+    trade = _sector(reason.get("sector"), language)
+    return f"même métier : {trade}" if language == "fr" else f"same trade: {trade}"
+
+
+def _two_sectors(fr: str, en: str) -> Callable[[Reason, str, str], str]:
+    def say(reason: Reason, language: str, name: str) -> str:
+        mine, theirs = (_sector(reason.get(side), language) for side in ("mine", "theirs"))
+        return f"{fr} : {mine} et {theirs}" if language == "fr" else f"{en}: {mine} and {theirs}"
+    return say
+
+
+def _shared_support(reason: Reason, language: str, name: str) -> str:
+    wanted = [SUPPORT_WANTED[s][language] for s in (reason.get("support") or "").split(",")
+              if s in SUPPORT_WANTED]
+    if language == "fr":
+        return f"vous voulez tous les deux {_listing(wanted, language)}"
+    return f"you both want to {_listing(wanted, language)}"
+
+
+def _fast_answers(reason: Reason, language: str, name: str) -> str:
+    minutes = float(reason.get("minutes") or 0)
+    hours = round(minutes / 60)
+    if language == "fr":
+        when = ("en moins d'une heure" if minutes < 60 else "en une heure environ" if hours <= 1
+                else f"en {hours} heures environ")
+        return f"tu cherches des avis urgents ; {name} répond {when}"
+    when = ("within the hour" if minutes < 60 else "in about an hour" if hours <= 1
+            else f"in about {hours} hours")
+    return f"you want urgent advice; {name} answers {when}"
+
+
+def _shows_up(reason: Reason, language: str, name: str) -> str:
+    share = reason.get("share", "")
+    if language == "fr":
+        return f"{name} réagit à {share} % des moments de ses buddies"
+    return f"{name} reacts to {share}% of their buddies' moments"
+
+
+def _time_zone_overlap(reason: Reason, language: str, name: str) -> str:
+    hours = int(reason.get("hours") or 0)
+    if hours >= 9:
+        return "les mêmes horaires de travail" if language == "fr" else "the same working hours"
+    if language == "fr":
+        return f"{hours} heures de travail en commun"
+    return f"{hours} working hours in common"
+
+
+def _complementary_traits(reason: Reason, language: str, name: str) -> str:
+    mine, theirs = reason.get("mine"), reason.get("theirs")
+    if mine not in TRAIT_WORDS or theirs not in TRAIT_WORDS:
+        return "caractères complémentaires" if language == "fr" else "complementary characters"
+    if language == "fr":
+        return (f"caractères complémentaires : {name} apporte {TRAIT_WORDS[theirs]['fr']}, "
+                f"toi {TRAIT_WORDS[mine]['fr']}")
+    return (f"complementary characters: {name} is more {TRAIT_WORDS[theirs]['en']}, "
+            f"you are more {TRAIT_WORDS[mine]['en']}")
+
+
+def _similar_traits(reason: Reason, language: str, name: str) -> str:
+    trait = reason.get("trait")
+    if trait not in TRAIT_WORDS:
+        return "caractères proches" if language == "fr" else "similar characters"
+    if language == "fr":
+        return f"caractères proches : {TRAIT_WORDS[trait]['fr']}, chez toi comme chez {name}"
+    return f"similar characters: you are both {TRAIT_WORDS[trait]['en']}"
+
+
+def _same_commitment(reason: Reason, language: str, name: str) -> str:
+    wanted = COMMITMENT_WANTED.get(reason.get("commitment") or "")
+    if wanted is None:
+        return "le même engagement" if language == "fr" else "the same commitment"
+    if language == "fr":
+        return f"vous voulez tous les deux {wanted['fr']}"
+    return f"you both want {wanted['en']}"
+
+
+def _same_bond(reason: Reason, language: str, name: str) -> str:
+    wanted = BOND_WANTED.get(reason.get("bond") or "")
+    if wanted is None:
+        return "le même genre de lien" if language == "fr" else "the same kind of bond"
+    return wanted[language]
+
+
+def _shared_languages(reason: Reason, language: str, name: str) -> str:
+    codes = [code for code in (reason.get("languages") or "").split(",") if code]
+    names = _listing([LANGUAGE_NAMES.get(code, {}).get(language, code.upper()) for code in codes], language)
+    return f"vous parlez tous les deux {names}" if language == "fr" else f"you both speak {names}"
+
+
+_SAY: dict[str, Callable[[Reason, str, str], str]] = {
+    "shared_support": _shared_support,
+    "same_sector": _same_sector,
+    "adjacent_sectors": _two_sectors("métiers voisins", "adjacent trades"),
+    "different_sectors": _two_sectors("des univers différents", "different worlds"),
+    "same_commitment": _same_commitment,
+    "time_zone_overlap": _time_zone_overlap,
+    "fast_answers": _fast_answers,
+    "similar_traits": _similar_traits,
+    "complementary_traits": _complementary_traits,
+    "same_bond": _same_bond,
+    "same_city": _same_city,
+    "shows_up": _shows_up,
+    "shared_languages": _shared_languages,
+}
