@@ -38,7 +38,7 @@ from workbuddy_matching import buddyships
 from workbuddy_matching import repository as matching
 from workbuddy_notifications import fanout, mail
 from workbuddy_notifications import repository as notifications
-from workbuddy_platform import blocks, consumers, outbox
+from workbuddy_platform import blocks, buddy_links, consumers, outbox
 from workbuddy_platform.store import client_for, in_transaction
 from workbuddy_profiles import domain
 from workbuddy_profiles import repository as profiles
@@ -354,15 +354,15 @@ def test_the_pool_remembers_a_member_once(db):
 def test_link_times_upserted_twice_keep_both_times(db):
     started = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
     ended = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
-    first = notifications.save_link_times(db, "b-1", ["alice", "bob"], started_at=started)
+    first = buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=started)
     assert [(lk["member_id"], lk["buddy_id"]) for lk in first] == [("alice", "bob"),
                                                                     ("bob", "alice")]
     assert all(lk["started_at"] == started and "ended_at" not in lk for lk in first)
 
-    second = notifications.save_link_times(db, "b-1", ["alice", "bob"], ended_at=ended)
+    second = buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=ended)
     assert all(lk["started_at"] == started and "ended_at" in lk for lk in second)
     assert count(db.buddy_links) == 2
-    [alice] = notifications.links_of(db, "alice")
+    [alice] = buddy_links.links_of(db, "alice")
     assert (alice["buddy_id"], alice["started_at"]) == ("bob", started)
     assert "ended_at" in alice  # its type: see test_a_datetime_written_by_an_update_...
 
@@ -370,8 +370,8 @@ def test_link_times_upserted_twice_keep_both_times(db):
 def test_link_times_in_either_order_end_the_same(db):
     started = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
     ended = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
-    notifications.save_link_times(db, "b-1", ["alice", "bob"], ended_at=ended)  # arrived first
-    links = notifications.save_link_times(db, "b-1", ["alice", "bob"], started_at=started)
+    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=ended)  # arrived first
+    links = buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=started)
     assert all(lk["ended_at"] == ended and "started_at" in lk for lk in links)
 
 
@@ -784,15 +784,15 @@ def remembered_again_registered_at(db):
 
 def link_ended_at(db):
     """audience.was_active compares it with the moment's logged_at."""
-    notifications.save_link_times(db, "b-1", ["alice", "bob"], started_at=AT - timedelta(days=1))
-    notifications.save_link_times(db, "b-1", ["alice", "bob"], ended_at=AT)
-    return notifications.links_of(db, "alice")[0]["ended_at"], AT
+    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=AT - timedelta(days=1))
+    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=AT)
+    return buddy_links.links_of(db, "alice")[0]["ended_at"], AT
 
 
 def link_started_at_after_ended(db):
-    notifications.save_link_times(db, "b-1", ["alice", "bob"], ended_at=AT + timedelta(days=1))
-    notifications.save_link_times(db, "b-1", ["alice", "bob"], started_at=AT)
-    return notifications.links_of(db, "alice")[0]["started_at"], AT
+    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=AT + timedelta(days=1))
+    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=AT)
+    return buddy_links.links_of(db, "alice")[0]["started_at"], AT
 
 
 def claimed_delivery_updated_at(db):

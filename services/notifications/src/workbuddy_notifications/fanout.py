@@ -6,7 +6,7 @@ send the same mail twice; what cannot be sent yet stays pending and is retried, 
 
 from datetime import UTC, datetime, timedelta
 
-from workbuddy_platform import blocks
+from workbuddy_platform import blocks, buddy_links
 from workbuddy_platform.logs import get_logger
 
 from . import audience, mail
@@ -19,7 +19,7 @@ log = get_logger(__name__)
 
 
 def tell_buddies(db, smtp: mail.SmtpSettings, moment: dict) -> None:
-    links = repo.links_of(db, moment["author_id"])
+    links = buddy_links.links_of(db, moment["author_id"])
     for buddy_id in audience.buddies_at(links, moment["logged_at"]):
         deliver(db, smtp, moment, buddy_id)
 

@@ -10,7 +10,6 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_platform import blocks, buddy_links
-from workbuddy_platform.buddy_links import links_of, save_link_times  # noqa: F401 (its read model)
 from workbuddy_platform.store import merge, transition
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
