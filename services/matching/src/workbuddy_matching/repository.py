@@ -39,8 +39,8 @@ def add_proposal(db: Database, buddyship: dict, session: ClientSession) -> None:
     db.buddyships.insert_one(buddyship, session=session)
 
 
-def get(db: Database, buddyship_id: str, session: ClientSession | None = None) -> dict | None:
-    return db.buddyships.find_one({"_id": buddyship_id}, session=session)
+def get(db: Database, buddyship_id: str) -> dict | None:
+    return db.buddyships.find_one({"_id": buddyship_id})
 
 
 def answer(db: Database, buddyship: dict, state: BuddyshipState, at: datetime,

@@ -72,8 +72,8 @@ def find_member(db: Database, member_id: str) -> dict | None:
     return db.members.find_one({"_id": member_id})
 
 
-def get_member(db: Database, member_id: str, session: ClientSession | None = None) -> dict:
-    member = db.members.find_one({"_id": member_id}, session=session)
+def get_member(db: Database, member_id: str) -> dict:
+    member = db.members.find_one({"_id": member_id})
     if member is None:
         raise NotFound("no member has the id {member_id!r}; check the id returned at registration",
                        "member_id", member_id=member_id)
