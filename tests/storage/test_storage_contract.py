@@ -342,10 +342,11 @@ def test_a_members_buddyships_both_ways_oldest_first(db):
 def test_the_pool_remembers_a_member_once(db):
     registered = datetime(2025, 6, 1, tzinfo=UTC)
     for language in ("en", "fr"):  # a redelivered or corrected event updates in place
-        matching.remember_member(db, {"member_id": "m-1", "language": language,
+        matching.remember_member(db, {"member_id": "m-1", "language": language, "display_name": "A",
                                       "registered_at": registered, "email": "secret@x.org"})
     [member] = db.pool.find()
-    assert set(member) - {"_rev"} == {"_id", "language", "registered_at"}  # never the email
+    assert set(member) - {"_rev"} == {"_id", "language", "registered_at", "display_name"}
+    assert "secret@x.org" not in str(member)  # never the email
     assert (member["_id"], member["language"]) == ("m-1", "fr")
 
 
@@ -434,9 +435,11 @@ def test_the_pool_takes_the_newest_profile_and_never_an_email(db):
     matching.remember_profile(db, profile_update(2, sector="ux_design"))
     matching.remember_profile(db, profile_update(1, sector="legal"))  # late and older
     matching.remember_member(db, {"member_id": "m-1", "language": "en", "email": "a@x.org",
+                                  "display_name": "A0",
                                   "registered_at": datetime(2025, 6, 1, tzinfo=UTC)})
     [member] = db.pool.find()
     assert member["profile"]["sector"] == "ux_design" and member["revision"] == 2
+    assert member["display_name"] == "A2"  # the newer name from member.updated stays
     assert "email" not in member and "email" not in member["profile"]
 
 
@@ -778,7 +781,7 @@ def declined_declined_at(db):
 def remembered_again_registered_at(db):
     for _ in range(2):  # the second time updates an existing document
         matching.remember_member(db, {"member_id": "m-1", "language": "en",
-                                      "registered_at": AT})
+                                      "display_name": "A", "registered_at": AT})
     return db.pool.find_one({"_id": "m-1"})["registered_at"], AT
 
 
@@ -944,3 +947,30 @@ def test_the_first_block_of_a_pair_is_the_one_kept(db):
     found = blocks.between(db, "alice", "bob")
     assert (found["blocker_id"], found["blocked_id"]) == ("bob", "alice")
     assert blocks.between(db, "alice", "carol") is None
+
+
+# --- matching: what suggestions read ------------------------------------------------------
+
+def test_open_slots_count_proposed_and_active_buddyships(db):
+    matching.create_indexes(db)
+    propose(db, "alice", "bob")
+    propose(db, "alice", "carol")
+    members = [{"_id": "alice", "profile": {"buddy_capacity": 3}}, {"_id": "bob"},
+               {"_id": "dan", "profile": {"buddy_capacity": 1}}]
+    assert matching.open_slots(db, members) == {"alice": 1, "bob": 1, "dan": 1}
+    assert {b["invitee_id"] for b in matching.open_buddyships_of(db, "alice")} == {"bob", "carol"}
+
+
+def test_a_closed_pair_cools_off_and_a_block_is_seen_from_both_sides(db):
+    matching.create_indexes(db)
+    now = datetime.now(UTC)
+    declined = propose(db, "alice", "bob")
+    in_transaction(db, lambda s: matching.answer(db, declined, BuddyshipState.DECLINED, now, s))
+    old = propose(db, "alice", "carol")
+    in_transaction(db, lambda s: matching.answer(db, old, BuddyshipState.DECLINED,
+                                                 now - timedelta(days=40), s))
+    assert matching.cooling_off_with(db, "alice", now) == {"bob"}
+    assert matching.open_buddyships_of(db, "alice") == []
+    in_transaction(db, lambda s: matching.add_block(db, "dan", "alice", now, s))
+    assert matching.blocked_with(db, "alice") == {"dan"}
+    assert matching.blocked_with(db, "dan") == {"alice"}

@@ -84,6 +84,19 @@ class Export(Schema):
         "description": "Where and how the member is told, and what was sent to them."})
 
 
+class Suggestion(Schema):
+    member_id = fields.String(required=True)
+    display_name = fields.String(required=True)
+    score = fields.Float(required=True, metadata={
+        "description": "Mutual compatibility, 0 to 1: both members' wishes count."})
+    reasons = fields.List(fields.String(), required=True, metadata={
+        "description": "Why to meet, in the member's language, most important first."})
+
+
+class SuggestionsQuery(Schema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+
+
 class PageQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={
@@ -152,6 +165,7 @@ MomentPage = page_of(Moment, "MomentPage")
 BuddyshipPage = page_of(Buddyship, "BuddyshipPage")
 ReactionPage = page_of(Reaction, "ReactionPage")
 InvitationPage = page_of(Invitation, "InvitationPage")
+SuggestionPage = page_of(Suggestion, "SuggestionPage")
 
 
 def problem_doc(description: str) -> dict:

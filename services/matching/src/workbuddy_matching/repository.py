@@ -1,6 +1,6 @@
 """How matching keeps buddyships and its pool of members."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
@@ -118,6 +118,56 @@ def remember_member(db: Database, member: dict) -> None:
     """The candidate pool: what matching may know of a member (no email, no password)."""
     merge(db.pool, member["member_id"],
           {"language": member["language"], "registered_at": member["registered_at"]})
+    merge(db.pool, member["member_id"], {"display_name": member["display_name"]},
+          only_if=lambda current: "revision" not in current)  # member.updated knows better
+
+
+# How long a pair that ended or declined is not suggested again.
+COOLING_OFF = timedelta(days=30)
+# Suggestions score the whole pool up to this size; beyond it, the shortlist takes over.
+POOL_SCAN_MAX = 5000
+
+
+def pool_member(db: Database, member_id: str) -> dict | None:
+    return db.pool.find_one({"_id": member_id})
+
+
+def pool_sample(db: Database) -> list[dict]:
+    return list(db.pool.find().limit(POOL_SCAN_MAX))
+
+
+def open_slots(db: Database, members: list[dict]) -> dict[str, int]:
+    """Each member's buddy capacity less their proposed and active buddyships."""
+    taken: dict[str, int] = {}
+    for pair in db.open_pairs.find():
+        for member_id in pair["_id"].split(":"):
+            taken[member_id] = taken.get(member_id, 0) + 1
+    capacity = {m["_id"]: (m.get("profile") or {}).get("buddy_capacity", 2) for m in members}
+    return {member_id: cap - taken.get(member_id, 0) for member_id, cap in capacity.items()}
+
+
+def cooling_off_with(db: Database, member_id: str, now: datetime) -> set[str]:
+    """The members whose buddyship with this one ended, or was declined, not long ago."""
+    recent = set()
+    for b in db.buddyships.find({"$or": [{"proposer_id": member_id},
+                                         {"invitee_id": member_id}]}):
+        closed_at = b.get("ended_at") or b.get("declined_at")
+        if closed_at is not None and now - closed_at < COOLING_OFF:
+            recent.add(b["invitee_id"] if b["proposer_id"] == member_id else b["proposer_id"])
+    return recent
+
+
+def open_buddyships_of(db: Database, member_id: str) -> list[dict]:
+    return list(db.buddyships.find({"$or": [{"proposer_id": member_id},
+                                            {"invitee_id": member_id}],
+                                    "state": {"$in": [BuddyshipState.PROPOSED.value,
+                                                      BuddyshipState.ACTIVE.value]}}))
+
+
+def blocked_with(db: Database, member_id: str) -> set[str]:
+    return {b["blocked_id"] if b["blocker_id"] == member_id else b["blocker_id"]
+            for b in db.blocks.find({"$or": [{"blocker_id": member_id},
+                                             {"blocked_id": member_id}]})}
 
 
 def remember_profile(db: Database, update: dict) -> None:

@@ -14,7 +14,7 @@ from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.logs import get_logger
 from workbuddy_platform.store import Store, in_transaction
 
-from . import buddyships, repository
+from . import buddyships, compatibility, reasons, repository, suggestions
 
 log = get_logger(__name__)
 
@@ -83,6 +83,29 @@ class MatchingService:
     @rpc
     def decline(self, buddyship_id: str, member_id: str) -> dict:
         return self._answer(buddyship_id, member_id, BuddyshipState.DECLINED, "buddyship.declined")
+
+    @rpc
+    def suggestions_for(self, member_id: str, limit: int = 10) -> dict:
+        """The members to suggest now, best first, with the reasons told in the member's own
+        language: {"items": [...], "next": None}. Empty until matching knows the member."""
+        mine = repository.pool_member(self.store, member_id)
+        if mine is None:
+            return {"items": [], "next": None}
+        pool = repository.pool_sample(self.store)
+        me = compatibility.from_pool(mine)
+        already = {b["invitee_id"] if b["proposer_id"] == member_id else b["proposer_id"]
+                   for b in repository.open_buddyships_of(self.store, member_id)}
+        found = suggestions.suggest(
+            me, [compatibility.from_pool(doc) for doc in pool],
+            open_slots=repository.open_slots(self.store, pool),
+            blocked=repository.blocked_with(self.store, member_id),
+            cooling_off=repository.cooling_off_with(self.store, member_id, clock.now()),
+            already=already, limit=max(1, min(int(limit), 50)))
+        return {"items": [{
+            "member_id": other.member_id, "display_name": other.display_name,
+            "score": round(fit.score, 3),
+            "reasons": [reasons.explain(r, me.language, other=other) for r in fit.reasons],
+        } for other, fit in found], "next": None}
 
     @rpc
     def buddyships_of(self, member_id: str, limit: int = 20, cursor: str | None = None) -> dict:

@@ -26,6 +26,8 @@ from ..schemas import (
     Moment,
     MomentPage,
     PageQuery,
+    SuggestionPage,
+    SuggestionsQuery,
     problem_doc,
     too_many,
 )
@@ -186,6 +188,16 @@ class Invitations(MethodView):
         """My invitations, newest first, and what became of them"""
         found = call("profiles", "invitations_of", me(), query["limit"], query.get("cursor"))
         return {"items": [with_link(i) for i in found["items"]], "next": found["next"]}
+
+
+@blp.route("/suggestions")
+class Suggestions(MethodView):
+    @jwt_required()
+    @blp.arguments(SuggestionsQuery, location="query")
+    @blp.response(200, SuggestionPage)
+    def get(self, query):
+        """Members I could propose to, best first, with the reasons to meet each"""
+        return call("matching", "suggestions_for", me(), query["limit"])
 
 
 @blp.route("/buddyships/<buddyship_id>/accept")
