@@ -1,5 +1,6 @@
 """matching: buddyships and the pool of members they are drawn from."""
 
+from eventlet import tpool
 from nameko.events import event_handler
 from nameko.rpc import rpc
 
@@ -95,8 +96,10 @@ class MatchingService:
         me = compatibility.from_pool(mine)
         already = {b["invitee_id"] if b["proposer_id"] == member_id else b["proposer_id"]
                    for b in repository.open_buddyships_of(self.store, member_id)}
-        found = suggestions.suggest(
-            me, [compatibility.from_pool(doc) for doc in pool],
+        # Scoring is CPU work: in a real thread, so that the worker's green threads (and its
+        # broker heartbeats) carry on meanwhile.
+        found = tpool.execute(
+            suggestions.suggest, me, [compatibility.from_pool(doc) for doc in pool],
             open_slots=repository.open_slots(self.store, pool),
             blocked=repository.blocked_with(self.store, member_id),
             cooling_off=repository.cooling_off_with(self.store, member_id, clock.now()),
