@@ -24,3 +24,23 @@ def test_a_declined_proposal_frees_the_pair_for_a_new_one(gateway):
     assert again.status_code == 201, again.text
     states = sorted(b["state"] for b in gateway.request("GET", "/v1/me/buddyships", vera).json()["items"])
     assert states == ["declined", "proposed"]
+
+
+def test_either_buddy_ends_a_buddyship_without_a_reason_and_may_rate_it(gateway):
+    from .test_bad_input import assert_problem
+    from .test_feed_and_reactions import eventually
+
+    yves, zoe = gateway.sign_up("Yves", "fr"), gateway.sign_up("Zoé", "fr")
+    buddyship = gateway.become_buddies(yves, zoe)
+    eventually(lambda: gateway.request("GET", f"/v1/members/{yves['id']}/moments", zoe).ok)
+    end = f"/v1/me/buddyships/{buddyship['id']}/end"
+
+    assert_problem(gateway.request("POST", end, zoe, json={"rating": 9}), 422, "rating")
+    ended = gateway.request("POST", end, zoe, json={"rating": 4})
+    assert ended.status_code == 200 and ended.json()["state"] == "ended"
+    assert_problem(gateway.request("POST", end, yves, json={}), 422, "buddyship_id")  # once
+    # Once profiles hears of it, they no longer see each other's moments.
+    eventually(lambda: gateway.request("GET", f"/v1/members/{yves['id']}/moments",
+                                       zoe).status_code == 404)
+    # And the pair is free to start again one day.
+    assert gateway.propose(yves, zoe).status_code == 201

@@ -974,3 +974,35 @@ def test_a_closed_pair_cools_off_and_a_block_is_seen_from_both_sides(db):
     in_transaction(db, lambda s: matching.add_block(db, "dan", "alice", now, s))
     assert matching.blocked_with(db, "alice") == {"dan"}
     assert matching.blocked_with(db, "dan") == {"alice"}
+
+
+def test_a_proposal_left_unanswered_expires_and_frees_the_pair(db):
+    matching.create_indexes(db)
+    now = datetime.now(UTC)
+    old = buddyships.propose("alice", "bob", now - matching.PROPOSAL_VALID_FOR - timedelta(hours=1))
+    in_transaction(db, lambda s: matching.add_proposal(db, old, s))
+    fresh = propose(db, "alice", "carol")
+    assert [b["_id"] for b in matching.due_to_expire(db, now)] == [old["_id"]]
+    expired = in_transaction(db, lambda s: matching.expire(db, old, now, s))
+    assert expired["state"] == "expired"
+    assert in_transaction(db, lambda s: matching.expire(db, old, now, s)) is None  # once
+    assert matching.due_to_expire(db, now) == []
+    assert db.open_pairs.find_one({"_id": old["pair"]}) is None
+    assert db.open_pairs.find_one({"_id": fresh["pair"]}) is not None
+
+
+def test_a_rating_is_kept_once_per_member_and_buddyship(db):
+    now = datetime.now(UTC)
+    in_transaction(db, lambda s: matching.rate(db, "b-1", "alice", 2, now, s))
+    in_transaction(db, lambda s: matching.rate(db, "b-1", "alice", 4, now, s))
+    [rating] = db.ratings.find()
+    assert (rating["rater_id"], rating["rating"]) == ("alice", 4)
+
+
+def test_an_upsert_by_replacement_takes_the_id_of_its_filter(db, gap_on_nx):
+    """Why matching.rate repeats the _id in the replacement."""
+    gap_on_nx("replace_one(upsert=True) without an _id in the replacement inserts a document "
+              "with a new id instead of the filter's, so the next upsert inserts another one")
+    for value in (1, 2):
+        db.things.replace_one({"_id": "k"}, {"value": value}, upsert=True)
+    assert [(d["_id"], d["value"]) for d in db.things.find()] == [("k", 2)]

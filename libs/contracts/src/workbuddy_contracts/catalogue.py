@@ -53,6 +53,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1}),
         EventType("buddyship.declined", "matching", {1: p.BuddyshipDeclinedV1}),
         EventType("buddyship.ended", "matching", {1: p.BuddyshipEndedV1}),
+        EventType("buddyship.expired", "matching", {1: p.BuddyshipExpiredV1}),
     )
 }
 

@@ -94,6 +94,14 @@ class Leave(Schema):
                                        "description": "Confirms that the member is who leaves."})
 
 
+class EndBuddyship(Schema):
+    """No reason asked: ending is allowed, and kind. A rating helps find better buddies."""
+
+    rating = fields.Integer(load_default=None, allow_none=True, strict=True,
+                            validate=validate.Range(min=1, max=5), metadata={
+                                "description": "How the buddyship went, 1 to 5 (optional)."})
+
+
 class ProposeBuddyship(Schema):
     buddy_id = fields.String(
         required=True,

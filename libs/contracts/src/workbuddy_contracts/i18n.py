@@ -72,6 +72,10 @@ FRENCH: dict[str, str] = {
         "ce binôme est à l'état {state}, pas proposé : il n'y a rien à répondre",
     "you have blocked this member": "vous avez bloqué ce membre",
     "a member cannot block themselves": "on ne peut pas se bloquer soi-même",
+    "only an active buddyship can be ended; this one is {state}":
+        "seul un binôme actif peut prendre fin ; celui-ci est à l'état {state}",
+    "this buddyship changed meanwhile; reload it":
+        "ce binôme a changé entre-temps ; rechargez-le",
     "this proposal was answered meanwhile; reload it":
         "cette proposition a reçu une réponse entre-temps ; rechargez-la",
     # moments and reactions

@@ -88,6 +88,10 @@ class BuddyshipEndedV1(_PairV1):
     ended_at = fields.AwareDateTime(required=True)
 
 
+class BuddyshipExpiredV1(_PairV1):
+    expired_at = fields.AwareDateTime(required=True)
+
+
 class MomentLoggedV1(Schema):
     moment_id = fields.String(required=True)
     member_id = member_id

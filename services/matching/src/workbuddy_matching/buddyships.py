@@ -4,7 +4,7 @@ Pure rules; the repository applies them atomically with the outbox.
 """
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BuddyshipState
@@ -40,6 +40,22 @@ def check_answer(buddyship: dict | None, buddyship_id: str, member_id: str) -> d
         raise Invalid("this buddyship is {state}, not proposed: there is nothing to answer",
                       "buddyship_id", state=buddyship["state"])
     return buddyship
+
+
+def check_end(buddyship: dict | None, buddyship_id: str, member_id: str) -> dict:
+    """Either buddy may end an active buddyship, without giving a reason."""
+    if buddyship is None or member_id not in (buddyship["proposer_id"], buddyship["invitee_id"]):
+        raise NotFound("member {member_id} has no buddyship {buddyship_id!r}", "buddyship_id",
+                       member_id=member_id, buddyship_id=buddyship_id)
+    if buddyship["state"] != BuddyshipState.ACTIVE:
+        raise Invalid("only an active buddyship can be ended; this one is {state}",
+                      "buddyship_id", state=buddyship["state"])
+    return buddyship
+
+
+def expired(buddyship: dict, now: datetime, valid_for: timedelta) -> bool:
+    return buddyship["state"] == BuddyshipState.PROPOSED and \
+        now - buddyship["proposed_at"] >= valid_for
 
 
 def members_of(buddyship: dict) -> list[str]:

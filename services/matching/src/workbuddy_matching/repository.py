@@ -88,6 +88,35 @@ def close(db: Database, buddyship: dict, at: datetime, session: ClientSession) -
     return closed
 
 
+# A proposal nobody answers does not hold a slot for ever.
+PROPOSAL_VALID_FOR = timedelta(days=14)
+
+
+def due_to_expire(db: Database, now: datetime, limit: int = 200) -> list[dict]:
+    return list(db.buddyships.find({"state": BuddyshipState.PROPOSED.value,
+                                    "proposed_at": {"$lt": now - PROPOSAL_VALID_FOR}})
+                .limit(limit))
+
+
+def expire(db: Database, buddyship: dict, at: datetime, session: ClientSession) -> dict | None:
+    expired = transition(db.buddyships, {"_id": buddyship["_id"],
+                                         "state": BuddyshipState.PROPOSED.value},
+                         {"state": BuddyshipState.EXPIRED.value, "expired_at": at},
+                         session=session)
+    if expired is not None:
+        db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
+    return expired
+
+
+def rate(db: Database, buddyship_id: str, rater_id: str, rating: int, at: datetime,
+         session: ClientSession) -> None:
+    key = f"{buddyship_id}:{rater_id}"
+    # The _id is repeated in the replacement: nx-27017 ignores the filter's on an upsert.
+    db.ratings.replace_one({"_id": key}, {"_id": key, "buddyship_id": buddyship_id,
+                                          "rater_id": rater_id, "rating": rating, "rated_at": at},
+                           upsert=True, session=session)
+
+
 def forget_member(db: Database, member_id: str, now: datetime) -> None:
     """A member left: their open buddyships end, and every buddyship keeps only a nameless
     place for them, so that the other member's history stays whole."""
@@ -106,6 +135,7 @@ def forget_member(db: Database, member_id: str, now: datetime) -> None:
                              nameless.get("invitee_id", buddyship["invitee_id"]))})
     db.pool.delete_one({"_id": member_id})
     blocks.forget(db, member_id)
+    db.ratings.delete_many({"rater_id": member_id})
 
 
 def export_of(db: Database, member_id: str) -> dict:

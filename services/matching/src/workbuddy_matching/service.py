@@ -3,7 +3,9 @@
 from eventlet import tpool
 from nameko.events import event_handler
 from nameko.rpc import rpc
+from nameko.timer import timer
 
+from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
 from workbuddy_contracts.errors import Conflict, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_platform import blocks, clock, outbox
@@ -47,6 +49,41 @@ class MatchingService:
             return {"buddyship": buddyships.view(earlier), "replayed": True}
         self._save_proposal(buddyship)
         return {"buddyship": buddyships.view(buddyship), "replayed": False}
+
+    @rpc
+    def end(self, buddyship_id: str, member_id: str, request: dict | None = None) -> dict:
+        """Either buddy ends an active buddyship, no reason asked; a rating (1-5) may go with it."""
+        rating = load_or_refuse(EndBuddyship(), request or {})["rating"]
+        current = buddyships.check_end(repository.get(self.store, buddyship_id), buddyship_id,
+                                       member_id)
+        now = clock.now()
+
+        def save(session):
+            ended = repository.close(self.store, current, now, session)
+            if ended is None:
+                raise Conflict("this buddyship changed meanwhile; reload it", "buddyship_id")
+            if rating is not None:
+                repository.rate(self.store, buddyship_id, member_id, rating, now, session)
+            self.outbox.stage("buddyship.ended", {
+                "buddyship_id": buddyship_id, "member_ids": buddyships.members_of(ended),
+                "ended_at": now}, session)
+            return ended
+
+        return buddyships.view(in_transaction(self.store, save))
+
+    @timer(interval=60)
+    def expire_proposals(self):
+        """Proposals left unanswered for two weeks expire and free both members' slots. Every
+        replica may run this: each expiry is conditional on the proposal being still open."""
+        now = clock.now()
+        for proposal in repository.due_to_expire(self.store, now):
+            def save(session, proposal=proposal):
+                if repository.expire(self.store, proposal, now, session) is not None:
+                    self.outbox.stage("buddyship.expired", {
+                        "buddyship_id": proposal["_id"],
+                        "member_ids": buddyships.members_of(proposal), "expired_at": now}, session)
+
+            in_transaction(self.store, save)
 
     @rpc
     def block(self, blocker_id: str, blocked_id: str) -> None:

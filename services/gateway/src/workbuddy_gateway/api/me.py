@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from workbuddy_contracts.commands import Leave, LogMoment, ProposeBuddyship
+from workbuddy_contracts.commands import EndBuddyship, Leave, LogMoment, ProposeBuddyship
 from workbuddy_contracts.errors import NotFound, PreconditionFailed
 from workbuddy_contracts.profile import ProfileChange
 from workbuddy_platform import clock
@@ -207,6 +207,16 @@ class Accept(MethodView):
     def post(self, buddyship_id):
         """Accept a buddyship proposed to me"""
         return call("matching", "accept", buddyship_id, me())
+
+
+@blp.route("/buddyships/<buddyship_id>/end")
+class End(MethodView):
+    @jwt_required()
+    @blp.arguments(EndBuddyship)
+    @blp.response(200, Buddyship)
+    def post(self, request, buddyship_id):
+        """End one of my buddyships, no reason asked; I may rate it (1-5)"""
+        return call("matching", "end", buddyship_id, me(), request)
 
 
 @blp.route("/buddyships/<buddyship_id>/decline")
