@@ -38,7 +38,7 @@ from workbuddy_matching import buddyships
 from workbuddy_matching import repository as matching
 from workbuddy_notifications import fanout, mail
 from workbuddy_notifications import repository as notifications
-from workbuddy_platform import blocks, buddy_links, consumers, outbox
+from workbuddy_platform import blocks, buddy_links, consumers, lease, outbox
 from workbuddy_platform.store import client_for, in_transaction
 from workbuddy_profiles import domain
 from workbuddy_profiles import repository as profiles
@@ -1006,3 +1006,28 @@ def test_an_upsert_by_replacement_takes_the_id_of_its_filter(db, gap_on_nx):
     for value in (1, 2):
         db.things.replace_one({"_id": "k"}, {"value": value}, upsert=True)
     assert [(d["_id"], d["value"]) for d in db.things.find()] == [("k", 2)]
+
+
+# --- leases: periodic jobs once per cluster ------------------------------------------------
+
+def test_a_lease_has_one_holder_until_it_expires(db):
+    ttl = timedelta(seconds=30)
+    assert lease.hold(db, "job", ttl, holder="a")
+    assert not lease.hold(db, "job", ttl, holder="b")
+    assert lease.hold(db, "job", ttl, holder="a")  # the holder renews
+    assert lease.hold(db, "other-job", ttl, holder="b")  # leases are per job
+    restamp(db.leases, "job", expires_at=ago(timedelta(minutes=1)))  # a dies, time passes
+    assert lease.hold(db, "job", ttl, holder="b")
+    assert not lease.hold(db, "job", ttl, holder="a")
+
+
+def test_published_events_are_kept_for_a_while_then_purged(db):
+    outbox.create_outbox_indexes(db)
+    events = [moment_event(f"n{i}") for i in range(3)]
+    in_transaction(db, lambda s: [outbox.stage(db, e, s) for e in events])
+    relay = outbox.Relay(db, RecordingPublisher(), timedelta(seconds=30))
+    relay.drain(limit=2)  # two published, one still pending
+    [old, recent] = [e.event_id for e in events[:2]]
+    restamp(db.outbox, old, published_at=ago(timedelta(days=8)))
+    assert relay.purge_published(timedelta(days=7)) == 1
+    assert {d["_id"] for d in db.outbox.find()} == {recent, events[2].event_id}

@@ -1,5 +1,6 @@
 """nameko dependency providers: the request context and the outbox with its relay."""
 
+import os
 from datetime import timedelta
 
 import eventlet
@@ -59,6 +60,7 @@ class Outbox(DependencyProvider):
     def __init__(self, interval: float = 1.0, claim_lease: timedelta = timedelta(seconds=30)):
         self.interval = interval
         self.claim_lease = claim_lease
+        self.kept_for = timedelta(days=float(os.environ.get("OUTBOX_RETENTION_DAYS", "7")))
 
     def setup(self):
         settings = Settings()
@@ -98,6 +100,8 @@ class Outbox(DependencyProvider):
             try:
                 if ticks % 10 == 0:
                     self.relay.reclaim_stale()
+                if ticks % 600 == 0:
+                    self.relay.purge_published(self.kept_for)
                 self.relay.drain()
             except Exception:  # the store may be briefly away: keep relaying once it is back
                 log.exception("outbox.relay_failed")

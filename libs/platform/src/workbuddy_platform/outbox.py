@@ -119,6 +119,12 @@ class Relay:
             log.warning("outbox.reclaimed_stale_claims", count=result.modified_count)
         return result.modified_count
 
+    def purge_published(self, kept_for: timedelta) -> int:
+        """Published copies are kept a while for inspection and replay, then deleted."""
+        cutoff = datetime.now(UTC) - kept_for
+        return self.outbox.delete_many({"state": PUBLISHED,
+                                        "published_at": {"$lt": cutoff}}).deleted_count
+
     def _release(self, entry: dict, exc: Exception) -> None:
         reason = "no queue is bound for this event" if isinstance(exc, UndeliverableMessage) \
             else f"{type(exc).__name__}: {exc}"

@@ -1,5 +1,7 @@
 """matching: buddyships and the pool of members they are drawn from."""
 
+from datetime import timedelta
+
 from eventlet import tpool
 from nameko.events import event_handler
 from nameko.rpc import rpc
@@ -8,7 +10,7 @@ from nameko.timer import timer
 from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
 from workbuddy_contracts.errors import Conflict, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BuddyshipState
-from workbuddy_platform import blocks, clock, outbox
+from workbuddy_platform import blocks, clock, lease, outbox
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.exports import exported
@@ -74,7 +76,9 @@ class MatchingService:
     @timer(interval=60)
     def expire_proposals(self):
         """Proposals left unanswered for two weeks expire and free both members' slots. Every
-        replica may run this: each expiry is conditional on the proposal being still open."""
+        replica asks; the one holding the lease does it (and each expiry is conditional anyway)."""
+        if not lease.hold(self.store, "matching.expire_proposals", timedelta(minutes=5)):
+            return
         now = clock.now()
         for proposal in repository.due_to_expire(self.store, now):
             def save(session, proposal=proposal):

@@ -1,10 +1,12 @@
 """notifications: tells buddies what happens to each other, from its own read models."""
 
+from datetime import timedelta
+
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from workbuddy_platform import blocks, buddy_links
+from workbuddy_platform import blocks, buddy_links, lease
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
 from workbuddy_platform.exports import exported
@@ -81,4 +83,6 @@ class NotificationsService:
 
     @timer(interval=5)
     def retry_deliveries(self):
-        fanout.retry_due(self.store, self.smtp)
+        # Claims already keep two replicas from sending one mail; the lease saves the work.
+        if lease.hold(self.store, "notifications.retry_deliveries", timedelta(seconds=30)):
+            fanout.retry_due(self.store, self.smtp)
