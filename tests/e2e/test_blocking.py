@@ -13,7 +13,9 @@ def test_after_a_block_nothing_goes_between_the_two(gateway, stack, mailbox):
     before = gateway.log_moment(ivy, "client_won", "before the block")
     mailbox.wait_for(jon["email"])
 
-    assert gateway.request("POST", f"/v1/members/{ivy['id']}/block", jon).status_code == 204
+    blocking = {"X-Correlation-Id": f"block-{jon['id']}"}
+    assert gateway.request("POST", f"/v1/members/{ivy['id']}/block", jon,
+                           headers=blocking).status_code == 204
     assert gateway.request("POST", f"/v1/members/{ivy['id']}/block", jon).status_code == 204  # again
 
     [buddyship] = gateway.request("GET", "/v1/me/buddyships", ivy).json()["items"]
@@ -32,7 +34,10 @@ def test_after_a_block_nothing_goes_between_the_two(gateway, stack, mailbox):
     assert_problem(gateway.propose(ivy, jon), 404, "buddy_id")
     assert "blocked" in assert_problem(gateway.propose(jon, ivy), 409, "buddy_id")["detail"]
 
-    # And no more mail.
+    # And no more mail, once notifications has heard of the block.
+    wait_for_record(stack.supervisor.log_path("notifications"), event="event.processed",
+                    consumer="notifications.on_member_blocked",
+                    correlation_id=blocking["X-Correlation-Id"])
     correlation_id = f"after-block-{ivy['id']}"
     gateway.log_moment(ivy, "client_lost", "after the block",
                        headers={"X-Correlation-Id": correlation_id})

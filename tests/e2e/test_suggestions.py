@@ -23,10 +23,15 @@ def test_a_member_sees_compatible_members_with_reasons_and_never_a_barred_one(ga
         assert gateway.request("PATCH", "/v1/me", member, json=wishes | {"sector": sector}).ok
     gateway.request("PATCH", "/v1/me", carl, json={"languages": ["en"], "time_zone": "UTC"})
 
-    first = eventually(lambda: next((s for s in suggested(gateway, alice)
-                                     if s["member_id"] == bob["id"] and s["reasons"]), None))
+    def bob_with_both_profiles_known():
+        # matching learns the profiles from member.updated a moment after the PATCHes.
+        return next((s for s in suggested(gateway, alice) if s["member_id"] == bob["id"]
+                     and any(city in r for r in s["reasons"])
+                     and any("Design UX" in r for r in s["reasons"])), None)
+
+    first = eventually(bob_with_both_profiles_known)
     assert first["display_name"] == "Bob" and 0 < first["score"] <= 1
-    assert any(city in reason for reason in first["reasons"])  # said in French, about Lyon
+    # Said in French, about their city and their neighbouring trades.
     assert any("Design UX" in r and "Développement front-end" in r for r in first["reasons"])
     ids = [s["member_id"] for s in suggested(gateway, alice)]
     assert carl["id"] not in ids and alice["id"] not in ids
