@@ -7,7 +7,7 @@ malformed, tampered, expired or revoked token is answered 401 with a problem doc
 import os
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, get_jwt_identity
 
 from . import problems
@@ -33,8 +33,16 @@ def init(app, secret: str) -> None:
         "the access token has expired; refresh it or sign in again"))
     jwt.revoked_token_loader(lambda header, payload: refuse(
         "this session has ended; sign in again"))
-    jwt.token_in_blocklist_loader(lambda header, payload: not current_app.extensions[
-        "sessions"].is_open(payload.get("sid", "")))
+    jwt.token_in_blocklist_loader(lambda header, payload: not session_open(payload.get("sid", "")))
+
+
+def session_open(sid: str) -> bool:
+    """Asked once per request: the token is verified more than once in a request (the rate
+    limiter keys on the member too), and the answer does not change within it."""
+    known = g.setdefault("open_sessions", {})
+    if sid not in known:
+        known[sid] = current_app.extensions["sessions"].is_open(sid)
+    return known[sid]
 
 
 def issue(member_id: str, sid: str, refresh_token: str) -> dict:
