@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
-from workbuddy_contracts.errors import Conflict, Invalid, NotFound
+from workbuddy_contracts.errors import Conflict, Invalid, NotFound, unknown_member
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_platform import blocks, clock, lease, outbox
 from workbuddy_platform.consumers import consumes
@@ -191,8 +191,7 @@ class MatchingService:
         if block["blocker_id"] == proposer_id:
             raise Conflict("you have blocked this member", "buddy_id")
         # Whoever was blocked is not told so: the member is simply not there for them.
-        raise NotFound("no member has the id {member_id!r}; check the id you were given",
-                       "buddy_id", member_id=invitee_id)
+        raise unknown_member(invitee_id, "buddy_id")
 
     def _save_proposal(self, buddyship: dict) -> None:
         repository.refuse_open_pair(self.store, buddyship["pair"])

@@ -10,7 +10,7 @@ from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import EndBuddyship, Leave, LogMoment, ProposeBuddyship
-from workbuddy_contracts.errors import NotFound, PreconditionFailed
+from workbuddy_contracts.errors import PreconditionFailed
 from workbuddy_contracts.profile import ProfileChange
 from workbuddy_platform import clock
 
@@ -32,7 +32,7 @@ from ..schemas import (
     too_many,
 )
 from . import idempotency
-from .calls import call, sessions
+from .calls import call, require_member, sessions
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="What the signed-in member sees and does.")
@@ -149,9 +149,7 @@ class Buddyships(MethodView):
         """Propose a buddyship to another member"""
         buddy_id = request["buddy_id"]
         key = idempotency.key()
-        if buddy_id not in {m["id"] for m in call("profiles", "get_members", [buddy_id])}:
-            raise NotFound("no member has the id {member_id!r}; check the id you were given",
-                           "buddy_id", member_id=buddy_id)
+        require_member(buddy_id, "buddy_id")
         result = call("matching", "propose", me(), buddy_id, key)
         return result["buddyship"], 201, idempotency.replay_headers(result)
 

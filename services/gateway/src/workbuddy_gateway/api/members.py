@@ -4,11 +4,9 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from workbuddy_contracts.errors import NotFound
-
 from ..auth import me
 from ..schemas import MomentPage, PageQuery, PublicMember
-from .calls import call
+from .calls import call, require_member
 
 blp = Blueprint("members", __name__, url_prefix="/v1/members",
                 description="Other members' public profiles.")
@@ -30,9 +28,7 @@ class Block(MethodView):
     def post(self, member_id):
         """Block a member: our buddyship ends at once, we are never proposed to each other
         again, and nothing of either reaches the other any more"""
-        if member_id not in {m["id"] for m in call("profiles", "get_members", [member_id])}:
-            raise NotFound("no member has the id {member_id!r}; check the id you were given",
-                           "member_id", member_id=member_id)
+        require_member(member_id, "member_id")
         call("matching", "block", me(), member_id)
 
 
