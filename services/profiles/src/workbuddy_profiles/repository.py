@@ -7,11 +7,13 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_contracts.errors import Conflict, Invalid, NotFound
+from workbuddy_contracts.errors import Conflict, Invalid
 from workbuddy_contracts.vocabulary import FORMER_MEMBER
 from workbuddy_platform import buddy_links
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import transition
+
+from .visibility import unseen_member
 
 INVITATION_GONE = ("this invitation is unknown, used or expired; ask the member who invited you "
                    "for a new one")
@@ -75,8 +77,7 @@ def find_member(db: Database, member_id: str) -> dict | None:
 def get_member(db: Database, member_id: str) -> dict:
     member = db.members.find_one({"_id": member_id})
     if member is None:
-        raise NotFound("no member has the id {member_id!r}; check the id returned at registration",
-                       "member_id", member_id=member_id)
+        raise unseen_member(member_id)
     return member
 
 

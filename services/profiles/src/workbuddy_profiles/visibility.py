@@ -38,7 +38,7 @@ def unseen_buddy(member_id: str) -> NotFound:
 
 
 def unseen_member(member_id: str) -> NotFound:
-    """Exactly what an unknown id gets (repository.get_member)."""
+    """An unknown id, or a member hidden by a block: the same answer for both."""
     return NotFound("no member has the id {member_id!r}; check the id returned at registration",
                     "member_id", member_id=member_id)
 
