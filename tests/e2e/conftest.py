@@ -25,7 +25,10 @@ def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
                    # Every test signs up from 127.0.0.1; the per-account log-in limit is
                    # tested as configured for production.
                    extra_env={"RATE_LIMIT_SIGNUP": "10000 per hour",
-                              "RATE_LIMIT_LOGIN": "10000 per minute"})
+                              "RATE_LIMIT_LOGIN": "10000 per minute",
+                              # Members here propose to each other as each test wants; matching
+                              # proposing on its own is tested on a stack of its own.
+                              "MATCHING_AUTOMATIC": "off", "MATCHING_ROUND_EVERY_HOURS": "0"})
     system.start_all()
     try:
         system.wait_ready()

@@ -39,41 +39,11 @@ from workbuddy_matching import repository as matching
 from workbuddy_notifications import fanout, mail
 from workbuddy_notifications import repository as notifications
 from workbuddy_platform import blocks, buddy_links, consumers, lease, outbox
-from workbuddy_platform.store import client_for, in_transaction
+from workbuddy_platform.store import in_transaction
 from workbuddy_profiles import domain
 from workbuddy_profiles import repository as profiles
 
 LONG_AGO = timedelta(minutes=10)  # comfortably past any cutoff, at any query resolution
-
-
-@pytest.fixture(scope="session")
-def client(mongo_uri):
-    return client_for(mongo_uri)  # the product's own client: tz_aware, shared per URI
-
-
-@pytest.fixture(scope="session")
-def on_nx(client) -> bool:
-    """nx-27017 answers buildInfo without a server version; every MongoDB names one."""
-    return "version" not in client.server_info()
-
-
-@pytest.fixture
-def db(client, db_prefix):
-    database = client[f"{db_prefix}storage_{uuid.uuid4().hex[:12]}"]
-    yield database
-    client.drop_database(database.name)
-
-
-@pytest.fixture
-def gap_on_nx(request, on_nx):
-    """Mark the test as documenting an nx-27017 gap: expected to fail there, pass on MongoDB."""
-
-    def mark(reason: str, raises: type[BaseException] = AssertionError):
-        if on_nx:
-            request.applymarker(pytest.mark.xfail(strict=True, raises=raises,
-                                                  reason=f"nx-27017 gap: {reason}"))
-
-    return mark
 
 
 def ms(dt: datetime) -> datetime:
@@ -278,7 +248,10 @@ def propose(db, proposer: str, invitee: str) -> dict:
 
 
 def answer(db, buddyship: dict, state: BuddyshipState, at: datetime) -> dict:
-    return in_transaction(db, lambda s: matching.answer(db, buddyship, state, at, s))
+    if state is BuddyshipState.ACTIVE:
+        return in_transaction(db, lambda s: matching.accept(db, buddyship, buddyship["invitee_id"],
+                                                            at, s))
+    return in_transaction(db, lambda s: matching.decline(db, buddyship, at, s))
 
 
 def test_a_pair_has_at_most_one_open_buddyship(db):
@@ -965,10 +938,9 @@ def test_a_closed_pair_cools_off_and_a_block_is_seen_from_both_sides(db):
     matching.create_indexes(db)
     now = datetime.now(UTC)
     declined = propose(db, "alice", "bob")
-    in_transaction(db, lambda s: matching.answer(db, declined, BuddyshipState.DECLINED, now, s))
+    in_transaction(db, lambda s: matching.decline(db, declined, now, s))
     old = propose(db, "alice", "carol")
-    in_transaction(db, lambda s: matching.answer(db, old, BuddyshipState.DECLINED,
-                                                 now - timedelta(days=40), s))
+    in_transaction(db, lambda s: matching.decline(db, old, now - timedelta(days=40), s))
     assert matching.cooling_off_with(db, "alice", now) == {"bob"}
     assert matching.open_buddyships_of(db, "alice") == []
     in_transaction(db, lambda s: matching.add_block(db, "dan", "alice", now, s))
@@ -979,7 +951,7 @@ def test_a_closed_pair_cools_off_and_a_block_is_seen_from_both_sides(db):
 def test_a_proposal_left_unanswered_expires_and_frees_the_pair(db):
     matching.create_indexes(db)
     now = datetime.now(UTC)
-    old = buddyships.propose("alice", "bob", now - matching.PROPOSAL_VALID_FOR - timedelta(hours=1))
+    old = buddyships.propose("alice", "bob", now - buddyships.PROPOSAL_VALID_FOR - timedelta(hours=1))
     in_transaction(db, lambda s: matching.add_proposal(db, old, s))
     fresh = propose(db, "alice", "carol")
     assert [b["_id"] for b in matching.due_to_expire(db, now)] == [old["_id"]]

@@ -49,11 +49,14 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
         EventType("moment.reacted", "profiles", {1: p.MomentReactedV1}),
         EventType("member.blocked", "matching", {1: p.MemberBlockedV1}),
-        EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1}),
+        EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1,
+                                                     2: p.BuddyshipProposedV2}),
         EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1}),
         EventType("buddyship.declined", "matching", {1: p.BuddyshipDeclinedV1}),
         EventType("buddyship.ended", "matching", {1: p.BuddyshipEndedV1}),
         EventType("buddyship.expired", "matching", {1: p.BuddyshipExpiredV1}),
+        EventType("member.unmatched", "matching", {1: p.MemberUnmatchedV1}),
+        EventType("buddyship.quiet", "matching", {1: p.BuddyshipQuietV1}),
     )
 }
 
@@ -71,6 +74,13 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("buddyship.started", "notifications", "on_buddyship_started"),
     Subscription("buddyship.ended", "notifications", "on_buddyship_ended"),
     Subscription("moment.logged", "notifications", "on_moment_logged"),
+    # matching learns from moments: setbacks call for a support buddy, wins top up, reactions
+    # tell who shows up for their buddies; and a slot that frees up is filled again.
+    Subscription("moment.logged", "matching", "on_moment_logged"),
+    Subscription("moment.reacted", "matching", "on_moment_reacted"),
+    Subscription("buddyship.ended", "matching", "on_buddyship_ended"),
+    Subscription("buddyship.declined", "matching", "on_buddyship_declined"),
+    Subscription("buddyship.expired", "matching", "on_buddyship_expired"),
 )
 
 

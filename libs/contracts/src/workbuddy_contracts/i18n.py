@@ -68,6 +68,12 @@ FRENCH: dict[str, str] = {
     "only the invited member can answer this proposal; wait for your buddy to accept":
         "seul le membre invité peut répondre à cette proposition ; attendez que votre buddy "
         "accepte",
+    "matching is busy proposing in another replica; try again in a minute":
+        "le matching est déjà en train de proposer dans une autre instance ; réessayez dans "
+        "une minute",
+    "you have already accepted this proposal; it starts when your buddy accepts too":
+        "vous avez déjà accepté cette proposition ; le binôme commence quand votre buddy "
+        "accepte aussi",
     "this buddyship is {state}, not proposed: there is nothing to answer":
         "ce binôme est à l'état {state}, pas proposé : il n'y a rien à répondre",
     "you have blocked this member": "vous avez bloqué ce membre",

@@ -11,8 +11,10 @@ from .vocabulary import (
     LANGUAGES,
     MOMENT_KINDS,
     MOMENT_NOTE_MAX,
+    ORIGINS,
     REACTION_MESSAGE_MAX,
     REACTIONS,
+    UNMATCHED_REASONS,
 )
 
 member_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -67,6 +69,31 @@ class BuddyshipProposedV1(Schema):
     proposed_at = fields.AwareDateTime(required=True)
 
 
+class BuddyshipProposedV2(BuddyshipProposedV1):
+    """v2 says who made the proposal and why: matching's own proposals (a round, a rematch, a
+    support buddy) wait for both members to accept, and carry each member's reasons in their
+    own language. v1 consumers read proposer_id/invitee_id as before."""
+
+    origin = fields.String(load_default="member", validate=validate.OneOf(ORIGINS))
+    awaiting = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                           load_default=None, metadata={
+                               "description": "The members whose answer is awaited."})
+    reasons = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                          load_default=dict, metadata={
+                              "description": "Per member id: why, told to that member."})
+    expires_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class MemberUnmatchedV1(Schema):
+    """A matching round found no buddy for the member: why, and when the next round is."""
+
+    member_id = member_id
+    round_id = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(UNMATCHED_REASONS))
+    next_round_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    at = fields.AwareDateTime(required=True)
+
+
 class _PairV1(Schema):
     buddyship_id = fields.String(required=True)
     member_ids = fields.List(
@@ -90,6 +117,15 @@ class BuddyshipEndedV1(_PairV1):
 
 class BuddyshipExpiredV1(_PairV1):
     expired_at = fields.AwareDateTime(required=True)
+
+
+class BuddyshipQuietV1(_PairV1):
+    """One buddy has not reacted to any of the other's recent moments: the other is offered a
+    rematch (they may end the buddyship, no fault, and a free slot is filled again)."""
+
+    quiet_member_id = member_id
+    unanswered = fields.Integer(required=True, metadata={"description": "Moments left unanswered."})
+    at = fields.AwareDateTime(required=True)
 
 
 class MomentLoggedV1(Schema):

@@ -38,6 +38,15 @@ def tone_of(kind: str) -> Tone:
     raise ValueError(f"unknown moment kind {kind!r}; expected one of {', '.join(MOMENT_KINDS)}")
 
 
+# Who proposed a buddyship: a member (to another, or through an invitation), or matching
+# itself (a round, a rematch when a slot opens, a support buddy after a setback). Matching's own
+# proposals wait for both members to accept.
+ORIGINS = ("member", "invitation", "round", "rematch", "support")
+BY_MATCHING = ("round", "rematch", "support")
+# Why a round left a member without a buddy.
+UNMATCHED_REASONS = ("no_compatible_member", "compatible_members_taken")
+
+
 class BuddyshipState(StrEnum):
     PROPOSED = "proposed"
     ACTIVE = "active"

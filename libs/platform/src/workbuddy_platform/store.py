@@ -66,17 +66,20 @@ def transition(collection: Collection, where: dict, changes: Changes, *,
 
 
 def merge(collection: Collection, _id, changes: dict, attempts: int = 20,
-          only_if: Callable[[dict], bool] | None = None) -> dict:
+          only_if: Callable[[dict], bool] | None = None, create: bool = True) -> dict | None:
     """Create the document or add ``changes`` to it, keeping the fields others wrote.
 
     A revision number makes the replacement conditional, so two events touching the same
     document at once both land (the loser reads again and retries). ``only_if`` decides
-    whether an existing document takes the changes (e.g. only from a newer event).
+    whether an existing document takes the changes (e.g. only from a newer event); with
+    ``create=False`` a missing document stays missing (None is returned).
     """
     for _ in range(attempts):
         current = collection.find_one({"_id": _id})
         if current is not None and only_if is not None and not only_if(current):
             return current
+        if current is None and not create:
+            return None
         if current is None:
             created = {"_id": _id, "_rev": 1, **changes}
             try:

@@ -3,7 +3,14 @@
 from marshmallow import Schema, fields, validate
 
 from workbuddy_contracts.profile import Profile
-from workbuddy_contracts.vocabulary import LANGUAGES, MOMENT_KINDS, REACTIONS, BuddyshipState
+from workbuddy_contracts.vocabulary import (
+    LANGUAGES,
+    MOMENT_KINDS,
+    ORIGINS,
+    REACTIONS,
+    UNMATCHED_REASONS,
+    BuddyshipState,
+)
 
 
 class Member(Schema):
@@ -43,8 +50,55 @@ class Buddyship(Schema):
     invitee_id = fields.String(required=True)
     state = fields.String(required=True,
                           validate=validate.OneOf([s.value for s in BuddyshipState]))
+    origin = fields.String(required=True, validate=validate.OneOf(ORIGINS), metadata={
+        "description": "Who proposed it: a member, an invitation, or matching (a round, a "
+                       "rematch, a support buddy after a setback). Matching's proposals start "
+                       "only once both members accept."})
+    awaiting = fields.List(fields.String(), required=True, metadata={
+        "description": "Members whose answer the proposal still waits for."})
+    reasons = fields.List(fields.String(), required=True, metadata={
+        "description": "Why matching proposed this buddy, told to me, in my language."})
     proposed_at = fields.String(required=True, metadata={"format": "date-time"})
+    expires_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "A proposal lapses then if not answered."})
     started_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    ends_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "A support buddy's last day."})
+
+
+class LeftOut(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(UNMATCHED_REASONS))
+    explanation = fields.String(required=True, metadata={"description": "In my language."})
+    at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class MatchingStatus(Schema):
+    answered = fields.Boolean(required=True, metadata={
+        "description": "Matching proposes buddies once the profile questions are answered."})
+    open_slots = fields.Integer(required=True, metadata={
+        "description": "Buddies I still want (capacity less proposed and active buddyships)."})
+    left_out = fields.Nested(LeftOut, allow_none=True, required=True, metadata={
+        "description": "Why the last round found nobody for me; null if it did."})
+    last_round_at = fields.String(allow_none=True, required=True, metadata={"format": "date-time"})
+    next_round_at = fields.String(allow_none=True, required=True, metadata={
+        "format": "date-time", "description": "Null when rounds run only on an operator's call."})
+
+
+class HealthSide(Schema):
+    member_id = fields.String(required=True)
+    moments_seen = fields.Integer(required=True, metadata={
+        "description": "The other's moments (older than two days) in the last 30 days."})
+    reacted = fields.Integer(required=True)
+    median_reaction_minutes = fields.Integer(allow_none=True, required=True)
+
+
+class BuddyshipHealth(Schema):
+    reciprocity = fields.Float(allow_none=True, required=True, metadata={
+        "description": "1 when both show up as much as each other, 0 when one carries it."})
+    sides = fields.List(fields.Nested(HealthSide), required=True)
+    ratings = fields.List(fields.Integer(), required=True)
+    quiet_member_id = fields.String(allow_none=True, required=True, metadata={
+        "description": "A buddy who reacted to none of several recent moments of the other."})
 
 
 class Moment(Schema):

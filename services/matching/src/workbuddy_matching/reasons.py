@@ -201,7 +201,32 @@ def _shared_languages(reason: Reason, language: str, name: str) -> str:
     return f"vous parlez tous les deux {names}" if language == "fr" else f"you both speak {names}"
 
 
+SETBACK_WORDS = {
+    "client_lost": {"en": "a lost client", "fr": "un client perdu"},
+    "tender_lost": {"en": "a lost tender", "fr": "un appel d'offres perdu"},
+    "payment_late": {"en": "a late payment", "fr": "un paiement en retard"},
+    "rough_day": {"en": "a rough day", "fr": "une journée difficile"},
+}
+
+
+def _lived_same_setback(reason: Reason, language: str, name: str) -> str:
+    lived = SETBACK_WORDS.get(reason.get("kind") or "")
+    if lived is None:
+        return f"{name} connaît ça aussi" if language == "fr" else f"{name} has been there too"
+    if language == "fr":
+        return f"{name} a vécu la même chose : {lived['fr']}"
+    return f"{name} has been through it too: {lived['en']}"
+
+
+def _available_now(reason: Reason, language: str, name: str) -> str:
+    if language == "fr":
+        return f"{name} est disponible maintenant et se propose pour épauler un membre dans un coup dur"
+    return f"{name} is available right now and offers to stand by members through a setback"
+
+
 _SAY: dict[str, Callable[[Reason, str, str], str]] = {
+    "lived_same_setback": _lived_same_setback,
+    "available_now": _available_now,
     "shared_support": _shared_support,
     "same_sector": _same_sector,
     "adjacent_sectors": _two_sectors("métiers voisins", "adjacent trades"),
@@ -216,3 +241,28 @@ _SAY: dict[str, Callable[[Reason, str, str], str]] = {
     "shows_up": _shows_up,
     "shared_languages": _shared_languages,
 }
+
+
+LEFT_OUT = {
+    "no_compatible_member": {
+        "en": "nobody in the pool shares a language with you, has room for a buddy and suits "
+              "what you asked for yet; widening your languages or preferences helps",
+        "fr": "personne dans le vivier ne parle encore une de vos langues, n'a de place pour "
+              "un buddy et ne correspond à ce que vous cherchez ; élargir vos langues ou vos "
+              "préférences aide",
+    },
+    "compatible_members_taken": {
+        "en": "the members who suit you were all paired with someone else this time; you come "
+              "first in the next round",
+        "fr": "les membres qui vous correspondent ont tous été associés à quelqu'un d'autre "
+              "cette fois ; vous passez en premier au prochain tour",
+    },
+}
+
+
+def left_out(reason: str, language: str) -> str:
+    """Why a round found nobody for the member, in their language."""
+    words = LEFT_OUT.get(reason)
+    if words is None:
+        raise ValueError(f"no words for leaving a member out because {reason!r}")
+    return words.get(language, words["en"])

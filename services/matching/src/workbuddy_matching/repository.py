@@ -1,5 +1,6 @@
 """How matching keeps buddyships and its pool of members."""
 
+import uuid
 from datetime import datetime, timedelta
 
 from pymongo import ASCENDING
@@ -8,7 +9,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
-from workbuddy_contracts.vocabulary import FORMER_MEMBER, BuddyshipState
+from workbuddy_contracts.vocabulary import FORMER_MEMBER, SETBACKS, BuddyshipState
 from workbuddy_platform import blocks
 from workbuddy_platform.blocks import pair_key
 from workbuddy_platform.pages import page
@@ -20,6 +21,10 @@ OPEN_PAIR = "these two members already have a proposed or active buddyship"
 def create_indexes(db: Database) -> None:
     db.buddyships.create_index([("proposer_id", ASCENDING)])
     db.buddyships.create_index([("invitee_id", ASCENDING)])
+    db.buddyships.create_index([("closed_at", ASCENDING)])
+    db.moments.create_index([("author_id", ASCENDING)])
+    db.reactions.create_index([("moment_id", ASCENDING)])
+    db.reactions.create_index([("reactor_id", ASCENDING)])
 
 
 def refuse_open_pair(db: Database, pair: str) -> None:
@@ -32,7 +37,9 @@ def add_proposal(db: Database, buddyship: dict, session: ClientSession) -> None:
     # open_pairs holds one document per pair that is proposed or active; its _id makes a
     # second open buddyship for the same pair impossible, even under concurrent requests.
     try:
-        db.open_pairs.insert_one({"_id": buddyship["pair"], "buddyship_id": buddyship["_id"]},
+        db.open_pairs.insert_one({"_id": buddyship["pair"], "buddyship_id": buddyship["_id"],
+                                  # a support buddy is extra: it takes nobody's slot
+                                  "support": buddyship.get("origin") == "support"},
                                  session=session)
     except DuplicateKeyError as exc:
         raise Conflict(OPEN_PAIR, "buddy_id") from exc
@@ -43,17 +50,34 @@ def get(db: Database, buddyship_id: str) -> dict | None:
     return db.buddyships.find_one({"_id": buddyship_id})
 
 
-def answer(db: Database, buddyship: dict, state: BuddyshipState, at: datetime,
+def accept(db: Database, buddyship: dict, member_id: str, at: datetime,
            session: ClientSession) -> dict:
-    stamp = "started_at" if state is BuddyshipState.ACTIVE else f"{state.value}_at"
+    """Record the member's yes; the buddyship starts when nobody else is awaited. Conditional on
+    the number of answers read, so two members accepting at once cannot lose one yes."""
+    accepted = [*buddyship.get("accepted_by", [buddyship["proposer_id"]]), member_id]
+    changes = {"accepted_by": accepted, "answers": len(accepted)}
+    if set(accepted) >= {buddyship["proposer_id"], buddyship["invitee_id"]}:
+        changes |= {"state": BuddyshipState.ACTIVE.value, "started_at": at}
+        if buddyship.get("origin") == "support":
+            changes["ends_at"] = at + SUPPORT_LASTS
     answered = transition(db.buddyships,
-                          {"_id": buddyship["_id"], "state": BuddyshipState.PROPOSED.value},
-                          {"state": state.value, stamp: at}, session=session)
+                          {"_id": buddyship["_id"], "state": BuddyshipState.PROPOSED.value,
+                           "answers": buddyship.get("answers", 1)},
+                          changes, session=session)
     if answered is None:
         raise Conflict("this proposal was answered meanwhile; reload it", "buddyship_id")
-    if state is not BuddyshipState.ACTIVE:
-        db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
     return answered
+
+
+def decline(db: Database, buddyship: dict, at: datetime, session: ClientSession) -> dict:
+    declined = transition(db.buddyships,
+                          {"_id": buddyship["_id"], "state": BuddyshipState.PROPOSED.value},
+                          {"state": BuddyshipState.DECLINED.value, "declined_at": at,
+                           "closed_at": at}, session=session)
+    if declined is None:
+        raise Conflict("this proposal was answered meanwhile; reload it", "buddyship_id")
+    db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
+    return declined
 
 
 def of_member(db: Database, member_id: str, limit: int, cursor: str | None) -> dict:
@@ -82,27 +106,32 @@ def close(db: Database, buddyship: dict, at: datetime, session: ClientSession) -
     active = buddyship["state"] == BuddyshipState.ACTIVE
     closed = transition(db.buddyships, {"_id": buddyship["_id"], "state": buddyship["state"]},
                         {"state": (BuddyshipState.ENDED if active else BuddyshipState.DECLINED).value,
-                         "ended_at" if active else "declined_at": at}, session=session)
+                         "ended_at" if active else "declined_at": at, "closed_at": at},
+                        session=session)
     if closed is not None:
         db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
     return closed
 
 
-# A proposal nobody answers does not hold a slot for ever.
-PROPOSAL_VALID_FOR = timedelta(days=14)
+# A support buddy stays this long, then the buddyship ends by itself.
+SUPPORT_LASTS = timedelta(days=7)
 
 
 def due_to_expire(db: Database, now: datetime, limit: int = 200) -> list[dict]:
     return list(db.buddyships.find({"state": BuddyshipState.PROPOSED.value,
-                                    "proposed_at": {"$lt": now - PROPOSAL_VALID_FOR}})
-                .limit(limit))
+                                    "expires_at": {"$lt": now}}).limit(limit))
+
+
+def support_due_to_end(db: Database, now: datetime, limit: int = 200) -> list[dict]:
+    return list(db.buddyships.find({"state": BuddyshipState.ACTIVE.value, "origin": "support",
+                                    "ends_at": {"$lt": now}}).limit(limit))
 
 
 def expire(db: Database, buddyship: dict, at: datetime, session: ClientSession) -> dict | None:
     expired = transition(db.buddyships, {"_id": buddyship["_id"],
                                          "state": BuddyshipState.PROPOSED.value},
-                         {"state": BuddyshipState.EXPIRED.value, "expired_at": at},
-                         session=session)
+                         {"state": BuddyshipState.EXPIRED.value, "expired_at": at,
+                          "closed_at": at}, session=session)
     if expired is not None:
         db.open_pairs.delete_one({"_id": buddyship["pair"]}, session=session)
     return expired
@@ -117,12 +146,16 @@ def rate(db: Database, buddyship_id: str, rater_id: str, rating: int, at: dateti
                            upsert=True, session=session)
 
 
-def forget_member(db: Database, member_id: str, now: datetime) -> None:
+def forget_member(db: Database, member_id: str, now: datetime) -> list[str]:
     """A member left: their open buddyships end, and every buddyship keeps only a nameless
-    place for them, so that the other member's history stays whole."""
+    place for them, so that the other member's history stays whole. Returns the members whose
+    buddyship (or proposal) with them was still open: their slot is free again."""
+    freed = []
     for buddyship in db.buddyships.find({"$or": [{"proposer_id": member_id},
                                                  {"invitee_id": member_id}]}):
         closing = {}
+        if buddyship["state"] in (BuddyshipState.ACTIVE, BuddyshipState.PROPOSED):
+            freed += [m for m in (buddyship["proposer_id"], buddyship["invitee_id"]) if m != member_id]
         if buddyship["state"] == BuddyshipState.ACTIVE:
             closing = {"state": BuddyshipState.ENDED.value, "ended_at": now}
         elif buddyship["state"] == BuddyshipState.PROPOSED:
@@ -130,18 +163,30 @@ def forget_member(db: Database, member_id: str, now: datetime) -> None:
         db.open_pairs.delete_one({"_id": buddyship["pair"]})
         nameless = {role: FORMER_MEMBER for role in ("proposer_id", "invitee_id")
                     if buddyship[role] == member_id}
+        # The reasons name them (in the other's words), and the bookkeeping holds their id.
         db.buddyships.replace_one({"_id": buddyship["_id"]}, buddyship | closing | nameless | {
             "pair": pair_key(nameless.get("proposer_id", buddyship["proposer_id"]),
-                             nameless.get("invitee_id", buddyship["invitee_id"]))})
+                             nameless.get("invitee_id", buddyship["invitee_id"])),
+            "accepted_by": [FORMER_MEMBER if m == member_id else m
+                            for m in buddyship.get("accepted_by", [])],
+            "reasons": {}, "languages": {}, "quiet": None})
     db.pool.delete_one({"_id": member_id})
     blocks.forget(db, member_id)
     db.ratings.delete_many({"rater_id": member_id})
+    db.slot_requests.delete_one({"_id": member_id})
+    # What they logged and how they reacted taught matching about others too; it goes with them.
+    db.moments.delete_many({"author_id": member_id})
+    db.reactions.delete_many({"$or": [{"reactor_id": member_id}, {"author_id": member_id}]})
+    return [m for m in freed if m != FORMER_MEMBER]
 
 
 def export_of(db: Database, member_id: str) -> dict:
     return {"buddyships": list(db.buddyships.find({"$or": [{"proposer_id": member_id},
                                                            {"invitee_id": member_id}]})),
-            "pool": list(db.pool.find({"_id": member_id}))}
+            "pool": list(db.pool.find({"_id": member_id})),
+            "ratings": list(db.ratings.find({"rater_id": member_id})),
+            "moments": list(db.moments.find({"author_id": member_id})),
+            "reactions": list(db.reactions.find({"reactor_id": member_id}))}
 
 
 def remember_member(db: Database, member: dict) -> None:
@@ -169,7 +214,7 @@ def pool_sample(db: Database) -> list[dict]:
 def open_slots(db: Database, members: list[dict]) -> dict[str, int]:
     """Each member's buddy capacity less their proposed and active buddyships."""
     taken: dict[str, int] = {}
-    for pair in db.open_pairs.find():
+    for pair in db.open_pairs.find({"support": {"$ne": True}}):
         for member_id in pair["_id"].split(":"):
             taken[member_id] = taken.get(member_id, 0) + 1
     capacity = {m["_id"]: (m.get("profile") or {}).get("buddy_capacity", 2) for m in members}
@@ -181,7 +226,7 @@ def cooling_off_with(db: Database, member_id: str, now: datetime) -> set[str]:
     recent = set()
     for b in db.buddyships.find({"$or": [{"proposer_id": member_id},
                                          {"invitee_id": member_id}]}):
-        closed_at = b.get("ended_at") or b.get("declined_at")
+        closed_at = b.get("closed_at") or b.get("ended_at") or b.get("declined_at")
         if closed_at is not None and now - closed_at < COOLING_OFF:
             recent.add(b["invitee_id"] if b["proposer_id"] == member_id else b["proposer_id"])
     return recent
@@ -204,5 +249,137 @@ def remember_profile(db: Database, update: dict) -> None:
     """A newer profile replaces an older one; an older one arriving late changes nothing."""
     merge(db.pool, update["member_id"],
           {"revision": update["revision"], "display_name": update["display_name"],
-           "language": update["language"], "profile": update["profile"]},
+           "language": update["language"], "profile": update["profile"],
+           "profile_updated_at": update["updated_at"]},
           only_if=lambda current: current.get("revision", 0) < update["revision"])
+
+
+# --- what a round needs: the whole answered pool and every pair history at once ----------------
+
+
+def answered_pool(db: Database) -> list[dict]:
+    """Members who have answered the onboarding questions: matching proposes only from answers."""
+    return list(db.pool.find({"revision": {"$gte": 1}}))
+
+
+def all_blocked_pairs(db: Database) -> set[frozenset[str]]:
+    return {frozenset((b["blocker_id"], b["blocked_id"])) for b in db.blocks.find()}
+
+
+def all_open_pairs(db: Database) -> set[frozenset[str]]:
+    return {frozenset(p["_id"].split(":")) for p in db.open_pairs.find()}
+
+
+def all_cooling_off_pairs(db: Database, now: datetime) -> set[frozenset[str]]:
+    return {frozenset((b["proposer_id"], b["invitee_id"]))
+            for b in db.buddyships.find({"closed_at": {"$gte": now - COOLING_OFF}})}
+
+
+def last_round(db: Database) -> dict | None:
+    return next(iter(db.rounds.find().sort("order", -1).limit(1)), None)
+
+
+def record_round(db: Database, summary: dict) -> None:
+    db.rounds.insert_one(summary)
+
+
+def mark_left_out(db: Database, member_id: str, left_out: dict | None) -> None:
+    """What the last round told the member: why they got nobody (None: they got someone)."""
+    merge(db.pool, member_id, {"left_out": left_out}, create=False)
+
+
+# --- moments and reactions: who lived what, and who shows up for their buddies -----------------
+
+
+def remember_moment(db: Database, moment: dict) -> None:
+    db.moments.replace_one({"_id": moment["moment_id"]}, {
+        "_id": moment["moment_id"], "author_id": moment["member_id"], "kind": moment["kind"],
+        "logged_at": moment["logged_at"]}, upsert=True)
+    setback = moment["kind"] in SETBACKS
+    merge(db.pool, moment["member_id"], {"last_active_at": moment["logged_at"]}, create=False,
+          only_if=lambda current: not _later(current.get("last_active_at"), moment["logged_at"]))
+    if setback:
+        # Who lived which setback: a support buddy who went through the same helps most.
+        current = db.pool.find_one({"_id": moment["member_id"]})
+        if current is not None and moment["kind"] not in current.get("setbacks", []):
+            merge(db.pool, moment["member_id"],
+                  {"setbacks": sorted({*current.get("setbacks", []), moment["kind"]})}, create=False)
+
+
+def _later(known: datetime | None, new: datetime) -> bool:
+    return known is not None and known >= new
+
+
+def remember_reaction(db: Database, reaction: dict) -> None:
+    db.reactions.replace_one({"_id": reaction["reaction_id"]}, {
+        "_id": reaction["reaction_id"], "moment_id": reaction["moment_id"],
+        "author_id": reaction["author_id"], "reactor_id": reaction["reactor_id"],
+        "reacted_at": reaction["reacted_at"]}, upsert=True)
+    merge(db.pool, reaction["reactor_id"], {"last_active_at": reaction["reacted_at"]},
+          create=False,
+          only_if=lambda current: not _later(current.get("last_active_at"), reaction["reacted_at"]))
+
+
+def moments_of(db: Database, author_ids: list[str], since: datetime) -> list[dict]:
+    return list(db.moments.find({"author_id": {"$in": author_ids}, "logged_at": {"$gte": since}}))
+
+
+def reactions_to(db: Database, moment_ids: list[str]) -> list[dict]:
+    return list(db.reactions.find({"moment_id": {"$in": moment_ids}}))
+
+
+def active_buddyships(db: Database) -> list[dict]:
+    return list(db.buddyships.find({"state": BuddyshipState.ACTIVE.value}))
+
+
+def active_buddies_of(db: Database, member_id: str) -> list[str]:
+    return [b["invitee_id"] if b["proposer_id"] == member_id else b["proposer_id"]
+            for b in open_buddyships_of(db, member_id) if b["state"] == BuddyshipState.ACTIVE]
+
+
+def save_responsiveness(db: Database, member_id: str, share: float | None,
+                        minutes: float | None) -> None:
+    merge(db.pool, member_id, {"responsiveness": share, "reaction_minutes": minutes}, create=False)
+
+
+def ratings_of(db: Database, buddyship_id: str) -> list[int]:
+    return [r["rating"] for r in db.ratings.find({"buddyship_id": buddyship_id})]
+
+
+def open_support_of(db: Database, member_id: str) -> list[dict]:
+    return [b for b in open_buddyships_of(db, member_id) if b.get("origin") == "support"]
+
+
+def partners_of(db: Database, member_id: str) -> list[str]:
+    """Members with whom this one has a proposed or active buddyship."""
+    return [b["invitee_id"] if b["proposer_id"] == member_id else b["proposer_id"]
+            for b in open_buddyships_of(db, member_id)]
+
+
+def pool_members(db: Database, member_ids: list[str]) -> list[dict]:
+    return list(db.pool.find({"_id": {"$in": member_ids}}))
+
+
+def offering_support(db: Database) -> list[dict]:
+    """Members who offered to be a support buddy and have answered their profile."""
+    return list(db.pool.find({"profile.offers_support": True}))
+
+
+# --- members whose open slots should be filled again (served by the lease holder) -------------
+
+
+def want_slots_filled(db: Database, member_id: str, at: datetime) -> None:
+    """Ask for the member's slots to be filled; asking again before it is served changes only the
+    token, so a burst of profile edits is served once."""
+    token = uuid.uuid4().hex
+    db.slot_requests.replace_one({"_id": member_id}, {"_id": member_id, "token": token, "at": at},
+                                 upsert=True)
+
+
+def wanting_slots_filled(db: Database, limit: int = 50) -> list[dict]:
+    return list(db.slot_requests.find().limit(limit))
+
+
+def slots_filled(db: Database, request: dict) -> None:
+    """Served: forget the request, unless it was renewed meanwhile (then it is served again)."""
+    db.slot_requests.delete_one({"_id": request["_id"], "token": request["token"]})

@@ -1,15 +1,19 @@
 """matching: buddyships and the pool of members they are drawn from."""
 
+import os
+from contextlib import contextmanager
 from datetime import timedelta
 
 from eventlet import tpool
+from eventlet.semaphore import Semaphore
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
 from workbuddy_contracts.errors import Conflict, Invalid, NotFound, unknown_member
-from workbuddy_contracts.vocabulary import BuddyshipState
+from workbuddy_contracts.i18n import current_language
+from workbuddy_contracts.vocabulary import SETBACKS, WINS, BuddyshipState
 from workbuddy_platform import blocks, clock, lease, outbox
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Outbox, RequestContext
@@ -19,9 +23,29 @@ from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.logs import get_logger
 from workbuddy_platform.store import Store, in_transaction
 
-from . import buddyships, compatibility, reasons, repository, suggestions
+from . import buddyships, checkups, health, matchmaker, reasons, repository, suggestions
+from .matchmaker import candidate_of
 
 log = get_logger(__name__)
+
+
+def _setting(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+# Matching proposes on its own (fills open slots on events, support buddies after setbacks);
+# "off" leaves proposals to members, e.g. for a demo where people choose from suggestions.
+AUTOMATIC = os.environ.get("MATCHING_AUTOMATIC", "on").strip().lower() not in ("off", "0", "false")
+# A full round over the pool every so many hours (0: only when an operator runs one).
+ROUND_EVERY = timedelta(hours=_setting("MATCHING_ROUND_EVERY_HOURS", 24))
+CHECKUP_EVERY = timedelta(minutes=_setting("MATCHING_CHECKUP_EVERY_MINUTES", 60))
+# One lease for all of matching's own proposing, so that two replicas (or a round and a rematch
+# in this one) never fill the same member's slots at once: capacity holds.
+PROPOSING = "matching.proposing"
+PROPOSING_LEASE = timedelta(minutes=10)
+_proposing = Semaphore(1)
+
 
 
 class MatchingService:
@@ -48,9 +72,11 @@ class MatchingService:
             if earlier["invitee_id"] != invitee_id:
                 raise Invalid("this Idempotency-Key was already used to propose to another "
                               "member; use a new key for a new proposal", "Idempotency-Key")
-            return {"buddyship": buddyships.view(earlier), "replayed": True}
+            return {"buddyship": buddyships.view_for(earlier, proposer_id, self._reads(proposer_id)),
+                    "replayed": True}
         self._save_proposal(buddyship)
-        return {"buddyship": buddyships.view(buddyship), "replayed": False}
+        return {"buddyship": buddyships.view_for(buddyship, proposer_id, self._reads(proposer_id)),
+                "replayed": False}
 
     @rpc
     def end(self, buddyship_id: str, member_id: str, request: dict | None = None) -> dict:
@@ -71,11 +97,12 @@ class MatchingService:
                 "ended_at": now}, session)
             return ended
 
-        return buddyships.view(in_transaction(self.store, save))
+        return buddyships.view_for(in_transaction(self.store, save), member_id, self._reads(member_id))
 
     @timer(interval=60)
     def expire_proposals(self):
-        """Proposals left unanswered for two weeks expire and free both members' slots. Every
+        """Proposals left unanswered expire and free both members' slots; support buddyships end
+        when their days are over. Every
         replica asks; the one holding the lease does it (and each expiry is conditional anyway)."""
         if not lease.hold(self.store, "matching.expire_proposals", timedelta(minutes=5)):
             return
@@ -88,6 +115,15 @@ class MatchingService:
                         "member_ids": buddyships.members_of(proposal), "expired_at": now}, session)
 
             in_transaction(self.store, save)
+        # A support buddy is there for a few days, then the buddyship ends by itself.
+        for support in repository.support_due_to_end(self.store, now):
+            def close(session, support=support):
+                if repository.close(self.store, support, now, session) is not None:
+                    self.outbox.stage("buddyship.ended", {
+                        "buddyship_id": support["_id"],
+                        "member_ids": buddyships.members_of(support), "ended_at": now}, session)
+
+            in_transaction(self.store, close)
 
     @rpc
     def block(self, blocker_id: str, blocked_id: str) -> None:
@@ -120,11 +156,11 @@ class MatchingService:
 
     @rpc
     def accept(self, buddyship_id: str, member_id: str) -> dict:
-        return self._answer(buddyship_id, member_id, BuddyshipState.ACTIVE, "buddyship.started")
+        return self._answer(buddyship_id, member_id, accept=True)
 
     @rpc
     def decline(self, buddyship_id: str, member_id: str) -> dict:
-        return self._answer(buddyship_id, member_id, BuddyshipState.DECLINED, "buddyship.declined")
+        return self._answer(buddyship_id, member_id, accept=False)
 
     @rpc
     def suggestions_for(self, member_id: str, limit: int = 10) -> dict:
@@ -133,18 +169,18 @@ class MatchingService:
         mine = repository.pool_member(self.store, member_id)
         if mine is None:
             return {"items": [], "next": None}
+        now = clock.now()
         pool = repository.pool_sample(self.store)
-        me = compatibility.from_pool(mine)
-        already = {b["invitee_id"] if b["proposer_id"] == member_id else b["proposer_id"]
-                   for b in repository.open_buddyships_of(self.store, member_id)}
+        me = candidate_of(mine, now)
         # Scoring is CPU work: in a real thread, so that the worker's green threads (and its
         # broker heartbeats) carry on meanwhile.
         found = tpool.execute(
-            suggestions.suggest, me, [compatibility.from_pool(doc) for doc in pool],
+            suggestions.suggest, me, [candidate_of(doc, now) for doc in pool],
             open_slots=repository.open_slots(self.store, pool),
             blocked=repository.blocked_with(self.store, member_id),
-            cooling_off=repository.cooling_off_with(self.store, member_id, clock.now()),
-            already=already, limit=max(1, min(int(limit), 50)))
+            cooling_off=repository.cooling_off_with(self.store, member_id, now),
+            already=set(repository.partners_of(self.store, member_id)),
+            limit=max(1, min(int(limit), 50)))
         return {"items": [{
             "member_id": other.member_id, "display_name": other.display_name,
             "score": round(fit.score, 3),
@@ -152,10 +188,75 @@ class MatchingService:
         } for other, fit in found], "next": None}
 
     @rpc
+    def matching_status(self, member_id: str) -> dict:
+        """Where the member stands: open slots, what the last round told them, the next round."""
+        mine = repository.pool_member(self.store, member_id)
+        last = repository.last_round(self.store)
+        left_out = (mine or {}).get("left_out")
+        slots = repository.open_slots(self.store, [mine]).get(member_id, 0) if mine else 0
+        return {
+            "answered": bool(mine and mine.get("revision", 0) >= 1),
+            "open_slots": max(0, slots),
+            "left_out": None if not left_out else {
+                "reason": left_out["reason"], "at": left_out["at"].isoformat(),
+                "explanation": reasons.left_out(left_out["reason"], self._reads(member_id))},
+            "last_round_at": last["started_at"].isoformat() if last else None,
+            "next_round_at": _next_round(last).isoformat() if _next_round(last) else None,
+        }
+
+    @rpc
+    def run_round(self) -> dict:
+        """A full round now (operators, tests); the periodic one does the same when due."""
+        summary = self._round(force=True)
+        if summary is None:
+            raise Conflict("matching is busy proposing in another replica; try again in a minute",
+                           "round")
+        return summary
+
+    @timer(interval=60)
+    def periodic_round(self):
+        """Once per cluster: every replica asks; the lease holder runs a round when one is due."""
+        if ROUND_EVERY > timedelta(0):
+            self._round(force=False)
+
+    @timer(interval=1)
+    def fill_wanted_slots(self):
+        """Members whose slots opened (profile answered, a buddyship over, a win with room for
+        more) are served here, by the lease holder, a second or so after the event."""
+        with self._proposing() as allowed:
+            if not allowed:
+                return
+            for request in repository.wanting_slots_filled(self.store):
+                matchmaker.fill_slots(self.store, self.outbox, request["_id"], clock.now())
+                repository.slots_filled(self.store, request)
+
+    @timer(interval=60)
+    def check_up(self):
+        """Responsiveness and each buddyship's health, refreshed once per cluster."""
+        if lease.hold(self.store, "matching.check_up", CHECKUP_EVERY):
+            checkups.check_up(self.store, self.outbox, clock.now())
+
+    @rpc
+    def run_check_up(self) -> dict:
+        """The check-up now (operators, tests)."""
+        return checkups.check_up(self.store, self.outbox, clock.now())
+
+    @rpc
+    def buddyship_health(self, buddyship_id: str, member_id: str) -> dict:
+        """Reciprocity, reaction times, ratings, and whether a buddy has gone quiet."""
+        found = repository.get(self.store, buddyship_id)
+        if found is None or member_id not in buddyships.members_of(found):
+            raise NotFound("member {member_id} has no buddyship {buddyship_id!r}", "buddyship_id",
+                           member_id=member_id, buddyship_id=buddyship_id)
+        return health.view(checkups.health_of(self.store, found, clock.now()))
+
+    @rpc
     def buddyships_of(self, member_id: str, limit: int = 20, cursor: str | None = None) -> dict:
         """A page of the member's buddyships, oldest first: {"items": [...], "next": cursor}."""
         found = repository.of_member(self.store, member_id, limit, cursor)
-        return {"items": [buddyships.view(b) for b in found["items"]], "next": found["next"]}
+        language = self._reads(member_id)
+        return {"items": [buddyships.view_for(b, member_id, language) for b in found["items"]],
+                "next": found["next"]}
 
     @event_handler("profiles", "member.registered")
     @consumes
@@ -169,8 +270,43 @@ class MatchingService:
     @consumes
     def on_member_left(self, event):
         member_id = event.payload["member_id"]
-        repository.forget_member(self.store, member_id, clock.now())
+        freed = repository.forget_member(self.store, member_id, clock.now())
         outbox.forget(self.store, member_id)
+        for other in freed:
+            self._want_slots_filled(other)
+
+    @event_handler("profiles", "moment.logged")
+    @consumes
+    def on_moment_logged(self, event):
+        moment = event.payload
+        repository.remember_moment(self.store, moment)
+        if not AUTOMATIC:
+            return
+        if moment["kind"] in SETBACKS:
+            # Within seconds of the setback, and long after the member's request returned.
+            matchmaker.offer_support(self.store, self.outbox, moment, clock.now())
+        elif moment["kind"] in WINS:
+            self._want_slots_filled(moment["member_id"])  # nothing happens when slots are full
+
+    @event_handler("profiles", "moment.reacted")
+    @consumes
+    def on_moment_reacted(self, event):
+        repository.remember_reaction(self.store, event.payload)
+
+    @event_handler("matching", "buddyship.ended")
+    @consumes
+    def on_buddyship_ended(self, event):
+        self._slot_freed(event)
+
+    @event_handler("matching", "buddyship.declined")
+    @consumes
+    def on_buddyship_declined(self, event):
+        self._slot_freed(event)
+
+    @event_handler("matching", "buddyship.expired")
+    @consumes
+    def on_buddyship_expired(self, event):
+        self._slot_freed(event)
 
     @rpc
     def export(self, member_id: str) -> dict:
@@ -183,6 +319,45 @@ class MatchingService:
     @consumes
     def on_member_updated(self, event):
         repository.remember_profile(self.store, event.payload)
+        # Answers given or changed: fill whatever slots are open (none open, nothing happens).
+        self._want_slots_filled(event.payload["member_id"])
+
+    def _reads(self, member_id: str) -> str:
+        """The language the member reads (as suggestions speak it), else the caller's."""
+        return (repository.pool_member(self.store, member_id) or {}).get("language") \
+            or current_language()
+
+    def _want_slots_filled(self, member_id: str) -> None:
+        if AUTOMATIC and repository.pool_member(self.store, member_id) is not None:
+            repository.want_slots_filled(self.store, member_id, clock.now())
+
+    def _slot_freed(self, event) -> None:
+        for member_id in event.payload["member_ids"]:
+            self._want_slots_filled(member_id)
+
+    @contextmanager
+    def _proposing(self):
+        """Whether this worker may propose now: it holds the cluster's proposing lease, and no
+        other worker of this replica is proposing (not waiting: the next tick comes soon)."""
+        if not _proposing.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield lease.hold(self.store, PROPOSING, PROPOSING_LEASE)
+        finally:
+            _proposing.release()
+
+    def _round(self, force: bool) -> dict | None:
+        with self._proposing() as allowed:
+            if not allowed:
+                return None
+            last = repository.last_round(self.store)
+            now = clock.now()
+            if not force and last is not None and last["started_at"] + ROUND_EVERY > now:
+                return None
+            summary = matchmaker.run_round(self.store, self.outbox, now,
+                                           now + ROUND_EVERY if ROUND_EVERY > timedelta(0) else None)
+            return exported(summary)
 
     def _refuse_blocked(self, proposer_id: str, invitee_id: str) -> None:
         block = blocks.between(self.store, proposer_id, invitee_id)
@@ -198,10 +373,7 @@ class MatchingService:
 
         def save(session):
             repository.add_proposal(self.store, buddyship, session)
-            self.outbox.stage("buddyship.proposed", {
-                "buddyship_id": buddyship["_id"], "proposer_id": buddyship["proposer_id"],
-                "invitee_id": buddyship["invitee_id"], "proposed_at": buddyship["proposed_at"],
-            }, session)
+            self.outbox.stage("buddyship.proposed", matchmaker.proposed_event(buddyship), session)
 
         in_transaction(self.store, save)
 
@@ -209,7 +381,7 @@ class MatchingService:
         """Someone signed up with an invitation: propose the two to each other first. The id
         comes from the event, so a redelivered event proposes nothing twice."""
         buddyship = buddyships.propose(inviter_id, event.payload["member_id"], clock.now(),
-                                       derived_id("invitation", event.event_id))
+                                       derived_id("invitation", event.event_id), origin="invitation")
         if repository.get(self.store, buddyship["_id"]) is not None:
             return
         try:
@@ -218,19 +390,31 @@ class MatchingService:
         except (Conflict, NotFound):
             log.info("invitation.already_paired", inviter_id=inviter_id)
 
-    def _answer(self, buddyship_id, member_id, state, event_type):
+    def _answer(self, buddyship_id: str, member_id: str, accept: bool) -> dict:
         now = clock.now()
         # Refusals are decided before the transaction, so that they abort nothing; the
-        # transaction's own write is conditional on the proposal being still unanswered.
+        # transaction's own write is conditional on the proposal being as it was read.
         current = buddyships.check_answer(
             repository.get(self.store, buddyship_id), buddyship_id, member_id)
 
         def save(session):
-            updated = repository.answer(self.store, current, state, now, session)
-            self.outbox.stage(event_type, {
-                "buddyship_id": buddyship_id, "member_ids": buddyships.members_of(updated),
-                ("started_at" if state is BuddyshipState.ACTIVE else "declined_at"): now,
-            }, session)
+            if not accept:
+                updated = repository.decline(self.store, current, now, session)
+                self.outbox.stage("buddyship.declined", {
+                    "buddyship_id": buddyship_id, "member_ids": buddyships.members_of(updated),
+                    "declined_at": now}, session)
+                return updated
+            updated = repository.accept(self.store, current, member_id, now, session)
+            if updated["state"] == BuddyshipState.ACTIVE:
+                self.outbox.stage("buddyship.started", {
+                    "buddyship_id": buddyship_id, "member_ids": buddyships.members_of(updated),
+                    "started_at": now}, session)
             return updated
 
-        return buddyships.view(in_transaction(self.store, save))
+        return buddyships.view_for(in_transaction(self.store, save), member_id, self._reads(member_id))
+
+
+def _next_round(last: dict | None):
+    if ROUND_EVERY <= timedelta(0):
+        return None
+    return (last["started_at"] + ROUND_EVERY) if last else None

@@ -1,0 +1,62 @@
+"""Whether a member can be reached right now, from what matching knows of them.
+
+A setback calls for someone *now*: a buddy in deep focus, asleep in their quiet hours in their
+own time zone, or long gone quiet is not there for it, however good a buddy they are.
+
+Pure: the caller passes the pool document and the time.
+"""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from workbuddy_contracts.profile import default_profile
+
+# Nothing logged, no reaction, no profile change for this long: not someone to count on today.
+INACTIVE_AFTER = timedelta(days=30)
+
+FOCUS, QUIET_HOURS, INACTIVE = "focus", "quiet_hours", "inactive"
+
+
+def unreachable_because(doc: dict, now: datetime) -> str | None:
+    """None when the member can be reached at ``now``; else why not: focus, quiet_hours or
+    inactive."""
+    profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
+    availability = profile.get("availability") or {}
+    focus_until = _moment(availability.get("focus_until"))
+    if focus_until is not None and focus_until > now:
+        return FOCUS
+    quiet = availability.get("quiet_hours")
+    if quiet and in_quiet_hours(quiet["start"], quiet["end"], profile["time_zone"], now):
+        return QUIET_HOURS
+    seen = [_moment(doc.get(f)) for f in ("last_active_at", "profile_updated_at", "registered_at")]
+    seen = [s for s in seen if s is not None]
+    if seen and now - max(seen) > INACTIVE_AFTER:
+        return INACTIVE
+    return None
+
+
+def in_quiet_hours(start: str, end: str, zone: str, now: datetime) -> bool:
+    """Quiet hours are a daily window in the member's own zone, which may wrap past midnight
+    (21:00-08:00). A window whose start equals its end is empty."""
+    try:
+        local = now.astimezone(ZoneInfo(zone)).time()
+    except (ZoneInfoNotFoundError, ValueError):
+        local = now.time()
+    begins, ends = _clock(start), _clock(end)
+    if begins == ends:
+        return False
+    if begins < ends:
+        return begins <= local < ends
+    return local >= begins or local < ends
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _moment(value) -> datetime | None:
+    """Dates arrive as datetimes from the store, or as ISO strings inside an event's profile."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
