@@ -1,6 +1,8 @@
 """Journey 6: a member blocks another. No more contact, no more notifications, never proposed
 to each other again; the one who was blocked simply finds nobody there (404, not 403)."""
 
+from workbuddy_matching import operator
+
 from ..support.logs import wait_for_record
 from .test_bad_input import assert_problem
 from .test_feed_and_reactions import eventually
@@ -50,3 +52,22 @@ def test_a_member_cannot_block_themselves_or_nobody(gateway):
     kat = gateway.sign_up("Kat", "fr")
     assert_problem(gateway.request("POST", f"/v1/members/{kat['id']}/block", kat), 422)
     assert_problem(gateway.request("POST", "/v1/members/nobody/block", kat), 404, "member_id")
+
+
+def test_a_report_blocks_and_reaches_the_operators(gateway, amqp_uri):
+    lea, max_ = gateway.sign_up("Lea", "fr"), gateway.sign_up("Max", "fr")
+    gateway.become_buddies(lea, max_)
+    reported = gateway.request("POST", f"/v1/members/{max_['id']}/report", lea,
+                               json={"reason": "harassment", "details": "  insulting messages  "})
+    assert reported.status_code == 204, reported.text
+    [buddyship] = gateway.request("GET", "/v1/me/buddyships", lea).json()["items"]
+    assert buddyship["state"] == "ended"
+    assert_problem(gateway.propose(max_, lea), 404, "buddy_id")
+
+    reports = operator.call("reports", amqp_uri, timeout=30)
+    mine = [r for r in reports if r["reporter_id"] == lea["id"]]
+    assert [(r["reported_id"], r["reason"], r["details"]) for r in mine] == [
+        (max_["id"], "harassment", "insulting messages")]
+
+    bad = gateway.request("POST", f"/v1/members/{max_['id']}/report", lea, json={"reason": "meh"})
+    assert_problem(bad, 422, "reason")

@@ -126,3 +126,18 @@ def test_the_check_up_flags_a_buddy_gone_quiet_once_and_learns_responsiveness(db
     assert matching.pool_member(db, "ana")["reaction_minutes"] == 60
     assert matching.pool_member(db, "bob")["responsiveness"] == 0.0
     assert checkups.check_up(db, outbox_of(db), NOW)["flagged"] == 0  # told once
+
+
+def test_the_quiet_flag_lifts_when_the_buddy_shows_up_again(db):
+    matching.create_indexes(db)
+    buddyship = buddyships.propose("ana", "bob", NOW - timedelta(days=20))
+    in_transaction(db, lambda s: matching.add_proposal(db, buddyship, s))
+    in_transaction(db, lambda s: matching.accept(db, buddyship, "bob", NOW - timedelta(days=20), s))
+    for day in (10, 8, 6):
+        matching.remember_moment(db, {"moment_id": f"a{day}", "member_id": "ana", "kind": "milestone",
+                                      "logged_at": NOW - timedelta(days=day)})
+    assert checkups.check_up(db, outbox_of(db), NOW)["flagged"] == 1
+    matching.remember_reaction(db, {"reaction_id": "r", "moment_id": "a6", "author_id": "ana",
+                                    "reactor_id": "bob", "reacted_at": NOW - timedelta(days=5)})
+    checkups.check_up(db, outbox_of(db), NOW)
+    assert matching.get(db, buddyship["_id"])["quiet"] is None

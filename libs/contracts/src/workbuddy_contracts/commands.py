@@ -17,6 +17,8 @@ from .vocabulary import (
     PASSWORD_MIN,
     REACTION_MESSAGE_MAX,
     REACTIONS,
+    REPORT_DETAILS_MAX,
+    REPORT_REASONS,
 )
 
 
@@ -100,6 +102,16 @@ class EndBuddyship(Schema):
     rating = fields.Integer(load_default=None, allow_none=True, strict=True,
                             validate=validate.Range(min=1, max=5), metadata={
                                 "description": "How the buddyship went, 1 to 5 (optional)."})
+
+
+class ReportMember(Schema):
+    """A report blocks the member too; operators read what was reported and why."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(REPORT_REASONS), metadata={
+        "description": "What happened."})
+    details = Trimmed(load_default=None, allow_none=True,
+                      validate=validate.Length(max=REPORT_DETAILS_MAX), metadata={
+                          "description": "Anything operators should know (optional)."})
 
 
 class ProposeBuddyship(Schema):

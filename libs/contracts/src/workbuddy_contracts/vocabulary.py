@@ -43,6 +43,9 @@ def tone_of(kind: str) -> Tone:
 # proposals wait for both members to accept.
 ORIGINS = ("member", "invitation", "round", "rematch", "support")
 BY_MATCHING = ("round", "rematch", "support")
+# Why a member reports another (a report blocks them as well).
+REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other")
+REPORT_DETAILS_MAX = 1000
 # Why a round left a member without a buddy.
 UNMATCHED_REASONS = ("no_compatible_member", "compatible_members_taken")
 

@@ -2,8 +2,8 @@
 
 Each member's responsiveness (share of their buddies' moments they reacted to, median minutes)
 is refreshed in the pool, where the compatibility score reads it; a buddyship where one buddy
-has gone quiet is flagged once, and the other member is told (``buddyship.quiet``) so that they
-can end it, no fault, and get a new buddy.
+has gone quiet is flagged once (until they show up again), and the other member is told
+(``buddyship.quiet``) so that they can end it, no fault, and get a new buddy.
 """
 
 from datetime import datetime
@@ -38,6 +38,9 @@ def check_up(db: Database, outbox, now: datetime) -> dict:
             seen.setdefault(side.member_id, []).append(side)
         if found.quiet_member and not buddyship.get("quiet"):
             flagged += _flag(db, outbox, buddyship, found, now)
+        elif buddyship.get("quiet") and not found.quiet_member:
+            # They showed up again: a later silence is news again.
+            transition(db.buddyships, {"_id": buddyship["_id"], "state": "active"}, {"quiet": None})
     for member_id, sides in seen.items():
         moments = sum(s.moments_seen for s in sides)
         reacted = sum(s.reacted for s in sides)

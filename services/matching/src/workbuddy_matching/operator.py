@@ -2,6 +2,7 @@
 
     workbuddy-matching-ops round      # a full matching round now; prints its summary
     workbuddy-matching-ops check-up   # refresh responsiveness and buddyships' health now
+    workbuddy-matching-ops reports    # the latest reports members made about others
 
 They reach whichever matching replica answers first; the round itself still takes the cluster's
 proposing lease, so it never runs twice at once. AMQP_URI says which broker (and vhost).
@@ -15,10 +16,10 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from workbuddy_platform.settings import Settings
 
-COMMANDS = {"round": "run_round", "check-up": "run_check_up"}
+COMMANDS = {"round": "run_round", "check-up": "run_check_up", "reports": "reports"}
 
 
-def call(command: str, amqp_uri: str | None = None, timeout: float = 600) -> dict:
+def call(command: str, amqp_uri: str | None = None, timeout: float = 600) -> dict | list:
     config = Settings().nameko_config() | ({"AMQP_URI": amqp_uri} if amqp_uri else {})
     with ClusterRpcProxy(config, timeout=timeout) as cluster:
         return getattr(cluster.matching, COMMANDS[command])()

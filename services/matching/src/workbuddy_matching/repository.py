@@ -12,7 +12,7 @@ from workbuddy_contracts.errors import Conflict
 from workbuddy_contracts.vocabulary import FORMER_MEMBER, SETBACKS, BuddyshipState
 from workbuddy_platform import blocks
 from workbuddy_platform.blocks import pair_key
-from workbuddy_platform.pages import page
+from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import merge, transition
 
 OPEN_PAIR = "these two members already have a proposed or active buddyship"
@@ -174,6 +174,10 @@ def forget_member(db: Database, member_id: str, now: datetime) -> list[str]:
     blocks.forget(db, member_id)
     db.ratings.delete_many({"rater_id": member_id})
     db.slot_requests.delete_one({"_id": member_id})
+    # Reports they made keep what happened, not who told; reports about them go with them.
+    db.reports.delete_many({"reported_id": member_id})
+    for report in db.reports.find({"reporter_id": member_id}):
+        db.reports.replace_one({"_id": report["_id"]}, report | {"reporter_id": FORMER_MEMBER})
     # What they logged and how they reacted taught matching about others too; it goes with them.
     db.moments.delete_many({"author_id": member_id})
     db.reactions.delete_many({"$or": [{"reactor_id": member_id}, {"author_id": member_id}]})
@@ -186,7 +190,8 @@ def export_of(db: Database, member_id: str) -> dict:
             "pool": list(db.pool.find({"_id": member_id})),
             "ratings": list(db.ratings.find({"rater_id": member_id})),
             "moments": list(db.moments.find({"author_id": member_id})),
-            "reactions": list(db.reactions.find({"reactor_id": member_id}))}
+            "reactions": list(db.reactions.find({"reactor_id": member_id})),
+            "reports_made": list(db.reports.find({"reporter_id": member_id}))}
 
 
 def remember_member(db: Database, member: dict) -> None:
@@ -383,3 +388,17 @@ def wanting_slots_filled(db: Database, limit: int = 50) -> list[dict]:
 def slots_filled(db: Database, request: dict) -> None:
     """Served: forget the request, unless it was renewed meanwhile (then it is served again)."""
     db.slot_requests.delete_one({"_id": request["_id"], "token": request["token"]})
+
+
+# --- reports: kept for operators ---------------------------------------------------------------
+
+
+def add_report(db: Database, reporter_id: str, reported_id: str, report: dict, at: datetime) -> None:
+    report_id = uuid.uuid4().hex
+    db.reports.insert_one({"_id": report_id, "order": order_key(at, report_id),
+                           "reporter_id": reporter_id, "reported_id": reported_id,
+                           "reason": report["reason"], "details": report["details"], "at": at})
+
+
+def latest_reports(db: Database, limit: int) -> list[dict]:
+    return list(db.reports.find().sort("order", -1).limit(max(1, min(int(limit), 500))))

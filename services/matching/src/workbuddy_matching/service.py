@@ -10,7 +10,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
+from workbuddy_contracts.commands import EndBuddyship, ReportMember, load_or_refuse
 from workbuddy_contracts.errors import Conflict, Invalid, NotFound, unknown_member
 from workbuddy_contracts.i18n import current_language
 from workbuddy_contracts.vocabulary import SETBACKS, WINS, BuddyshipState
@@ -153,6 +153,18 @@ class MatchingService:
                               session)
 
         in_transaction(self.store, save)
+
+    @rpc
+    def report(self, reporter_id: str, reported_id: str, request: dict | None = None) -> None:
+        """A report blocks, and is kept for operators (``workbuddy-matching-ops reports``)."""
+        report = load_or_refuse(ReportMember(), request or {})
+        self.block(reporter_id, reported_id)
+        repository.add_report(self.store, reporter_id, reported_id, report, clock.now())
+
+    @rpc
+    def reports(self, limit: int = 50) -> list[dict]:
+        """The latest reports, newest first (operators)."""
+        return [exported(r) for r in repository.latest_reports(self.store, limit)]
 
     @rpc
     def accept(self, buddyship_id: str, member_id: str) -> dict:
@@ -312,8 +324,9 @@ class MatchingService:
     def export(self, member_id: str) -> dict:
         """All that matching holds about the member, JSON-ready."""
         found = repository.export_of(self.store, member_id)
-        return {"buddyships": [buddyships.view(b) for b in found["buddyships"]],
-                "pool": [exported(doc) for doc in found["pool"]]}
+        return {"buddyships": [buddyships.view_for(b, member_id, self._reads(member_id))
+                               for b in found.pop("buddyships")]} | \
+            {name: [exported(doc) for doc in docs] for name, docs in found.items()}
 
     @event_handler("profiles", "member.updated")
     @consumes

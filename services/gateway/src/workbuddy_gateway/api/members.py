@@ -4,6 +4,8 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
+from workbuddy_contracts.commands import ReportMember
+
 from ..auth import me
 from ..schemas import MomentPage, PageQuery, PublicMember
 from .calls import call, require_member
@@ -30,6 +32,17 @@ class Block(MethodView):
         again, and nothing of either reaches the other any more"""
         require_member(member_id, "member_id")
         call("matching", "block", me(), member_id)
+
+
+@blp.route("/<member_id>/report")
+class Report(MethodView):
+    @jwt_required()
+    @blp.arguments(ReportMember)
+    @blp.response(204)
+    def post(self, request, member_id):
+        """Report a member: they are blocked (as above), and operators read what happened"""
+        require_member(member_id, "member_id")
+        call("matching", "report", me(), member_id, request)
 
 
 @blp.route("/<member_id>/moments")
