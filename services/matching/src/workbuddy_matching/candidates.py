@@ -8,18 +8,33 @@ memory stays bounded); a large one through an inverted file: spherical k-means c
 member filed in its nearest cell, searching the ``probes`` cells nearest to it. The shortlist keeps
 each member's top-k; the exact score (compatibility.py) then only needs to look at those pairs.
 
+A member may search with another vector than the one others find them by (``queries``): an
+affinity that is not a plain cosine, such as "how well b answers what a asked for", is then the
+dot product of a's query with b's vector (embedding.py builds such pairs of vectors).
+
+Languages are bits of a 64-bit mask, numbered by a table that belongs to the population
+(``language_table``): the languages its members speak, most spoken first. Past 64 distinct
+languages, the rarest ones share the last bit: their speakers are searched together, so no pair
+that shares a language is missed, but a pair found through that bit may share none -- callers
+that know the members' languages check them (embedding.shortlist_pairs does).
+
 ``best_for`` is the incremental rematch of one member against the whole population: one
 matrix-vector product, exact.
 """
 
 import os
+from collections import Counter
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
+# The language table of populations made without one (``synthetic``).
 LANGUAGES = ("fr", "en", "es", "de", "ar", "it", "pt", "nl")
+# Bits of the language mask; the last one is shared by every language past the 63 most spoken.
+LANGUAGE_BITS = 64
 
 # Groups up to this size are searched exactly; above it, through the inverted file.
 EXACT_UP_TO = 6000
@@ -27,24 +42,64 @@ EXACT_UP_TO = 6000
 BLOCK_ENTRIES = 1 << 22
 
 
+def language_table(spoken: Sequence[Collection[str]],
+                   table: Sequence[str] | None = None) -> tuple[tuple[str, ...], np.ndarray]:
+    """The languages of a population, most spoken first (then by code), and each member's mask.
+
+    With ``table``, that table is kept (to add members to an existing population): a language
+    outside it gets no bit, as nobody already there speaks it.
+    """
+    if table is None:
+        counts = Counter(language for languages in spoken for language in languages)
+        table = sorted(counts, key=lambda language: (-counts[language], language))
+    bit = {language: 1 << min(i, LANGUAGE_BITS - 1) for i, language in enumerate(table)}
+    masks: dict[frozenset[str], int] = {}
+    found = []
+    for languages in spoken:
+        key = frozenset(languages)
+        mask = masks.get(key)
+        if mask is None:
+            mask = masks[key] = sum({bit[x] for x in key if x in bit})
+        found.append(mask)
+    return tuple(table), np.array(found, dtype=np.uint64)
+
+
 @dataclass(eq=False)
 class Population:
     ids: list[str]
-    language_mask: np.ndarray  # (n,) uint8, bit b set when the member speaks LANGUAGES[b]
-    vectors: np.ndarray  # (n, d) float32, rows of unit length
+    language_mask: np.ndarray  # (n,) uint64, bit b set when the member speaks languages[b]
+    vectors: np.ndarray  # (n, d) float32, rows of unit length: how others find the member
     capacity: np.ndarray  # (n,) int, buddies wanted (0-5)
     blocked: set[frozenset[str]] = field(default_factory=set)
+    # Bit b of the mask stands for languages[b]; from bit 63 on, all share bit 63 (language_table).
+    languages: tuple[str, ...] = LANGUAGES
+    # (n, d) float32: what each member searches with; None: their own vector (plain cosine).
+    queries: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        self.language_mask = np.ascontiguousarray(self.language_mask, dtype=np.uint8)
+        self.language_mask = np.ascontiguousarray(self.language_mask, dtype=np.uint64)
         self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
         self.capacity = np.asarray(self.capacity, dtype=np.int64)
+        if self.queries is not None:
+            self.queries = np.ascontiguousarray(self.queries, dtype=np.float32)
         n = len(self.ids)
         if self.language_mask.shape != (n,) or self.vectors.shape[0] != n or self.capacity.shape != (n,):
             raise ValueError("ids, language_mask, vectors and capacity must describe the same members")
+        if self.queries is not None and self.queries.shape != self.vectors.shape:
+            raise ValueError("queries must have the shape of vectors")
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def searching(self) -> np.ndarray:
+        """What each member searches with."""
+        return self.vectors if self.queries is None else self.queries
+
+    @property
+    def shared_last_bit(self) -> bool:
+        """Whether the last language bit stands for several languages (more than 64 spoken)."""
+        return len(self.languages) > LANGUAGE_BITS
 
     @cached_property
     def index_of(self) -> dict[str, int]:
@@ -104,7 +159,7 @@ def id_edges(pop: Population, edges: list[tuple[int, int, float]]) -> list[tuple
 def best_for(pop: Population, index: int, k: int) -> list[tuple[int, float]]:
     """One member's top-k candidates ``(j, weight)`` against the whole population, heaviest first:
     exact, sharing a language, not blocked, not themselves."""
-    similarity = pop.vectors @ pop.vectors[index]
+    similarity = pop.vectors @ pop.searching[index]
     allowed = (pop.language_mask & pop.language_mask[index]) != 0
     allowed[index] = False
     blocked = pop.blocked_partners.get(index)
@@ -131,15 +186,20 @@ def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray,
     # Fetch a few spare candidates per query so that dropping blocked ones still leaves k.
     fetch = k + pop.most_blocked
     parts = []
-    for bit in range(8):
-        group = np.flatnonzero(pop.language_mask & (1 << bit))
+    spoken = int(np.bitwise_or.reduce(pop.language_mask, initial=np.uint64(0)))
+    for bit in range(LANGUAGE_BITS):
+        if not spoken >> bit & 1:
+            continue
+        group = np.flatnonzero(pop.language_mask & np.uint64(1 << bit))
         if len(group) < 2:
             continue
         vectors = pop.vectors[group]
+        queries = vectors if pop.queries is None else pop.queries[group]
         if len(group) <= EXACT_UP_TO:
-            parts.append(_search_cell(group, vectors, np.arange(len(group)), np.arange(len(group)), fetch))
+            everyone = np.arange(len(group))
+            parts.append(_search_cell(group, vectors, queries, everyone, everyone, fetch))
         else:
-            parts.extend(_search_inverted(group, vectors, fetch, probes, rng))
+            parts.extend(_search_inverted(group, vectors, queries, fetch, probes, rng))
     if not parts:
         return empty
     q = np.concatenate([p[0] for p in parts])
@@ -161,9 +221,10 @@ def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray,
     return q[keep], c[keep], s[keep]
 
 
-def _search_cell(group: np.ndarray, vectors: np.ndarray, queries: np.ndarray, members: np.ndarray,
-                 fetch: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Top ``fetch`` of ``members`` for each of ``queries`` (positions in ``group``), in row blocks."""
+def _search_cell(group: np.ndarray, vectors: np.ndarray, searching: np.ndarray, queries: np.ndarray,
+                 members: np.ndarray, fetch: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Top ``fetch`` of ``members`` for each of ``queries`` (positions in ``group``), in row blocks;
+    ``searching`` holds the group's query vectors, ``vectors`` the vectors they are compared with."""
     targets = vectors[members]
     width = len(members)
     take = min(fetch + 1, width)  # +1: the query itself is usually among the members
@@ -171,7 +232,7 @@ def _search_cell(group: np.ndarray, vectors: np.ndarray, queries: np.ndarray, me
     out_q, out_c, out_s = [], [], []
     for start in range(0, len(queries), rows):
         block = queries[start:start + rows]
-        sims = vectors[block] @ targets.T
+        sims = searching[block] @ targets.T
         if take < width:
             top = np.argpartition(sims, -take, axis=1)[:, -take:]
         else:
@@ -182,23 +243,17 @@ def _search_cell(group: np.ndarray, vectors: np.ndarray, queries: np.ndarray, me
     return np.concatenate(out_q), np.concatenate(out_c), np.concatenate(out_s)
 
 
-def _search_inverted(group: np.ndarray, vectors: np.ndarray, fetch: int, probes: int,
+def _search_inverted(group: np.ndarray, vectors: np.ndarray, searching: np.ndarray, fetch: int, probes: int,
                      rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     size = len(group)
     cells = max(2, int(np.sqrt(size) / 2))
     centroids = _spherical_kmeans(vectors, cells, rng)
     probes = min(probes, cells)
-    nearest = np.empty((size, probes), dtype=np.int64)
-    rows = max(1, BLOCK_ENTRIES // cells)
-    for start in range(0, size, rows):
-        sims = vectors[start:start + rows] @ centroids.T
-        top = np.argpartition(sims, -probes, axis=1)[:, -probes:] if probes < cells else \
-            np.broadcast_to(np.arange(cells), (len(sims), cells))
-        best = np.take_along_axis(sims, top, axis=1)
-        nearest[start:start + rows] = np.take_along_axis(top, np.argsort(-best, axis=1), axis=1)
+    nearest = _nearest_cells(searching, centroids, probes)
     # Members filed in their nearest cell; each query searches its probed cells, writing that
     # cell's best into its own slot of a (size, probes * take) table.
-    members_by_cell = _positions_by(nearest[:, 0], cells)
+    filed = nearest[:, 0] if searching is vectors else _nearest_cells(vectors, centroids, 1)[:, 0]
+    members_by_cell = _positions_by(filed, cells)
     slots_by_cell = _positions_by(nearest.ravel(), cells)
     take = fetch + 1  # +1: a query is filed in its own nearest cell
     found = np.full((size, probes * take), -1, dtype=np.int64)
@@ -209,7 +264,7 @@ def _search_inverted(group: np.ndarray, vectors: np.ndarray, fetch: int, probes:
         if not len(members) or not len(flat):
             return None
         queries, slots = flat // probes, flat % probes
-        q, c, sim = _search_cell(np.arange(size), vectors, queries, members, take - 1)
+        q, c, sim = _search_cell(np.arange(size), vectors, searching, queries, members, take - 1)
         width = min(take, len(members))
         return queries, slots, c.reshape(-1, width), sim.reshape(-1, width)
 
@@ -229,6 +284,20 @@ def _search_inverted(group: np.ndarray, vectors: np.ndarray, fetch: int, probes:
     q = np.repeat(group, keep)
     real = (c >= 0) & np.isfinite(sim)
     return [(q[real], group[c[real]], sim[real])]
+
+
+def _nearest_cells(vectors: np.ndarray, centroids: np.ndarray, probes: int) -> np.ndarray:
+    """The ``probes`` cells nearest each vector, nearest first."""
+    cells = len(centroids)
+    nearest = np.empty((len(vectors), probes), dtype=np.int64)
+    rows = max(1, BLOCK_ENTRIES // cells)
+    for start in range(0, len(vectors), rows):
+        sims = vectors[start:start + rows] @ centroids.T
+        top = np.argpartition(sims, -probes, axis=1)[:, -probes:] if probes < cells else \
+            np.broadcast_to(np.arange(cells), (len(sims), cells))
+        best = np.take_along_axis(sims, top, axis=1)
+        nearest[start:start + rows] = np.take_along_axis(top, np.argsort(-best, axis=1), axis=1)
+    return nearest
 
 
 def _positions_by(labels: np.ndarray, count: int, values: np.ndarray | None = None) -> list[np.ndarray]:

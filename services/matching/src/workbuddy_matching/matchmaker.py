@@ -98,7 +98,7 @@ def fill_slots(db: Database, outbox, member_id: str, now: datetime) -> list[dict
     mine = repository.pool_member(db, member_id)
     if mine is None or mine.get("revision", 0) < 1:
         return []
-    pool = [doc for doc in repository.pool_sample(db) if doc.get("revision", 0) >= 1]
+    pool = [doc for doc in repository.pool_sample(db, mine) if doc.get("revision", 0) >= 1]
     slots = repository.open_slots(db, pool)
     wanted = slots.get(member_id, 0)
     if wanted <= 0:

@@ -212,8 +212,12 @@ def pool_member(db: Database, member_id: str) -> dict | None:
     return db.pool.find_one({"_id": member_id})
 
 
-def pool_sample(db: Database) -> list[dict]:
-    return list(db.pool.find().limit(POOL_SCAN_MAX))
+def pool_sample(db: Database, around: dict | None = None) -> list[dict]:
+    """Up to POOL_SCAN_MAX members, always including ``around`` (the member being served)."""
+    found = list(db.pool.find().limit(POOL_SCAN_MAX))
+    if around is not None and all(doc["_id"] != around["_id"] for doc in found):
+        found.append(around)
+    return found
 
 
 def open_slots(db: Database, members: list[dict]) -> dict[str, int]:

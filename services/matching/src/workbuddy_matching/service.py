@@ -182,7 +182,7 @@ class MatchingService:
         if mine is None:
             return {"items": [], "next": None}
         now = clock.now()
-        pool = repository.pool_sample(self.store)
+        pool = repository.pool_sample(self.store, mine)
         me = candidate_of(mine, now)
         # Scoring is CPU work: in a real thread, so that the worker's green threads (and its
         # broker heartbeats) carry on meanwhile.
