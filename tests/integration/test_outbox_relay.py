@@ -53,7 +53,8 @@ def drain_queue(config, name: str) -> list[dict]:
 
 def test_pending_events_reach_the_declared_queue_in_order(db, config):
     declare_topology(config)
-    [queue] = [s.queue for s in SUBSCRIPTIONS if s.event == "moment.logged"]
+    [queue] = [s.queue for s in SUBSCRIPTIONS
+               if s.event == "moment.logged" and s.consumer == "notifications"]
     drain_queue(config, queue)
     events = [moment_event(f"n{i}") for i in range(5)]
     stage_all(db, events)
