@@ -1,0 +1,300 @@
+"""One matching round: which members to propose to each other now, and why the others got nobody.
+
+Each member asks for several buddies, up to the slots they still have open (a b-matching). A pair
+may be proposed only when the hard rules allow it (``compatibility.refusal``: a shared language,
+both active, both with an open slot, never blocked, not ended or declined within the cooling-off
+period) and when the two have no proposed or active buddyship already. Among the pairs allowed,
+``assignment.assign`` picks a heavy set by mutual score.
+
+A member left out of the previous round is not left out again while the round can help it (the
+*never left out twice* repair, see ``plan_round``). Everybody still without a pairing is told why.
+
+Pure and deterministic whatever the order of the inputs: ties are broken by member id.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from .assignment import assign
+from .compatibility import Candidate, Compatibility, Reason, refusal, score
+
+NO_COMPATIBLE_MEMBER = "no_compatible_member"
+COMPATIBLE_MEMBERS_TAKEN = "compatible_members_taken"
+
+Pair = tuple[str, str]  # member ids, smaller first
+Shortlist = Callable[[Sequence[Candidate], int], Iterable[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    a: str  # member ids, a < b
+    b: str
+    score: float  # mutual, the same seen from either side
+    reasons_a: tuple[Reason, ...]  # told to a about b
+    reasons_b: tuple[Reason, ...]  # told to b about a
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    member_id: str
+    # NO_COMPATIBLE_MEMBER: nobody passes the hard rules with them; COMPATIBLE_MEMBERS_TAKEN: some
+    # did, but all of them went to others or had no room left.
+    reason: str
+    compatible: int  # how many members of the round pass the hard rules with them
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    pairings: list[Pairing]  # heaviest first
+    left_out: list[LeftOut]  # by member id
+    pairs_scored: int  # pairs whose compatibility was computed: the round's cost
+
+
+def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
+               blocked: Collection[frozenset[str]] = (), cooling_off: Collection[frozenset[str]] = (),
+               open_pairs: Collection[frozenset[str]] = (), left_out_before: Collection[str] = (),
+               k: int = 10, shortlist: Shortlist | None = None, exact_up_to: int = 1500) -> RoundPlan:
+    """Plan one round among ``members``.
+
+    Only active members with ``open_slots[id] > 0`` take part; the others are neither paired nor
+    reported. ``open_pairs`` are pairs with a proposed or active buddyship. Up to ``exact_up_to``
+    taking part, every pair sharing a language is considered; beyond, only the pairs from
+    ``shortlist(participants, k)`` (index pairs into the sequence it is given; by default the
+    embedding shortlist), except for the members of ``left_out_before``, whose partners are
+    searched among all participants.
+
+    Never left out twice -- the invariant this function guarantees: after the round, a member of
+    ``left_out_before`` who takes part and still has no pairing either has no compatible member at
+    all, or every compatible member q is full (as many pairings as open slots) and each pairing of
+    q is with a member of ``left_out_before`` whose only pairing it is (displacing it would leave
+    that member out twice). "Compatible" means: another participant with whom the hard rules and
+    ``open_pairs`` allow a proposal.
+    """
+    by_id: dict[str, Candidate] = {}
+    for member in members:
+        if member.member_id in by_id:
+            raise ValueError(f"member {member.member_id!r} given twice")
+        by_id[member.member_id] = member
+    # Sorted once, so the shortlist and every loop below see the same order whatever the input's.
+    participants = sorted((m for m in by_id.values() if m.active and open_slots.get(m.member_id, 0) > 0),
+                          key=lambda m: m.member_id)
+    round_ = _Round(participants, open_slots, blocked, cooling_off, open_pairs)
+    if len(participants) <= exact_up_to:
+        round_.consider(round_.language_pairs())
+    else:
+        if shortlist is None:
+            # Imported here: the embedding (and numpy) is only needed for large rounds.
+            from .embedding import shortlist_pairs
+
+            def shortlist(found: Sequence[Candidate], size: int) -> Iterable[tuple[int, int]]:
+                return shortlist_pairs(found, size, blocked)
+
+        round_.consider(round_.indexed_pairs(shortlist(participants, k)))
+    round_.assign()
+    round_.never_left_out_twice({m for m in left_out_before if m in round_.slots})
+    return round_.plan()
+
+
+class _Round:
+    """The participants, the pairs considered with their compatibility, and the pairings chosen."""
+
+    def __init__(self, participants: list[Candidate], open_slots: Mapping[str, int],
+                 blocked: Collection[frozenset[str]], cooling_off: Collection[frozenset[str]],
+                 open_pairs: Collection[frozenset[str]]) -> None:
+        self.members = {m.member_id: m for m in participants}
+        self.slots = {m.member_id: open_slots[m.member_id] for m in participants}
+        self.blocked = {_key(p) for p in blocked if len(p) == 2}
+        self.cooling_off = {_key(p) for p in cooling_off if len(p) == 2}
+        self.open_pairs = {_key(p) for p in open_pairs if len(p) == 2}
+        # Who each member may not be proposed to, whatever the reason: to count their compatible
+        # members without looking at every pair.
+        self.excluded: dict[str, set[str]] = {}
+        for a, b in self.blocked | self.cooling_off | self.open_pairs:
+            self.excluded.setdefault(a, set()).add(b)
+            self.excluded.setdefault(b, set()).add(a)
+        self.speakers: dict[str, list[str]] = {}  # language -> participants who speak it, by id
+        self.language_sets = Counter(m.languages for m in participants)
+        for m in participants:
+            for language in m.languages:
+                self.speakers.setdefault(language, []).append(m.member_id)
+        self.scored: dict[Pair, Compatibility] = {}  # (a, b): score(a, b), told to a
+        self.considered: list[tuple[Pair, float]] = []  # heaviest first
+        self.chosen: dict[Pair, float] = {}
+        self.partners: dict[str, set[str]] = {m: set() for m in self.slots}
+        self.freed: set[str] = set()  # members displaced by the repair, who have room again
+        self._considered_by_member: dict[str, list[tuple[Pair, float]]] | None = None
+
+    # --- the hard rules ---------------------------------------------------------------------
+
+    def allowed(self, a: str, b: str) -> bool:
+        if a not in self.members or b not in self.members:
+            return False
+        pair = _key((a, b))
+        if pair in self.open_pairs:
+            return False
+        return refusal(self.members[a], self.members[b], open_slots_a=self.slots[a],
+                       open_slots_b=self.slots[b], blocked=pair in self.blocked,
+                       cooling_off=pair in self.cooling_off) is None
+
+    def compatible(self, member_id: str) -> list[str]:
+        """Every participant the member may be proposed to, by id."""
+        sharing = set()
+        for language in self.members[member_id].languages:
+            sharing.update(self.speakers.get(language, ()))
+        return sorted(other for other in sharing if self.allowed(member_id, other))
+
+    def compatible_count(self, member_id: str) -> int:
+        """``len(self.compatible(member_id))``, from counts per set of languages: no pair is looked at
+        but the excluded ones, so telling thousands of left-out members why stays cheap."""
+        languages = self.members[member_id].languages
+        # Minus the member themselves, counted among those who speak their languages.
+        sharing = sum(count for spoken, count in self.language_sets.items() if spoken & languages)
+        sharing -= 1 if languages else 0
+        excluded = sum(1 for other in self.excluded.get(member_id, ())
+                       if other in self.members and other != member_id
+                       and self.members[other].languages & languages)
+        return sharing - excluded
+
+    # --- the pairs considered ---------------------------------------------------------------
+
+    def language_pairs(self) -> Iterable[Pair]:
+        # Pairs are only formed within a language: a pair with nothing to say to each other is
+        # refused anyway, and most of a large round shares few languages with most of it.
+        for language in sorted(self.speakers):
+            yield from combinations(self.speakers[language], 2)
+
+    def indexed_pairs(self, pairs: Iterable[tuple[int, int]]) -> Iterable[Pair]:
+        ids = list(self.members)
+        for i, j in pairs:
+            if 0 <= i < len(ids) and 0 <= j < len(ids):
+                yield ids[i], ids[j]
+
+    def consider(self, pairs: Iterable[Pair]) -> None:
+        weights: dict[Pair, float] = {}
+        for a, b in pairs:
+            pair = _key((a, b))
+            if pair not in weights and self.allowed(*pair):
+                weights[pair] = self.compatibility(*pair).score
+        self.considered = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+
+    def compatibility(self, a: str, b: str) -> Compatibility:
+        pair = _key((a, b))
+        if pair not in self.scored:
+            self.scored[pair] = score(self.members[pair[0]], self.members[pair[1]])
+        return self.scored[pair]
+
+    # --- choosing ---------------------------------------------------------------------------
+
+    def assign(self) -> None:
+        for a, b, w in assign(self.slots, ((a, b, w) for (a, b), w in self.considered)):
+            self.pair((a, b), w)
+
+    def pair(self, pair: Pair, weight: float) -> None:
+        self.chosen[pair] = weight
+        self.partners[pair[0]].add(pair[1])
+        self.partners[pair[1]].add(pair[0])
+
+    def unpair(self, pair: Pair) -> None:
+        del self.chosen[pair]
+        self.partners[pair[0]].discard(pair[1])
+        self.partners[pair[1]].discard(pair[0])
+
+    def room(self, member_id: str) -> int:
+        return self.slots[member_id] - len(self.partners[member_id])
+
+    def never_left_out_twice(self, before: set[str]) -> None:
+        """Serve the members of ``before`` still without a pairing, until nothing changes.
+
+        Each service pairs one more of them and unpairs none of them, and each fill adds a pairing
+        and removes none, so the loop ends. It stops only after a pass in which no member could be
+        served and the fill found nothing: the invariant of ``plan_round`` then holds.
+        """
+        compatible: dict[str, list[str]] = {}
+        while True:
+            waiting = [m for m in before if not self.partners[m]]
+            for m in waiting:
+                if m not in compatible:
+                    compatible[m] = self.compatible(m)
+            # Those with the fewest options first: the others have more chances left.
+            waiting.sort(key=lambda m: (len(compatible[m]), m))
+            served = [self.serve(m, compatible[m], before) for m in waiting]
+            filled = self.fill()
+            if not any(served) and not filled:
+                return
+
+    def serve(self, member_id: str, compatible: list[str], before: set[str]) -> bool:
+        if self.partners[member_id]:
+            return False  # served while another was displaced for someone else
+        # A compatible member with room: the best of them.
+        free = [q for q in compatible if self.room(q) > 0]
+        if free:
+            best = min(free, key=lambda q: (-self.compatibility(member_id, q).score, q))
+            self.pair(_key((member_id, best)), self.compatibility(member_id, best).score)
+            return True
+        # Else a compatible member q gives up one of their pairings (q, r) for this member, unless
+        # r is a member left out before whose only pairing it is. Cheapest first: a displacement
+        # that leaves r with another pairing, then the highest gain in score; and the pairs
+        # already scored (the shortlist's) before scoring others.
+        options = [(q, r) for q in compatible for r in sorted(self.partners[q])
+                   if not (r in before and len(self.partners[r]) == 1)]
+        if not options:
+            return False
+        known = [(q, r) for q, r in options if _key((member_id, q)) in self.scored]
+
+        def cost(option: Pair) -> tuple:
+            q, r = option
+            gain = self.compatibility(member_id, q).score - self.chosen[_key((q, r))]
+            return len(self.partners[r]) == 1, -gain, q, r
+
+        q, r = min(known or options, key=cost)
+        self.unpair(_key((q, r)))
+        self.pair(_key((member_id, q)), self.compatibility(member_id, q).score)
+        self.freed.add(r)
+        return True
+
+    def fill(self) -> bool:
+        """Give the displaced members the best pairs considered whose other member has room too.
+
+        After the assignment no pair considered had room at both ends; only a displacement gives
+        room back, to the displaced member, so only their pairs need a look."""
+        if not self.freed:
+            return False
+        if self._considered_by_member is None:
+            self._considered_by_member = {}
+            for pair, w in self.considered:  # heaviest first, so each list is too
+                for member_id in pair:
+                    self._considered_by_member.setdefault(member_id, []).append((pair, w))
+        added = False
+        for member_id in sorted(self.freed):
+            for pair, w in self._considered_by_member.get(member_id, ()):
+                if self.room(member_id) <= 0:
+                    break
+                if w > 0 and pair not in self.chosen and self.room(pair[0]) > 0 and self.room(pair[1]) > 0:
+                    self.pair(pair, w)
+                    added = True
+        self.freed.clear()
+        return added
+
+    # --- the plan ---------------------------------------------------------------------------
+
+    def plan(self) -> RoundPlan:
+        pairings = []
+        for a, b in self.chosen:
+            told_a = self.compatibility(a, b)
+            told_b = score(self.members[b], self.members[a])
+            pairings.append(Pairing(a, b, told_a.score, told_a.reasons, told_b.reasons))
+        pairings.sort(key=lambda p: (-p.score, p.a, p.b))
+        left_out = []
+        for member_id in self.slots:
+            if not self.partners[member_id]:
+                count = self.compatible_count(member_id)
+                reason = COMPATIBLE_MEMBERS_TAKEN if count else NO_COMPATIBLE_MEMBER
+                left_out.append(LeftOut(member_id, reason, count))
+        return RoundPlan(pairings, left_out, len(self.scored))
+
+
+def _key(pair: Iterable[str]) -> Pair:
+    a, b = sorted(pair)
+    return a, b
