@@ -22,6 +22,7 @@ that know the members' languages check them (embedding.shortlist_pairs does).
 matrix-vector product, exact.
 """
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -132,6 +133,14 @@ class Population:
 
     def capacities(self) -> dict[str, int]:
         return dict(zip(self.ids, self.capacity.tolist(), strict=True))
+
+    def only(self, rows: Sequence[int]) -> "Population":
+        """The same members' vectors for some of them only (a second pass among those left)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return dataclasses.replace(
+            self, ids=[self.ids[i] for i in rows.tolist()], language_mask=self.language_mask[rows],
+            vectors=self.vectors[rows], capacity=self.capacity[rows],
+            queries=None if self.queries is None else self.queries[rows])
 
 
 def weight_of(similarity: np.ndarray) -> np.ndarray:
