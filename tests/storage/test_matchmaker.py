@@ -141,3 +141,18 @@ def test_the_quiet_flag_lifts_when_the_buddy_shows_up_again(db):
                                     "reactor_id": "bob", "reacted_at": NOW - timedelta(days=5)})
     checkups.check_up(db, outbox_of(db), NOW)
     assert matching.get(db, buddyship["_id"])["quiet"] is None
+
+
+def test_a_round_that_loses_its_lease_stops_writing_proposals(db, monkeypatch):
+    matching.create_indexes(db)
+    for member_id in ("ana", "bob", "cy", "dan"):
+        pool_member(db, member_id)
+    monkeypatch.setattr(matchmaker, "RENEW_EVERY", 1)
+    asked = []
+
+    def still_ours():  # the lease is lost after the first proposal is written
+        asked.append(1)
+        return len(asked) < 2
+
+    summary = matchmaker.run_round(db, outbox_of(db), NOW, None, still_ours=still_ours)
+    assert summary["proposed"] == 1 and len(list(db.buddyships.find())) == 1

@@ -293,6 +293,11 @@ def score(a: Candidate, b: Candidate) -> Compatibility:
 # --- reasons ----------------------------------------------------------------------------------
 
 
+def reasons(a: Candidate, b: Candidate) -> tuple[Reason, ...]:
+    """``score(a, b).reasons`` without the score, for a pair whose score is known already."""
+    return _reasons(a, b)
+
+
 def _reasons(a: Candidate, b: Candidate) -> tuple[Reason, ...]:
     """(strength, reason) for each clear good point; the strongest first."""
     found: list[tuple[float, Reason]] = []

@@ -11,7 +11,7 @@ heartbeats carry on) and writes each proposal with its event through the outbox.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from eventlet import tpool
@@ -29,6 +29,8 @@ from .compatibility import Candidate, Reason
 
 log = get_logger(__name__)
 
+# A round renews its lease after writing this many proposals.
+RENEW_EVERY = 200
 # A support buddy is needed now: the proposal lapses if not taken within two days.
 SUPPORT_PROPOSAL_VALID_FOR = timedelta(days=2)
 
@@ -163,10 +165,12 @@ def offer_support(db: Database, outbox, moment: dict, now: datetime) -> dict | N
 # --- the periodic round ---------------------------------------------------------------------
 
 
-def run_round(db: Database, outbox, now: datetime, next_round_at: datetime | None) -> dict:
+def run_round(db: Database, outbox, now: datetime, next_round_at: datetime | None,
+              still_ours: Callable[[], bool] = lambda: True) -> dict:
     """One round over the whole answered pool: proposals for the pairs chosen, and a word to each
     member left out (why, and when the next round is). Members left out by the previous round
-    are served first."""
+    are served first. ``still_ours`` renews the proposing lease now and then while the proposals
+    are written (a large round writes for minutes); once it is lost, the round stops writing."""
     started = now
     previous = repository.last_round(db)
     pool = repository.answered_pool(db)
@@ -181,7 +185,10 @@ def run_round(db: Database, outbox, now: datetime, next_round_at: datetime | Non
     round_id = uuid.uuid4().hex
     by_id = {m.member_id: m for m in members}
     proposed = 0
-    for pairing in plan.pairings:
+    for number, pairing in enumerate(plan.pairings):
+        if number % RENEW_EVERY == RENEW_EVERY - 1 and not still_ours():
+            log.warning("matching.round_interrupted", written=number, planned=len(plan.pairings))
+            break
         a, b = by_id[pairing.a], by_id[pairing.b]
         proposal = matching_proposal(a, b, pairing.reasons_a, pairing.reasons_b, now, "round",
                                      extra={"round_id": round_id})

@@ -17,8 +17,10 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
+
 from .assignment import assign
-from .compatibility import Candidate, Compatibility, Reason, refusal, score
+from .compatibility import Candidate, Compatibility, Reason, reasons, refusal, score
 
 NO_COMPATIBLE_MEMBER = "no_compatible_member"
 COMPATIBLE_MEMBERS_TAKEN = "compatible_members_taken"
@@ -55,7 +57,7 @@ class RoundPlan:
 def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
                blocked: Collection[frozenset[str]] = (), cooling_off: Collection[frozenset[str]] = (),
                open_pairs: Collection[frozenset[str]] = (), left_out_before: Collection[str] = (),
-               k: int = 10, shortlist: Shortlist | None = None, exact_up_to: int = 1500) -> RoundPlan:
+               k: int = 10, shortlist: Shortlist | None = None, exact_up_to: int = 500) -> RoundPlan:
     """Plan one round among ``members``.
 
     Only active members with ``open_slots[id] > 0`` take part; the others are neither paired nor
@@ -83,18 +85,42 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
     round_ = _Round(participants, open_slots, blocked, cooling_off, open_pairs)
     if len(participants) <= exact_up_to:
         round_.consider(round_.language_pairs())
+        round_.assign()
     else:
-        if shortlist is None:
-            # Imported here: the embedding (and numpy) is only needed for large rounds.
-            from .embedding import shortlist_pairs
-
-            def shortlist(found: Sequence[Candidate], size: int) -> Iterable[tuple[int, int]]:
-                return shortlist_pairs(found, size, blocked)
-
-        round_.consider(round_.indexed_pairs(shortlist(participants, k)))
-    round_.assign()
+        shortlist = shortlist or _EmbeddingShortlist(participants, blocked)
+        round_.consider(round_.indexed_pairs(participants, shortlist(participants, k)))
+        round_.assign()
+        # The best-liked members fill up first, and the shortlist of those left with room named
+        # mostly them: shortlist again among the members with room, a few times.
+        for _ in range(LEFTOVER_PASSES):
+            room = [m for m in participants if round_.room(m.member_id) > 0]
+            if len(room) < 2 or not round_.assign_more(round_.indexed_pairs(room, shortlist(room, k))):
+                break
     round_.never_left_out_twice({m for m in left_out_before if m in round_.slots})
     return round_.plan()
+
+
+# Shortlists again among the members still with room after the assignment (large rounds).
+LEFTOVER_PASSES = 3
+
+
+class _EmbeddingShortlist:
+    """The embedding shortlist (embedding.py), embedding the participants once for every pass."""
+
+    def __init__(self, participants: list[Candidate], blocked: Collection[frozenset[str]]) -> None:
+        from .embedding import embed  # numpy-heavy: only large rounds need it
+
+        self.population = embed(participants)
+        self.row = {m.member_id: i for i, m in enumerate(participants)}
+        self.blocked = blocked
+
+    def __call__(self, members: Sequence[Candidate], k: int) -> Iterable[tuple[int, int]]:
+        from .embedding import shortlist_pairs
+
+        rows = [self.row[m.member_id] for m in members]
+        whole = len(rows) == len(self.row)
+        return shortlist_pairs(members, k, self.blocked,
+                               population=self.population if whole else self.population.only(rows))
 
 
 class _Round:
@@ -119,7 +145,12 @@ class _Round:
         for m in participants:
             for language in m.languages:
                 self.speakers.setdefault(language, []).append(m.member_id)
+        self.excluded_pairs = self.blocked | self.cooling_off | self.open_pairs
+        self._sharing: dict[frozenset[str], list[str]] = {}  # languages -> who shares one, by id
         self.scored: dict[Pair, Compatibility] = {}  # (a, b): score(a, b), told to a
+        self.weights: dict[Pair, float] = {}  # (a, b): the score alone, for every pair weighed
+        self.scorer = None
+        self.index: dict[str, int] = {}
         self.considered: list[tuple[Pair, float]] = []  # heaviest first
         self.chosen: dict[Pair, float] = {}
         self.partners: dict[str, set[str]] = {m: set() for m in self.slots}
@@ -140,10 +171,19 @@ class _Round:
 
     def compatible(self, member_id: str) -> list[str]:
         """Every participant the member may be proposed to, by id."""
-        sharing = set()
-        for language in self.members[member_id].languages:
-            sharing.update(self.speakers.get(language, ()))
-        return sorted(other for other in sharing if self.allowed(member_id, other))
+        languages = self.members[member_id].languages
+        if languages not in self._sharing:
+            self._sharing[languages] = sorted(set().union(*(self.speakers.get(x, ()) for x in languages)))
+        sharing = self._sharing[languages]
+        if not sharing:
+            return []
+        table = self.table()
+        others = np.fromiter((self.index[o] for o in sharing), np.int64, len(sharing))
+        # Every participant has room; what is left is the member, activity, a shared language
+        # (at once for all) and the pair's history.
+        allowed = table.allowed(np.full(len(others), self.index[member_id]), others).tolist()
+        excluded = self.excluded.get(member_id, set())
+        return [o for o, ok in zip(sharing, allowed, strict=True) if ok and o not in excluded]
 
     def compatible_count(self, member_id: str) -> int:
         """``len(self.compatible(member_id))``, from counts per set of languages: no pair is looked at
@@ -165,19 +205,60 @@ class _Round:
         for language in sorted(self.speakers):
             yield from combinations(self.speakers[language], 2)
 
-    def indexed_pairs(self, pairs: Iterable[tuple[int, int]]) -> Iterable[Pair]:
-        ids = list(self.members)
+    def indexed_pairs(self, among: Sequence[Candidate], pairs: Iterable[tuple[int, int]]) -> Iterable[Pair]:
+        ids = [m.member_id for m in among]
         for i, j in pairs:
             if 0 <= i < len(ids) and 0 <= j < len(ids):
                 yield ids[i], ids[j]
 
-    def consider(self, pairs: Iterable[Pair]) -> None:
-        weights: dict[Pair, float] = {}
-        for a, b in pairs:
-            pair = _key((a, b))
-            if pair not in weights and self.allowed(*pair):
-                weights[pair] = self.compatibility(*pair).score
-        self.considered = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    def consider(self, pairs: Iterable[Pair]) -> list[tuple[Pair, float]]:
+        """Weigh the pairs the hard rules allow, add them to those considered (heaviest first)
+        and return them."""
+        unique = [pair for pair in dict.fromkeys(map(_key, pairs))
+                  if pair not in self.weights and pair not in self.excluded_pairs]
+        if not unique:
+            return []
+        table = self.table()
+        a = np.fromiter((self.index[x] for x, _ in unique), np.int64, len(unique))
+        b = np.fromiter((self.index[y] for _, y in unique), np.int64, len(unique))
+        # Self, both active, a shared language: at once. Every participant has room, and the
+        # history (blocks, cooling off, open pairs) was checked above.
+        allowed = table.allowed(a, b)
+        kept = [pair for pair, ok in zip(unique, allowed.tolist(), strict=True) if ok]
+        # The score of every pair at once (the very floats compatibility.score gives); the reasons,
+        # which only the pairs chosen need, are worked out for those alone.
+        weighed = list(zip(kept, table.score(a[allowed], b[allowed]).tolist(), strict=True))
+        self.weights.update(weighed)
+        self.considered = sorted(self.considered + weighed, key=lambda item: (-item[1], item[0]))
+        self._considered_by_member = None
+        return weighed
+
+    def table(self):
+        if self.scorer is None:
+            from .pair_scores import Scorer
+
+            self.scorer = Scorer(list(self.members.values()))
+            self.index = {member_id: i for i, member_id in enumerate(self.members)}
+        return self.scorer
+
+    def bulk_scores(self, pairs: list[Pair]) -> list[float]:
+        if not pairs:
+            return []
+        table = self.table()
+        a = np.fromiter((self.index[x] for x, _ in pairs), np.int64, len(pairs))
+        b = np.fromiter((self.index[y] for _, y in pairs), np.int64, len(pairs))
+        return table.score(a, b).tolist()
+
+    def weigh(self, member_id: str, others: list[str]) -> None:
+        """Score at once the pairs of ``member_id`` with ``others`` not weighed yet."""
+        missing = [pair for pair in (_key((member_id, q)) for q in others) if pair not in self.weights]
+        self.weights.update(zip(missing, self.bulk_scores(missing), strict=True))
+
+    def weight(self, a: str, b: str) -> float:
+        pair = _key((a, b))
+        if pair not in self.weights:
+            self.weights[pair] = self.compatibility(*pair).score
+        return self.weights[pair]
 
     def compatibility(self, a: str, b: str) -> Compatibility:
         pair = _key((a, b))
@@ -190,6 +271,16 @@ class _Round:
     def assign(self) -> None:
         for a, b, w in assign(self.slots, ((a, b, w) for (a, b), w in self.considered)):
             self.pair((a, b), w)
+
+    def assign_more(self, pairs: Iterable[Pair]) -> int:
+        """Assign the room left over the pairs given (those not weighed before); how many were
+        added."""
+        fresh = self.consider(pairs)
+        room = {m: self.room(m) for m in self.slots if self.room(m) > 0}
+        added = assign(room, ((a, b, w) for (a, b), w in fresh))
+        for a, b, w in added:
+            self.pair((a, b), w)
+        return len(added)
 
     def pair(self, pair: Pair, weight: float) -> None:
         self.chosen[pair] = weight
@@ -230,8 +321,9 @@ class _Round:
         # A compatible member with room: the best of them.
         free = [q for q in compatible if self.room(q) > 0]
         if free:
-            best = min(free, key=lambda q: (-self.compatibility(member_id, q).score, q))
-            self.pair(_key((member_id, best)), self.compatibility(member_id, best).score)
+            self.weigh(member_id, free)
+            best = min(free, key=lambda q: (-self.weight(member_id, q), q))
+            self.pair(_key((member_id, best)), self.weight(member_id, best))
             return True
         # Else a compatible member q gives up one of their pairings (q, r) for this member, unless
         # r is a member left out before whose only pairing it is. Cheapest first: a displacement
@@ -241,16 +333,18 @@ class _Round:
                    if not (r in before and len(self.partners[r]) == 1)]
         if not options:
             return False
-        known = [(q, r) for q, r in options if _key((member_id, q)) in self.scored]
+        known = [(q, r) for q, r in options if _key((member_id, q)) in self.weights]
+        if not known:
+            self.weigh(member_id, sorted({q for q, _ in options}))
 
         def cost(option: Pair) -> tuple:
             q, r = option
-            gain = self.compatibility(member_id, q).score - self.chosen[_key((q, r))]
+            gain = self.weight(member_id, q) - self.chosen[_key((q, r))]
             return len(self.partners[r]) == 1, -gain, q, r
 
         q, r = min(known or options, key=cost)
         self.unpair(_key((q, r)))
-        self.pair(_key((member_id, q)), self.compatibility(member_id, q).score)
+        self.pair(_key((member_id, q)), self.weight(member_id, q))
         self.freed.add(r)
         return True
 
@@ -281,10 +375,10 @@ class _Round:
 
     def plan(self) -> RoundPlan:
         pairings = []
-        for a, b in self.chosen:
-            told_a = self.compatibility(a, b)
-            told_b = score(self.members[b], self.members[a])
-            pairings.append(Pairing(a, b, told_a.score, told_a.reasons, told_b.reasons))
+        for (a, b), weight in self.chosen.items():
+            # The score is known; only the reasons are worked out, for the pairs chosen alone.
+            member_a, member_b = self.members[a], self.members[b]
+            pairings.append(Pairing(a, b, weight, reasons(member_a, member_b), reasons(member_b, member_a)))
         pairings.sort(key=lambda p: (-p.score, p.a, p.b))
         left_out = []
         for member_id in self.slots:
@@ -292,9 +386,9 @@ class _Round:
                 count = self.compatible_count(member_id)
                 reason = COMPATIBLE_MEMBERS_TAKEN if count else NO_COMPATIBLE_MEMBER
                 left_out.append(LeftOut(member_id, reason, count))
-        return RoundPlan(pairings, left_out, len(self.scored))
+        return RoundPlan(pairings, left_out, len(self.weights))
 
 
 def _key(pair: Iterable[str]) -> Pair:
-    a, b = sorted(pair)
-    return a, b
+    a, b = pair  # a frozenset of two, or a tuple: a million times a round, so no sorted()
+    return (a, b) if a < b else (b, a)

@@ -368,8 +368,9 @@ class MatchingService:
             now = clock.now()
             if not force and last is not None and last["started_at"] + ROUND_EVERY > now:
                 return None
-            summary = matchmaker.run_round(self.store, self.outbox, now,
-                                           now + ROUND_EVERY if ROUND_EVERY > timedelta(0) else None)
+            summary = matchmaker.run_round(
+                self.store, self.outbox, now, now + ROUND_EVERY if ROUND_EVERY > timedelta(0) else None,
+                still_ours=lambda: lease.hold(self.store, PROPOSING, PROPOSING_LEASE))
             return exported(summary)
 
     def _refuse_blocked(self, proposer_id: str, invitee_id: str) -> None:
