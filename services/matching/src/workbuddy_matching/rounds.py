@@ -151,7 +151,7 @@ class _Round:
         self.weights: dict[Pair, float] = {}  # (a, b): the score alone, for every pair weighed
         self.scorer = None
         self.index: dict[str, int] = {}
-        self.considered: list[tuple[Pair, float]] = []  # heaviest first
+        self.considered: list[tuple[Pair, float]] = []  # in no order: assign() sorts them itself
         self.chosen: dict[Pair, float] = {}
         self.partners: dict[str, set[str]] = {m: set() for m in self.slots}
         self.freed: set[str] = set()  # members displaced by the repair, who have room again
@@ -212,8 +212,7 @@ class _Round:
                 yield ids[i], ids[j]
 
     def consider(self, pairs: Iterable[Pair]) -> list[tuple[Pair, float]]:
-        """Weigh the pairs the hard rules allow, add them to those considered (heaviest first)
-        and return them."""
+        """Weigh the pairs the hard rules allow, add them to those considered and return them."""
         unique = [pair for pair in dict.fromkeys(map(_key, pairs))
                   if pair not in self.weights and pair not in self.excluded_pairs]
         if not unique:
@@ -229,7 +228,7 @@ class _Round:
         # which only the pairs chosen need, are worked out for those alone.
         weighed = list(zip(kept, table.score(a[allowed], b[allowed]).tolist(), strict=True))
         self.weights.update(weighed)
-        self.considered = sorted(self.considered + weighed, key=lambda item: (-item[1], item[0]))
+        self.considered += weighed
         self._considered_by_member = None
         return weighed
 
@@ -357,9 +356,11 @@ class _Round:
             return False
         if self._considered_by_member is None:
             self._considered_by_member = {}
-            for pair, w in self.considered:  # heaviest first, so each list is too
+            for pair, w in self.considered:
                 for member_id in pair:
                     self._considered_by_member.setdefault(member_id, []).append((pair, w))
+            for found in self._considered_by_member.values():
+                found.sort(key=lambda item: (-item[1], item[0]))  # heaviest first
         added = False
         for member_id in sorted(self.freed):
             for pair, w in self._considered_by_member.get(member_id, ()):
