@@ -37,7 +37,13 @@ def test_a_member_sees_compatible_members_with_reasons_and_never_a_barred_one(ga
     assert carl["id"] not in ids and alice["id"] not in ids
 
     # Once proposed, or blocked, a member is no longer suggested.
-    assert gateway.propose(alice, bob).status_code == 201
+    proposed = gateway.propose(alice, bob)
+    assert proposed.status_code == 201
+    # A member's own proposal carries the reasons too, each told in the reader's language.
+    assert f"tous les deux à {city}" in proposed.json()["reasons"]
+    [for_bob] = gateway.request("GET", "/v1/me/buddyships", bob).json()["items"]
+    assert for_bob["origin"] == "member" and for_bob["awaiting"] == [bob["id"]]
+    assert f"tous les deux à {city}" in for_bob["reasons"]  # Bob reads French too
     assert bob["id"] not in [s["member_id"] for s in suggested(gateway, alice)]
     eventually(lambda: dora["id"] in [s["member_id"] for s in suggested(gateway, alice)])
     assert gateway.request("POST", f"/v1/members/{dora['id']}/block", alice).status_code == 204

@@ -51,6 +51,18 @@ def told(a: Candidate, b: Candidate, reasons_a: Iterable[Reason],
     }
 
 
+def reasons_between(db: Database, a_id: str, b_id: str, now: datetime) -> dict:
+    """{"reasons": ..., "languages": ..., "score": ...} for two members matching knows (a
+    member's own proposal); {} when it does not know one of them yet."""
+    docs = {doc["_id"]: doc for doc in repository.pool_members(db, [a_id, b_id])}
+    if len(docs) < 2:
+        return {}
+    a, b = candidate_of(docs[a_id], now), candidate_of(docs[b_id], now)
+    fit = compatibility.score(a, b)
+    return {"reasons": told(a, b, fit.reasons, compatibility.reasons(b, a)),
+            "languages": {a_id: a.language, b_id: b.language}, "score": round(fit.score, 4)}
+
+
 def propose(db: Database, outbox, proposal: dict) -> dict | None:
     """Save a proposal and its event together; None when the pair is blocked or already has an
     open buddyship (both are checked before the transaction so that refusing aborts nothing)."""

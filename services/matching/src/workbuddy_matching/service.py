@@ -384,6 +384,9 @@ class MatchingService:
 
     def _save_proposal(self, buddyship: dict) -> None:
         repository.refuse_open_pair(self.store, buddyship["pair"])
+        # A member's own proposal carries the reasons too, when matching knows both members.
+        buddyship |= matchmaker.reasons_between(self.store, buddyship["proposer_id"],
+                                                buddyship["invitee_id"], clock.now())
 
         def save(session):
             repository.add_proposal(self.store, buddyship, session)
