@@ -168,5 +168,12 @@ def test_a_member_left_out_by_a_round_is_told_why_and_when_the_next_one_is(match
     assert status["left_out"]["reason"] == "compatible_members_taken"
     assert "prochain tour" in status["left_out"]["explanation"]
     assert status["next_round_at"] == summary["next_round_at"]
+    # The app's notifications say it too, and the proposal Une and Deux received with its reasons.
+    told = eventually(lambda: [n for n in api.request("GET", "/v1/me/notifications", third).json()["items"]
+                               if n["kind"] == "unmatched"])
+    assert told[0]["text"] == "Pas de nouveau buddy à ce tour-ci"
+    assert told[0]["data"]["reason"] == "compatible_members_taken"
+    proposed = api.request("GET", "/v1/me/notifications", first).json()["items"]
+    assert [n["data"]["origin"] for n in proposed if n["kind"] == "buddyship_proposed"] == ["rematch"]
     # The pair already proposed is not proposed twice.
     assert [b["id"] for b in buddyships(api, first)] == [pair["id"]]

@@ -74,6 +74,11 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("buddyship.started", "notifications", "on_buddyship_started"),
     Subscription("buddyship.ended", "notifications", "on_buddyship_ended"),
     Subscription("moment.logged", "notifications", "on_moment_logged"),
+    # Every notification is kept for the app's list, whether or not a mail goes too.
+    Subscription("moment.reacted", "notifications", "on_moment_reacted"),
+    Subscription("buddyship.proposed", "notifications", "on_buddyship_proposed"),
+    Subscription("member.unmatched", "notifications", "on_member_unmatched"),
+    Subscription("buddyship.quiet", "notifications", "on_buddyship_quiet"),
     # matching learns from moments: setbacks call for a support buddy, wins top up, reactions
     # tell who shows up for their buddies; and a slot that frees up is filled again.
     Subscription("moment.logged", "matching", "on_moment_logged"),

@@ -71,6 +71,8 @@ FRENCH: dict[str, str] = {
     "matching is busy proposing in another replica; try again in a minute":
         "le matching est déjà en train de proposer dans une autre instance ; réessayez dans "
         "une minute",
+    "member {member_id} has no notification {item_id!r}":
+        "le membre {member_id} n'a pas de notification {item_id!r}",
     "you have already accepted this proposal; it starts when your buddy accepts too":
         "vous avez déjà accepté cette proposition ; le binôme commence quand votre buddy "
         "accepte aussi",

@@ -43,6 +43,9 @@ def tone_of(kind: str) -> Tone:
 # proposals wait for both members to accept.
 ORIGINS = ("member", "invitation", "round", "rematch", "support")
 BY_MATCHING = ("round", "rematch", "support")
+# What an in-app notification is about.
+NOTIFICATION_KINDS = ("moment", "reaction", "buddyship_proposed", "buddyship_started",
+                      "buddyship_ended", "unmatched", "buddy_quiet")
 # Why a member reports another (a report blocks them as well).
 REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other")
 REPORT_DETAILS_MAX = 1000

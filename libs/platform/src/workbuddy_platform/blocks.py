@@ -24,5 +24,11 @@ def between(db: Database, a: str, b: str) -> dict | None:
     return db.blocks.find_one({"_id": pair_key(a, b)})
 
 
+def others_of(db: Database, member_id: str) -> set[str]:
+    """Every member this one blocked or was blocked by."""
+    return {b["blocked_id"] if b["blocker_id"] == member_id else b["blocker_id"]
+            for b in db.blocks.find({"$or": [{"blocker_id": member_id}, {"blocked_id": member_id}]})}
+
+
 def forget(db: Database, member_id: str) -> None:
     db.blocks.delete_many({"$or": [{"blocker_id": member_id}, {"blocked_id": member_id}]})

@@ -6,6 +6,7 @@ from workbuddy_contracts.profile import Profile
 from workbuddy_contracts.vocabulary import (
     LANGUAGES,
     MOMENT_KINDS,
+    NOTIFICATION_KINDS,
     ORIGINS,
     REACTIONS,
     UNMATCHED_REASONS,
@@ -151,6 +152,27 @@ class SuggestionsQuery(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 
 
+class Notification(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(NOTIFICATION_KINDS), metadata={
+        "description": "moment, reaction, buddyship_proposed, buddyship_started, "
+                       "buddyship_ended, unmatched (a round found nobody) or buddy_quiet."})
+    subject_id = fields.String(allow_none=True, required=True, metadata={
+        "description": "The other member it is about, if any."})
+    text = fields.String(required=True, metadata={"description": "What happened, in my language."})
+    data = fields.Dict(required=True, metadata={
+        "description": "Ids to act on (moment_id, buddyship_id), reasons, and the like."})
+    at = fields.String(required=True, metadata={"format": "date-time"})
+    read_at = fields.String(allow_none=True, required=True, metadata={"format": "date-time"})
+
+
+class NotificationsQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "The `next` of the previous page; omit it for the first page."})
+    unread = fields.Boolean(load_default=False, metadata={"description": "Only the unread ones."})
+
+
 class PageQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={
@@ -219,6 +241,7 @@ MomentPage = page_of(Moment, "MomentPage")
 BuddyshipPage = page_of(Buddyship, "BuddyshipPage")
 ReactionPage = page_of(Reaction, "ReactionPage")
 InvitationPage = page_of(Invitation, "InvitationPage")
+NotificationPage = page_of(Notification, "NotificationPage")
 SuggestionPage = page_of(Suggestion, "SuggestionPage")
 
 

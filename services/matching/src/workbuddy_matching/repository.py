@@ -249,9 +249,7 @@ def open_buddyships_of(db: Database, member_id: str) -> list[dict]:
 
 
 def blocked_with(db: Database, member_id: str) -> set[str]:
-    return {b["blocked_id"] if b["blocker_id"] == member_id else b["blocker_id"]
-            for b in db.blocks.find({"$or": [{"blocker_id": member_id},
-                                             {"blocked_id": member_id}]})}
+    return blocks.others_of(db, member_id)
 
 
 def remember_profile(db: Database, update: dict) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from workbuddy_platform import blocks, buddy_links
 from workbuddy_platform.logs import get_logger
 
-from . import audience, mail
+from . import audience, inbox, mail
 from . import repository as repo
 
 EMAIL = "email"
@@ -32,6 +32,9 @@ def catch_up(db, smtp: mail.SmtpSettings, links: list[dict]) -> None:
 
 
 def deliver(db, smtp: mail.SmtpSettings, moment: dict, recipient_id: str) -> None:
+    inbox.add(db, event_id=moment["event_id"], recipient_id=recipient_id, kind=inbox.MOMENT,
+              at=moment["logged_at"], subject_id=moment["author_id"],
+              data={"moment_id": moment["_id"], "kind": moment["kind"]})
     key = repo.open_delivery(db, event_id=moment["event_id"], recipient_id=recipient_id,
                              channel=EMAIL, moment_id=moment["_id"],
                              author_id=moment["author_id"])

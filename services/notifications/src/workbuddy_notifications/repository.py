@@ -141,14 +141,16 @@ def forget_member(db: Database, member_id: str) -> None:
             ("recipients", {"_id": member_id}),
             ("buddy_links", {"$or": [{"member_id": member_id}, {"buddy_id": member_id}]}),
             ("moments", {"author_id": member_id}),
-            ("deliveries", {"$or": [{"recipient_id": member_id}, {"author_id": member_id}]})):
+            ("deliveries", {"$or": [{"recipient_id": member_id}, {"author_id": member_id}]}),
+            ("inbox", {"$or": [{"recipient_id": member_id}, {"subject_id": member_id}]})):
         db[collection].delete_many(where)
     blocks.forget(db, member_id)
 
 
 def export_of(db: Database, member_id: str) -> dict:
     return {"recipient": list(db.recipients.find({"_id": member_id})),
-            "deliveries": list(db.deliveries.find({"recipient_id": member_id}))}
+            "deliveries": list(db.deliveries.find({"recipient_id": member_id})),
+            "notifications": list(db.inbox.find({"recipient_id": member_id}))}
 
 
 def deliveries_of_event(db: Database, event_id: str) -> list[dict]:

@@ -6,14 +6,14 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from workbuddy_platform import blocks, buddy_links, lease
+from workbuddy_platform import blocks, buddy_links, clock, lease
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
 from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
 from workbuddy_platform.store import Store
 
-from . import fanout
+from . import fanout, inbox
 from . import repository as repo
 from .mail import SmtpSettings
 
@@ -21,7 +21,7 @@ from .mail import SmtpSettings
 class NotificationsService:
     name = "notifications"
 
-    store = Store(indexes=repo.create_indexes)
+    store = Store(indexes=lambda db: (repo.create_indexes(db), inbox.create_indexes(db)))
     context = RequestContext()
     smtp = SmtpSettings()
 
@@ -66,11 +66,67 @@ class NotificationsService:
     @consumes
     def on_buddyship_started(self, event):
         fanout.catch_up(self.store, self.smtp, buddy_links.record(self.store, event.payload))
+        self._tell_pair(event, inbox.STARTED, event.payload["started_at"])
 
     @event_handler("matching", "buddyship.ended")
     @consumes
     def on_buddyship_ended(self, event):
         buddy_links.record(self.store, event.payload)
+        self._tell_pair(event, inbox.ENDED, event.payload["ended_at"])
+
+    @event_handler("matching", "buddyship.proposed")
+    @consumes
+    def on_buddyship_proposed(self, event):
+        p = event.payload
+        members = [p["proposer_id"], p["invitee_id"]]
+        for member_id in p.get("awaiting") or [p["invitee_id"]]:
+            other = next(m for m in members if m != member_id)
+            inbox.add(self.store, event_id=event.event_id, recipient_id=member_id, kind=inbox.PROPOSED,
+                      at=p["proposed_at"], subject_id=other, data={
+                          "buddyship_id": p["buddyship_id"], "origin": p.get("origin", "member"),
+                          "reasons": (p.get("reasons") or {}).get(member_id, [])})
+
+    @event_handler("matching", "member.unmatched")
+    @consumes
+    def on_member_unmatched(self, event):
+        p = event.payload
+        inbox.add(self.store, event_id=event.event_id, recipient_id=p["member_id"], kind=inbox.UNMATCHED,
+                  at=p["at"], data={"reason": p["reason"], "next_round_at":
+                                    p["next_round_at"].isoformat() if p["next_round_at"] else None})
+
+    @event_handler("matching", "buddyship.quiet")
+    @consumes
+    def on_buddyship_quiet(self, event):
+        p = event.payload
+        [told] = [m for m in p["member_ids"] if m != p["quiet_member_id"]]
+        inbox.add(self.store, event_id=event.event_id, recipient_id=told, kind=inbox.QUIET, at=p["at"],
+                  subject_id=p["quiet_member_id"],
+                  data={"buddyship_id": p["buddyship_id"], "unanswered": p["unanswered"]})
+
+    @event_handler("profiles", "moment.reacted")
+    @consumes
+    def on_moment_reacted(self, event):
+        p = event.payload
+        if p["reactor_id"] != p["author_id"]:
+            inbox.add(self.store, event_id=event.event_id, recipient_id=p["author_id"], kind=inbox.REACTION,
+                      at=p["reacted_at"], subject_id=p["reactor_id"],
+                      data={"moment_id": p["moment_id"], "kind": p["kind"], "message": p["message"]})
+
+    @rpc
+    def notifications_of(self, member_id: str, limit: int = 20, cursor: str | None = None,
+                         unread_only: bool = False) -> dict:
+        """The member's notifications, newest first: {"items": [...], "next": cursor}."""
+        return inbox.page_of(self.store, member_id, limit, cursor, unread_only)
+
+    @rpc
+    def mark_notification(self, member_id: str, notification_id: str, read: bool) -> dict:
+        return inbox.mark(self.store, member_id, notification_id, clock.now() if read else None)
+
+    def _tell_pair(self, event, kind: str, at) -> None:
+        a, b = event.payload["member_ids"]
+        for member_id, other in ((a, b), (b, a)):
+            inbox.add(self.store, event_id=event.event_id, recipient_id=member_id, kind=kind, at=at,
+                      subject_id=other, data={"buddyship_id": event.payload["buddyship_id"]})
 
     @event_handler("profiles", "moment.logged")
     @consumes

@@ -30,3 +30,34 @@ KIND_LABELS = {
         "project_idea": "a project idea",
     },
 }
+
+# What an in-app notification says, by kind; {name} is the other member, as named today.
+_SAID = {
+    "moment": {"fr": "{name} : {label}", "en": "{name}: {label}"},
+    "reaction": {"fr": "{name} a réagi à ton moment : {label}",
+                 "en": "{name} reacted to your moment: {label}"},
+    "buddyship_proposed": {"fr": "Proposition de binôme avec {name}", "en": "A buddy proposal: {name}"},
+    "buddyship_started": {"fr": "{name} et toi êtes maintenant buddies",
+                          "en": "You and {name} are buddies now"},
+    "buddyship_ended": {"fr": "Ton binôme avec {name} a pris fin",
+                        "en": "Your buddyship with {name} has ended"},
+    "unmatched": {"fr": "Pas de nouveau buddy à ce tour-ci", "en": "No new buddy this round"},
+    "buddy_quiet": {"fr": "{name} n'a réagi à aucun de tes derniers moments ; tu peux mettre fin au "
+                          "binôme sans te justifier et recevoir une nouvelle proposition",
+                    "en": "{name} has not reacted to any of your recent moments; you may end the "
+                          "buddyship, no reason needed, and get a new proposal"},
+}
+FORMER = {"fr": "un ancien membre", "en": "a former member"}
+REACTION_LABELS = {"cheer": {"fr": "🍾 bravo", "en": "🍾 cheers"},
+                   "support": {"fr": "🤝 soutien", "en": "🤝 support"}}
+
+
+def describe(kind: str, data: dict, name: str | None, language: str) -> str:
+    """One line saying what happened, in ``language``."""
+    language = language if language in ("fr", "en") else "en"
+    label = ""
+    if kind == "moment":
+        label = KIND_LABELS[language].get(data.get("kind", ""), "")
+    elif kind == "reaction":
+        label = REACTION_LABELS.get(data.get("kind", ""), {}).get(language, "")
+    return _SAID[kind][language].format(name=name or FORMER[language], label=label)
