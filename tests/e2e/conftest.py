@@ -28,7 +28,9 @@ def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
                               "RATE_LIMIT_LOGIN": "10000 per minute",
                               # Members here propose to each other as each test wants; matching
                               # proposing on its own is tested on a stack of its own.
-                              "MATCHING_AUTOMATIC": "off", "MATCHING_ROUND_EVERY_HOURS": "0"})
+                              "MATCHING_AUTOMATIC": "off", "MATCHING_ROUND_EVERY_HOURS": "0",
+                              # Streams end soon, so that generated calls to them end too.
+                              "STREAM_MAX_SECONDS": "3", "STREAM_KEEP_ALIVE": "1"})
     system.start_all()
     try:
         system.wait_ready()

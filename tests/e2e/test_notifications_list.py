@@ -2,6 +2,12 @@
 member was told of, in the language they read, newest first, marked read or unread, in the
 export and gone when the member leaves."""
 
+import json
+import threading
+import time
+
+import requests
+
 from .test_bad_input import assert_problem
 from .test_feed_and_reactions import eventually
 
@@ -63,3 +69,46 @@ def test_a_block_hides_what_was_told_about_the_other(gateway):
     eventually(lambda: notifications(gateway, dan))
     assert gateway.request("POST", f"/v1/members/{cid['id']}/block", dan).status_code == 204
     eventually(lambda: notifications(gateway, dan) == [])
+
+
+def read_events(gateway, member, found: list, last_id: str | None = None) -> None:
+    """Read one stream to its end (the stack ends streams after 3 s), as EventSource would."""
+    headers = {"Authorization": f"Bearer {member['access_token']}", "Accept": "text/event-stream"}
+    if last_id:
+        headers["Last-Event-ID"] = last_id
+    with requests.get(f"{gateway.base}/v1/me/notifications/stream", headers=headers, stream=True,
+                      timeout=10) as response:
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        event: dict = {}
+        for line in response.iter_lines(decode_unicode=True):
+            if line.startswith(("id: ", "event: ", "data: ")):
+                name, value = line.split(": ", 1)
+                event[name] = value
+            elif line == "" and "data" in event:
+                found.append({"id": event["id"], "event": event["event"], **json.loads(event["data"])})
+                event = {}
+
+
+def test_a_buddys_win_arrives_live_on_the_stream_and_what_was_missed_after_a_reconnection(gateway):
+    eva, fay = gateway.sign_up("Eva", "en"), gateway.sign_up("Fay", "en")
+    gateway.become_buddies(eva, fay)
+    eventually(lambda: "buddyship_started" in kinds(gateway, eva))
+
+    live: list[dict] = []
+    listening = threading.Thread(target=read_events, args=(gateway, fay, live))
+    listening.start()
+    time.sleep(0.5)  # the stream's queue is bound once the first bytes are sent
+    win = gateway.log_moment(eva, "client_won", "Signed with Acme!")
+    listening.join(timeout=15)
+    [arrived] = [e for e in live if e["kind"] == "moment"]
+    assert arrived["event"] == "notification" and arrived["data"]["moment_id"] == win["id"]
+    assert arrived["text"] == "Eva: a client won" and arrived["subject_id"] == eva["id"]
+
+    # While Fay is away, Eva logs again; reconnecting with the last id seen brings it first.
+    second = gateway.log_moment(eva, "milestone")
+    eventually(lambda: kinds(gateway, fay)[0] == "moment" and
+               notifications(gateway, fay)[0]["data"]["moment_id"] == second["id"])
+    missed: list[dict] = []
+    read_events(gateway, fay, missed, last_id=arrived["id"])
+    assert [e["data"]["moment_id"] for e in missed if e["kind"] == "moment"] == [second["id"]]

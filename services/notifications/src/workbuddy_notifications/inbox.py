@@ -1,5 +1,6 @@
 """The in-app notifications: every notification a member is sent is kept here, whatever the
-channel, so that the app can list them, mark them read, and show what was missed.
+channel, so that the app can list them, mark them read, and show what was missed; and each new
+one rings the member's open streams at once (workbuddy_platform.live).
 
 One item per (event, recipient): a redelivered event adds nothing. Items name the other member
 involved (``subject_id``) and say what happened in a few words, written when the member reads
@@ -14,8 +15,9 @@ from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import NotFound
 from workbuddy_contracts.vocabulary import FORMER_MEMBER, NOTIFICATION_KINDS
-from workbuddy_platform import blocks
+from workbuddy_platform import blocks, live
 from workbuddy_platform.pages import order_key, page
+from workbuddy_platform.settings import Settings
 
 from .wording import describe
 
@@ -23,6 +25,9 @@ MOMENT, REACTION = "moment", "reaction"
 PROPOSED, STARTED, ENDED = "buddyship_proposed", "buddyship_started", "buddyship_ended"
 UNMATCHED, QUIET = "unmatched", "buddy_quiet"
 assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET) == NOTIFICATION_KINDS
+
+
+_AMQP_URI = Settings().amqp_uri
 
 
 def create_indexes(db: Database) -> None:
@@ -35,13 +40,17 @@ def add(db: Database, *, event_id: str, recipient_id: str, kind: str, at: dateti
     if recipient_id == FORMER_MEMBER:
         return False
     item_id = f"{event_id}:{recipient_id}"
+    item = {"_id": item_id, "order": order_key(at, item_id), "recipient_id": recipient_id, "kind": kind,
+            "subject_id": subject_id, "data": data or {}, "at": at, "read_at": None}
     try:
-        db.inbox.insert_one({"_id": item_id, "order": order_key(at, item_id), "recipient_id": recipient_id,
-                             "kind": kind, "subject_id": subject_id, "data": data or {}, "at": at,
-                             "read_at": None})
-        return True
+        db.inbox.insert_one(item)
     except DuplicateKeyError:
         return False
+    if subject_id is None or blocks.between(db, recipient_id, subject_id) is None:
+        me = db.recipients.find_one({"_id": recipient_id}) or {}
+        names = _names(db, {subject_id} if subject_id else set())
+        live.announce(_AMQP_URI, recipient_id, view(item, me.get("language", "en"), names))
+    return True
 
 
 def page_of(db: Database, member_id: str, limit: int, cursor: str | None, unread_only: bool) -> dict:

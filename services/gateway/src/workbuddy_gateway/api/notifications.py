@@ -1,12 +1,27 @@
-"""The signed-in member's notifications, as the app lists them."""
+"""The signed-in member's notifications, as the app lists them, and live as they come."""
 
+import json
+import os
+import time
+
+from flask import Response, request, stream_with_context
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
+from workbuddy_platform import live
+from workbuddy_platform.settings import Settings
+
 from ..auth import me
 from ..schemas import Notification, NotificationPage, NotificationsQuery
 from .calls import call
+
+# A comment line this often keeps proxies from closing a quiet stream, and tells us when the
+# app has gone (the write fails), so that its thread and queue are freed.
+KEEP_ALIVE_SECONDS = float(os.environ.get("STREAM_KEEP_ALIVE", "15"))
+# A stream ends after this long and the app reconnects (EventSource does it by itself, with
+# Last-Event-ID): each open stream holds a gateway thread, and streams move to new replicas.
+MAX_SECONDS = float(os.environ.get("STREAM_MAX_SECONDS", "300"))
 
 blp = Blueprint("notifications", __name__, url_prefix="/v1/me/notifications",
                 description="Everything I was told, whatever the channel; read or not.")
@@ -36,3 +51,47 @@ class Read(MethodView):
     def delete(self, notification_id):
         """Mark one of my notifications unread again"""
         return call("notifications", "mark_notification", me(), notification_id, False)
+
+
+@blp.route("/stream")
+class Stream(MethodView):
+    @jwt_required()
+    @blp.doc(responses={"200": {"description": "A server-sent event stream (text/event-stream): "
+                                               "one `notification` event per new notification, "
+                                               "its data the same object the list gives.",
+                                "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
+    def get(self):
+        """My new notifications as they come (server-sent events). After a reconnection, send
+        Last-Event-ID: what was missed meanwhile comes first"""
+        member_id = me()
+        missed_since = request.headers.get("Last-Event-ID")
+        uri = Settings().amqp_uri
+
+        def events():
+            ends = time.monotonic() + MAX_SECONDS
+            with live.listen(uri, member_id) as stream:  # bound before the catch-up is read
+                yield "retry: 3000\n\n"
+                if missed_since:
+                    for item in reversed(_since(member_id, missed_since)):
+                        yield _event(item)
+                while (left := ends - time.monotonic()) > 0:
+                    item = stream.next(min(KEEP_ALIVE_SECONDS, left))
+                    yield _event(item) if item else ": keep-alive\n\n"
+
+        return Response(stream_with_context(events()), mimetype="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _since(member_id: str, last_id: str, most: int = 100) -> list[dict]:
+    """The notifications newer than ``last_id``, newest first (at most a page)."""
+    items = call("notifications", "notifications_of", member_id, most, None, False)["items"]
+    newer = []
+    for item in items:
+        if item["id"] == last_id:
+            return newer
+        newer.append(item)
+    return newer
+
+
+def _event(item: dict) -> str:
+    return f"id: {item['id']}\nevent: notification\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
