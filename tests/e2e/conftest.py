@@ -4,10 +4,12 @@ import pytest
 
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.stack import Stack
+from workbuddy_notifications.push import new_private_key
 
 from ..support.api import Gateway
 from ..support.mailbox import SmtpServer
 from ..support.net import free_port
+from ..support.push import PushService
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +19,19 @@ def smtp():
 
 
 @pytest.fixture(scope="session")
-def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
+def push_service():
+    """A browser's push service, on this machine: it checks VAPID and decrypts what it gets."""
+    with PushService() as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+def vapid_key() -> str:
+    return new_private_key()
+
+
+@pytest.fixture(scope="session")
+def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id, vapid_key):
     supervisor = Supervisor(artifacts / "services")
     system = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri, smtp_port=smtp.port,
                    gateway_port=free_port(), db_prefix=db_prefix,
@@ -30,7 +44,8 @@ def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
                               # proposing on its own is tested on a stack of its own.
                               "MATCHING_AUTOMATIC": "off", "MATCHING_ROUND_EVERY_HOURS": "0",
                               # Streams end soon, so that generated calls to them end too.
-                              "STREAM_MAX_SECONDS": "3", "STREAM_KEEP_ALIVE": "1"})
+                              "STREAM_MAX_SECONDS": "3", "STREAM_KEEP_ALIVE": "1",
+                              "VAPID_PRIVATE_KEY": vapid_key})
     system.start_all()
     try:
         system.wait_ready()

@@ -38,6 +38,7 @@ from workbuddy_matching import buddyships
 from workbuddy_matching import repository as matching
 from workbuddy_notifications import fanout, mail
 from workbuddy_notifications import repository as notifications
+from workbuddy_notifications.channels import Senders
 from workbuddy_platform import blocks, buddy_links, consumers, lease, outbox
 from workbuddy_platform.store import in_transaction
 from workbuddy_profiles import domain
@@ -540,7 +541,7 @@ def test_the_retry_timer_sends_a_delivery_that_failed_earlier(db, sent_mails, ga
     notifications.claim(db, key)
     notifications.release(db, key, error="451 try later")
     age(db, key)
-    fanout.retry_due(db, mail.SmtpSettings())
+    fanout.retry_due(db, Senders())
     assert [headers for _, headers in sent_mails] == [{"X-WorkBuddy-Delivery": key}]
     assert db.deliveries.find_one({"_id": key})["state"] == "sent"
 
@@ -549,7 +550,7 @@ def test_the_retry_timer_sends_a_delivery_whose_first_attempt_was_interrupted(db
     key = a_moment_to_deliver(db)
     notifications.claim(db, key)  # ... and the worker died before settling
     age(db, key)
-    fanout.retry_due(db, mail.SmtpSettings())
+    fanout.retry_due(db, Senders())
     assert db.deliveries.find_one({"_id": key})["state"] == "sent"
 
 
@@ -906,11 +907,11 @@ def test_one_members_moments_since_a_time_page_by_page(db):
 def test_a_block_that_arrives_while_a_delivery_waits_cancels_it(db, sent_mails):
     key = a_moment_to_deliver(db)  # alice's moment, for bob
     blocks.record(db, "bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
-    fanout.attempt(db, mail.SmtpSettings(), key)
+    fanout.attempt(db, Senders(), key)
     assert sent_mails == []
     delivery = db.deliveries.find_one({"_id": key})
     assert delivery["state"] == "cancelled" and "blocked" in delivery["reason"]
-    fanout.attempt(db, mail.SmtpSettings(), key)  # and it stays so
+    fanout.attempt(db, Senders(), key)  # and it stays so
     assert sent_mails == []
 
 

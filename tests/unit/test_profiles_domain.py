@@ -146,7 +146,7 @@ def test_a_change_that_changes_nothing_is_none():
     ({"support": ["money"]}, "support"),
     ({"languages": []}, "languages"),
     ({"languages": ["french"]}, "languages"),
-    ({"availability": {"quiet_hours": {"start": "25:00", "end": "08:00"}}}, "availability"),
+    ({"availability": {"quiet_hours": {"start": "25:00", "end": "08:00"}}}, "availability.quiet_hours.start"),
     ({"email": "new@example.org"}, "email"),  # not changed here
     ({"revision": 9}, "revision"),  # server-owned
 ])

@@ -148,6 +148,12 @@ def load_or_refuse(schema: Schema, data: Any) -> dict:
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         field, problems = next(iter(messages.items()))
+        nested = schema.fields.get(field)
+        while isinstance(nested, fields.Nested) and isinstance(problems, dict) and problems:
+            # A field of a nested schema: named by its path, e.g. keys.auth.
+            inner, problems = next(iter(problems.items()))
+            nested = nested.schema.fields.get(inner)
+            field = f"{field}.{inner}"
         detail = "; ".join(translate(str(p)) for p in problems) if isinstance(problems, list) \
             else translate(str(problems))
         raise Invalid("{name}: {detail}", field, name=field, detail=detail) from exc

@@ -73,6 +73,11 @@ FRENCH: dict[str, str] = {
         "une minute",
     "member {member_id} has no notification {item_id!r}":
         "le membre {member_id} n'a pas de notification {item_id!r}",
+    "push notifications are not available on this server; use email and the app's notifications":
+        "les notifications push ne sont pas disponibles sur ce serveur ; utilisez l'e-mail et les "
+        "notifications de l'application",
+    "member {member_id} has no push subscription {subscription_id!r}":
+        "le membre {member_id} n'a pas d'abonnement push {subscription_id!r}",
     "you have already accepted this proposal; it starts when your buddy accepts too":
         "vous avez déjà accepté cette proposition ; le binôme commence quand votre buddy "
         "accepte aussi",

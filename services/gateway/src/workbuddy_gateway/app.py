@@ -18,7 +18,7 @@ from workbuddy_platform.store import client_for
 
 from . import auth, limits, problems
 from .api import auth as auth_api
-from .api import health, matching, me, members, moments, notifications, sectors
+from .api import health, matching, me, members, moments, notifications, push, sectors
 from .rpc import Services
 from .schemas import Problem
 from .sessions import Sessions
@@ -76,8 +76,8 @@ def create_app(services: Services | None = None, sessions: Sessions | None = Non
     auth.init(app, secret)
     limits.init(app)
     api = Api(app)
-    for blueprint in (health.blp, auth_api.blp, me.blp, matching.blp, notifications.blp, members.blp,
-                      moments.blp, sectors.blp):
+    for blueprint in (health.blp, auth_api.blp, me.blp, matching.blp, notifications.blp, push.blp,
+                      members.blp, moments.blp, sectors.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
 

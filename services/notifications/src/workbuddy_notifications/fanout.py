@@ -6,42 +6,45 @@ send the same mail twice; what cannot be sent yet stays pending and is retried, 
 
 from datetime import UTC, datetime, timedelta
 
+from workbuddy_contracts.vocabulary import SETBACKS
 from workbuddy_platform import blocks, buddy_links
 from workbuddy_platform.logs import get_logger
 
-from . import audience, inbox, mail
+from . import audience, inbox, mail, push, wording
 from . import repository as repo
+from .channels import EMAIL, Senders, push_channel, subscription_of
 
-EMAIL = "email"
 MAX_ATTEMPTS = 8
 
 log = get_logger(__name__)
 
 
-def tell_buddies(db, smtp: mail.SmtpSettings, moment: dict) -> None:
+def tell_buddies(db, senders: Senders, moment: dict) -> None:
     links = buddy_links.links_of(db, moment["author_id"])
     for buddy_id in audience.buddies_at(links, moment["logged_at"]):
-        deliver(db, smtp, moment, buddy_id)
+        deliver(db, senders, moment, buddy_id)
 
 
-def catch_up(db, smtp: mail.SmtpSettings, links: list[dict]) -> None:
+def catch_up(db, senders: Senders, links: list[dict]) -> None:
     """A buddyship began: each side hears of the other's moments logged since it began."""
     for link in links:
         for moment in audience.catch_up(link, repo.recent_moments_of(db, link["member_id"])):
-            deliver(db, smtp, moment, link["buddy_id"])
+            deliver(db, senders, moment, link["buddy_id"])
 
 
-def deliver(db, smtp: mail.SmtpSettings, moment: dict, recipient_id: str) -> None:
+def deliver(db, senders: Senders, moment: dict, recipient_id: str) -> None:
     inbox.add(db, event_id=moment["event_id"], recipient_id=recipient_id, kind=inbox.MOMENT,
               at=moment["logged_at"], subject_id=moment["author_id"],
               data={"moment_id": moment["_id"], "kind": moment["kind"]})
-    key = repo.open_delivery(db, event_id=moment["event_id"], recipient_id=recipient_id,
-                             channel=EMAIL, moment_id=moment["_id"],
-                             author_id=moment["author_id"])
-    attempt(db, smtp, key)
+    keys = [repo.open_delivery(db, event_id=moment["event_id"], recipient_id=recipient_id,
+                               channel=channel, moment_id=moment["_id"], author_id=moment["author_id"])
+            for channel in [EMAIL] + [push_channel(sub["_id"])
+                                      for sub in repo.push_subscriptions_of(db, recipient_id)]]
+    for key in keys:
+        attempt(db, senders, key)
 
 
-def attempt(db, smtp: mail.SmtpSettings, key: str) -> None:
+def attempt(db, senders: Senders, key: str) -> None:
     delivery = repo.claim(db, key)
     if delivery is None:
         return  # sent already, or another worker is on it
@@ -60,9 +63,12 @@ def attempt(db, smtp: mail.SmtpSettings, key: str) -> None:
         repo.release(db, key, waiting_for=missing)
         log.info("delivery.waiting_for_member", delivery=key, member_id=missing)
         return
+    if (subscription_id := subscription_of(delivery["channel"])) is not None:
+        _push(db, senders, delivery, subscription_id, moment, author, recipient)
+        return
     try:
         message = mail.moment_mail(moment=moment, author=author, recipient=recipient)
-        message_id = mail.send(message, smtp, headers={"X-WorkBuddy-Delivery": key})
+        message_id = mail.send(message, senders.smtp, headers={"X-WorkBuddy-Delivery": key})
     except mail.TransientMailError as exc:
         if delivery["attempts"] + 1 >= MAX_ATTEMPTS:
             repo.settle(db, key, repo.FAILED, reason=f"gave up after {MAX_ATTEMPTS} attempts: {exc}")
@@ -83,19 +89,53 @@ def attempt(db, smtp: mail.SmtpSettings, key: str) -> None:
     log.info("delivery.sent", delivery=key, channel=EMAIL, recipient_id=delivery["recipient_id"])
 
 
-def resume_waiting(db, smtp: mail.SmtpSettings, member_id: str) -> None:
+def _push(db, senders: Senders, delivery: dict, subscription_id: str, moment: dict, author: dict,
+          recipient: dict) -> None:
+    """One browser of the recipient: a small payload, nothing the recipient may not see."""
+    key = delivery["_id"]
+    subscription = repo.push_subscription(db, subscription_id)
+    if subscription is None:
+        repo.settle(db, key, repo.CANCELLED, reason="the browser unsubscribed")
+        return
+    try:
+        push.send(subscription["subscription"], wording.moment_push(moment, author, recipient["language"]),
+                  senders.vapid, urgency="high" if moment["kind"] in SETBACKS else "normal")
+    except push.SubscriptionGone as exc:
+        repo.forget_push_subscription(db, subscription_id)
+        repo.settle(db, key, repo.FAILED, reason=f"the browser is gone: {exc}")
+        log.info("delivery.push_gone", delivery=key)
+        return
+    except push.TransientPushError as exc:
+        if delivery["attempts"] + 1 >= MAX_ATTEMPTS:
+            repo.settle(db, key, repo.FAILED, reason=f"gave up after {MAX_ATTEMPTS} attempts: {exc}")
+        else:
+            repo.release(db, key, error=str(exc))
+            log.warning("delivery.retry_later", delivery=key, reason=str(exc))
+        return
+    except push.PushDisabled:
+        repo.settle(db, key, repo.CANCELLED, reason="Web Push is not configured (VAPID_PRIVATE_KEY)")
+        return
+    except Exception as exc:  # refused for good, or a payload we cannot build: recorded
+        repo.settle(db, key, repo.FAILED, reason=f"{type(exc).__name__}: {exc}")
+        log.error("delivery.failed", delivery=key, reason=str(exc))
+        return
+    repo.settle(db, key, repo.SENT, sent_at=datetime.now(UTC))
+    log.info("delivery.sent", delivery=key, channel="push", recipient_id=delivery["recipient_id"])
+
+
+def resume_waiting(db, senders: Senders, member_id: str) -> None:
     for delivery in repo.waiting_on(db, member_id):
-        attempt(db, smtp, delivery["_id"])
+        attempt(db, senders, delivery["_id"])
 
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2 ** attempts, 600))
 
 
-def retry_due(db, smtp: mail.SmtpSettings) -> None:
+def retry_due(db, senders: Senders) -> None:
     repo.reclaim_stuck(db, older_than=timedelta(minutes=5))
     now = datetime.now(UTC)
     for delivery in repo.due_for_retry(db, older_than=timedelta(seconds=5),
                                        max_attempts=MAX_ATTEMPTS):
         if delivery["attempts"] and now - delivery["updated_at"] >= backoff(delivery["attempts"]):
-            attempt(db, smtp, delivery["_id"])
+            attempt(db, senders, delivery["_id"])

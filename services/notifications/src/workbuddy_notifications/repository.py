@@ -3,6 +3,7 @@
 Everything here is built from events; nothing is asked of another service while fanning out.
 """
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING
@@ -142,7 +143,8 @@ def forget_member(db: Database, member_id: str) -> None:
             ("buddy_links", {"$or": [{"member_id": member_id}, {"buddy_id": member_id}]}),
             ("moments", {"author_id": member_id}),
             ("deliveries", {"$or": [{"recipient_id": member_id}, {"author_id": member_id}]}),
-            ("inbox", {"$or": [{"recipient_id": member_id}, {"subject_id": member_id}]})):
+            ("inbox", {"$or": [{"recipient_id": member_id}, {"subject_id": member_id}]}),
+            ("push_subscriptions", {"member_id": member_id})):
         db[collection].delete_many(where)
     blocks.forget(db, member_id)
 
@@ -150,8 +152,40 @@ def forget_member(db: Database, member_id: str) -> None:
 def export_of(db: Database, member_id: str) -> dict:
     return {"recipient": list(db.recipients.find({"_id": member_id})),
             "deliveries": list(db.deliveries.find({"recipient_id": member_id})),
-            "notifications": list(db.inbox.find({"recipient_id": member_id}))}
+            "notifications": list(db.inbox.find({"recipient_id": member_id})),
+            "push_subscriptions": [{"id": s["_id"], "endpoint": s["subscription"]["endpoint"],
+                                    "created_at": s["created_at"]}
+                                   for s in db.push_subscriptions.find({"member_id": member_id})]}
 
 
 def deliveries_of_event(db: Database, event_id: str) -> list[dict]:
     return list(db.deliveries.find({"event_id": event_id}))
+
+
+# --- Web Push subscriptions: one per browser a member turned push on in --------------------
+
+
+def subscription_id(endpoint: str) -> str:
+    """The same browser subscribing again replaces its subscription rather than adding one."""
+    return hashlib.sha256(endpoint.encode()).hexdigest()[:32]
+
+
+def save_push_subscription(db: Database, member_id: str, subscription: dict, at: datetime) -> dict:
+    _id = subscription_id(subscription["endpoint"])
+    # The _id is repeated in the replacement: nx-27017 ignores the filter's on an upsert.
+    doc = {"_id": _id, "member_id": member_id, "subscription": subscription, "created_at": at}
+    db.push_subscriptions.replace_one({"_id": _id}, doc, upsert=True)
+    return doc
+
+
+def push_subscriptions_of(db: Database, member_id: str) -> list[dict]:
+    return list(db.push_subscriptions.find({"member_id": member_id}))
+
+
+def push_subscription(db: Database, _id: str) -> dict | None:
+    return db.push_subscriptions.find_one({"_id": _id})
+
+
+def forget_push_subscription(db: Database, _id: str, member_id: str | None = None) -> bool:
+    where = {"_id": _id} | ({"member_id": member_id} if member_id else {})
+    return db.push_subscriptions.delete_one(where).deleted_count == 1

@@ -6,6 +6,8 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from workbuddy_contracts.commands import load_or_refuse
+from workbuddy_contracts.errors import Conflict, NotFound
 from workbuddy_platform import blocks, buddy_links, clock, lease
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
@@ -13,9 +15,9 @@ from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
 from workbuddy_platform.store import Store
 
-from . import fanout, inbox
+from . import fanout, inbox, push
 from . import repository as repo
-from .mail import SmtpSettings
+from .channels import Senders
 
 
 class NotificationsService:
@@ -23,7 +25,7 @@ class NotificationsService:
 
     store = Store(indexes=lambda db: (repo.create_indexes(db), inbox.create_indexes(db)))
     context = RequestContext()
-    smtp = SmtpSettings()
+    senders = Senders()
 
     @rpc
     def health(self) -> dict:
@@ -38,7 +40,7 @@ class NotificationsService:
     @consumes
     def on_member_registered(self, event):
         repo.save_recipient(self.store, event.payload)
-        fanout.resume_waiting(self.store, self.smtp, event.payload["member_id"])
+        fanout.resume_waiting(self.store, self.senders, event.payload["member_id"])
 
     @event_handler("profiles", "member.updated")
     @consumes
@@ -65,7 +67,7 @@ class NotificationsService:
     @event_handler("matching", "buddyship.started")
     @consumes
     def on_buddyship_started(self, event):
-        fanout.catch_up(self.store, self.smtp, buddy_links.record(self.store, event.payload))
+        fanout.catch_up(self.store, self.senders, buddy_links.record(self.store, event.payload))
         self._tell_pair(event, inbox.STARTED, event.payload["started_at"])
 
     @event_handler("matching", "buddyship.ended")
@@ -113,6 +115,28 @@ class NotificationsService:
                       data={"moment_id": p["moment_id"], "kind": p["kind"], "message": p["message"]})
 
     @rpc
+    def push_key(self) -> str | None:
+        """The applicationServerKey browsers subscribe with; None when push is not configured."""
+        return self.senders.vapid.public_key_b64url()
+
+    @rpc
+    def subscribe_push(self, member_id: str, subscription: dict) -> dict:
+        """Turn push on in one browser (subscribing again from it replaces the old one)."""
+        if not self.senders.vapid.enabled:
+            raise Conflict("push notifications are not available on this server; use email and "
+                           "the app's notifications", "subscription")
+        loaded = load_or_refuse(push.Subscription(), subscription)
+        saved = repo.save_push_subscription(self.store, member_id, loaded, clock.now())
+        return {"id": saved["_id"], "endpoint": loaded["endpoint"],
+                "created_at": saved["created_at"].isoformat()}
+
+    @rpc
+    def unsubscribe_push(self, member_id: str, subscription_id: str) -> None:
+        if not repo.forget_push_subscription(self.store, subscription_id, member_id):
+            raise NotFound("member {member_id} has no push subscription {subscription_id!r}",
+                           "subscription_id", member_id=member_id, subscription_id=subscription_id)
+
+    @rpc
     def notifications_of(self, member_id: str, limit: int = 20, cursor: str | None = None,
                          unread_only: bool = False) -> dict:
         """The member's notifications, newest first: {"items": [...], "next": cursor}."""
@@ -135,10 +159,10 @@ class NotificationsService:
         moment = {"_id": p["moment_id"], "event_id": event.event_id, "author_id": p["member_id"],
                   "kind": p["kind"], "note": p["note"], "logged_at": p["logged_at"]}
         repo.save_moment(self.store, moment)
-        fanout.tell_buddies(self.store, self.smtp, moment)
+        fanout.tell_buddies(self.store, self.senders, moment)
 
     @timer(interval=5)
     def retry_deliveries(self):
         # Claims already keep two replicas from sending one mail; the lease saves the work.
         if lease.hold(self.store, "notifications.retry_deliveries", timedelta(seconds=30)):
-            fanout.retry_due(self.store, self.smtp)
+            fanout.retry_due(self.store, self.senders)

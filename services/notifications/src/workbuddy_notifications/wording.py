@@ -1,5 +1,7 @@
 """Words a member reads, in French and English."""
 
+from workbuddy_contracts.vocabulary import tone_of
+
 KIND_LABELS = {
     "fr": {
         "client_won": "un client gagné",
@@ -61,3 +63,19 @@ def describe(kind: str, data: dict, name: str | None, language: str) -> str:
     elif kind == "reaction":
         label = REACTION_LABELS.get(data.get("kind", ""), {}).get(language, "")
     return _SAID[kind][language].format(name=name or FORMER[language], label=label)
+
+_PUSH_TITLE = {
+    "celebration": {"fr": "🍾 {name} a une bonne nouvelle", "en": "🍾 {name} has good news"},
+    "support": {"fr": "{name} traverse un coup dur", "en": "{name} is going through a setback"},
+    "advice": {"fr": "{name} a besoin de ton avis", "en": "{name} needs your advice"},
+}
+
+
+def moment_push(moment: dict, author: dict, language: str) -> dict:
+    """A push payload: who and what, never the note (a lock screen is not private), and where
+    the app shows the moment."""
+    language = language if language in ("fr", "en") else "en"
+    name = author.get("display_name") or FORMER[language]
+    return {"title": _PUSH_TITLE[tone_of(moment["kind"]).value][language].format(name=name),
+            "body": KIND_LABELS[language][moment["kind"]], "tag": f"moment-{moment['_id']}",
+            "url": f"/moments/{moment['_id']}", "kind": "moment"}
