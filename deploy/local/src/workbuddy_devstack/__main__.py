@@ -8,6 +8,7 @@ stops everything it started.
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,21 @@ def _port(name: str, default: int) -> int:
 def _free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def local_vapid_key() -> str:
+    """One Web Push signing key per local install, kept beside the store: browsers subscribed
+    with its public key keep receiving after a restart."""
+    path = ROOT / "vapid-private-key"
+    if not path.exists():
+        said = subprocess.run([sys.executable, "-m", "workbuddy_notifications.push", "keys"],
+                              capture_output=True, text=True, check=True).stdout
+        key = next(line.split("=", 1)[1] for line in said.splitlines()
+                   if line.startswith("VAPID_PRIVATE_KEY="))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def main() -> None:
@@ -58,6 +74,8 @@ def main() -> None:
         stack = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri,
                       smtp_port=ports["SMTP_PORT"], gateway_port=ports["GATEWAY_PORT"],
                       rate_limit_storage=redis_url if redis_said else "memory://",
+                      extra_env={"VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY")
+                                 or local_vapid_key()},
                       **({"jwt_secret": os.environ["JWT_SECRET"]}
                          if os.environ.get("JWT_SECRET") else {}))
         stack.start_all()
