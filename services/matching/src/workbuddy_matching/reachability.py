@@ -6,9 +6,9 @@ own time zone, or long gone quiet is not there for it, however good a buddy they
 Pure: the caller passes the pool document and the time.
 """
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
+from workbuddy_contracts.availability import in_quiet_hours
 from workbuddy_contracts.profile import default_profile
 
 # Nothing logged, no reaction, no profile change for this long: not someone to count on today.
@@ -33,26 +33,6 @@ def unreachable_because(doc: dict, now: datetime) -> str | None:
     if seen and now - max(seen) > INACTIVE_AFTER:
         return INACTIVE
     return None
-
-
-def in_quiet_hours(start: str, end: str, zone: str, now: datetime) -> bool:
-    """Quiet hours are a daily window in the member's own zone, which may wrap past midnight
-    (21:00-08:00). A window whose start equals its end is empty."""
-    try:
-        local = now.astimezone(ZoneInfo(zone)).time()
-    except (ZoneInfoNotFoundError, ValueError):
-        local = now.time()
-    begins, ends = _clock(start), _clock(end)
-    if begins == ends:
-        return False
-    if begins < ends:
-        return begins <= local < ends
-    return local >= begins or local < ends
-
-
-def _clock(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
 
 
 def _moment(value) -> datetime | None:

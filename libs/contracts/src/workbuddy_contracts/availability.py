@@ -1,0 +1,68 @@
+"""A member's time, read in their own time zone: quiet hours and when they end.
+
+Quiet hours are a daily window of local clock time ("21:00" to "08:00", which may wrap past
+midnight). Matching asks whether a buddy can be reached now; notifications ask until when to
+hold a notification. Both read the same rules here, so that they never disagree.
+"""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def in_quiet_hours(start: str, end: str, zone_name: str | None, now: datetime) -> bool:
+    """Whether ``now`` falls in the daily window [start, end) of the member's local time. A
+    window whose start equals its end is empty."""
+    local = now.astimezone(zone(zone_name)).time()
+    begins, ends = clock(start), clock(end)
+    if begins == ends:
+        return False
+    if begins < ends:
+        return begins <= local < ends
+    return local >= begins or local < ends
+
+
+def next_local(at: str, zone_name: str | None, now: datetime) -> datetime:
+    """The next time the member's clock reads ``at`` after ``now``, in UTC. On a day when that
+    time does not exist (clocks jump forward over it), the first moment after the jump."""
+    tz = zone(zone_name)
+    local_now = now.astimezone(tz)
+    wanted = clock(at)
+    for days in range(0, 3):
+        day = local_now.date() + timedelta(days=days)
+        candidate = datetime.combine(day, wanted, tz)
+        if candidate.astimezone(UTC).astimezone(tz).time() != wanted:
+            candidate = _after_the_jump(candidate, tz)
+        if candidate > local_now:
+            return candidate.astimezone(UTC)
+    raise AssertionError("a local time recurs within three days")  # pragma: no cover
+
+
+def quiet_hours_end(start: str, end: str, zone_name: str | None, now: datetime) -> datetime | None:
+    """When the quiet hours ``now`` is in end (UTC); None when ``now`` is not in them."""
+    if not in_quiet_hours(start, end, zone_name, now):
+        return None
+    return next_local(end, zone_name, now)
+
+
+def _after_the_jump(wall: datetime, tz: ZoneInfo) -> datetime:
+    """A wall time inside a spring-forward gap: the instant the clocks jump (the first moment
+    that exists after it). Read with the offset after the jump it is before the gap, with the
+    offset before it after; the jump lies between, on a minute."""
+    moment = wall.replace(fold=1).astimezone(UTC)
+    latest = wall.replace(fold=0).astimezone(UTC)
+    after = wall.replace(fold=0).astimezone(UTC).astimezone(tz).utcoffset()
+    while moment < latest and moment.astimezone(tz).utcoffset() != after:
+        moment += timedelta(minutes=1)
+    return moment.astimezone(tz)
