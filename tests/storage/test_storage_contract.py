@@ -546,6 +546,18 @@ def test_the_retry_timer_sends_a_delivery_that_failed_earlier(db, sent_mails, ga
     assert db.deliveries.find_one({"_id": key})["state"] == "sent"
 
 
+def test_a_held_delivery_waits_for_its_hold_to_end_then_goes(db, sent_mails):
+    key = a_moment_to_deliver(db)
+    notifications.claim(db, key)
+    notifications.hold(db, key, until=datetime.now(UTC) + timedelta(hours=1), reason="quiet hours")
+    age(db, key)
+    fanout.retry_due(db, Senders())
+    assert sent_mails == [] and db.deliveries.find_one({"_id": key})["state"] == "pending"
+    restamp(db.deliveries, key, not_before=datetime.now(UTC) - LONG_AGO)  # the quiet hours ended
+    fanout.retry_due(db, Senders())
+    assert db.deliveries.find_one({"_id": key})["state"] == "sent" and len(sent_mails) == 1
+
+
 def test_the_retry_timer_sends_a_delivery_whose_first_attempt_was_interrupted(db, sent_mails):
     key = a_moment_to_deliver(db)
     notifications.claim(db, key)  # ... and the worker died before settling

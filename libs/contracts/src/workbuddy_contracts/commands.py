@@ -15,6 +15,7 @@ from .vocabulary import (
     MOMENT_NOTE_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
+    PREFERENCE_KINDS,
     REACTION_MESSAGE_MAX,
     REACTIONS,
     REPORT_DETAILS_MAX,
@@ -112,6 +113,22 @@ class ReportMember(Schema):
     details = Trimmed(load_default=None, allow_none=True,
                       validate=validate.Length(max=REPORT_DETAILS_MAX), metadata={
                           "description": "Anything operators should know (optional)."})
+
+
+class ChannelChoice(Schema):
+    email = fields.Boolean(load_default=True)
+    push = fields.Boolean(load_default=True)
+
+
+class NotificationSettings(Schema):
+    """Per kind, which channels may tell the member (the app's list always keeps everything)."""
+
+    kinds = fields.Dict(keys=fields.String(validate=validate.OneOf(PREFERENCE_KINDS)),
+                        values=fields.Nested(ChannelChoice), load_default=dict, metadata={
+                            "description": "win, setback, ask, reaction, buddyship: "
+                                           "{\"email\": bool, \"push\": bool}; unnamed kinds: both on."})
+    setbacks_break_quiet_hours = fields.Boolean(load_default=False, metadata={
+        "description": "A buddy's setback may reach me during my quiet hours."})
 
 
 class ProposeBuddyship(Schema):

@@ -46,6 +46,10 @@ BY_MATCHING = ("round", "rematch", "support")
 # What an in-app notification is about.
 NOTIFICATION_KINDS = ("moment", "reaction", "buddyship_proposed", "buddyship_started",
                       "buddyship_ended", "unmatched", "buddy_quiet")
+# What a member may turn on or off, per channel: a buddy's win, setback or call for advice, a
+# reaction to their moment, news of their buddyships.
+PREFERENCE_KINDS = ("win", "setback", "ask", "reaction", "buddyship")
+CHANNELS = ("email", "push")
 # Why a member reports another (a report blocks them as well).
 REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other")
 REPORT_DETAILS_MAX = 1000

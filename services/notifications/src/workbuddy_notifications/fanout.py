@@ -6,11 +6,11 @@ send the same mail twice; what cannot be sent yet stays pending and is retried, 
 
 from datetime import UTC, datetime, timedelta
 
-from workbuddy_contracts.vocabulary import SETBACKS
+from workbuddy_contracts.vocabulary import SETBACKS, tone_of
 from workbuddy_platform import blocks, buddy_links
 from workbuddy_platform.logs import get_logger
 
-from . import audience, inbox, mail, push, wording
+from . import audience, inbox, mail, push, timing, wording
 from . import repository as repo
 from .channels import EMAIL, Senders, push_channel, subscription_of
 
@@ -63,6 +63,8 @@ def attempt(db, senders: Senders, key: str) -> None:
         repo.release(db, key, waiting_for=missing)
         log.info("delivery.waiting_for_member", delivery=key, member_id=missing)
         return
+    if not _may_go_now(db, delivery, moment, recipient):
+        return
     if (subscription_id := subscription_of(delivery["channel"])) is not None:
         _push(db, senders, delivery, subscription_id, moment, author, recipient)
         return
@@ -87,6 +89,35 @@ def attempt(db, senders: Senders, key: str) -> None:
         return
     repo.settle(db, key, repo.SENT, sent_at=datetime.now(UTC), message_id=message_id)
     log.info("delivery.sent", delivery=key, channel=EMAIL, recipient_id=delivery["recipient_id"])
+
+
+_TONE_KIND = {"celebration": "win", "support": "setback", "advice": "ask"}
+
+
+def _may_go_now(db, delivery: dict, moment: dict, recipient: dict) -> bool:
+    """The member's own rules (notifications.timing): a channel turned off cancels, quiet hours
+    and focus hold the delivery until they end; True when it may go now."""
+    key = delivery["_id"]
+    channel = "push" if subscription_of(delivery["channel"]) else EMAIL
+    kind = _TONE_KIND[tone_of(moment["kind"]).value]
+    rules = recipient | {"preferences": _rules(recipient.get("preferences") or {})}
+    decided = timing.when(kind=kind, channel=channel, urgent=kind == "setback" or
+                          moment["kind"] == "urgent_advice", recipient=rules, now=datetime.now(UTC))
+    if decided.how == timing.NEVER:
+        repo.settle(db, key, repo.CANCELLED, reason=f"the member turned {channel} off for {kind}")
+        return False
+    if decided.how in (timing.LATER, timing.DIGEST):
+        why = "quiet hours" if decided.how == timing.LATER else "focus or digest delivery"
+        repo.hold(db, key, until=decided.at, reason=why)
+        log.info("delivery.held", delivery=key, until=decided.at.isoformat(), reason=why)
+        return False
+    return True
+
+
+def _rules(settings: dict) -> dict:
+    """Stored settings ({"kinds": {kind: {channel: bool}}, ...}) as timing reads them."""
+    return (settings.get("kinds") or {}) | {
+        "setbacks_break_quiet_hours": settings.get("setbacks_break_quiet_hours", False)}
 
 
 def _push(db, senders: Senders, delivery: dict, subscription_id: str, moment: dict, author: dict,
@@ -137,5 +168,9 @@ def retry_due(db, senders: Senders) -> None:
     now = datetime.now(UTC)
     for delivery in repo.due_for_retry(db, older_than=timedelta(seconds=5),
                                        max_attempts=MAX_ATTEMPTS):
-        if delivery["attempts"] and now - delivery["updated_at"] >= backoff(delivery["attempts"]):
+        held_until = delivery.get("not_before")
+        if held_until is not None:
+            if held_until <= now:
+                attempt(db, senders, delivery["_id"])
+        elif delivery["attempts"] and now - delivery["updated_at"] >= backoff(delivery["attempts"]):
             attempt(db, senders, delivery["_id"])

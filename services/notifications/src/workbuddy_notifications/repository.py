@@ -117,6 +117,24 @@ def waiting_on(db: Database, member_id: str) -> list[dict]:
     return list(db.deliveries.find({"state": PENDING, "waiting_for": member_id}))
 
 
+def hold(db: Database, key: str, *, until: datetime, reason: str) -> None:
+    """Back to pending, not to be tried before ``until`` (quiet hours, focus): no attempt is
+    counted, nothing is dropped."""
+    transition(db.deliveries, {"_id": key, "state": SENDING},
+               {"state": PENDING, "not_before": until, "held_because": reason,
+                "updated_at": datetime.now(UTC)})
+
+
+def save_settings(db: Database, member_id: str, settings: dict) -> dict:
+    merge(db.recipients, member_id, {"preferences": settings})
+    return settings
+
+
+def settings_of(db: Database, member_id: str) -> dict | None:
+    found = db.recipients.find_one({"_id": member_id})
+    return None if found is None else found.get("preferences")
+
+
 def due_for_retry(db: Database, older_than: timedelta, max_attempts: int) -> list[dict]:
     cutoff = datetime.now(UTC) - older_than
     return [d for d in db.deliveries.find({"state": PENDING, "waiting_for": None,

@@ -6,7 +6,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from workbuddy_contracts.commands import load_or_refuse
+from workbuddy_contracts.commands import NotificationSettings, load_or_refuse
 from workbuddy_contracts.errors import Conflict, NotFound
 from workbuddy_platform import blocks, buddy_links, clock, lease
 from workbuddy_platform.consumers import consumes
@@ -113,6 +113,17 @@ class NotificationsService:
             inbox.add(self.store, event_id=event.event_id, recipient_id=p["author_id"], kind=inbox.REACTION,
                       at=p["reacted_at"], subject_id=p["reactor_id"],
                       data={"moment_id": p["moment_id"], "kind": p["kind"], "message": p["message"]})
+
+    @rpc
+    def notification_settings(self, member_id: str) -> dict:
+        """Which channels tell the member of what, and whether a setback breaks quiet hours."""
+        stored = repo.settings_of(self.store, member_id) or {}
+        return load_or_refuse(NotificationSettings(), stored)
+
+    @rpc
+    def change_notification_settings(self, member_id: str, settings: dict) -> dict:
+        loaded = load_or_refuse(NotificationSettings(), settings)
+        return repo.save_settings(self.store, member_id, loaded)
 
     @rpc
     def push_key(self) -> str | None:

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
+from workbuddy_contracts.commands import NotificationSettings
 from workbuddy_platform import live
 from workbuddy_platform.settings import Settings
 
@@ -36,6 +37,24 @@ class Notifications(MethodView):
         """My notifications, newest first, a page at a time (only the unread with unread=true)"""
         return call("notifications", "notifications_of", me(), query["limit"], query.get("cursor"),
                     query["unread"])
+
+
+@blp.route("/settings")
+class ChannelSettings(MethodView):
+    @jwt_required()
+    @blp.response(200, NotificationSettings)
+    def get(self):
+        """Which channels tell me of what, and whether a buddy's setback may break my quiet hours"""
+        return call("notifications", "notification_settings", me())
+
+    @jwt_required()
+    @blp.arguments(NotificationSettings)
+    @blp.response(200, NotificationSettings)
+    def put(self, settings):
+        """Choose per kind (win, setback, ask, reaction, buddyship) whether email and push tell
+        me; the list of notifications always keeps everything"""
+        return call("notifications", "change_notification_settings", me(),
+                    NotificationSettings().dump(settings))
 
 
 @blp.route("/<notification_id>/read")
