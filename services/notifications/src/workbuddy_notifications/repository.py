@@ -105,7 +105,9 @@ def release(db: Database, key: str, *, waiting_for: str | None = None,
     """Back to pending: waiting for data we lack, or after a transient failure."""
 
     def changes(current: dict) -> dict:
-        back = {"state": PENDING, "waiting_for": waiting_for, "updated_at": datetime.now(UTC)}
+        # A hold that is over is over: from here on the back-off decides when to try again.
+        back = {"state": PENDING, "waiting_for": waiting_for, "not_before": None,
+                "updated_at": datetime.now(UTC)}
         if error is not None:
             back |= {"last_error": error, "attempts": current["attempts"] + 1}
         return back
