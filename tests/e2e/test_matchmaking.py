@@ -79,6 +79,16 @@ def answer_proposal(api, member, buddyship, verb="accept"):
     return api.request("POST", f"/v1/me/buddyships/{buddyship['id']}/{verb}", member)
 
 
+def matched_buddies(api, first, second, language) -> dict:
+    """The two answer, matching proposes them to each other, and both accept."""
+    answer(api, first, language)
+    answer(api, second, language)
+    pair = one_proposal(api, first)
+    for member in (first, second):
+        assert answer_proposal(api, member, pair).status_code == 200
+    return pair
+
+
 def test_a_member_who_answers_is_proposed_a_buddy_and_both_must_accept(api, language):
     city = f"Lyon {uuid.uuid4().hex[:4]}"
     alice, bob = api.sign_up("Alice", "fr"), api.sign_up("Bob", "en")
@@ -106,11 +116,7 @@ def test_a_member_who_answers_is_proposed_a_buddy_and_both_must_accept(api, lang
 
 def test_a_setback_with_no_buddy_reachable_brings_a_support_buddy_who_lived_it(api, language):
     mia, xavier = api.sign_up("Mia", "fr"), api.sign_up("Xavier", "fr")
-    answer(api, mia, language)
-    answer(api, xavier, language)
-    pair = one_proposal(api, mia)
-    for member in (mia, xavier):
-        assert answer_proposal(api, member, pair).status_code == 200
+    matched_buddies(api, mia, xavier, language)
     # Xavier goes into deep focus for the day: not reachable for Mia's setback.
     until = (datetime.now(UTC) + timedelta(hours=8)).isoformat()
     answer(api, xavier, language, availability={"focus_until": until})
@@ -136,11 +142,7 @@ def test_a_setback_with_no_buddy_reachable_brings_a_support_buddy_who_lived_it(a
 
 def test_a_freed_slot_is_filled_again_but_never_with_the_same_member(api, language):
     ana, ben = api.sign_up("Ana", "en"), api.sign_up("Ben", "en")
-    answer(api, ana, language)
-    answer(api, ben, language)
-    pair = one_proposal(api, ana)
-    for member in (ana, ben):
-        assert answer_proposal(api, member, pair).status_code == 200
+    pair = matched_buddies(api, ana, ben, language)
     cleo = api.sign_up("Cleo", "en")
     answer(api, cleo, language)  # nobody has room for Cleo yet
 

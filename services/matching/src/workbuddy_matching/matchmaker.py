@@ -106,6 +106,20 @@ def matching_proposal(a: Candidate, b: Candidate, fit_a, fit_b, now: datetime, o
 # --- filling a member's open slots ----------------------------------------------------------
 
 
+def best_partners(db: Database, mine: dict, pool: list[dict], slots: dict[str, int], now: datetime,
+                  limit: int) -> tuple[Candidate, list]:
+    """The member as a candidate, and the members of ``pool`` the hard rules allow with them,
+    best first: [(candidate, compatibility)]. Scoring is CPU work: in a real thread, so that
+    the worker's green threads (and its broker heartbeats) carry on meanwhile."""
+    me = candidate_of(mine, now)
+    found = tpool.execute(
+        suggestions.suggest, me, [candidate_of(doc, now) for doc in pool], open_slots=slots,
+        blocked=repository.blocked_with(db, me.member_id),
+        cooling_off=repository.cooling_off_with(db, me.member_id, now),
+        already=set(repository.partners_of(db, me.member_id)), limit=limit)
+    return me, found
+
+
 def fill_slots(db: Database, outbox, member_id: str, now: datetime) -> list[dict]:
     """Propose the best members the hard rules allow, one per open slot of the member. Nothing
     for a member who has not answered the onboarding questions yet: proposals come from answers."""
@@ -117,12 +131,7 @@ def fill_slots(db: Database, outbox, member_id: str, now: datetime) -> list[dict
     wanted = slots.get(member_id, 0)
     if wanted <= 0:
         return []
-    me = candidate_of(mine, now)
-    found = tpool.execute(
-        suggestions.suggest, me, [candidate_of(doc, now) for doc in pool], open_slots=slots,
-        blocked=repository.blocked_with(db, member_id),
-        cooling_off=repository.cooling_off_with(db, member_id, now),
-        already=set(repository.partners_of(db, member_id)), limit=wanted)
+    me, found = best_partners(db, mine, pool, slots, now, wanted)
     made = []
     for other, fit in found:
         proposal = matching_proposal(me, other, fit.reasons, compatibility.score(other, me).reasons,

@@ -8,7 +8,7 @@ Pure: the caller passes the pool document and the time.
 
 from datetime import datetime, timedelta
 
-from workbuddy_contracts.availability import in_quiet_hours
+from workbuddy_contracts.availability import in_quiet_hours, moment
 from workbuddy_contracts.profile import default_profile
 
 # Nothing logged, no reaction, no profile change for this long: not someone to count on today.
@@ -22,21 +22,14 @@ def unreachable_because(doc: dict, now: datetime) -> str | None:
     inactive."""
     profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
     availability = profile.get("availability") or {}
-    focus_until = _moment(availability.get("focus_until"))
+    focus_until = moment(availability.get("focus_until"))
     if focus_until is not None and focus_until > now:
         return FOCUS
     quiet = availability.get("quiet_hours")
     if quiet and in_quiet_hours(quiet["start"], quiet["end"], profile["time_zone"], now):
         return QUIET_HOURS
-    seen = [_moment(doc.get(f)) for f in ("last_active_at", "profile_updated_at", "registered_at")]
+    seen = [moment(doc.get(f)) for f in ("last_active_at", "profile_updated_at", "registered_at")]
     seen = [s for s in seen if s is not None]
     if seen and now - max(seen) > INACTIVE_AFTER:
         return INACTIVE
     return None
-
-
-def _moment(value) -> datetime | None:
-    """Dates arrive as datetimes from the store, or as ISO strings inside an event's profile."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)

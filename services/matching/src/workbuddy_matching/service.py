@@ -4,7 +4,6 @@ import os
 from contextlib import contextmanager
 from datetime import timedelta
 
-from eventlet import tpool
 from eventlet.semaphore import Semaphore
 from nameko.events import event_handler
 from nameko.rpc import rpc
@@ -23,8 +22,7 @@ from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.logs import get_logger
 from workbuddy_platform.store import Store, in_transaction
 
-from . import buddyships, checkups, health, matchmaker, reasons, repository, suggestions
-from .matchmaker import candidate_of
+from . import buddyships, checkups, health, matchmaker, reasons, repository
 
 log = get_logger(__name__)
 
@@ -108,22 +106,20 @@ class MatchingService:
             return
         now = clock.now()
         for proposal in repository.due_to_expire(self.store, now):
-            def save(session, proposal=proposal):
-                if repository.expire(self.store, proposal, now, session) is not None:
-                    self.outbox.stage("buddyship.expired", {
-                        "buddyship_id": proposal["_id"],
-                        "member_ids": buddyships.members_of(proposal), "expired_at": now}, session)
-
-            in_transaction(self.store, save)
+            self._close_due(proposal, repository.expire, "buddyship.expired", "expired_at", now)
         # A support buddy is there for a few days, then the buddyship ends by itself.
         for support in repository.support_due_to_end(self.store, now):
-            def close(session, support=support):
-                if repository.close(self.store, support, now, session) is not None:
-                    self.outbox.stage("buddyship.ended", {
-                        "buddyship_id": support["_id"],
-                        "member_ids": buddyships.members_of(support), "ended_at": now}, session)
+            self._close_due(support, repository.close, "buddyship.ended", "ended_at", now)
 
-            in_transaction(self.store, close)
+    def _close_due(self, buddyship: dict, close, event_type: str, stamp: str, now) -> None:
+        """Close one buddyship whose time is up, with its event; nothing if it changed meanwhile."""
+        def save(session):
+            if close(self.store, buddyship, now, session) is not None:
+                self.outbox.stage(event_type, {
+                    "buddyship_id": buddyship["_id"], "member_ids": buddyships.members_of(buddyship),
+                    stamp: now}, session)
+
+        in_transaction(self.store, save)
 
     @rpc
     def block(self, blocker_id: str, blocked_id: str) -> None:
@@ -181,18 +177,10 @@ class MatchingService:
         mine = repository.pool_member(self.store, member_id)
         if mine is None:
             return {"items": [], "next": None}
-        now = clock.now()
         pool = repository.pool_sample(self.store, mine)
-        me = candidate_of(mine, now)
-        # Scoring is CPU work: in a real thread, so that the worker's green threads (and its
-        # broker heartbeats) carry on meanwhile.
-        found = tpool.execute(
-            suggestions.suggest, me, [candidate_of(doc, now) for doc in pool],
-            open_slots=repository.open_slots(self.store, pool),
-            blocked=repository.blocked_with(self.store, member_id),
-            cooling_off=repository.cooling_off_with(self.store, member_id, now),
-            already=set(repository.partners_of(self.store, member_id)),
-            limit=max(1, min(int(limit), 50)))
+        me, found = matchmaker.best_partners(self.store, mine, pool,
+                                             repository.open_slots(self.store, pool), clock.now(),
+                                             max(1, min(int(limit), 50)))
         return {"items": [{
             "member_id": other.member_id, "display_name": other.display_name,
             "score": round(fit.score, 3),

@@ -47,9 +47,7 @@ def add(db: Database, *, event_id: str, recipient_id: str, kind: str, at: dateti
     except DuplicateKeyError:
         return False
     if subject_id is None or blocks.between(db, recipient_id, subject_id) is None:
-        me = db.recipients.find_one({"_id": recipient_id}) or {}
-        names = _names(db, {subject_id} if subject_id else set())
-        live.announce(_AMQP_URI, recipient_id, view(item, me.get("language", "en"), names))
+        live.announce(_AMQP_URI, recipient_id, shown_to(db, recipient_id, [item])[0])
     return True
 
 
@@ -58,11 +56,8 @@ def page_of(db: Database, member_id: str, limit: int, cursor: str | None, unread
     where = {"recipient_id": member_id} | ({"read_at": None} if unread_only else {})
     found = page(db.inbox, where, limit=limit, cursor=cursor, newest_first=True)
     barred = blocks.others_of(db, member_id)
-    me = db.recipients.find_one({"_id": member_id}) or {}
-    names = _names(db, {i["subject_id"] for i in found["items"] if i["subject_id"]})
-    language = me.get("language", "en")
-    items = [view(i, language, names) for i in found["items"] if i["subject_id"] not in barred]
-    return {"items": items, "next": found["next"]}
+    return {"items": shown_to(db, member_id, [i for i in found["items"] if i["subject_id"] not in barred]),
+            "next": found["next"]}
 
 
 def mark(db: Database, member_id: str, item_id: str, read_at: datetime | None) -> dict:
@@ -72,9 +67,14 @@ def mark(db: Database, member_id: str, item_id: str, read_at: datetime | None) -
                        member_id=member_id, item_id=item_id)
     updated = item | {"read_at": read_at}
     db.inbox.replace_one({"_id": item_id}, updated)
+    return shown_to(db, member_id, [updated])[0]
+
+
+def shown_to(db: Database, member_id: str, items: list[dict]) -> list[dict]:
+    """The items as the member reads them: in their language, with the names as they are now."""
     me = db.recipients.find_one({"_id": member_id}) or {}
-    names = _names(db, {item["subject_id"]} if item["subject_id"] else set())
-    return view(updated, me.get("language", "en"), names)
+    names = _names(db, {i["subject_id"] for i in items if i["subject_id"]})
+    return [view(i, me.get("language", "en"), names) for i in items]
 
 
 def view(item: dict, language: str, names: dict[str, str]) -> dict:

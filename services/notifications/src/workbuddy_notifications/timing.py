@@ -12,7 +12,7 @@ Pure: the caller passes the recipient's settings and the time (an injectable clo
 from dataclasses import dataclass
 from datetime import datetime
 
-from workbuddy_contracts.availability import next_local, quiet_hours_end
+from workbuddy_contracts.availability import moment, next_local, quiet_hours_end
 
 NOW, LATER, DIGEST, NEVER = "now", "later", "digest", "never"
 # The daily digest leaves at this local time.
@@ -34,7 +34,7 @@ def when(*, kind: str, channel: str, urgent: bool, recipient: dict, now: datetim
         return When(NEVER)
     availability = recipient.get("availability") or {}
     zone = recipient.get("time_zone")
-    focus_until = _moment(availability.get("focus_until"))
+    focus_until = moment(availability.get("focus_until"))
     if focus_until is not None and focus_until > now:
         return When(DIGEST, focus_until)  # the digest leaves when focus ends
     if availability.get("delivery") == "digest":
@@ -45,9 +45,3 @@ def when(*, kind: str, channel: str, urgent: bool, recipient: dict, now: datetim
         if ends is not None and not (urgent and preferences.get("setbacks_break_quiet_hours")):
             return When(LATER, ends)
     return When(NOW)
-
-
-def _moment(value) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
