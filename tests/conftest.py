@@ -50,6 +50,23 @@ def amqp_uri(run_id):
     management.delete_vhost(vhost)
 
 
+@pytest.fixture
+def fresh_vhost(amqp_uri, run_id):
+    """fresh_vhost() -> (name, AMQP URI): an empty vhost of the test's own, where no running
+    service consumes; every one made is deleted after the test, with what is in it."""
+    management, made = Management(BROKER), []
+
+    def make() -> tuple[str, str]:
+        name = f"wb-test-{run_id}-{uuid.uuid4().hex[:6]}"
+        management.create_vhost(name)
+        made.append(name)
+        return name, with_vhost(BROKER, name)
+
+    yield make
+    for name in made:
+        management.delete_vhost(name)
+
+
 @pytest.fixture(scope="session")
 def mongo_uri(artifacts, tmp_path_factory):
     """MONGO_URI when given (to prove the code on a real MongoDB), else a fresh nx-27017."""

@@ -4,8 +4,8 @@ to each other again; the one who was blocked simply finds nobody there (404, not
 from workbuddy_matching import operator
 
 from ..support.logs import wait_for_record
+from ..support.waiting import eventually
 from .test_bad_input import assert_problem
-from .test_feed_and_reactions import eventually
 
 
 def test_after_a_block_nothing_goes_between_the_two(gateway, stack, mailbox):
@@ -13,7 +13,7 @@ def test_after_a_block_nothing_goes_between_the_two(gateway, stack, mailbox):
     gateway.become_buddies(ivy, jon)
     eventually(lambda: gateway.request("GET", f"/v1/members/{ivy['id']}/moments", jon).ok)
     before = gateway.log_moment(ivy, "client_won", "before the block")
-    mailbox.wait_for(jon["email"])
+    mailbox.wait_for(jon["email"], kind="moment")
 
     blocking = {"X-Correlation-Id": f"block-{jon['id']}"}
     assert gateway.request("POST", f"/v1/members/{ivy['id']}/block", jon,
@@ -45,7 +45,7 @@ def test_after_a_block_nothing_goes_between_the_two(gateway, stack, mailbox):
                        headers={"X-Correlation-Id": correlation_id})
     wait_for_record(stack.supervisor.log_path("notifications"), event="event.processed",
                     event_type="moment.logged", correlation_id=correlation_id)
-    assert len(mailbox.to(jon["email"])) == 1
+    assert len(mailbox.to(jon["email"], kind="moment")) == 1
 
 
 def test_a_member_cannot_block_themselves_or_nobody(gateway):

@@ -27,8 +27,8 @@ def test_a_declined_proposal_frees_the_pair_for_a_new_one(gateway):
 
 
 def test_either_buddy_ends_a_buddyship_without_a_reason_and_may_rate_it(gateway):
+    from ..support.waiting import eventually
     from .test_bad_input import assert_problem
-    from .test_feed_and_reactions import eventually
 
     yves, zoe = gateway.sign_up("Yves", "fr"), gateway.sign_up("Zoé", "fr")
     buddyship = gateway.become_buddies(yves, zoe)

@@ -1,20 +1,11 @@
 """Buddies see each other's moments and react to them; nobody else sees anything (the owning
 service decides, and answers 404 rather than 403, so that no one learns what exists)."""
 
-import time
 import uuid
 
 from ..support.logs import wait_for_record
+from ..support.waiting import eventually
 from .test_bad_input import assert_problem
-
-
-def eventually(check, timeout: float = 10):
-    """Buddyships reach profiles as events: what depends on them is there within moments."""
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        assert time.monotonic() < deadline, "not there in time"
-        time.sleep(0.1)
-    return result
 
 
 def ids(response) -> list[str]:

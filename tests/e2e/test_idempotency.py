@@ -30,7 +30,7 @@ def test_a_retried_moment_is_logged_and_told_once(gateway, mailbox, mongo_uri, d
     outbox = MongoClient(mongo_uri)[f"{db_prefix}profiles"].outbox
     assert [e["message"]["payload"]["moment_id"] for e in outbox.find({"type": "moment.logged"})
             ].count(first.json()["id"]) == 1  # one event, so one mail per buddy
-    mailbox.wait_for(max_["email"])
+    mailbox.wait_for(max_["email"], kind="moment")
 
     # The same key for something else is a mistake, said as such; a new key is a new moment.
     assert_problem(gateway.request("POST", "/v1/me/moments", lea, headers=retry,

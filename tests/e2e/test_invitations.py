@@ -4,8 +4,8 @@ each other first."""
 import uuid
 
 from ..support.api import PASSWORD
+from ..support.waiting import eventually
 from .test_bad_input import assert_problem
-from .test_feed_and_reactions import eventually
 
 
 def sign_up_with(gateway, code: str, name: str):

@@ -7,8 +7,8 @@ from pymongo import MongoClient
 
 from ..support.api import PASSWORD
 from ..support.logs import wait_for_record
+from ..support.waiting import eventually
 from .test_bad_input import assert_problem
-from .test_feed_and_reactions import eventually
 
 SERVICES = ("profiles", "matching", "notifications", "gateway")
 

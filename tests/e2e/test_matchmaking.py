@@ -9,6 +9,7 @@ only pairs members sharing a language, never pairs one test's members with anoth
 
 import itertools
 import string
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -22,7 +23,8 @@ from workbuddy_matching import operator
 from ..conftest import BROKER
 from ..support.api import Gateway
 from ..support.net import free_port
-from .test_feed_and_reactions import eventually
+from ..support.scrape import samples, value
+from ..support.waiting import eventually
 
 _codes = (a + b for a, b in itertools.product("qxz", string.ascii_lowercase))
 
@@ -43,7 +45,7 @@ def matchmaking(mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
     system.start_all()
     try:
         system.wait_ready()
-        yield {"gateway": Gateway(system.gateway_url), "amqp_uri": amqp_uri}
+        yield {"gateway": Gateway(system.gateway_url), "amqp_uri": amqp_uri, "stack": system}
     finally:
         supervisor.stop_all()
         management.delete_vhost(vhost)
@@ -165,6 +167,11 @@ def test_a_member_left_out_by_a_round_is_told_why_and_when_the_next_one_is(match
 
     summary = operator.call("round", matchmaking["amqp_uri"], timeout=60)
     assert summary["next_round_at"] is not None and summary["left_out"] >= 1
+    # The replica that ran it says when, so the dashboard shows its figures, not an older round's.
+    figures = samples(matchmaking["stack"], "matching")
+    finished = value(figures, "workbuddy_matching_round_finished_timestamp_seconds")
+    assert time.time() - 60 < finished <= time.time()
+    assert value(figures, "workbuddy_matching_unmatched") == summary["left_out"]
 
     status = api.request("GET", "/v1/me/matching", third).json()
     assert status["left_out"]["reason"] == "compatible_members_taken"

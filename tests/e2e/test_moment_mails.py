@@ -21,19 +21,19 @@ def test_a_win_mails_each_active_buddy_in_their_language(gateway, mailbox):
 
     gateway.log_moment(alice, "client_won", "Signé avec Acme, 6 mois !")
 
-    [to_bob] = mailbox.wait_for(bob["email"])
+    [to_bob] = mailbox.wait_for(bob["email"], kind="moment")
     assert to_bob.subject == "🍾 Alice has good news: a client won!"
     assert "Hi Bob," in to_bob.body
     assert "Signé avec Acme, 6 mois !" in to_bob.body
     assert to_bob.message["Date"] and to_bob.message["Message-ID"]
 
-    [to_chloe] = mailbox.wait_for(chloe["email"])
+    [to_chloe] = mailbox.wait_for(chloe["email"], kind="moment")
     assert to_chloe.subject == "🍾 Alice a une bonne nouvelle : un client gagné !"
     assert "Bonjour Chloé," in to_chloe.body
     assert "« Signé avec Acme, 6 mois ! »" in to_chloe.body
 
-    assert mailbox.to(alice["email"]) == []
-    assert mailbox.to(dan["email"]) == []
+    assert mailbox.to(alice["email"], kind="moment") == []
+    assert mailbox.to(dan["email"], kind="moment") == []
 
 
 def test_a_lost_client_mails_buddies_in_a_supportive_tone(gateway, mailbox):
@@ -43,7 +43,7 @@ def test_a_lost_client_mails_buddies_in_a_supportive_tone(gateway, mailbox):
 
     gateway.log_moment(emma, "client_lost", "They chose an agency.")
 
-    [mail] = mailbox.wait_for(farid["email"])
+    [mail] = mailbox.wait_for(farid["email"], kind="moment")
     assert mail.subject == "Emma traverse un moment difficile : un client perdu"
     assert "Personne ne devrait encaisser ça seul" in mail.body
     assert "« They chose an agency. »" in mail.body
@@ -55,7 +55,7 @@ def test_a_redelivered_event_sends_no_second_mail(gateway, mailbox, stack, mongo
     hugo = gateway.sign_up("Hugo", "en")
     gateway.become_buddies(gina, hugo)
     moment = gateway.log_moment(gina, "tender_won", "The city library!")
-    mailbox.wait_for(hugo["email"])
+    mailbox.wait_for(hugo["email"], kind="moment")
 
     store = MongoClient(mongo_uri, tz_aware=True)
     [entry] = [e for e in store[f"{db_prefix}profiles"].outbox.find({"type": "moment.logged"})
@@ -75,7 +75,7 @@ def test_a_redelivered_event_sends_no_second_mail(gateway, mailbox, stack, mongo
     publisher.publish(entry["message"])
     wait_for_record(log, event="event.processed", event_id=event_id, count=2)
 
-    assert len(mailbox.to(hugo["email"])) == 1
+    assert len(mailbox.to(hugo["email"], kind="moment")) == 1
     [delivery] = store[f"{db_prefix}notifications"].deliveries.find({"event_id": event_id})
     assert delivery["state"] == "sent"
 
@@ -89,7 +89,7 @@ def test_one_correlation_id_follows_the_request_into_every_event(gateway, mailbo
     response = gateway.request("POST", "/v1/me/moments", ines, json={"kind": "first_client"},
                                headers={"X-Correlation-Id": correlation_id})
     assert response.headers["X-Correlation-Id"] == correlation_id
-    mailbox.wait_for(jules["email"])
+    mailbox.wait_for(jules["email"], kind="moment")
 
     logs = stack.supervisor.log_path
     wait_for_record(logs("gateway"), event="request.done", correlation_id=correlation_id)
@@ -112,7 +112,7 @@ def test_events_wait_for_a_consumer_that_is_not_running(gateway, mailbox, stack)
     finally:
         stack.start("notifications")
 
-    [mail] = mailbox.wait_for(lou["email"], timeout=60)  # a restart on a loaded machine
+    [mail] = mailbox.wait_for(lou["email"], timeout=60, kind="moment")  # a restart on a loaded machine
     assert mail.subject == "🍾 Kim a une bonne nouvelle : un projet livré !"
     stack.wait_ready()
-    assert len(mailbox.to(lou["email"])) == 1
+    assert len(mailbox.to(lou["email"], kind="moment")) == 1

@@ -4,8 +4,8 @@ hours in their own time zone hold a mail until they end instead of dropping it."
 from datetime import UTC, datetime, timedelta
 
 from ..support.logs import wait_for_record
+from ..support.waiting import eventually
 from .test_bad_input import assert_problem
-from .test_feed_and_reactions import eventually
 
 
 def deliveries(gateway, member) -> list[dict]:
@@ -33,7 +33,7 @@ def test_a_win_with_email_turned_off_for_wins_sends_no_mail(gateway, mailbox):
     gateway.log_moment(lea, "client_won")
     [cancelled] = eventually(lambda: [d for d in deliveries(gateway, max_) if d["state"] == "cancelled"])
     assert cancelled["reason"] == "the member turned email off for win"
-    assert mailbox.to(max_["email"]) == []
+    assert mailbox.to(max_["email"], kind="moment") == []
 
 
 def test_quiet_hours_hold_a_mail_until_they_end(gateway, mailbox, stack):
@@ -49,8 +49,9 @@ def test_quiet_hours_hold_a_mail_until_they_end(gateway, mailbox, stack):
     eventually(lambda: gateway.request("GET", f"/v1/members/{ned['id']}/moments", ola).ok)
 
     gateway.log_moment(ned, "project_delivered")
-    [held] = eventually(lambda: [d for d in deliveries(gateway, ola) if d.get("held_because")])
+    [held] = eventually(lambda: [d for d in deliveries(gateway, ola)
+                                 if d.get("held_because") and d["kind"] == "moment"])
     assert held["state"] == "pending" and held["held_because"] == "quiet hours"
     until = datetime.fromisoformat(held["not_before"])
     assert timedelta(hours=1, minutes=58) < until - now <= timedelta(hours=2, minutes=1)
-    assert mailbox.to(ola["email"]) == []  # held, not dropped: it leaves when the hours end
+    assert mailbox.to(ola["email"], kind="moment") == []  # held, not dropped: it leaves when the hours end

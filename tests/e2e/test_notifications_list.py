@@ -8,8 +8,8 @@ import time
 
 import requests
 
+from ..support.waiting import eventually
 from .test_bad_input import assert_problem
-from .test_feed_and_reactions import eventually
 
 
 def notifications(gateway, member, **params) -> list[dict]:

@@ -3,7 +3,7 @@ language; the hard rules keep out whoever may not be proposed."""
 
 import uuid
 
-from .test_feed_and_reactions import eventually
+from ..support.waiting import eventually
 
 
 def suggested(gateway, member) -> list[dict]:

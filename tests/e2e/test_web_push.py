@@ -4,8 +4,8 @@ an encrypted push; a browser that is gone is forgotten."""
 
 from workbuddy_notifications.push import VapidSettings
 
+from ..support.waiting import eventually
 from .test_bad_input import assert_problem
-from .test_feed_and_reactions import eventually
 
 
 def test_a_buddys_setback_arrives_as_an_encrypted_push(gateway, push_service, vapid_key):
@@ -21,13 +21,15 @@ def test_a_buddys_setback_arrives_as_an_encrypted_push(gateway, push_service, va
     eventually(lambda: gateway.request("GET", f"/v1/members/{gus['id']}/moments", hal).ok)
 
     lost = gateway.log_moment(gus, "client_lost", "a private note")
-    [received] = push_service.wait_for(browser, timeout=20)
+    [received] = push_service.wait_for(browser, timeout=20, kind="moment")
     assert received.payload["title"] == "Gus traverse un coup dur"
     assert received.payload["body"] == "un client perdu"
     assert received.payload["url"] == f"/moments/{lost['id']}"
     assert "a private note" not in str(received.payload)  # a lock screen is not private
     assert received.urgency == "high" and received.claims["sub"].startswith("mailto:")
     assert b"Gus" not in received.body  # encrypted on the wire
+    [started] = push_service.wait_for(browser, kind="buddyship_started")  # news of buddyships too
+    assert started.payload["body"] == "Gus et toi êtes maintenant buddies"
 
     # The browser goes away (410): the subscription is forgotten, nothing more is sent to it.
     push_service.script(browser, 410)

@@ -9,7 +9,6 @@ from nameko.standalone.events import get_event_exchange
 
 from workbuddy_contracts.catalogue import SUBSCRIPTIONS
 from workbuddy_contracts.events import make_event, read_event
-from workbuddy_devstack.broker import Management, with_vhost
 from workbuddy_platform import outbox
 from workbuddy_platform.store import client_for, in_transaction
 from workbuddy_platform.topology import declare_topology
@@ -24,12 +23,9 @@ def db(mongo_uri, db_prefix):
 
 
 @pytest.fixture
-def config(amqp_uri, run_id):
+def config(fresh_vhost):
     """A vhost of this test's own, empty: no running service consumes from its queues."""
-    management, name = Management(amqp_uri), f"wb-test-{run_id}-{uuid.uuid4().hex[:6]}"
-    management.create_vhost(name)
-    yield {"AMQP_URI": with_vhost(amqp_uri, name), "serializer": "json"}
-    management.delete_vhost(name)
+    return {"AMQP_URI": fresh_vhost()[1], "serializer": "json"}
 
 
 def moment_event(note: str):

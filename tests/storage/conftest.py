@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from workbuddy_platform.store import client_for
+from workbuddy_platform.store import client_for, is_embedded
 
 
 @pytest.fixture(scope="session")
@@ -14,8 +14,7 @@ def client(mongo_uri):
 
 @pytest.fixture(scope="session")
 def on_nx(client) -> bool:
-    """nx-27017 answers buildInfo without a server version; every MongoDB names one."""
-    return "version" not in client.server_info()
+    return is_embedded(client)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ Known gaps of nx-27017 0.8.1 that shape these tests (each has a test of its own 
 - transactions are not isolated from other sessions.
 """
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -36,13 +37,15 @@ from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_gateway.sessions import Sessions
 from workbuddy_matching import buddyships
 from workbuddy_matching import repository as matching
-from workbuddy_notifications import fanout, mail
+from workbuddy_notifications import fanout, links, mail
 from workbuddy_notifications import repository as notifications
 from workbuddy_notifications.channels import Senders
 from workbuddy_platform import blocks, buddy_links, consumers, lease, outbox
 from workbuddy_platform.store import in_transaction
 from workbuddy_profiles import domain
 from workbuddy_profiles import repository as profiles
+
+SENDERS = Senders(links=links.LinkSettings(secret="k" * 40))
 
 LONG_AGO = timedelta(minutes=10)  # comfortably past any cutoff, at any query resolution
 
@@ -161,6 +164,33 @@ def test_in_transaction_returns_what_the_work_returns(db):
 
     assert in_transaction(db, work) == {"answer": 42}
     assert db.things.find_one({"_id": 1}) is not None
+
+
+def test_transactions_of_several_threads_at_once_all_commit(db):
+    """Workers of one process write in transactions at the same time (an RPC and a timer, say):
+    none of them may fail because another is open (on nx-27017 they take turns)."""
+    import threading
+
+    failures = []
+
+    def worker(n: int):
+        for i in range(15):
+            def save(session, i=i):
+                db.first.insert_one({"_id": f"{n}-{i}"}, session=session)
+                time.sleep(0.001)  # let the other threads' transactions interleave
+                db.second.insert_one({"_id": f"{n}-{i}"}, session=session)
+            try:
+                in_transaction(db, save)
+            except Exception as exc:  # noqa: BLE001 - counted, then asserted on
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert db.first.count_documents({}) == db.second.count_documents({}) == 45
 
 
 def test_a_write_outside_an_aborted_transaction_is_kept(db, gap_on_nx):
@@ -421,7 +451,8 @@ def test_the_pool_takes_the_newest_profile_and_never_an_email(db):
 
 def open_delivery(db, event_id="e-1", recipient_id="bob") -> str:
     return notifications.open_delivery(db, event_id=event_id, recipient_id=recipient_id,
-                                       channel="email", moment_id="mo-1", author_id="alice")
+                                       channel="email", notification_id=f"{event_id}:{recipient_id}",
+                                       subject_id="alice", kind="moment")
 
 
 def age(db, key: str, delta: timedelta = LONG_AGO) -> None:
@@ -508,9 +539,20 @@ def test_a_delivery_stuck_in_sending_is_reclaimed_only_when_old(db):
     for key in (stuck, busy):
         notifications.claim(db, key)
     age(db, stuck)
-    assert notifications.reclaim_stuck(db, timedelta(minutes=5)) == 1
+    assert notifications.reclaim_stuck(db, timedelta(minutes=5), fanout.MAX_ATTEMPTS) == 1
     assert db.deliveries.find_one({"_id": stuck})["state"] == "pending"
     assert db.deliveries.find_one({"_id": busy})["state"] == "sending"
+
+
+def test_a_delivery_whose_worker_died_on_its_last_attempt_is_recorded_failed(db):
+    key = open_delivery(db)
+    notifications.claim(db, key)
+    db.deliveries.update_one({"_id": key}, {"$set": {"attempts": fanout.MAX_ATTEMPTS - 1}})
+    age(db, key)
+    assert notifications.reclaim_stuck(db, timedelta(minutes=5), fanout.MAX_ATTEMPTS) == 1
+    delivery = db.deliveries.find_one({"_id": key})
+    assert delivery["state"] == "failed" and delivery["attempts"] == fanout.MAX_ATTEMPTS
+    assert "interrupted while sending" in delivery["reason"]  # recorded, not left pending
 
 
 @pytest.fixture
@@ -530,9 +572,12 @@ def a_moment_to_deliver(db) -> str:
         notifications.save_recipient(db, {"member_id": member_id, "display_name": name,
                                           "email": f"{member_id}@example.org",
                                           "language": "en"})
+    logged_at = datetime(2025, 6, 1, tzinfo=UTC)
     notifications.save_moment(db, {"_id": "mo-1", "event_id": "e-1", "author_id": "alice",
-                                   "kind": "client_won", "note": None,
-                                   "logged_at": datetime(2025, 6, 1, tzinfo=UTC)})
+                                   "kind": "client_won", "note": None, "logged_at": logged_at})
+    db.inbox.insert_one({"_id": "e-1:bob", "event_id": "e-1", "recipient_id": "bob",
+                         "kind": "moment", "subject_id": "alice", "at": logged_at, "read_at": None,
+                         "data": {"moment_id": "mo-1", "kind": "client_won"}})
     return open_delivery(db)
 
 
@@ -541,8 +586,9 @@ def test_the_retry_timer_sends_a_delivery_that_failed_earlier(db, sent_mails, ga
     notifications.claim(db, key)
     notifications.release(db, key, error="451 try later")
     age(db, key)
-    fanout.retry_due(db, Senders())
-    assert [headers for _, headers in sent_mails] == [{"X-WorkBuddy-Delivery": key}]
+    fanout.retry_due(db, SENDERS)
+    assert [headers for _, headers in sent_mails] == [{"X-WorkBuddy-Delivery": key,
+                                                       "X-WorkBuddy-Kind": "moment"}]
     assert db.deliveries.find_one({"_id": key})["state"] == "sent"
 
 
@@ -551,10 +597,10 @@ def test_a_held_delivery_waits_for_its_hold_to_end_then_goes(db, sent_mails):
     notifications.claim(db, key)
     notifications.hold(db, key, until=datetime.now(UTC) + timedelta(hours=1), reason="quiet hours")
     age(db, key)
-    fanout.retry_due(db, Senders())
+    fanout.retry_due(db, SENDERS)
     assert sent_mails == [] and db.deliveries.find_one({"_id": key})["state"] == "pending"
     restamp(db.deliveries, key, not_before=datetime.now(UTC) - LONG_AGO)  # the quiet hours ended
-    fanout.retry_due(db, Senders())
+    fanout.retry_due(db, SENDERS)
     assert db.deliveries.find_one({"_id": key})["state"] == "sent" and len(sent_mails) == 1
 
 
@@ -562,7 +608,7 @@ def test_the_retry_timer_sends_a_delivery_whose_first_attempt_was_interrupted(db
     key = a_moment_to_deliver(db)
     notifications.claim(db, key)  # ... and the worker died before settling
     age(db, key)
-    fanout.retry_due(db, Senders())
+    fanout.retry_due(db, SENDERS)
     assert db.deliveries.find_one({"_id": key})["state"] == "sent"
 
 
@@ -588,8 +634,9 @@ class RecordingPublisher:
         self.messages: list[dict] = []  # published
         self.attempted: list[str] = []  # event ids, each time publishing was tried
         self.failures: dict[str, Exception] = {}  # event id -> what publishing it raises
+        self.trace_contexts: list[dict | None] = []  # what the relay passed with each message
 
-    def publish(self, message: dict) -> None:
+    def publish(self, message: dict, trace_context: dict[str, str] | None = None) -> None:
         self.attempted.append(message["event_id"])
         if len(self.attempted) > 100:  # a relay retrying in a loop: fail, don't hang
             raise AssertionError(f"publish tried {len(self.attempted)} times")
@@ -597,6 +644,7 @@ class RecordingPublisher:
         if failure is not None:
             raise failure
         self.messages.append(message)
+        self.trace_contexts.append(trace_context)
 
 
 def stage_out_of_order(db, count: int) -> list:
@@ -623,6 +671,19 @@ def test_drain_publishes_oldest_first_and_marks_published(db):
         assert entry["state"] == outbox.PUBLISHED
         assert entry["published_at"] >= entry["claimed_at"]
     assert relay.drain() == 0  # nothing is published twice
+
+
+def test_drain_publishes_each_event_with_the_trace_context_staged_with_it(db):
+    outbox.create_outbox_indexes(db)
+    traced, untraced = moment_event("traced"), moment_event("untraced")
+    parent = {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+    in_transaction(db, lambda s: outbox.stage(db, traced, s, trace_context=parent))
+    in_transaction(db, lambda s: outbox.stage(db, untraced, s))
+    publisher = RecordingPublisher()
+
+    assert outbox.Relay(db, publisher, timedelta(seconds=30)).drain() == 2
+    sent = dict(zip((m["event_id"] for m in publisher.messages), publisher.trace_contexts, strict=True))
+    assert sent == {traced.event_id: parent, untraced.event_id: {}}
 
 
 def test_drain_respects_its_limit(db):
@@ -919,11 +980,11 @@ def test_one_members_moments_since_a_time_page_by_page(db):
 def test_a_block_that_arrives_while_a_delivery_waits_cancels_it(db, sent_mails):
     key = a_moment_to_deliver(db)  # alice's moment, for bob
     blocks.record(db, "bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
-    fanout.attempt(db, Senders(), key)
+    fanout.attempt(db, SENDERS, key)
     assert sent_mails == []
     delivery = db.deliveries.find_one({"_id": key})
     assert delivery["state"] == "cancelled" and "blocked" in delivery["reason"]
-    fanout.attempt(db, Senders(), key)  # and it stays so
+    fanout.attempt(db, SENDERS, key)  # and it stays so
     assert sent_mails == []
 
 

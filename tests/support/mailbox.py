@@ -20,8 +20,18 @@ class Received:
         return str(self.message["Subject"])
 
     @property
+    def kind(self) -> str:
+        """What the mail tells: a notification kind (moment, reaction, buddyship_started...)
+        or digest."""
+        return str(self.message["X-WorkBuddy-Kind"])
+
+    @property
     def body(self) -> str:
         return self.message.get_body(preferencelist=("plain",)).get_content()
+
+    @property
+    def html(self) -> str:
+        return self.message.get_body(preferencelist=("html",)).get_content()
 
 
 class Mailbox:
@@ -40,24 +50,31 @@ class Mailbox:
             self._lock.notify_all()
         return "250 OK"
 
-    def to(self, address: str) -> list[Received]:
+    def all(self) -> list[Received]:
+        """Every mail received, in the order it arrived."""
         with self._lock:
-            return [m for m in self._mails if address in m.rcpt_tos]
+            return list(self._mails)
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 15) -> list[Received]:
+    def to(self, address: str, kind: str | None = None) -> list[Received]:
+        """Mails received for ``address`` (of one ``kind`` only, if given)."""
+        with self._lock:
+            return self.to_unlocked(address, kind)
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 15,
+                 kind: str | None = None) -> list[Received]:
         deadline = time.monotonic() + timeout
         with self._lock:
-            while len(self.to_unlocked(address)) < count:
+            while len(self.to_unlocked(address, kind)) < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    got = [m.subject for m in self.to_unlocked(address)]
-                    raise AssertionError(f"expected {count} mail(s) to {address} within "
-                                         f"{timeout}s, got {len(got)}: {got}")
+                    got = [m.subject for m in self.to_unlocked(address, kind)]
+                    raise AssertionError(f"expected {count} {kind or ''} mail(s) to {address} "
+                                         f"within {timeout}s, got {len(got)}: {got}")
                 self._lock.wait(left)
-            return self.to_unlocked(address)
+            return self.to_unlocked(address, kind)
 
-    def to_unlocked(self, address: str) -> list[Received]:
-        return [m for m in self._mails if address in m.rcpt_tos]
+    def to_unlocked(self, address: str, kind: str | None = None) -> list[Received]:
+        return [m for m in self._mails if address in m.rcpt_tos and kind in (None, m.kind)]
 
 
 class SmtpServer:
@@ -72,3 +89,11 @@ class SmtpServer:
 
     def __exit__(self, *exc):
         self.controller.stop()
+
+    def go_away(self) -> None:
+        """The mail server is down: connections to its port are refused."""
+        self.controller.stop()
+
+    def come_back(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()

@@ -175,22 +175,25 @@ class PushService:
         with self._lock:
             return self._received_unlocked(self._id_of(subscription))
 
-    def wait_for(self, subscription: dict, count: int = 1, timeout: float = 10) -> list[Received]:
+    def wait_for(self, subscription: dict, count: int = 1, timeout: float = 10,
+                 kind: str | None = None) -> list[Received]:
+        """Messages to the browser (whose payload is of ``kind`` only, if given)."""
         subscription_id = self._id_of(subscription)
         deadline = time.monotonic() + timeout
         with self._lock:
-            while len(self._received_unlocked(subscription_id)) < count:
+            while len(self._received_unlocked(subscription_id, kind)) < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     answers = [a for a in self.answered if a[0] == subscription_id]
-                    raise AssertionError(f"expected {count} message(s) within {timeout}s, got "
-                                         f"{len(self._received_unlocked(subscription_id))}; "
+                    raise AssertionError(f"expected {count} {kind or ''} message(s) within {timeout}s, "
+                                         f"got {len(self._received_unlocked(subscription_id, kind))}; "
                                          f"answers: {answers}")
                 self._lock.wait(left)
-            return self._received_unlocked(subscription_id)
+            return self._received_unlocked(subscription_id, kind)
 
-    def _received_unlocked(self, subscription_id: str) -> list[Received]:
-        return [m for m in self._received if m.subscription_id == subscription_id]
+    def _received_unlocked(self, subscription_id: str, kind: str | None = None) -> list[Received]:
+        return [m for m in self._received if m.subscription_id == subscription_id
+                and kind in (None, (m.payload or {}).get("kind"))]
 
     def _id_of(self, subscription: dict) -> str:
         return subscription["endpoint"].rsplit("/", 1)[-1]

@@ -12,12 +12,15 @@ import pytest
 from kombu import Queue
 from nameko.containers import ServiceContainer
 from nameko.events import SERVICE_POOL, EventHandler
+from nameko.rpc import Rpc
 
 from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS, subscriptions_of
 from workbuddy_matching.service import MatchingService
 from workbuddy_notifications.service import NotificationsService
 from workbuddy_platform import topology
 from workbuddy_platform.consumers import consumes
+from workbuddy_platform.retries import ReliableEventHandler
+from workbuddy_platform.rpc import ReliableRpc
 from workbuddy_profiles.service import ProfilesService
 
 SERVICES = {cls.name: cls for cls in (ProfilesService, MatchingService, NotificationsService)}
@@ -63,6 +66,20 @@ def test_every_handler_is_a_service_pool_handler_with_reliable_delivery(service)
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_rpc_method_survives_a_broker_gone_when_it_answers(service):
+    """nameko's own entrypoint stops the whole service when its answer cannot be sent."""
+    methods = [ep for ep in container_of(SERVICES[service]).entrypoints if isinstance(ep, Rpc)]
+    assert methods and all(isinstance(ep, ReliableRpc) for ep in methods), service
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_handler_retries_and_parks_what_fails(service):
+    """nameko's own handler drops an event whose handler raised; ours retries it, then parks it."""
+    for handler in event_handlers(SERVICES[service]):
+        assert isinstance(handler, ReliableEventHandler), f"{service}.{handler.method_name}"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_subscription_queue_is_named_as_nameko_names_it(service):
     nameko_queues = {h.method_name: queue_of(h).name for h in event_handlers(SERVICES[service])}
     for sub in subscriptions_of(service):
@@ -70,9 +87,11 @@ def test_every_subscription_queue_is_named_as_nameko_names_it(service):
         assert sub.queue == f"evt-{sub.producer}-{sub.event}--{service}.{sub.handler}"
 
 
-def test_the_declared_topology_matches_nameko_queue_for_queue():
+@pytest.mark.parametrize("queue_type", ["classic", "quorum"])
+def test_the_declared_topology_matches_nameko_queue_for_queue(queue_type, monkeypatch):
     """A queue declared with other options than nameko's makes the service fail at start
-    (PRECONDITION_FAILED), so name, binding and flags must all be the same."""
+    (PRECONDITION_FAILED), so name, binding, flags and arguments must all be the same."""
+    monkeypatch.setenv("EVENT_QUEUE_TYPE", queue_type)
     declared = {}
 
     def recording_queue(*args, **kwargs):
@@ -84,7 +103,7 @@ def test_the_declared_topology_matches_nameko_queue_for_queue():
         topology.declare_topology(CONFIG)
 
     def shape(q: Queue):
-        return (q.routing_key, q.durable, q.auto_delete, q.exclusive,
+        return (q.routing_key, q.durable, q.auto_delete, q.exclusive, q.queue_arguments or {},
                 q.exchange.name, q.exchange.type, q.exchange.durable, q.exchange.auto_delete)
 
     expected = {}
@@ -93,6 +112,8 @@ def test_the_declared_topology_matches_nameko_queue_for_queue():
             queue = queue_of(handler)
             expected[queue.name] = shape(queue)
     assert {name: shape(q) for name, q in declared.items()} == expected
+    quorum = {q.queue_arguments.get("x-queue-type") for q in declared.values()} == {"quorum"}
+    assert quorum == (queue_type == "quorum")
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

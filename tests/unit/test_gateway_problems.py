@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from amqp.exceptions import ConnectionForced
 from flask_jwt_extended import create_access_token
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
@@ -133,7 +134,9 @@ def test_the_503_detail_reads_naturally():
 
 @pytest.mark.parametrize("exc", [OperationalError("connection refused"),
                                  ConnectionRefusedError(111, "Connection refused"),
-                                 TimeoutError("timed out")])
+                                 TimeoutError("timed out"),
+                                 ConnectionForced("(320) CONNECTION_FORCED - broker forced "
+                                                  "connection closure with reason 'shutdown'")])
 def test_an_unreachable_broker_is_503(exc):
     _, response = get_member_raising(exc)
     assert response.status_code == 503
@@ -145,6 +148,15 @@ def test_a_service_that_failed_is_502_without_its_details():
     assert response.status_code == 502
     assert SECRET not in response.get_data(as_text=True)
     assert "correlation id" in problem_of(response)["detail"]
+
+
+@pytest.mark.parametrize("error", ["ServerSelectionTimeoutError", "AutoReconnect", "NetworkTimeout"])
+def test_a_service_whose_database_is_down_is_503_that_says_retry_with_the_same_key(error):
+    _, response = get_member_raising(RemoteError(error, "127.0.0.1:27017: [Errno 111] " + SECRET))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    detail = problem_of(response)["detail"]
+    assert "nothing was changed" in detail and "same Idempotency-Key" in detail
+    assert SECRET not in response.get_data(as_text=True)
 
 
 def test_an_unexpected_failure_is_500_without_a_traceback():
@@ -344,3 +356,26 @@ def test_the_gateways_own_refusals_are_translated_too():
     assert problem_of(unauthenticated)["detail"].startswith("connectez-vous d'abord")
     assert problem_of(client.get("/v1/nowhere", headers={"Accept-Language": "fr"}))[
         "detail"] == "ce chemin n'existe pas ; voyez /docs pour l'API"
+
+
+# --- live streams keep threads for the rest of the API ----------------------------------------
+
+def test_streams_beyond_the_limit_get_503_with_retry_after_and_a_closed_one_frees_its_slot(monkeypatch):
+    import threading
+
+    from workbuddy_gateway.api import notifications
+
+    monkeypatch.setattr(notifications, "_open_streams", threading.BoundedSemaphore(2))
+    client = client_for(FakeServices())
+    held = [client.get("/v1/me/notifications/stream", buffered=False) for _ in range(2)]
+    assert [r.status_code for r in held] == [200, 200]
+
+    refused = client.get("/v1/me/notifications/stream", headers={"Accept-Language": "fr"})
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
+    assert "trop de flux en direct" in problem_of(refused)["detail"]
+
+    held[1].close()  # the app went away before reading a byte: its slot is free again
+    again = client.get("/v1/me/notifications/stream", buffered=False)
+    assert again.status_code == 200
+    again.close()
+    held[0].close()

@@ -111,3 +111,35 @@ def test_validation_refusals_name_the_field_in_french():
         load_or_refuse(SignUp(), {"email": "a@example.org", "display_name": " ", "language": "fr",
                                   "password": "a long enough passphrase"})
     assert caught.value.message == "display_name : doit avoir entre 1 et 80 caractères"
+
+
+PUSH_REFUSALS_FR = [  # (what is wrong in the browser's subscription, field, French words)
+    ({"endpoint": "ftp://push.example.org/x"}, "endpoint", "doit être une URL https absolue"),
+    ({"endpoint": "http://push.example.org/x"}, "endpoint", "doit utiliser https"),
+    ({"endpoint": "https://push.example.org/" + "x" * 2100}, "endpoint", "au plus 2048 caractères"),
+    ({"keys": {"p256dh": "AAAA", "auth": "A" * 22}}, "keys.p256dh", "reçu 3 octets"),
+    ({"keys": {"p256dh": "BA" + "A" * 85, "auth": "A" * 22}}, "keys.p256dh", "courbe P-256"),
+    ({"keys": {"auth": "AAAA"}}, "keys.auth", "doit faire 16 octets une fois décodé (le secret auth)"),
+    ({"keys": {"p256dh": "+/+/", "auth": "A" * 22}}, "keys.p256dh", "doit être en base64url"),
+]
+
+
+@pytest.mark.parametrize("wrong, field, french", PUSH_REFUSALS_FR)
+def test_a_refused_push_subscription_is_explained_in_french(wrong, field, french):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from workbuddy_notifications import push
+
+    key = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    browser = {"endpoint": "https://push.example.org/x",
+               "keys": {"p256dh": push.b64url_encode(key), "auth": "A" * 22}}
+    load_or_refuse(push.Subscription(), browser)  # as a browser gives it: accepted
+    wrong = wrong | ({"keys": browser["keys"] | wrong["keys"]} if "keys" in wrong else {})
+    i18n.use_language("fr")
+    with pytest.raises(Invalid) as refused:
+        load_or_refuse(push.Subscription(), browser | wrong)
+    assert refused.value.field.startswith(field)
+    assert french in refused.value.message, refused.value.message
+    assert "must" not in refused.value.message

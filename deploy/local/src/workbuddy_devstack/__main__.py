@@ -6,6 +6,7 @@ stops everything it started.
 """
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 from .broker import ensure_rabbitmq
 from .counters import ensure_redis
 from .processes import Supervisor
-from .stack import Stack
+from .stack import SERVICES, Stack
 from .store import start_embedded
 
 ROOT = Path(os.environ.get("WB_VAR_DIR", "var"))
@@ -31,25 +32,32 @@ def _free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-def local_vapid_key() -> str:
-    """One Web Push signing key per local install, kept beside the store: browsers subscribed
-    with its public key keep receiving after a restart."""
-    path = ROOT / "vapid-private-key"
+def kept_secret(name: str, make) -> str:
+    """One secret per local install, kept beside the store, so that what was signed with it
+    keeps working after a restart: browsers subscribed with the VAPID public key, links in
+    mails already in the dev inbox."""
+    path = ROOT / name
     if not path.exists():
-        said = subprocess.run([sys.executable, "-m", "workbuddy_notifications.push", "keys"],
-                              capture_output=True, text=True, check=True).stdout
-        key = next(line.split("=", 1)[1] for line in said.splitlines()
-                   if line.startswith("VAPID_PRIVATE_KEY="))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(key + "\n")
+        path.write_text(make() + "\n")
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def new_vapid_key() -> str:
+    said = subprocess.run([sys.executable, "-m", "workbuddy_notifications.push", "keys"],
+                          capture_output=True, text=True, check=True).stdout
+    return next(line.split("=", 1)[1] for line in said.splitlines()
+                if line.startswith("VAPID_PRIVATE_KEY="))
 
 
 def main() -> None:
     amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     ports = {"GATEWAY_PORT": _port("GATEWAY_PORT", 8080), "SMTP_PORT": _port("SMTP_PORT", 1025),
              "INBOX_PORT": _port("INBOX_PORT", 8025)}
+    ops_ports = {name: _port(f"{name.upper()}_OPS_PORT", 9100 + i)
+                 for i, name in enumerate(("gateway", *SERVICES))}
+    ports |= {f"{name.upper()}_OPS_PORT": port for name, port in ops_ports.items()}
     if not os.environ.get("MONGO_URI"):
         ports["MONGO_PORT"] = _port("MONGO_PORT", 27017)
     busy = [f"{name}={port}" for name, port in ports.items() if not _free(port)]
@@ -73,18 +81,23 @@ def main() -> None:
             "--dir", str(ROOT / "mail")])
         stack = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri,
                       smtp_port=ports["SMTP_PORT"], gateway_port=ports["GATEWAY_PORT"],
-                      rate_limit_storage=redis_url if redis_said else "memory://",
+                      rate_limit_storage=redis_url if redis_said else "memory://", ops_ports=ops_ports,
                       extra_env={"VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY")
-                                 or local_vapid_key()},
+                                 or kept_secret("vapid-private-key", new_vapid_key)},
+                      mail_link_secret=os.environ.get("MAIL_LINK_SECRET")
+                      or kept_secret("mail-link-secret", lambda: secrets.token_hex(32)),
                       **({"jwt_secret": os.environ["JWT_SECRET"]}
                          if os.environ.get("JWT_SECRET") else {}))
         stack.start_all()
         stack.wait_ready()
         print(f"""
 Work Buddy is running.
+  Web app       {stack.gateway_url}/app/
   API           {stack.gateway_url}/v1/
   API docs      {stack.gateway_url}/docs  (OpenAPI: {stack.gateway_url}/openapi.json)
   Health        {stack.gateway_url}/readyz
+  Metrics       {"  ".join(f"{stack.ops_url(n)}/metrics" for n in ("gateway", *SERVICES))}
+                (each service also answers /healthz and /readyz there)
   Dev inbox     http://127.0.0.1:{ports['INBOX_PORT']}/  (files in {ROOT / 'mail'})
   Store         {mongo_uri}
   Logs          tail -f {ROOT / 'log'}/*.log   (or run with WB_ECHO_LOGS=1 to see them here)

@@ -64,6 +64,19 @@ class Management:
     def delete_vhost(self, name: str) -> None:
         requests.delete(f"{self.base}/vhosts/{quote(name, safe='')}", auth=self.auth, timeout=10)
 
+    def queue_names(self, vhost: str) -> list[str]:
+        answer = requests.get(f"{self.base}/queues/{quote(vhost, safe='')}",
+                              params={"columns": "name"}, auth=self.auth, timeout=10)
+        answer.raise_for_status()
+        return [queue["name"] for queue in answer.json()]
+
+    def queue(self, vhost: str, name: str) -> dict:
+        """What the broker says of one queue (type, arguments, messages, consumers)."""
+        answer = requests.get(f"{self.base}/queues/{quote(vhost, safe='')}/{quote(name, safe='')}",
+                              auth=self.auth, timeout=10)
+        answer.raise_for_status()
+        return answer.json()
+
 
 def with_vhost(amqp_uri: str, vhost: str) -> str:
     url = urlsplit(amqp_uri)

@@ -40,8 +40,19 @@ def read_mails(folder: Path) -> list[dict]:
             "id": path.stem, "from": str(message["From"]), "to": str(message["To"]),
             "subject": str(message["Subject"]), "date": str(message["Date"] or ""),
             "body": body.get_content() if body else "",
+            "has_html": message.get_body(preferencelist=("html",)) is not None,
         })
     return mails
+
+
+def html_part(folder: Path, mail_id: str) -> str | None:
+    """The mail's HTML part, as a mail app would show it; None when there is none."""
+    path = folder / f"{mail_id}.eml"
+    if "/" in mail_id or not path.is_file():
+        return None
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    part = message.get_body(preferencelist=("html",))
+    return part.get_content() if part else None
 
 
 PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
@@ -55,12 +66,16 @@ summary{{cursor:pointer}} pre{{white-space:pre-wrap}} small{{color:#555}}</style
 
 
 def render(mails: list[dict]) -> str:
-    items = "".join(
-        f"<details{' open' if i < 2 else ''}><summary><strong>{html.escape(m['subject'])}</strong><br>"
-        f"<small>to {html.escape(m['to'])} · from {html.escape(m['from'])}</small></summary>"
-        f"<pre>{html.escape(m['body'])}</pre></details>" for i, m in enumerate(mails)
-    ) or "<p>No mail yet. Log a moment and refresh.</p>"
+    items = "".join(_item(m, opened=i < 2) for i, m in enumerate(mails)) \
+        or "<p>No mail yet. Log a moment and refresh.</p>"
     return PAGE.format(count=len(mails), items=items)
+
+
+def _item(mail: dict, opened: bool) -> str:
+    as_html = f' · <a href="/mail/{mail["id"]}.html">as HTML</a>' if mail["has_html"] else ""
+    return (f"<details{' open' if opened else ''}><summary><strong>{html.escape(mail['subject'])}"
+            f"</strong><br><small>to {html.escape(mail['to'])} · from {html.escape(mail['from'])}"
+            f"{as_html}</small></summary><pre>{html.escape(mail['body'])}</pre></details>")
 
 
 def web_page(folder: Path):
@@ -71,12 +86,17 @@ def web_page(folder: Path):
                 body, kind = json.dumps(mails, ensure_ascii=False).encode(), "application/json"
             elif self.path == "/":
                 body, kind = render(mails).encode(), "text/html; charset=utf-8"
+            elif self.path.startswith("/mail/") and self.path.endswith(".html") and (
+                    part := html_part(folder, self.path[len("/mail/"):-len(".html")])) is not None:
+                body, kind = part.encode(), "text/html; charset=utf-8"
             else:
-                self.send_error(404, "only / and /messages.json exist here")
+                self.send_error(404, "only /, /messages.json and /mail/<id>.html exist here")
                 return
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
+            # A mail is shown as a mail app shows it: no script runs, links open outside.
+            self.send_header("Content-Security-Policy", "sandbox allow-popups allow-forms")
             self.end_headers()
             self.wfile.write(body)
 

@@ -1,6 +1,7 @@
 """The four services as separate processes, wired to one broker, one store and one mail server."""
 
 import secrets
+import socket
 import sys
 from dataclasses import dataclass, field
 
@@ -23,10 +24,15 @@ class Stack:
     # Signs access tokens. A fresh one per start is fine locally: access tokens last minutes,
     # and refresh tokens (kept in the store) still work after a restart.
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Signs the unsubscribe and reaction links in mails: links in older mails stop working
+    # when it changes (make run keeps one in var/).
+    mail_link_secret: str = field(default_factory=lambda: secrets.token_hex(32))
     # Where the gateway counts rate limits; memory:// counts per gateway process.
     rate_limit_storage: str = "memory://"
     rate_limit_prefix: str = "workbuddy"
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Each service's ops port (/healthz, /readyz, /metrics); a free one unless given.
+    ops_ports: dict[str, int] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -42,6 +48,8 @@ class Stack:
             "GATEWAY_HOST": "127.0.0.1",
             "GATEWAY_PORT": str(self.gateway_port),
             "JWT_SECRET": self.jwt_secret,
+            "MAIL_LINK_SECRET": self.mail_link_secret,
+            "PUBLIC_URL": self.gateway_url,
             "RATE_LIMIT_STORAGE": self.rate_limit_storage,
             "RATE_LIMIT_PREFIX": self.rate_limit_prefix,
             "PYTHONUNBUFFERED": "1",
@@ -49,7 +57,22 @@ class Stack:
         }
 
     def start(self, name: str) -> None:
-        self.supervisor.start(name, [sys.executable, "-m", f"workbuddy_{name}"], self.env())
+        env = self.env()
+        if name in SERVICES:
+            env |= {"OPS_HOST": "127.0.0.1", "OPS_PORT": str(self.ops_port(name))}
+        else:  # the gateway's master serves its workers' metrics
+            env |= {"OPS_HOST": "127.0.0.1", "GATEWAY_OPS_PORT": str(self.ops_port(name))}
+        self.supervisor.start(name, [sys.executable, "-m", f"workbuddy_{name}"], env)
+
+    def ops_port(self, name: str) -> int:
+        if name not in self.ops_ports:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                self.ops_ports[name] = s.getsockname()[1]
+        return self.ops_ports[name]
+
+    def ops_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ops_port(name)}"
 
     def start_all(self) -> None:
         for name in (*SERVICES, "gateway"):

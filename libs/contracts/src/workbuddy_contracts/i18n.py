@@ -78,6 +78,42 @@ FRENCH: dict[str, str] = {
         "notifications de l'application",
     "member {member_id} has no push subscription {subscription_id!r}":
         "le membre {member_id} n'a pas d'abonnement push {subscription_id!r}",
+    # a browser's push subscription
+    "must have at most {max} characters": "doit avoir au plus {max} caractères",
+    "must not contain spaces or control characters":
+        "ne doit contenir ni espace ni caractère de contrôle",
+    "must be a URL whose port is a number": "doit être une URL dont le port est un nombre",
+    "must be an absolute https URL, the push service's endpoint as PushSubscription.toJSON() gives it":
+        "doit être une URL https absolue, l'endpoint du service push tel que le donne "
+        "PushSubscription.toJSON()",
+    "must use https (plain http is accepted only for localhost and 127.0.0.1, in development)":
+        "doit utiliser https (http n'est accepté que pour localhost et 127.0.0.1, en développement)",
+    "must be base64url (letters, digits, '-' and '_'; '+' and '/' are plain base64), as "
+    "PushSubscription.toJSON() gives it":
+        "doit être en base64url (lettres, chiffres, '-' et '_' ; '+' et '/' sont du base64 simple), "
+        "tel que le donne PushSubscription.toJSON()",
+    "must decode to 65 bytes starting with 0x04 (an uncompressed P-256 public key), got {got} "
+    "bytes: send keys.p256dh as PushSubscription.toJSON() gives it":
+        "doit faire 65 octets une fois décodé, commençant par 0x04 (une clé publique P-256 non "
+        "compressée), reçu {got} octets : envoyez keys.p256dh tel que le donne PushSubscription.toJSON()",
+    "must be a point of the P-256 curve: send keys.p256dh as PushSubscription.toJSON() gives it":
+        "doit être un point de la courbe P-256 : envoyez keys.p256dh tel que le donne "
+        "PushSubscription.toJSON()",
+    "must decode to 16 bytes (the auth secret), got {got}: send keys.auth as "
+    "PushSubscription.toJSON() gives it":
+        "doit faire 16 octets une fois décodé (le secret auth), reçu {got} : envoyez keys.auth tel "
+        "que le donne PushSubscription.toJSON()",
+    "too many live streams are open on this server; open it again in a few seconds":
+        "trop de flux en direct sont ouverts sur ce serveur ; rouvrez-le dans quelques secondes",
+    "a service cannot reach its database; nothing was changed: retry in a moment (with the same "
+    "Idempotency-Key)":
+        "un service ne joint pas sa base de données ; rien n'a été modifié : réessayez dans un "
+        "instant (avec la même Idempotency-Key)",
+    # links in mails
+    "this link is too old; open the app to do this instead":
+        "ce lien est trop ancien ; ouvrez l'application pour le faire",
+    "this link is not one of ours, or it was cut short; open the app to do this instead":
+        "ce lien ne vient pas de nous, ou il a été coupé ; ouvrez l'application pour le faire",
     "you have already accepted this proposal; it starts when your buddy accepts too":
         "vous avez déjà accepté cette proposition ; le binôme commence quand votre buddy "
         "accepte aussi",

@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.events import Event, UnreadableEvent, read_event
 
+from . import metrics
 from .logs import bind_correlation, get_logger
 
 LEDGER = "processed_events"
@@ -46,15 +47,18 @@ def consumes(handler):
         try:
             event = read_event(body)
         except UnreadableEvent as exc:
+            # Raised on: it can never be handled, so it is parked at once (retries.py).
             log.error("event.unreadable", consumer=consumer, reason=str(exc), body=body)
-            return
+            raise
         bind_correlation(event.correlation_id, event_id=event.event_id, event_type=event.type,
                          entrypoint=handler.__name__)
         if already_processed(self.store, consumer, event.event_id):
             log.info("event.duplicate_skipped", consumer=consumer)
+            metrics.EVENTS_CONSUMED.labels(consumer, event.type, "duplicate").inc()
             return
         handler(self, event)
         record_processed(self.store, consumer, event)
         log.info("event.processed", consumer=consumer)
+        metrics.EVENTS_CONSUMED.labels(consumer, event.type, "processed").inc()
 
     return consume

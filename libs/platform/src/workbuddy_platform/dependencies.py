@@ -11,7 +11,7 @@ from pymongo.client_session import ClientSession
 from workbuddy_contracts.events import make_event
 from workbuddy_contracts.i18n import use_language
 
-from . import outbox
+from . import outbox, tracing
 from .logs import bind_correlation, get_logger
 from .settings import Settings
 from .store import client_for
@@ -47,7 +47,8 @@ class OutboxWriter:
         """Record an event to publish once the surrounding transaction commits."""
         event = make_event(event_type, payload, producer=self.producer,
                            correlation_id=self.correlation_id)
-        outbox.stage(self.db, event, session)
+        with tracing.producing(event) as trace_context:
+            outbox.stage(self.db, event, session, trace_context)
 
 
 class Outbox(DependencyProvider):
@@ -100,6 +101,7 @@ class Outbox(DependencyProvider):
             try:
                 if ticks % 10 == 0:
                     self.relay.reclaim_stale()
+                    self.relay.measure_lag()
                 if ticks % 600 == 0:
                     self.relay.purge_published(self.kept_for)
                 self.relay.drain()

@@ -1,4 +1,5 @@
-"""Structured JSON logs, one line per record, carrying the correlation id of the request.
+"""Structured JSON logs, one line per record, carrying the correlation id of the request and,
+when traces are on (workbuddy_platform.tracing), the trace and span the record was written in.
 
 Records from libraries (nameko, kombu, werkzeug) go through the same renderer, so every line
 of every process can be parsed the same way.
@@ -8,8 +9,19 @@ import logging
 import sys
 
 import structlog
+from opentelemetry import trace
 
 CORRELATION_KEY = "correlation_id"
+
+
+def add_trace(_logger, _name, event_dict):
+    """The ids a tracing backend shows, so a trace's spans lead to its log lines and back.
+    Untraced, the current span is the API's invalid one and nothing is added."""
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        event_dict.setdefault("trace_id", format(span_context.trace_id, "032x"))
+        event_dict.setdefault("span_id", format(span_context.span_id, "016x"))
+    return event_dict
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
@@ -23,6 +35,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         add_service,
+        add_trace,
     ]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

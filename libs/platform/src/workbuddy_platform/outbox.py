@@ -18,6 +18,7 @@ from pymongo.database import Database
 from workbuddy_contracts.catalogue import has_subscribers, subjects_of
 from workbuddy_contracts.events import Event
 
+from . import metrics
 from .logs import get_logger
 from .store import transition
 
@@ -31,7 +32,10 @@ def create_outbox_indexes(db: Database) -> None:
     db[COLLECTION].create_index([("state", ASCENDING), ("created_at", ASCENDING)])
 
 
-def stage(db: Database, event: Event, session: ClientSession) -> None:
+def stage(db: Database, event: Event, session: ClientSession,
+          trace_context: dict[str, str] | None = None) -> None:
+    """``trace_context``: the headers that make the event's consumers join its trace
+    (workbuddy_platform.tracing), published with it."""
     db[COLLECTION].insert_one(
         {
             "_id": event.event_id,
@@ -39,6 +43,7 @@ def stage(db: Database, event: Event, session: ClientSession) -> None:
             "producer": event.producer,
             "correlation_id": event.correlation_id,
             "message": event.to_message(),
+            "trace_context": trace_context or {},
             "subjects": subjects_of(event.payload),
             "state": PENDING,
             "created_at": datetime.now(UTC),
@@ -65,13 +70,16 @@ class EventPublisher:
         self.publisher = Publisher(nameko_config["AMQP_URI"], serializer="json", use_confirms=True,
                                    retry=False)
 
-    def publish(self, message: dict) -> None:
+    def publish(self, message: dict, trace_context: dict[str, str] | None = None) -> None:
+        # Both arrive in the consumer's worker as nameko context data, like an RPC call's.
+        headers = {"nameko.correlation_id": message.get("correlation_id")} | {
+            f"nameko.{key}": value for key, value in (trace_context or {}).items()}
         self.publisher.publish(
             message,
             exchange=get_event_exchange(message["producer"], self.config),
             routing_key=message["type"],
             mandatory=has_subscribers(message["type"]),
-            headers={"nameko.correlation_id": message.get("correlation_id")},
+            headers=headers,
             message_id=message["event_id"],
         )
 
@@ -97,16 +105,25 @@ class Relay:
                     break
                 continue  # another relay claimed that one first: take the next
             try:
-                self.publisher.publish(entry["message"])
+                self.publisher.publish(entry["message"], entry.get("trace_context"))
             except (OperationalError, OSError, UndeliverableMessage) as exc:
                 self._release(entry, exc)
                 break
             transition(self.outbox, {"_id": entry["_id"], "state": PUBLISHING},
                        {"state": PUBLISHED, "published_at": datetime.now(UTC)})
             published += 1
+            metrics.EVENTS_PUBLISHED.labels(entry["type"]).inc()
             log.info("event.published", event_id=entry["_id"], event_type=entry["type"],
                      correlation_id=entry.get("correlation_id"))
         return published
+
+    def measure_lag(self) -> None:
+        """How many events wait to be published, and for how long the oldest has (metrics)."""
+        pending = self.outbox.count_documents({"state": {"$in": [PENDING, PUBLISHING]}})
+        oldest = self.outbox.find_one({"state": PENDING}, sort=[("created_at", ASCENDING)])
+        metrics.OUTBOX_PENDING.set(pending)
+        metrics.OUTBOX_LAG.set((datetime.now(UTC) - oldest["created_at"]).total_seconds()
+                               if oldest else 0)
 
     def reclaim_stale(self) -> int:
         """Claims older than the lease belong to a relay that died: make them pending again."""

@@ -6,6 +6,7 @@ code runs on MongoDB and on the embedded nx-27017 (see docs/operations.md for it
 
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import TypeVar
 
 from nameko.extensions import DependencyProvider
@@ -15,6 +16,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from . import tracing
 from .settings import Settings
 
 T = TypeVar("T")
@@ -27,8 +29,10 @@ def client_for(uri: str) -> MongoClient:
     """A MongoClient is a thread-safe pool: share one per URI in a process."""
     with _lock:
         if uri not in _clients:
+            listeners = [tracing.StoreCommands()] if tracing.enabled() else []
             _clients[uri] = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
-                                        connectTimeoutMS=5000, appname="workbuddy")
+                                        connectTimeoutMS=5000, appname="workbuddy",
+                                        event_listeners=listeners)
         return _clients[uri]
 
 
@@ -38,8 +42,33 @@ def in_transaction(db: Database, work: Callable[[ClientSession], T]) -> T:
     ``work`` may run more than once when the server reports a transient error, so it must
     only write through the session it is given.
     """
-    with db.client.start_session() as session:
-        return session.with_transaction(work)
+    with _one_at_a_time(db) or nullcontext():
+        with db.client.start_session() as session:
+            return session.with_transaction(work)
+
+
+_serialised: dict[tuple[int, str], "threading.RLock | None"] = {}
+
+
+def _one_at_a_time(db: Database) -> "threading.RLock | None":
+    """On nx-27017, a lock that lets this process run one transaction per database at a time.
+
+    nx-27017 runs every transaction of a database as a SQLite savepoint on one connection: two
+    at once nest, and the first to commit releases the other's savepoint, which then fails
+    with "no such savepoint". MongoDB isolates transactions itself: no lock there.
+    """
+    key = (id(db.client), db.name)
+    if key not in _serialised:
+        # Asked outside the lock: a store that is down makes this wait (and raise).
+        embedded = is_embedded(db.client)
+        with _lock:
+            _serialised.setdefault(key, threading.RLock() if embedded else None)
+    return _serialised[key]
+
+
+def is_embedded(client: MongoClient) -> bool:
+    """True for nx-27017, which answers buildInfo without a server version (MongoDB names one)."""
+    return "version" not in client.server_info()
 
 
 # Documents are changed by reading them and replacing them whole, never by ``$set``: on

@@ -1,4 +1,5 @@
-"""Declares every exchange, queue and binding in the catalogue before anything is published.
+"""Declares every exchange, queue and binding in the catalogue before anything is published,
+and the retry queues and parking lots (workbuddy_platform.retries).
 
 Queues are declared exactly as nameko declares a service-pool event handler's queue, so the
 service's own declaration later matches and the broker keeps events for a consumer that has
@@ -12,6 +13,7 @@ from nameko.standalone.events import get_event_exchange
 
 from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS
 
+from . import retries
 from .logs import configure_logging, get_logger
 from .settings import Settings
 
@@ -26,8 +28,10 @@ def declare_topology(nameko_config: dict) -> None:
             get_event_exchange(producer, nameko_config)(channel).declare()
         for sub in SUBSCRIPTIONS:
             Queue(sub.queue, exchange=get_event_exchange(sub.producer, nameko_config),
-                  routing_key=sub.event, durable=True, auto_delete=False,
-                  exclusive=False)(channel).declare()
+                  routing_key=sub.event, durable=True, auto_delete=False, exclusive=False,
+                  queue_arguments=retries.handler_queue_arguments(sub.consumer))(channel).declare()
+        # Where failed events wait before their retry, and where those that never succeed park.
+        retries.declare(channel, sorted({s.consumer for s in SUBSCRIPTIONS}), retries.retry_delays())
     log.info("topology.declared", queues=len(SUBSCRIPTIONS))
 
 

@@ -16,9 +16,9 @@ from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.settings import Settings
 from workbuddy_platform.store import client_for
 
-from . import auth, limits, problems
+from . import auth, limits, metrics, problems, traces, webapp
 from .api import auth as auth_api
-from .api import health, matching, me, members, moments, notifications, push, sectors
+from .api import health, links, matching, me, members, moments, notifications, push, sectors
 from .rpc import Services
 from .schemas import Problem
 from .sessions import Sessions
@@ -70,15 +70,19 @@ def create_app(services: Services | None = None, sessions: Sessions | None = Non
             "security": [{"bearerAuth": []}],
         },
     )
+    traces.init(app)  # first: its span then covers what the other hooks do
     app.extensions["services"] = services or Services(settings)
     app.extensions["sessions"] = sessions or Sessions(
         client_for(settings.mongo_uri)[settings.database_name("gateway")])
-    auth.init(app, secret)
+    auth.init(app, secret, auth.accepted_secrets())
+    metrics.init(app)
     limits.init(app)
     api = Api(app)
     for blueprint in (health.blp, auth_api.blp, me.blp, matching.blp, notifications.blp, push.blp,
                       members.blp, moments.blp, sectors.blp):
         api.register_blueprint(blueprint)
+    app.register_blueprint(links.blp)  # pages for people, not part of the JSON API
+    app.register_blueprint(webapp.blp)  # the members' web app, a client of the API above
     problems.register(app)
 
     @app.before_request

@@ -4,6 +4,7 @@ Every endpoint needs one except sign-up, log-in, refresh, health and the docs. A
 malformed, tampered, expired or revoked token is answered 401 with a problem document.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 
@@ -15,10 +16,29 @@ from . import problems
 ACCESS_TTL = timedelta(seconds=int(os.environ.get("JWT_ACCESS_TTL", "900")))
 
 
-def init(app, secret: str) -> None:
+def key_id(secret: str) -> str:
+    """Names a signing secret in a token's header without revealing it."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+def accepted_secrets() -> list[str]:
+    """JWT_ACCEPTED_SECRETS: other secrets whose tokens are still honoured while a rotation
+    goes through the replicas (docs/operations.md, "Rotate secrets"); comma-separated."""
+    given = [s.strip() for s in os.environ.get("JWT_ACCEPTED_SECRETS", "").split(",") if s.strip()]
+    if any(len(s) < 32 for s in given):
+        raise RuntimeError("every secret in JWT_ACCEPTED_SECRETS must be at least 32 characters")
+    return given
+
+
+def init(app, secret: str, accepted: list[str] | None = None) -> None:
     app.config.update(JWT_SECRET_KEY=secret, JWT_ACCESS_TOKEN_EXPIRES=ACCESS_TTL,
                       JWT_TOKEN_LOCATION=["headers"], JWT_ALGORITHM="HS256")
     jwt = JWTManager(app)
+    # Each token says which secret signed it (kid), so a replica holding the new secret and one
+    # still on the old one both honour every token while a rotation rolls out.
+    keys = {key_id(k): k for k in [*(accepted or []), secret]}
+    jwt.additional_headers_loader(lambda identity: {"kid": key_id(secret)})
+    jwt.decode_key_loader(lambda header, payload: keys.get(header.get("kid"), secret))
 
     def refuse(detail: str):
         response = problems.problem(401, detail)  # problem() says it in the caller's language

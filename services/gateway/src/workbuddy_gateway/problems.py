@@ -6,14 +6,18 @@ and answered with a problem that quotes it.
 
 import socket
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from flask import current_app, g, jsonify
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from opentelemetry import trace
+from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from workbuddy_contracts.errors import Refusal
 from workbuddy_contracts.i18n import say, title, translate
+from workbuddy_platform import tracing
 from workbuddy_platform.logs import get_logger
 
 log = get_logger(__name__)
@@ -84,6 +88,20 @@ def _as_list(problems) -> list[str]:
     return [str(problems)]
 
 
+# pymongo's errors for a database that cannot be reached (as nameko names them over RPC).
+STORE_UNREACHABLE = {"ServerSelectionTimeoutError", "AutoReconnect", "NetworkTimeout",
+                     "ConnectionFailure", "NotPrimaryError", "ExecutionTimeout"}
+
+
+def _store_unreachable():
+    # Nothing was half-written (each change is one transaction): the same request, with the
+    # same Idempotency-Key, can simply be sent again.
+    response = problem(503, "a service cannot reach its database; nothing was changed: retry in "
+                            "a moment (with the same Idempotency-Key)")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def register(app) -> None:
     @app.errorhandler(Refusal)
     def refused(exc: Refusal):
@@ -103,12 +121,21 @@ def register(app) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(socket.error)
+    @app.errorhandler(AmqpConnectionError)  # e.g. CONNECTION_FORCED: the broker is shutting down
     def broker_down(exc):
         log.error("rpc.broker_unreachable", error=str(exc))
         return problem(503, "the message broker is unreachable; retry in a moment")
 
+    @app.errorhandler(ConnectionFailure)
+    def own_store_down(exc: ConnectionFailure):  # the gateway's sessions live in the store too
+        log.error("store.unreachable", error=str(exc))
+        return _store_unreachable()
+
     @app.errorhandler(RemoteError)
     def service_failed(exc: RemoteError):
+        if exc.exc_type in STORE_UNREACHABLE:
+            log.error("rpc.store_unreachable", exc_type=exc.exc_type, value=exc.value)
+            return _store_unreachable()
         log.error("rpc.remote_error", exc_type=exc.exc_type, value=exc.value)
         return problem(502, "a service failed while handling this request; it has been logged "
                             "under the correlation id")
@@ -118,5 +145,6 @@ def register(app) -> None:
         if isinstance(exc, HTTPException):
             return from_http_exception(exc)
         log.exception("request.failed")
+        tracing.failed(trace.get_current_span(), exc)  # the request's span: answered here, it never sees it
         return problem(500, "something went wrong on our side; it has been logged under the "
                             "correlation id")

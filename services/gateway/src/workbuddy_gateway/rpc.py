@@ -1,5 +1,5 @@
 """Calls to the services over nameko RPC: a fresh proxy per call (a proxy is not thread-safe),
-always with a timeout, carrying the request's correlation id."""
+always with a timeout, carrying the request's correlation id and trace context."""
 
 import os
 
@@ -7,6 +7,7 @@ from nameko.exceptions import deserialize_to_instance
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from workbuddy_contracts.errors import REFUSALS
+from workbuddy_platform import tracing
 from workbuddy_platform.settings import Settings
 
 # Services raise these; registering them makes the proxy re-raise the same class with its args.
@@ -23,6 +24,7 @@ class Services:
 
     def call(self, service: str, method: str, *args, correlation_id: str | None,
              language: str | None = None, **kwargs):
-        context = {"correlation_id": correlation_id, "language": language}
-        with ClusterRpcProxy(self.config, timeout=self.timeout, context_data=context) as cluster:
-            return getattr(getattr(cluster, service), method)(*args, **kwargs)
+        with tracing.calling(service, method, correlation_id) as trace_context:
+            context = {"correlation_id": correlation_id, "language": language, **trace_context}
+            with ClusterRpcProxy(self.config, timeout=self.timeout, context_data=context) as cluster:
+                return getattr(getattr(cluster, service), method)(*args, **kwargs)

@@ -10,6 +10,7 @@ store, hands the CPU work to a real thread (so the worker's green threads and it
 heartbeats carry on) and writes each proposal with its event through the outbox.
 """
 
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from pymongo.database import Database
 
 from workbuddy_contracts.errors import Conflict
 from workbuddy_contracts.vocabulary import LANGUAGES
-from workbuddy_platform import blocks
+from workbuddy_platform import blocks, metrics
 from workbuddy_platform.logs import get_logger
 from workbuddy_platform.pages import order_key
 from workbuddy_platform.store import in_transaction
@@ -192,7 +193,7 @@ def run_round(db: Database, outbox, now: datetime, next_round_at: datetime | Non
     member left out (why, and when the next round is). Members left out by the previous round
     are served first. ``still_ours`` renews the proposing lease now and then while the proposals
     are written (a large round writes for minutes); once it is lost, the round stops writing."""
-    started = now
+    started, timer = now, time.perf_counter()
     previous = repository.last_round(db)
     pool = repository.answered_pool(db)
     slots = repository.open_slots(db, pool)
@@ -237,6 +238,9 @@ def run_round(db: Database, outbox, now: datetime, next_round_at: datetime | Non
                "left_out_twice": len({x.member_id for x in plan.left_out} & left_out_before),
                "pairs_scored": plan.pairs_scored}
     repository.record_round(db, summary)
+    metrics.ROUND_UNMATCHED.set(summary["left_out"])
+    metrics.ROUND_SECONDS.set(time.perf_counter() - timer)
+    metrics.ROUND_FINISHED.set_to_current_time()
     log.info("matching.round", **{k: v for k, v in summary.items() if k not in ("_id", "order")},
              round_id=round_id)
     return summary

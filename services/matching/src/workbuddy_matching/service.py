@@ -5,8 +5,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from eventlet.semaphore import Semaphore
-from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from workbuddy_contracts.commands import EndBuddyship, ReportMember, load_or_refuse
@@ -20,7 +18,11 @@ from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
 from workbuddy_platform.idempotency import derived_id
 from workbuddy_platform.logs import get_logger
+from workbuddy_platform.metrics import Observed
+from workbuddy_platform.retries import event_handler
+from workbuddy_platform.rpc import rpc
 from workbuddy_platform.store import Store, in_transaction
+from workbuddy_platform.tracing import Traced
 
 from . import buddyships, checkups, health, matchmaker, reasons, repository
 
@@ -48,6 +50,8 @@ _proposing = Semaphore(1)
 
 class MatchingService:
     name = "matching"
+    observed = Observed()  # entrypoint times and errors, for /metrics
+    traced = Traced()  # a span per RPC call and event handled, when tracing is on
 
     store = Store(indexes=repository.create_indexes)
     outbox = Outbox()

@@ -1,8 +1,9 @@
-"""Where notifications leave from: the mail server and the Web Push signer, configured once
-per process from the environment."""
+"""Where notifications leave from: the mail server, the Web Push signer and the signer of
+links in mails, configured once per process from the environment."""
 
 from dataclasses import dataclass, field
 
+from .links import LinkSettings
 from .mail import SmtpSettings
 from .push import VapidSettings
 
@@ -14,6 +15,7 @@ PUSH = "push"  # a push delivery's channel is "push:<subscription id>": one per 
 class Senders:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     vapid: VapidSettings = field(default_factory=VapidSettings)
+    links: LinkSettings = field(default_factory=LinkSettings)
 
 
 def push_channel(subscription_id: str) -> str:

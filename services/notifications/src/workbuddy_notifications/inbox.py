@@ -35,20 +35,22 @@ def create_indexes(db: Database) -> None:
 
 
 def add(db: Database, *, event_id: str, recipient_id: str, kind: str, at: datetime,
-        subject_id: str | None = None, data: dict | None = None) -> bool:
-    """Keep one notification; False when this event already gave this member one."""
+        subject_id: str | None = None, data: dict | None = None) -> dict | None:
+    """Keep one notification and return it; an event already told to this member returns the
+    item kept then (so that its mail and push can still be sent), a former member None."""
     if recipient_id == FORMER_MEMBER:
-        return False
+        return None
     item_id = f"{event_id}:{recipient_id}"
-    item = {"_id": item_id, "order": order_key(at, item_id), "recipient_id": recipient_id, "kind": kind,
-            "subject_id": subject_id, "data": data or {}, "at": at, "read_at": None}
+    item = {"_id": item_id, "event_id": event_id, "order": order_key(at, item_id),
+            "recipient_id": recipient_id, "kind": kind, "subject_id": subject_id,
+            "data": data or {}, "at": at, "read_at": None}
     try:
         db.inbox.insert_one(item)
     except DuplicateKeyError:
-        return False
+        return db.inbox.find_one({"_id": item_id})
     if subject_id is None or blocks.between(db, recipient_id, subject_id) is None:
         live.announce(_AMQP_URI, recipient_id, shown_to(db, recipient_id, [item])[0])
-    return True
+    return item
 
 
 def page_of(db: Database, member_id: str, limit: int, cursor: str | None, unread_only: bool) -> dict:

@@ -169,51 +169,58 @@ class VapidSettings:
 
 # -- subscriptions, as a browser's PushSubscription.toJSON() gives them --
 
-_FROM_BROWSER = "as PushSubscription.toJSON() gives it"
+# What a refusal says (templates: workbuddy_contracts.i18n has them in French too).
+TOO_LONG = "must have at most {max} characters"
+NO_SPACES = "must not contain spaces or control characters"
+PORT = "must be a URL whose port is a number"
+ABSOLUTE = "must be an absolute https URL, the push service's endpoint as PushSubscription.toJSON() gives it"
+HTTPS = "must use https (plain http is accepted only for localhost and 127.0.0.1, in development)"
+BASE64URL = ("must be base64url (letters, digits, '-' and '_'; '+' and '/' are plain base64), as "
+             "PushSubscription.toJSON() gives it")
+P256_LENGTH = ("must decode to 65 bytes starting with 0x04 (an uncompressed P-256 public key), got "
+               "{got} bytes: send keys.p256dh as PushSubscription.toJSON() gives it")
+P256_POINT = "must be a point of the P-256 curve: send keys.p256dh as PushSubscription.toJSON() gives it"
+AUTH_LENGTH = ("must decode to 16 bytes (the auth secret), got {got}: send keys.auth as "
+               "PushSubscription.toJSON() gives it")
 
 
 def _endpoint(value: str) -> None:
     if len(value) > ENDPOINT_MAX:
-        raise ValidationError(f"must have at most {ENDPOINT_MAX} characters")
+        raise ValidationError(TOO_LONG.format(max=ENDPOINT_MAX))
     if re.search(r"[\s\x00-\x1f\x7f]", value):
-        raise ValidationError("must not contain spaces or control characters")
+        raise ValidationError(NO_SPACES)
     parts = urlsplit(value)
     try:
         parts.port  # noqa: B018 - a port that is not a number raises here
     except ValueError:
-        raise ValidationError("must be a URL whose port is a number") from None
+        raise ValidationError(PORT) from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(f"must be an absolute https URL, the push service's endpoint {_FROM_BROWSER}")
+        raise ValidationError(ABSOLUTE)
     if parts.scheme == "http" and parts.hostname not in _LOCAL_HOSTS:
-        raise ValidationError("must use https (plain http is accepted only for localhost and "
-                              "127.0.0.1, in development)")
+        raise ValidationError(HTTPS)
 
 
-def _decoded(value: str, what: str) -> bytes:
+def _decoded(value: str) -> bytes:
     try:
         return b64url_decode(value)
     except ValueError:
-        raise ValidationError(f"must be base64url (letters, digits, '-' and '_'; '+' and '/' are "
-                              f"plain base64), {what} {_FROM_BROWSER}") from None
+        raise ValidationError(BASE64URL) from None
 
 
 def _p256dh(value: str) -> None:
-    raw = _decoded(value, "the browser's P-256 public key")
+    raw = _decoded(value)
     if len(raw) != 65 or raw[0] != 4:
-        raise ValidationError(f"must decode to 65 bytes starting with 0x04 (an uncompressed P-256 "
-                              f"public key), got {len(raw)} bytes: send keys.p256dh {_FROM_BROWSER}")
+        raise ValidationError(P256_LENGTH.format(got=len(raw)))
     try:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
     except ValueError:
-        raise ValidationError("is not a point of the P-256 curve: send keys.p256dh unchanged, "
-                              f"{_FROM_BROWSER}") from None
+        raise ValidationError(P256_POINT) from None
 
 
 def _auth(value: str) -> None:
-    raw = _decoded(value, "the browser's auth secret")
+    raw = _decoded(value)
     if len(raw) != 16:
-        raise ValidationError(f"must decode to 16 bytes (the auth secret), got {len(raw)}: "
-                              f"send keys.auth {_FROM_BROWSER}")
+        raise ValidationError(AUTH_LENGTH.format(got=len(raw)))
 
 
 class SubscriptionKeys(Schema):

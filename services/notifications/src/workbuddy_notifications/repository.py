@@ -10,12 +10,18 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_platform import blocks, buddy_links
+from workbuddy_platform import blocks, buddy_links, metrics
 from workbuddy_platform.store import merge, transition
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-CANCELLED = "cancelled"  # never to be sent: the two members blocked each other
+CANCELLED = "cancelled"  # never to be sent: blocked, channel turned off, browser gone
+FOR_DIGEST = "for_digest"  # waits for the member's digest (focus, or digest delivery)
+GATHERED = "gathered"  # told in a digest mail (its digest_id names the digest's delivery)
 CATCH_UP_WINDOW = 50  # a new buddy hears of at most this many recent moments
+
+for _channel in ("email", "push"):  # at zero from the start: the first failure shows in increase()
+    for _result in (SENT, FAILED, CANCELLED):
+        metrics.DELIVERIES.labels(_channel, _result)
 
 
 def create_indexes(db: Database) -> None:
@@ -23,6 +29,8 @@ def create_indexes(db: Database) -> None:
     db.moments.create_index([("author_id", ASCENDING), ("logged_at", DESCENDING)])
     db.deliveries.create_index([("state", ASCENDING), ("updated_at", ASCENDING)])
     db.deliveries.create_index([("waiting_for", ASCENDING)])
+    db.deliveries.create_index([("recipient_id", ASCENDING), ("state", ASCENDING)])
+    db.deliveries.create_index([("digest_id", ASCENDING)])
 
 
 # --- read models -------------------------------------------------------------------------
@@ -74,15 +82,17 @@ def delivery_key(event_id: str, recipient_id: str, channel: str) -> str:
 
 
 def open_delivery(db: Database, *, event_id: str, recipient_id: str, channel: str,
-                  moment_id: str, author_id: str) -> str:
-    """Create the delivery once; a redelivered event finds it already there."""
+                  notification_id: str | None, subject_id: str | None, **more) -> str:
+    """Create the delivery once; a redelivered event finds it already there. It tells the
+    notification ``notification_id`` (an inbox item) on ``channel``; ``subject_id`` is the
+    other member involved, whose block cancels it."""
     key = delivery_key(event_id, recipient_id, channel)
     now = datetime.now(UTC)
     try:
         db.deliveries.insert_one({
             "_id": key, "event_id": event_id, "recipient_id": recipient_id, "channel": channel,
-            "moment_id": moment_id, "author_id": author_id, "state": PENDING, "attempts": 0,
-            "waiting_for": None, "created_at": now, "updated_at": now,
+            "notification_id": notification_id, "subject_id": subject_id, "state": PENDING,
+            "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now, **more,
         })
     except DuplicateKeyError:
         pass
@@ -96,8 +106,10 @@ def claim(db: Database, key: str) -> dict | None:
 
 
 def settle(db: Database, key: str, state: str, **fields) -> None:
-    transition(db.deliveries, {"_id": key, "state": SENDING},
-               {"state": state, "updated_at": datetime.now(UTC), **fields})
+    if transition(db.deliveries, {"_id": key, "state": SENDING},
+                  {"state": state, "updated_at": datetime.now(UTC), **fields}) is not None:
+        channel = "push" if ":push:" in key else "email"
+        metrics.DELIVERIES.labels(channel, state).inc()
 
 
 def release(db: Database, key: str, *, waiting_for: str | None = None,
@@ -127,6 +139,37 @@ def hold(db: Database, key: str, *, until: datetime, reason: str) -> None:
                 "updated_at": datetime.now(UTC)})
 
 
+def hold_for_digest(db: Database, key: str, *, due: datetime, reason: str) -> None:
+    """Set aside for the member's digest, which leaves at ``due`` (focus ends, or the daily
+    digest time); the digest timer gathers it then."""
+    transition(db.deliveries, {"_id": key, "state": SENDING},
+               {"state": FOR_DIGEST, "not_before": due, "held_because": reason,
+                "updated_at": datetime.now(UTC)})
+
+
+def digests_due(db: Database, now: datetime) -> list[str]:
+    """Members with deliveries set aside for a digest that is due."""
+    found = db.deliveries.find({"state": FOR_DIGEST, "not_before": {"$lte": now}},
+                               {"recipient_id": 1})
+    return sorted({d["recipient_id"] for d in found})
+
+
+def gather(db: Database, recipient_id: str, digest_id: str, now: datetime) -> int:
+    """Move the member's due digest items into the digest ``digest_id``; how many moved.
+    Each moves by compare-and-set, so an item is in at most one digest."""
+    moved = 0
+    for delivery in db.deliveries.find({"recipient_id": recipient_id, "state": FOR_DIGEST,
+                                        "not_before": {"$lte": now}}):
+        moved += transition(db.deliveries, {"_id": delivery["_id"], "state": FOR_DIGEST},
+                            {"state": GATHERED, "digest_id": digest_id,
+                             "updated_at": datetime.now(UTC)}) is not None
+    return moved
+
+
+def gathered_in(db: Database, digest_id: str) -> list[dict]:
+    return list(db.deliveries.find({"digest_id": digest_id, "state": GATHERED}))
+
+
 def save_settings(db: Database, member_id: str, settings: dict) -> dict:
     merge(db.recipients, member_id, {"preferences": settings})
     return settings
@@ -144,16 +187,20 @@ def due_for_retry(db: Database, older_than: timedelta, max_attempts: int) -> lis
             if d["attempts"] < max_attempts]
 
 
-def reclaim_stuck(db: Database, older_than: timedelta) -> int:
+def reclaim_stuck(db: Database, older_than: timedelta, max_attempts: int) -> int:
     """A worker died while sending: count that as a failed attempt, so that the retry timer
-    takes it up (the mail may go twice; losing it is worse). No datetime is written here: the
-    claim's ``updated_at`` stays, and the back-off counts from it."""
+    takes it up (the mail may go twice; losing it is worse), or, when that was its last
+    attempt, record it as failed. No datetime is written here: the claim's ``updated_at``
+    stays, and the back-off counts from it."""
     cutoff = datetime.now(UTC) - older_than
-    return db.deliveries.update_many(
-        {"state": SENDING, "updated_at": {"$lt": cutoff}},
-        {"$set": {"state": PENDING, "last_error": "interrupted while sending"},
-         "$inc": {"attempts": 1}},
-    ).modified_count
+    stuck = {"state": SENDING, "updated_at": {"$lt": cutoff}}
+    given_up = db.deliveries.update_many(
+        stuck | {"attempts": {"$gte": max_attempts - 1}},
+        {"$set": {"state": FAILED, "reason": f"interrupted while sending, {max_attempts} times"},
+         "$inc": {"attempts": 1}}).modified_count
+    return given_up + db.deliveries.update_many(
+        stuck, {"$set": {"state": PENDING, "last_error": "interrupted while sending"},
+                "$inc": {"attempts": 1}}).modified_count
 
 
 def forget_member(db: Database, member_id: str) -> None:
@@ -162,7 +209,7 @@ def forget_member(db: Database, member_id: str) -> None:
             ("recipients", {"_id": member_id}),
             ("buddy_links", {"$or": [{"member_id": member_id}, {"buddy_id": member_id}]}),
             ("moments", {"author_id": member_id}),
-            ("deliveries", {"$or": [{"recipient_id": member_id}, {"author_id": member_id}]}),
+            ("deliveries", {"$or": [{"recipient_id": member_id}, {"subject_id": member_id}]}),
             ("inbox", {"$or": [{"recipient_id": member_id}, {"subject_id": member_id}]}),
             ("push_subscriptions", {"member_id": member_id})):
         db[collection].delete_many(where)

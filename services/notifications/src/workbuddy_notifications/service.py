@@ -2,26 +2,31 @@
 
 from datetime import timedelta
 
-from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from workbuddy_contracts.commands import NotificationSettings, load_or_refuse
-from workbuddy_contracts.errors import Conflict, NotFound
+from workbuddy_contracts.errors import Conflict, Invalid, NotFound
+from workbuddy_contracts.vocabulary import PREFERENCE_KINDS
 from workbuddy_platform import blocks, buddy_links, clock, lease
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import RequestContext
 from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
+from workbuddy_platform.metrics import Observed
+from workbuddy_platform.retries import event_handler
+from workbuddy_platform.rpc import rpc
 from workbuddy_platform.store import Store
+from workbuddy_platform.tracing import Traced
 
-from . import fanout, inbox, push
+from . import fanout, inbox, links, push, wording
 from . import repository as repo
 from .channels import Senders
 
 
 class NotificationsService:
     name = "notifications"
+    observed = Observed()  # entrypoint times and errors, for /metrics
+    traced = Traced()  # a span per RPC call and event handled, when tracing is on
 
     store = Store(indexes=lambda db: (repo.create_indexes(db), inbox.create_indexes(db)))
     context = RequestContext()
@@ -83,10 +88,11 @@ class NotificationsService:
         members = [p["proposer_id"], p["invitee_id"]]
         for member_id in p.get("awaiting") or [p["invitee_id"]]:
             other = next(m for m in members if m != member_id)
-            inbox.add(self.store, event_id=event.event_id, recipient_id=member_id, kind=inbox.PROPOSED,
-                      at=p["proposed_at"], subject_id=other, data={
-                          "buddyship_id": p["buddyship_id"], "origin": p.get("origin", "member"),
-                          "reasons": (p.get("reasons") or {}).get(member_id, [])})
+            fanout.tell(self.store, self.senders, inbox.add(
+                self.store, event_id=event.event_id, recipient_id=member_id, kind=inbox.PROPOSED,
+                at=p["proposed_at"], subject_id=other, data={
+                    "buddyship_id": p["buddyship_id"], "origin": p.get("origin", "member"),
+                    "reasons": (p.get("reasons") or {}).get(member_id, [])}))
 
     @event_handler("matching", "member.unmatched")
     @consumes
@@ -110,9 +116,10 @@ class NotificationsService:
     def on_moment_reacted(self, event):
         p = event.payload
         if p["reactor_id"] != p["author_id"]:
-            inbox.add(self.store, event_id=event.event_id, recipient_id=p["author_id"], kind=inbox.REACTION,
-                      at=p["reacted_at"], subject_id=p["reactor_id"],
-                      data={"moment_id": p["moment_id"], "kind": p["kind"], "message": p["message"]})
+            fanout.tell(self.store, self.senders, inbox.add(
+                self.store, event_id=event.event_id, recipient_id=p["author_id"], kind=inbox.REACTION,
+                at=p["reacted_at"], subject_id=p["reactor_id"],
+                data={"moment_id": p["moment_id"], "kind": p["kind"], "message": p["message"]}))
 
     @rpc
     def notification_settings(self, member_id: str) -> dict:
@@ -124,6 +131,29 @@ class NotificationsService:
     def change_notification_settings(self, member_id: str, settings: dict) -> dict:
         loaded = load_or_refuse(NotificationSettings(), settings)
         return repo.save_settings(self.store, member_id, loaded)
+
+    @rpc
+    def read_link(self, token: str) -> dict:
+        """What a link from a mail may do (unsubscribe, react), for the gateway to act on."""
+        try:
+            link = links.read(self.senders.links, token)
+        except links.LinkRefused as exc:
+            if exc.expired:
+                raise Invalid("this link is too old; open the app to do this instead", "token") from exc
+            raise Invalid("this link is not one of ours, or it was cut short; open the app to do "
+                          "this instead", "token") from exc
+        moment = repo.moment(self.store, link.get("moment_id", "")) if link["action"] == links.REACT else None
+        author = repo.recipient(self.store, moment["author_id"]) if moment else None
+        return link | {"page": wording.link_page(link, (author or {}).get("display_name"),
+                                                 (moment or {}).get("kind"))}
+
+    @rpc
+    def unsubscribe(self, member_id: str, kind: str) -> dict:
+        """No more mail of ``kind`` (a preference kind, or "all"); the app keeps telling."""
+        stored = load_or_refuse(NotificationSettings(), repo.settings_of(self.store, member_id) or {})
+        for each in PREFERENCE_KINDS if kind == links.ALL_KINDS else [kind]:
+            stored["kinds"][each] = (stored["kinds"].get(each) or {}) | {"email": False}
+        return repo.save_settings(self.store, member_id, load_or_refuse(NotificationSettings(), stored))
 
     @rpc
     def push_key(self) -> str | None:
@@ -160,8 +190,9 @@ class NotificationsService:
     def _tell_pair(self, event, kind: str, at) -> None:
         a, b = event.payload["member_ids"]
         for member_id, other in ((a, b), (b, a)):
-            inbox.add(self.store, event_id=event.event_id, recipient_id=member_id, kind=kind, at=at,
-                      subject_id=other, data={"buddyship_id": event.payload["buddyship_id"]})
+            fanout.tell(self.store, self.senders, inbox.add(
+                self.store, event_id=event.event_id, recipient_id=member_id, kind=kind, at=at,
+                subject_id=other, data={"buddyship_id": event.payload["buddyship_id"]}))
 
     @event_handler("profiles", "moment.logged")
     @consumes
@@ -177,3 +208,10 @@ class NotificationsService:
         # Claims already keep two replicas from sending one mail; the lease saves the work.
         if lease.hold(self.store, "notifications.retry_deliveries", timedelta(seconds=30)):
             fanout.retry_due(self.store, self.senders)
+
+    @timer(interval=10)
+    def send_digests(self):
+        """Digests leave when focus ends or at the daily digest time: checked every few
+        seconds, by one replica of the cluster at a time."""
+        if lease.hold(self.store, "notifications.digests", timedelta(seconds=60)):
+            fanout.send_digests(self.store, self.senders, clock.now())

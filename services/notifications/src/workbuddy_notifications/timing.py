@@ -45,3 +45,9 @@ def when(*, kind: str, channel: str, urgent: bool, recipient: dict, now: datetim
         if ends is not None and not (urgent and preferences.get("setbacks_break_quiet_hours")):
             return When(LATER, ends)
     return When(NOW)
+
+
+def rules_of(settings: dict) -> dict:
+    """Stored settings ({"kinds": {kind: {channel: bool}}, ...}) as ``when`` reads them."""
+    return (settings.get("kinds") or {}) | {
+        "setbacks_break_quiet_hours": settings.get("setbacks_break_quiet_hours", False)}

@@ -79,3 +79,62 @@ def moment_push(moment: dict, author: dict, language: str) -> dict:
     return {"title": _PUSH_TITLE[tone_of(moment["kind"]).value][language].format(name=name),
             "body": KIND_LABELS[language][moment["kind"]], "tag": f"moment-{moment['_id']}",
             "url": f"/moments/{moment['_id']}", "kind": "moment"}
+
+
+# Where a tapped push opens the app (its hash route): a proposal is answered, and a new buddy
+# met, on the buddies page; the rest is read among the notifications.
+_PLACES = {"buddyship_proposed": "/buddies", "buddyship_started": "/buddies"}
+
+
+def push_of(kind: str, data: dict, name: str | None, language: str, item_id: str) -> dict:
+    """A push payload for any other notification: the line the app shows, and where."""
+    language = language if language in ("fr", "en") else "en"
+    return {"title": "Work Buddy", "body": describe(kind, data, name, language),
+            "tag": f"notification-{item_id}", "url": _PLACES.get(kind, "/notifications"),
+            "kind": kind}
+
+
+# The one-click unsubscribe link at the bottom of each mail: what it stops.
+UNSUBSCRIBE = {
+    "fr": {"win": "Ne plus recevoir de mail pour les victoires de mes buddies",
+           "setback": "Ne plus recevoir de mail pour les coups durs de mes buddies",
+           "ask": "Ne plus recevoir de mail pour les demandes d'avis",
+           "reaction": "Ne plus recevoir de mail pour les réactions à mes moments",
+           "buddyship": "Ne plus recevoir de mail sur mes binômes",
+           "all": "Ne plus recevoir aucun mail de Work Buddy"},
+    "en": {"win": "Stop mails about my buddies' wins",
+           "setback": "Stop mails about my buddies' setbacks",
+           "ask": "Stop mails about calls for advice",
+           "reaction": "Stop mails about reactions to my moments",
+           "buddyship": "Stop mails about my buddyships",
+           "all": "Stop all mails from Work Buddy"},
+}
+
+# The page a link from a mail opens (the gateway shows it; a POST from it acts).
+LINK_PAGE = {
+    "unsubscribe": {
+        "fr": {"title": "Se désabonner", "question": "{what} ?", "button": "Oui, arrêter ces mails",
+               "done": "C'est fait : tu ne recevras plus ces mails. Tu peux changer d'avis à tout "
+                       "moment dans les réglages de notifications de l'application."},
+        "en": {"title": "Unsubscribe", "question": "{what}?", "button": "Yes, stop these mails",
+               "done": "Done: you will not get these mails any more. You can change your mind at "
+                       "any time in the app's notification settings."},
+    },
+    "react": {
+        "fr": {"title": "Réagir", "question": "Envoyer {reaction} à {author} pour {label} ?",
+               "button": "Envoyer", "done": "Envoyé ! {author} va le voir tout de suite."},
+        "en": {"title": "React", "question": "Send {author} {reaction} for {label}?",
+               "button": "Send", "done": "Sent! {author} will see it right away."},
+    },
+}
+
+
+def link_page(link: dict, author: str | None, moment_kind: str | None) -> dict:
+    """The words of a link's page, in the language of the mail it came in."""
+    language = link.get("language") if link.get("language") in ("fr", "en") else "en"
+    words = LINK_PAGE[link["action"]][language]
+    names = {"what": UNSUBSCRIBE[language].get(link.get("kind", ""), ""),
+             "author": author or FORMER[language],
+             "reaction": REACTION_LABELS.get(link.get("reaction", ""), {}).get(language, ""),
+             "label": KIND_LABELS[language].get(moment_kind or "", "")}
+    return {"language": language} | {key: text.format(**names) for key, text in words.items()}

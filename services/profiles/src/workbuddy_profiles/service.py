@@ -1,8 +1,6 @@
 """profiles: members and their journal of moments. Entrypoints only; the work is below."""
 
 from eventlet import tpool
-from nameko.events import event_handler
-from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.commands import (
@@ -19,7 +17,11 @@ from workbuddy_platform.dependencies import Outbox, RequestContext
 from workbuddy_platform.exports import exported
 from workbuddy_platform.health import health_report
 from workbuddy_platform.idempotency import derived_id
+from workbuddy_platform.metrics import Observed
+from workbuddy_platform.retries import event_handler
+from workbuddy_platform.rpc import rpc
 from workbuddy_platform.store import Store, in_transaction
+from workbuddy_platform.tracing import Traced
 
 from . import credentials, domain, invitations, repository, visibility
 
@@ -29,6 +31,8 @@ KEY_REUSED = ("this Idempotency-Key was already used for a different request; us
 
 class ProfilesService:
     name = "profiles"
+    observed = Observed()  # entrypoint times and errors, for /metrics
+    traced = Traced()  # a span per RPC call and event handled, when tracing is on
 
     store = Store(indexes=repository.create_indexes)
     outbox = Outbox()

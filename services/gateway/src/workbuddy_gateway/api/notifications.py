@@ -2,6 +2,7 @@
 
 import json
 import os
+import threading
 import time
 
 from flask import Response, request, stream_with_context
@@ -13,6 +14,7 @@ from workbuddy_contracts.commands import NotificationSettings
 from workbuddy_platform import live
 from workbuddy_platform.settings import Settings
 
+from .. import problems
 from ..auth import me
 from ..schemas import Notification, NotificationPage, NotificationsQuery
 from .calls import call
@@ -23,6 +25,11 @@ KEEP_ALIVE_SECONDS = float(os.environ.get("STREAM_KEEP_ALIVE", "15"))
 # A stream ends after this long and the app reconnects (EventSource does it by itself, with
 # Last-Event-ID): each open stream holds a gateway thread, and streams move to new replicas.
 MAX_SECONDS = float(os.environ.get("STREAM_MAX_SECONDS", "300"))
+# Streams a gateway process holds at most: each holds a thread, and the API must keep threads
+# for its other requests (by default half of GATEWAY_THREADS). Beyond it, 503 and Retry-After.
+MAX_OPEN = int(os.environ.get("STREAM_MAX_OPEN") or max(1, int(os.environ.get("GATEWAY_THREADS", "8")) // 2))
+RETRY_AFTER_SECONDS = 5
+_open_streams = threading.BoundedSemaphore(MAX_OPEN)
 
 blp = Blueprint("notifications", __name__, url_prefix="/v1/me/notifications",
                 description="Everything I was told, whatever the channel; read or not.")
@@ -79,12 +86,20 @@ class Stream(MethodView):
                                                "one `notification` event per new notification, "
                                                "its data the same object the list gives.",
                                 "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
+    @blp.alt_response(503, description="Too many streams are open on this server: open it "
+                                       "again after Retry-After seconds")
     def get(self):
         """My new notifications as they come (server-sent events). After a reconnection, send
         Last-Event-ID: what was missed meanwhile comes first"""
         member_id = me()
         missed_since = request.headers.get("Last-Event-ID")
         uri = Settings().amqp_uri
+        slots = _open_streams
+        if not slots.acquire(blocking=False):
+            busy = problems.problem(503, "too many live streams are open on this server; open it "
+                                         "again in a few seconds")
+            busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return busy
 
         def events():
             ends = time.monotonic() + MAX_SECONDS
@@ -97,8 +112,11 @@ class Stream(MethodView):
                     item = stream.next(min(KEEP_ALIVE_SECONDS, left))
                     yield _event(item) if item else ": keep-alive\n\n"
 
-        return Response(stream_with_context(events()), mimetype="text/event-stream",
-                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        response = Response(stream_with_context(events()), mimetype="text/event-stream",
+                            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        # Closed by the server when the stream ends or the app goes, even if it never began.
+        response.call_on_close(slots.release)
+        return response
 
 
 def _since(member_id: str, last_id: str, most: int = 100) -> list[dict]:

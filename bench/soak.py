@@ -1,0 +1,755 @@
+"""Soak benchmark: moments streamed through the whole system for minutes, followed to the mails.
+
+Run: .venv/bin/python bench/soak.py [--minutes 2] [--rate 5] [--authors 20] [--buddies 3]
+
+It starts a system of its own, as real processes, and stops all of it at the end (also on
+Ctrl-C or an error): a fresh RabbitMQ vhost (made and deleted through the management API), an
+embedded store (nx-27017) in a temporary directory, an SMTP server (aiosmtpd, in this process)
+that records each mail's arrival time and headers, and profiles, matching, notifications and
+the gateway (workbuddy_devstack Stack + Supervisor, a database prefix of their own).
+
+1. Setup (not measured): ``--authors`` members each become buddies (propose + accept through
+   the gateway) with ``--buddies`` members of their own, and the buddyship mails are waited
+   for, so that the measured phase only sees moment mails.
+2. Soak: ``POST /v1/me/moments`` at a fixed rate (an open-loop schedule: moment i is due at
+   start + i / rate, whatever happened to the ones before) from a few threads, authors in
+   turn, each note carrying a unique tag. The time each POST is accepted (201) is recorded.
+3. Drain: wait (bounded) until every accepted moment's mails have arrived, then a few more
+   seconds for late duplicates.
+4. Accounting: every accepted moment must reach every buddy of its author exactly once. A
+   mail is matched to its moment by the tag in its text part and to its recipient by its
+   envelope address. lost = expected (moment, buddy) mails never received; duplicated = mails
+   received beyond the first for the same (moment, buddy). The notifications ledger, the
+   broker's queues and the services' logs are read as a cross-check.
+5. Figures: sustained throughput (moments accepted per second, moment mails delivered per
+   second), latency from POST accepted to mail received (p50/p95/p99/max), per minute too.
+6. Ceiling, same run and vhost, after the services are stopped: the raw broker with kombu,
+   persistent messages (delivery_mode=2) of about an event's size published with publisher
+   confirms to a durable queue, consumed with acks; messages per second publish -> consume and
+   per-message latency. The system's mail throughput is printed as a share of it.
+
+All times are time.monotonic() in this process (the SMTP server runs in it too), so arrival
+and acceptance times share one clock.
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import email
+import email.parser
+import email.policy
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import kombu
+import requests
+from aiosmtpd.controller import Controller
+from kombu import Connection, Exchange, Queue
+from pymongo import MongoClient
+from system import free_port, own_vhost, run_interruptibly, say, start_system
+
+from workbuddy_devstack.broker import Management
+from workbuddy_devstack.processes import Supervisor, wait_until
+
+BROKER = os.environ.get("SOAK_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+PASSWORD = "correct horse battery staple"
+# A mix of the three tones (wins, setbacks, asks): each has its own template and wording.
+MOMENT_KINDS = ("client_won", "client_lost", "client_question", "project_delivered", "rough_day")
+HTTP_TIMEOUT = 30
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default), q in [0, 100]."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def spread_ms(values_s: list[float]) -> str:
+    """p50/p95/p99/max of durations given in seconds, printed in milliseconds."""
+    if not values_s:
+        return "no values"
+    ms = [v * 1000 for v in values_s]
+    return (f"p50 {percentile(ms, 50):,.1f} ms, p95 {percentile(ms, 95):,.1f} ms, "
+            f"p99 {percentile(ms, 99):,.1f} ms, max {max(ms):,.1f} ms")
+
+
+def utc_stamp() -> str:
+    """Now, in the format of the services' log timestamps (so strings compare as times)."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- the SMTP server: what arrived, and when ---------------------------------------------------
+
+
+@dataclass
+class ArrivedMail:
+    at: float  # time.monotonic() when the DATA command completed
+    rcpt_tos: tuple[str, ...]
+    kind: str  # X-WorkBuddy-Kind
+    delivery: str  # X-WorkBuddy-Delivery: "<event id>:<recipient id>:email"
+    raw: bytes  # the whole message; bodies are parsed after the run, off the hot path
+
+
+class MailRecorder:
+    """aiosmtpd handler: keeps every mail with its arrival time and headers. Only the headers
+    are parsed on arrival, so that the recorder costs the two cores as little as possible."""
+
+    def __init__(self):
+        self._mails: list[ArrivedMail] = []
+        self._lock = threading.Lock()
+        self._headers = email.parser.BytesHeaderParser(policy=email.policy.default)
+
+    async def handle_DATA(self, server, session, envelope):
+        at = time.monotonic()
+        raw = envelope.original_content or envelope.content
+        headers = self._headers.parsebytes(raw)
+        mail = ArrivedMail(at, tuple(r.lower() for r in envelope.rcpt_tos),
+                           str(headers.get("X-WorkBuddy-Kind", "")),
+                           str(headers.get("X-WorkBuddy-Delivery", "")), raw)
+        with self._lock:
+            self._mails.append(mail)
+        return "250 OK"
+
+    def since(self, index: int) -> list[ArrivedMail]:
+        with self._lock:
+            return self._mails[index:]
+
+    def count(self, kind: str | None = None) -> int:
+        with self._lock:
+            return sum(1 for m in self._mails if kind in (None, m.kind))
+
+
+# --- the gateway, as a client app calls it -------------------------------------------------------
+
+
+class Client:
+    """requests sessions are not meant to be shared between threads: one per thread."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self._local = threading.local()
+
+    @property
+    def http(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def call(self, method: str, path: str, member: dict | None = None, **kwargs) -> requests.Response:
+        if member is not None:
+            kwargs["headers"] = {"Authorization": f"Bearer {member['access_token']}"}
+        return self.http.request(method, f"{self.base}{path}", timeout=HTTP_TIMEOUT, **kwargs)
+
+    def sign_up(self, name: str, language: str, address: str) -> dict:
+        response = self.call("POST", "/v1/auth/signup", json={
+            "email": address, "display_name": name, "language": language, "password": PASSWORD})
+        if response.status_code != 201:
+            raise RuntimeError(f"sign-up of {address} answered {response.status_code}: {response.text}")
+        body = response.json()
+        return {**body["member"], "email": address.lower(), "access_token": body["access_token"]}
+
+    def become_buddies(self, proposer: dict, invitee: dict) -> None:
+        proposed = self.call("POST", "/v1/me/buddyships", proposer, json={"buddy_id": invitee["id"]})
+        if proposed.status_code != 201:
+            raise RuntimeError(f"proposal answered {proposed.status_code}: {proposed.text}")
+        accepted = self.call("POST", f"/v1/me/buddyships/{proposed.json()['id']}/accept", invitee)
+        if accepted.status_code != 200:
+            raise RuntimeError(f"acceptance answered {accepted.status_code}: {accepted.text}")
+
+
+# --- 1. setup: authors, their buddies, and the buddyship mails out of the way ----------------------
+
+
+@dataclass
+class Cast:
+    authors: list[dict]
+    buddies_of: dict[str, list[str]]  # author id -> buddy ids
+    id_of_address: dict[str, str]
+
+
+def sign_up_cast(client: Client, run: str, n_authors: int, n_buddies: int) -> Cast:
+    """Authors and buddies in both languages; each author has buddies of their own (nobody is
+    shared), so each moment's audience is exactly its author's buddies."""
+    wanted = [(f"Author {a}", f"soak-{run}-a{a}@example.org", None) for a in range(n_authors)]
+    wanted += [(f"Buddy {a}.{b}", f"soak-{run}-a{a}-b{b}@example.org", a)
+               for a in range(n_authors) for b in range(n_buddies)]
+    languages = ["en", "fr"] * len(wanted)  # every other member reads French
+    # Sign-up hashes a password (Argon2id): a few at a time, not all at once.
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        members = list(pool.map(lambda w, language: client.sign_up(w[0], language, w[1]),
+                                wanted, languages))
+    authors = members[:n_authors]
+    buddies_of: dict[str, list[str]] = {}
+    pairs = []
+    for (_, _, author_index), member in zip(wanted[n_authors:], members[n_authors:], strict=True):
+        author = authors[author_index]
+        buddies_of.setdefault(author["id"], []).append(member["id"])
+        pairs.append((author, member))
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda pair: client.become_buddies(*pair), pairs))
+    return Cast(authors, buddies_of, {m["email"]: m["id"] for m in members})
+
+
+def wait_for_buddyship_mails(recorder: MailRecorder, buddyships: int, timeout: float) -> int:
+    """Each buddyship tells both members it started (and the invitee of the proposal first):
+    wait for all of them, then for the mailbox to be quiet, so none leaks into the soak."""
+    wait_until(lambda: recorder.count("buddyship_started") >= 2 * buddyships, timeout,
+               f"{2 * buddyships} buddyship_started mails", interval=0.5)
+    last, quiet_since = recorder.count(), time.monotonic()
+    while time.monotonic() - quiet_since < 3:
+        time.sleep(0.5)
+        if recorder.count() != last:
+            last, quiet_since = recorder.count(), time.monotonic()
+    return last
+
+
+# --- 2. the soak: moments at a fixed rate ---------------------------------------------------------
+
+
+@dataclass
+class Posted:
+    index: int
+    tag: str
+    author_id: str
+    due: float  # when the schedule wanted it sent
+    sent: float
+    done: float  # when the answer came back (the 201: accepted)
+    status: int | None  # None: no answer (connection error or timeout)
+    moment_id: str | None = None
+    error: str | None = None
+
+
+def stream_moments(client: Client, authors: list[dict], rate: float, seconds: float,
+                   threads: int, run: str, stop: threading.Event) -> tuple[list[Posted], float]:
+    """An open-loop schedule: moment i is due at start + i / rate, so a slow answer delays no
+    later moment unless every thread is busy (the lag then shows in the report). Returns what
+    was posted and the start of the schedule."""
+    total = int(rate * seconds)
+    start = time.monotonic() + 0.5
+    next_index = itertools.count()  # next() on it is atomic under the GIL
+    posted: list[Posted] = []
+    lock = threading.Lock()
+
+    def post_one(index: int) -> Posted:
+        author = authors[index % len(authors)]  # authors in turn: each posts every n/rate s
+        tag = f"wbsoak-{run}-{index:06d}"
+        kind = MOMENT_KINDS[index % len(MOMENT_KINDS)]
+        due = start + index / rate
+        time.sleep(max(0.0, due - time.monotonic()))
+        sent = time.monotonic()
+        try:
+            response = client.call("POST", "/v1/me/moments", author,
+                                   json={"kind": kind, "note": f"Soak moment {tag}"})
+        except requests.RequestException as exc:
+            return Posted(index, tag, author["id"], due, sent, time.monotonic(), None,
+                          error=f"{type(exc).__name__}: {exc}")
+        done = time.monotonic()
+        if response.status_code != 201:
+            return Posted(index, tag, author["id"], due, sent, done, response.status_code,
+                          error=response.text[:200])
+        try:
+            moment_id = response.json()["id"]
+        except (ValueError, KeyError):  # a 201 without a moment: counted, not a dead thread
+            return Posted(index, tag, author["id"], due, sent, done, None,
+                          error=f"201 without a moment id: {response.text[:200]}")
+        return Posted(index, tag, author["id"], due, sent, done, 201, moment_id=moment_id)
+
+    def worker():
+        while not stop.is_set():
+            index = next(next_index)
+            if index >= total:
+                return
+            result = post_one(index)
+            with lock:
+                posted.append(result)
+
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    last_print = time.monotonic()
+    while any(w.is_alive() for w in workers):
+        for w in workers:
+            w.join(timeout=1)  # short joins, so that Ctrl-C reaches the main thread
+        if time.monotonic() - last_print >= 30:
+            last_print = time.monotonic()
+            with lock:
+                done = len(posted)
+            say(f"   ... {done:,} of {total:,} moments posted; load average {os.getloadavg()[0]:.2f}")
+    return sorted(posted, key=lambda p: p.index), start
+
+
+# --- 3. and 4. drain and account -----------------------------------------------------------------
+
+TAG = re.compile(r"wbsoak-[0-9a-f]{8}-\d{6}")
+
+
+@dataclass
+class Accounting:
+    expected: dict[tuple[str, str], float]  # (tag, buddy id) -> accepted at
+    received: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # -> arrivals
+    unexpected: list[str] = field(default_factory=list)  # what arrived that no moment explains
+    other_kinds: Counter = field(default_factory=Counter)  # non-moment mails during the soak
+    header_mismatches: int = 0  # the delivery header names another recipient than the envelope
+    seen: int = 0  # mails read so far
+
+    def read(self, recorder: MailRecorder, first_index: int, id_of_address: dict[str, str]) -> None:
+        """Match the mails arrived since the last call to (moment, recipient)."""
+        for mail in recorder.since(first_index + self.seen):
+            self.seen += 1
+            if mail.kind != "moment":
+                self.other_kinds[mail.kind] += 1
+                continue
+            message = email.message_from_bytes(mail.raw, policy=email.policy.default)
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            tags = set(TAG.findall(text))
+            recipients = [id_of_address.get(r) for r in mail.rcpt_tos]
+            if len(tags) != 1 or len(recipients) != 1 or recipients[0] is None:
+                self.unexpected.append(f"tags {sorted(tags)} to {mail.rcpt_tos}")
+                continue
+            key = (tags.pop(), recipients[0])
+            if mail.delivery.split(":")[1:2] != [recipients[0]]:
+                self.header_mismatches += 1
+            if key not in self.expected:
+                self.unexpected.append(f"{key[0]} to {mail.rcpt_tos} (not an expected recipient)")
+            self.received.setdefault(key, []).append(mail.at)
+
+    def lost(self) -> list[tuple[str, str]]:
+        return sorted(set(self.expected) - set(self.received))
+
+    def duplicated(self) -> int:
+        """Mails beyond the first for the same (moment, recipient)."""
+        return sum(len(arrivals) - 1 for arrivals in self.received.values())
+
+    def complete(self) -> bool:
+        return all(key in self.received for key in self.expected)
+
+
+def drain(accounting: Accounting, recorder: MailRecorder, first_index: int,
+          id_of_address: dict[str, str], timeout: float, settle: float) -> float:
+    """Wait until every expected mail arrived (at most ``timeout`` s), then ``settle`` s more
+    for late duplicates; returns how long we waited (reading the mails takes some of it)."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        accounting.read(recorder, first_index, id_of_address)
+        if accounting.complete():
+            break
+        time.sleep(0.5)
+    waited = time.monotonic() - began
+    time.sleep(settle)
+    accounting.read(recorder, first_index, id_of_address)
+    return waited
+
+
+# --- cross-checks: the ledger, the broker's queues, the services' logs ----------------------------
+
+
+def ledger_summary(mongo_uri: str, db_prefix: str, moment_ids: set[str]) -> dict:
+    """What notifications and profiles recorded for the soak's moments (their own view)."""
+    client = MongoClient(mongo_uri, serverSelectionTimeoutMS=5000)
+    try:
+        profiles, notifications = client[f"{db_prefix}profiles"], client[f"{db_prefix}notifications"]
+        events = {e["_id"]: e for e in profiles.outbox.find({"type": "moment.logged"})
+                  if e["message"]["payload"]["moment_id"] in moment_ids}
+        deliveries = list(notifications.deliveries.find({"event_id": {"$in": list(events)}}))
+        return {
+            "moment.logged events": len(events),
+            "events by outbox state": dict(Counter(e["state"] for e in events.values())),
+            # the relay counts a failed publish (not confirmed, unroutable) in "attempts"
+            "events whose publish failed once or more": sum(1 for e in events.values()
+                                                            if e.get("attempts", 0) > 0),
+            "deliveries": len(deliveries),
+            "deliveries by channel and state": dict(Counter(f"{d['channel']}/{d['state']}"
+                                                            for d in deliveries)),
+            # a transient SMTP failure counts an attempt and is retried later
+            "deliveries retried (attempts > 0)": sum(1 for d in deliveries if d.get("attempts", 0) > 0),
+        }
+    finally:
+        client.close()
+
+
+def queues_not_empty(management: Management, vhost: str) -> dict[str, int]:
+    """Messages left in the vhost's queues (a parking lot with messages would be a failure).
+    The management API refreshes its counts every few seconds."""
+    response = requests.get(f"{management.base}/queues/{quote(vhost, safe='')}",
+                            auth=management.auth, timeout=10,
+                            params={"columns": "name,messages"})
+    response.raise_for_status()
+    return {q["name"]: q.get("messages", 0) for q in response.json() if q.get("messages")}
+
+
+NOTABLE_INFO = {"delivery.waiting_for_member", "delivery.held", "delivery.for_digest",
+                "delivery.cancelled", "event.duplicate_skipped"}
+
+
+def log_summary(supervisor: Supervisor, since: str,
+                names: tuple[str, ...] = ("profiles", "matching", "notifications", "gateway")) -> Counter:
+    """Warnings, errors and notable events each service logged from ``since`` (UTC) on."""
+    found: Counter = Counter()
+    for name in names:
+        path = supervisor.log_path(name)
+        if not path.exists():
+            continue
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                # e.g. a Python warning printed on stderr; only its first line is counted
+                if line.strip() and not line.startswith(" "):
+                    found[(name, "stderr", line.strip()[:100])] += 1
+                continue
+            if not isinstance(record, dict) or record.get("timestamp", "") < since:
+                continue
+            level, event = record.get("level", ""), str(record.get("event", ""))
+            if level in ("warning", "error", "critical") or event in NOTABLE_INFO:
+                found[(name, level, event[:100])] += 1
+    return found
+
+
+def log_records(supervisor: Supervisor, name: str, since: str) -> list[dict]:
+    records = []
+    path = supervisor.log_path(name)
+    for line in path.read_text(errors="replace").splitlines() if path.exists() else []:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("timestamp", "") >= since:
+            records.append(record)
+    return records
+
+
+def stages(supervisor: Supervisor, since: str) -> dict[str, list[float]]:
+    """Where a moment's time goes, from the services' own log timestamps (one machine, one
+    clock): the gateway answered -> profiles' relay published moment.logged -> notifications
+    finished with it (its mails sent). In seconds, per moment."""
+    def at(record: dict) -> float:
+        return datetime.datetime.fromisoformat(record["timestamp"].replace("Z", "+00:00")).timestamp()
+
+    answered = {r.get("correlation_id"): at(r) for r in log_records(supervisor, "gateway", since)
+                if r.get("event") == "request.done" and r.get("method") == "POST"
+                and r.get("path") == "/v1/me/moments"}
+    published = {r["event_id"]: (r.get("correlation_id"), at(r))
+                 for r in log_records(supervisor, "profiles", since)
+                 if r.get("event") == "event.published" and r.get("event_type") == "moment.logged"}
+    handled = {r["event_id"]: at(r) for r in log_records(supervisor, "notifications", since)
+               if r.get("event") == "event.processed" and r.get("event_type") == "moment.logged"}
+    relayed, told = [], []
+    for event_id, (correlation_id, published_at) in published.items():
+        if correlation_id in answered:
+            relayed.append(published_at - answered[correlation_id])
+        if event_id in handled:
+            told.append(handled[event_id] - published_at)
+    return {"gateway answered -> moment.logged published": relayed,
+            "published -> notifications done (mails sent)": told}
+
+
+# --- 6. the ceiling: the raw broker ---------------------------------------------------------------
+
+
+@dataclass
+class Ceiling:
+    count: int
+    size: int
+    prefetch: int
+    publish_s: float
+    total_s: float
+    latencies: list[float]
+
+
+def event_like_body(seq: int, size: int) -> dict:
+    """A JSON body shaped like a moment.logged envelope, padded to about ``size`` bytes."""
+    body = {"seq": seq, "event_id": uuid.uuid4().hex, "type": "moment.logged", "version": 1,
+            "producer": "profiles", "correlation_id": uuid.uuid4().hex,
+            "occurred_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "payload": {"moment_id": uuid.uuid4().hex, "member_id": uuid.uuid4().hex,
+                        "kind": "client_won", "note": "", "logged_at": "2026-01-01T00:00:00+00:00"}}
+    body["payload"]["note"] = "x" * max(0, size - len(json.dumps(body)))
+    return body
+
+
+def measure_broker_ceiling(amqp_uri: str, count: int, size: int, prefetch: int,
+                           timeout: float = 300) -> Ceiling:
+    """One publisher (confirm each publish, persistent) and one consumer (acks, ``prefetch``
+    unacked at most, like a nameko service's workers) on a durable queue, in one vhost."""
+    exchange = Exchange("soak.ceiling", type="direct", durable=True)
+    queue = Queue("soak.ceiling", exchange, routing_key="soak.ceiling", durable=True)
+    sent_at = [0.0] * count
+    got_at = [0.0] * count
+    received = 0
+    listening = threading.Event()
+
+    def consume():
+        nonlocal received
+
+        def on_message(body, message):
+            nonlocal received
+            got_at[body["seq"]] = time.monotonic()
+            message.ack()
+            received += 1
+
+        with Connection(amqp_uri) as connection:
+            with connection.Consumer(queue, callbacks=[on_message], accept=["json"],
+                                     prefetch_count=prefetch):
+                listening.set()
+                deadline = time.monotonic() + timeout
+                while received < count and time.monotonic() < deadline:
+                    try:
+                        connection.drain_events(timeout=1)
+                    except TimeoutError:  # nothing came within the second
+                        pass
+
+    bodies = [event_like_body(seq, size) for seq in range(count)]  # built before the clock runs
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        queue(connection.default_channel).declare()
+        consumer = threading.Thread(target=consume, daemon=True)
+        consumer.start()
+        listening.wait(30)
+        producer = connection.Producer(serializer="json")
+        first = time.monotonic()
+        for seq, body in enumerate(bodies):
+            sent_at[seq] = time.monotonic()
+            producer.publish(body, exchange=exchange, routing_key="soak.ceiling", delivery_mode=2)
+        publish_s = time.monotonic() - first
+        consumer.join(timeout + 10)
+        queue(connection.default_channel).delete()
+    if received < count:
+        raise RuntimeError(f"the ceiling run got {received} of {count} messages back")
+    return Ceiling(count, len(json.dumps(bodies[0])), prefetch, publish_s, max(got_at) - first,
+                   [got - sent for got, sent in zip(got_at, sent_at, strict=True)])
+
+
+# --- the whole run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    """What the soak phase saw, for the report."""
+    posted: list[Posted]
+    schedule_start: float
+    accounting: Accounting
+    waited_s: float  # in drain(), bounded by --drain-seconds
+    ledger: dict
+    leftovers: dict[str, int]
+    logs: Counter
+    stages: dict[str, list[float]]
+    dead: list[str]
+    log_dir: Path
+
+
+def soak(args, run_id: str, amqp_uri: str, vhost: str, management: Management,
+         workdir: Path) -> Measured:
+    """Start the system, set the cast up, stream, drain, account; stop the system (always)."""
+    supervisor = Supervisor(workdir / "log")
+    recorder = MailRecorder()
+    smtp = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    stop = threading.Event()
+    try:
+        # The token must outlive setup + soak + drain (tokens last 15 min by default).
+        token_ttl = int(args.minutes * 60 + args.drain_seconds + 1800)
+        system = start_system(supervisor, workdir, amqp_uri, smtp.port, f"soak-{run_id}", token_ttl)
+        stack, mongo_uri, db_prefix = system.stack, system.mongo_uri, system.db_prefix
+        say(f"system up: vhost {vhost}, store {mongo_uri}, SMTP 127.0.0.1:{smtp.port}, gateway "
+            f"{stack.gateway_url}, logs in {supervisor.log_dir}")
+        client = Client(stack.gateway_url)
+
+        began = time.monotonic()
+        cast = sign_up_cast(client, run_id, args.authors, args.buddies)
+        buddyships = args.authors * args.buddies
+        before_soak = wait_for_buddyship_mails(recorder, buddyships, timeout=180)
+        say(f"setup: {len(cast.id_of_address)} members, {buddyships} buddyships, {before_soak} "
+            f"buddyship mails arrived, in {time.monotonic() - began:.1f} s (not measured)")
+
+        soak_logs_from = utc_stamp()
+        say(f"soak: {args.rate:g} moments/s for {args.minutes:g} min ...")
+        posted, schedule_start = stream_moments(client, cast.authors, args.rate, args.minutes * 60,
+                                                args.threads, run_id, stop)
+        accepted = [p for p in posted if p.status == 201]
+        expected = {(p.tag, buddy): p.done for p in accepted for buddy in cast.buddies_of[p.author_id]}
+        accounting = Accounting(expected)
+        say(f"drain: waiting for {len(expected):,} moment mails (at most {args.drain_seconds:g} s) ...")
+        waited_s = drain(accounting, recorder, before_soak, cast.id_of_address, args.drain_seconds,
+                         args.settle_seconds)
+
+        ledger = ledger_summary(mongo_uri, db_prefix, {p.moment_id for p in accepted})
+        try:
+            leftovers = queues_not_empty(management, vhost)
+        except requests.RequestException as exc:
+            leftovers = {f"(could not read the queues: {exc})": 0}
+        return Measured(posted, schedule_start, accounting, waited_s, ledger, leftovers,
+                        log_summary(supervisor, soak_logs_from), stages(supervisor, soak_logs_from),
+                        supervisor.dead(), supervisor.log_dir)
+    finally:
+        stop.set()
+        supervisor.stop_all()
+        smtp.stop()
+
+
+def run(args) -> int:
+    run_id = uuid.uuid4().hex[:8]
+    say("Work Buddy soak benchmark: moments to mails")
+    say(f"date {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}; "
+        f"{platform.platform()}; {platform.processor() or platform.machine()}; "
+        f"os.cpu_count()={os.cpu_count()}; Python {platform.python_version()}; kombu {kombu.__version__}; "
+        f"load average at start {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    say(f"settings: rate {args.rate:g} moments/s for {args.minutes:g} min from {args.threads} threads; "
+        f"{args.authors} authors x {args.buddies} buddies each; drain up to {args.drain_seconds:g} s "
+        f"then {args.settle_seconds:g} s for late duplicates; ceiling {args.ceiling_count:,} messages "
+        f"of ~{args.ceiling_size} B, prefetch {args.ceiling_prefetch}")
+    say("method: its own vhost, store (nx-27017), SMTP server (aiosmtpd, in this process) and four "
+        "service processes; open-loop schedule; latency = mail arrival at the SMTP server - 201 "
+        "received by the client (time.monotonic, one process)")
+    say()
+
+    vhost = f"wb-soak-{run_id}"
+    with own_vhost(BROKER, vhost) as (amqp_uri, management):
+        workdir = Path(tempfile.mkdtemp(prefix=f"wb-soak-{run_id}-"))
+        try:
+            measured = soak(args, run_id, amqp_uri, vhost, management, workdir)
+            say("ceiling: the raw broker ...")
+            ceiling = measure_broker_ceiling(amqp_uri, args.ceiling_count, args.ceiling_size,
+                                             args.ceiling_prefetch)
+        finally:
+            shutil.rmtree(workdir / "mongo", ignore_errors=True)  # the logs are kept
+    say()
+    report(args, measured, ceiling)
+    return 0 if not measured.accounting.lost() and not measured.accounting.duplicated() else 1
+
+
+def report(args, measured: Measured, ceiling: Ceiling) -> None:
+    posted, accounting, start = measured.posted, measured.accounting, measured.schedule_start
+    accepted = [p for p in posted if p.status == 201]
+    refused = Counter(p.status for p in posted if p.status not in (201, None))
+    no_answer = [p for p in posted if p.status is None]
+    if not accepted:
+        say(f"no moment was accepted of {len(posted):,} posted: {[(p.status, p.error) for p in posted[:5]]}")
+        return
+    arrivals = sorted(at for times in accounting.received.values() for at in times)
+    # The soak's window: the schedule's length, or longer if the last POST was answered later.
+    window_s = max(len(posted) / args.rate, max(p.done for p in accepted) - start)
+    say(f"1. Offered load: {args.rate:g} moments/s for {args.minutes:g} min, {args.authors} authors in "
+        f"turn, {args.threads} threads, open-loop schedule")
+    say(f"   {len(posted):,} POSTs: {len(accepted):,} accepted (201), refused {dict(refused) or 0}, "
+        f"no answer {len(no_answer)}; sent behind schedule: {spread_ms([p.sent - p.due for p in posted])}")
+    for p in [p for p in posted if p.status != 201][:5]:
+        say(f"   not accepted: #{p.index} {p.status} {p.error}")
+    say(f"   POST /v1/me/moments round trip (sent -> 201): {spread_ms([p.done - p.sent for p in accepted])}")
+
+    moments_per_s = len(accepted) / window_s
+    mails_per_s = sum(1 for at in arrivals if at <= start + window_s) / window_s
+    overall_s = (arrivals[-1] - start) if arrivals else float("nan")
+    say(f"2. Sustained throughput over the {window_s:.1f} s soak: moments accepted {moments_per_s:.2f}/s; "
+        f"moment mails delivered {mails_per_s:.2f}/s; all {len(arrivals):,} mails from the first POST "
+        f"to the last mail: {len(arrivals) / overall_s:.2f}/s over {overall_s:.1f} s")
+
+    latency_of = {key: min(times) - accounting.expected[key]
+                  for key, times in accounting.received.items() if key in accounting.expected}
+    latencies = list(latency_of.values())
+    sent_of = {p.tag: p.sent for p in accepted}
+    from_sent = [min(times) - sent_of[key[0]] for key, times in accounting.received.items()
+                 if key in accounting.expected]
+    early = sum(1 for latency in latencies if latency < 0)
+    say(f"3. Latency, POST accepted -> mail received ({len(latencies):,} mails): {spread_ms(latencies)}; "
+        f"min {1000 * min(latencies, default=float('nan')):.1f} ms ({early} arrived before the client "
+        f"had read its 201: the event is committed before the answer leaves and relayed as the worker "
+        f"ends, so a busy client can read the 201 after the mail)")
+    say(f"   from POST sent -> mail received: {spread_ms(from_sent)}")
+    for stage, durations in measured.stages.items():
+        say(f"   {stage} (services' log timestamps): {spread_ms(durations)}")
+    say("   per minute of the soak (moments by when their POST was accepted; mails by arrival):")
+    moments_in, latencies_in, mails_in = Counter(), defaultdict(list), Counter()
+    for p in accepted:
+        moments_in[int((p.done - start) // 60)] += 1
+    for key, latency in latency_of.items():
+        latencies_in[int((accounting.expected[key] - start) // 60)].append(latency)
+    for at in arrivals:
+        mails_in[int((at - start) // 60)] += 1
+    for minute in sorted(set(moments_in) | set(mails_in)):
+        say(f"     minute {minute + 1}: {moments_in[minute]:,} moments accepted, {mails_in[minute]:,} "
+            f"mails arrived; latency of its moments' mails {spread_ms(latencies_in[minute])}")
+
+    lost, duplicated = accounting.lost(), accounting.duplicated()
+    tail_s = (arrivals[-1] - max(p.done for p in accepted)) if arrivals else float("nan")
+    say(f"4. Accounting: {len(accepted):,} moments x their author's buddies = "
+        f"{len(accounting.expected):,} mails expected; {len(arrivals):,} moment mails received; the "
+        f"last one {tail_s:.1f} s after the last 201 (drain waited {measured.waited_s:.1f} s of at "
+        f"most {args.drain_seconds:g}, then {args.settle_seconds:g} s watching for late duplicates)")
+    say(f"   lost = {len(lost)}   duplicated = {duplicated}   unexpected = {len(accounting.unexpected)}"
+        f"   delivery header naming another recipient = {accounting.header_mismatches}")
+    for tag, buddy in lost[:10]:
+        say(f"   lost: {tag} to {buddy}")
+    for key, times in [(k, t) for k, t in accounting.received.items() if len(t) > 1][:10]:
+        say(f"   duplicated: {key[0]} to {key[1]}: {len(times)} mails")
+    for what in accounting.unexpected[:10]:
+        say(f"   unexpected: {what}")
+    if accounting.other_kinds:
+        say(f"   other mails during the soak: {dict(accounting.other_kinds)}")
+    say(f"   ledger: {measured.ledger}")
+    say(f"   queues with messages at the end: {measured.leftovers or 'none'}")
+    if measured.dead:
+        say(f"   !! processes that stopped during the run: {measured.dead}")
+    if measured.logs:
+        say(f"   services' logs from the soak on (warnings, errors, notable events; stderr lines: whole "
+            f"run; {measured.log_dir}):")
+        for (service, level, event), n in measured.logs.most_common(20):
+            say(f"     {service} {level} x{n}: {event}")
+    else:
+        say(f"   services' logs from the soak on: no warning, no error, no retry ({measured.log_dir})")
+
+    ceiling_per_s = ceiling.count / ceiling.total_s
+    say(f"5. Ceiling, raw broker in the same vhost (services stopped): kombu {kombu.__version__}, "
+        f"{ceiling.count:,} persistent messages (delivery_mode=2) of {ceiling.size} B, publisher "
+        f"confirms, durable queue, one consumer with acks, prefetch {ceiling.prefetch}")
+    say(f"   {ceiling_per_s:,.0f} messages/s publish -> consume ({ceiling.total_s:.2f} s; publishing "
+        f"alone {ceiling.count / ceiling.publish_s:,.0f}/s); per message {spread_ms(ceiling.latencies)}")
+    say(f"   system / ceiling: moment mails {mails_per_s:.2f}/s = {100 * mails_per_s / ceiling_per_s:.2f} % "
+        f"of the ceiling; moments {moments_per_s:.2f}/s = {100 * moments_per_s / ceiling_per_s:.2f} % "
+        f"(at the offered rate: not the system's maximum)")
+    say()
+    say(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    say(f"summary: lost = {len(lost)}, duplicated = {duplicated}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=2, help="how long moments are streamed")
+    parser.add_argument("--rate", type=float, default=5, help="moments per second offered")
+    parser.add_argument("--authors", type=int, default=20, help="members who log moments, in turn")
+    parser.add_argument("--buddies", type=int, default=3, help="buddies of each author (mails per moment)")
+    parser.add_argument("--threads", type=int, default=4, help="threads posting moments")
+    parser.add_argument("--drain-seconds", type=float, default=180,
+                        help="at most this long to wait for the last mails after the last POST")
+    parser.add_argument("--settle-seconds", type=float, default=5,
+                        help="then this long for late duplicates")
+    parser.add_argument("--ceiling-count", type=int, default=5000, help="messages in the broker ceiling")
+    parser.add_argument("--ceiling-size", type=int, default=500, help="bytes per ceiling message (JSON)")
+    parser.add_argument("--ceiling-prefetch", type=int, default=10,
+                        help="unacknowledged messages the ceiling's consumer may hold (WB_MAX_WORKERS)")
+    args = parser.parse_args()
+    return run_interruptibly(run, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""A service's ops port (OPS_PORT): /healthz (the process answers), /readyz (it reaches its
+broker and its store) and /metrics (Prometheus), for probes and scrapers. Off when OPS_PORT is
+unset or 0; one small WSGI server in a thread of the service's process.
+"""
+
+import json
+import os
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from kombu import Connection
+from prometheus_client import make_wsgi_app
+
+from .logs import get_logger
+from .store import client_for
+
+log = get_logger(__name__)
+
+
+def readiness(amqp_uri: str, mongo_uri: str) -> dict:
+    checks = {}
+    try:
+        with Connection(amqp_uri, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
+        checks["broker"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        checks["broker"] = f"down: {type(exc).__name__}"
+    try:
+        client_for(mongo_uri).admin.command("ping")
+        checks["store"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["store"] = f"down: {type(exc).__name__}"
+    return checks
+
+
+def app(service: str, amqp_uri: str, mongo_uri: str):
+    metrics = make_wsgi_app()
+
+    def answer(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/metrics":
+            return metrics(environ, start_response)
+        if path == "/healthz":
+            status, body = "200 OK", {"service": service, "status": "ok"}
+        elif path == "/readyz":
+            checks = readiness(amqp_uri, mongo_uri)
+            ready = all(v == "ok" for v in checks.values())
+            status = "200 OK" if ready else "503 Service Unavailable"
+            body = {"service": service, "status": "ok" if ready else "unavailable", **checks}
+        else:
+            status, body = "404 Not Found", {"detail": "only /healthz, /readyz and /metrics here"}
+        data = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json"),
+                                ("Content-Length", str(len(data)))])
+        return [data]
+
+    return answer
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args):  # probes every few seconds: not worth a log line each
+        pass
+
+
+def serve(service: str, amqp_uri: str, mongo_uri: str) -> WSGIServer | None:
+    port = int(os.environ.get("OPS_PORT") or 0)
+    if not port:
+        return None
+    host = os.environ.get("OPS_HOST", "127.0.0.1")  # 0.0.0.0 in a container, for probes
+    server = make_server(host, port, app(service, amqp_uri, mongo_uri), handler_class=_Quiet)
+    threading.Thread(target=server.serve_forever, name="ops", daemon=True).start()
+    log.info("ops.listening", host=host, port=port)
+    return server

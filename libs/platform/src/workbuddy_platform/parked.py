@@ -1,0 +1,157 @@
+"""workbuddy-parked: look at, replay or purge the events that could not be handled.
+
+An event lands in ``<service>.parked`` when its handler failed on every retry, or at once
+when it could not be read (workbuddy_platform.retries). Each keeps the handler, the queue it
+came from, the attempts and the last error. Replaying puts it back in that queue only (not
+to the other consumers of the event, which handled it already), with its attempts reset.
+
+    workbuddy-parked list                       # every service's parked events
+    workbuddy-parked --service notifications show EVENT_ID
+    workbuddy-parked replay EVENT_ID [EVENT_ID ...] | --all
+    workbuddy-parked purge EVENT_ID [EVENT_ID ...] | --all
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from kombu import Connection, Exchange
+
+from . import retries
+from .settings import Settings
+
+SERVICES = ("profiles", "matching", "notifications")
+
+
+@dataclass(frozen=True)
+class Parked:
+    service: str
+    event_id: str
+    type: str | None
+    handler: str | None
+    queue: str | None
+    attempts: int
+    error: str | None
+    failed_at: str | None
+    body: object
+
+
+def _view(service: str, position: int, message) -> Parked:
+    headers = message.headers or {}
+    try:
+        body = message.decode()
+    except Exception:  # noqa: BLE001 - an event that cannot be read is shown as it came
+        body = message.body.decode(errors="replace") if isinstance(message.body, bytes) else message.body
+    event_id = (body.get("event_id") if isinstance(body, dict) else None) \
+        or message.properties.get("message_id") or f"#{position}"
+    return Parked(service=service, event_id=str(event_id),
+                  type=body.get("type") if isinstance(body, dict) else None,
+                  handler=headers.get(retries.HANDLER),
+                  # Parked by the broker (a quorum queue's delivery limit): x-death says whence.
+                  queue=headers.get(retries.QUEUE) or ((headers.get("x-death") or [{}])[0].get("queue")),
+                  attempts=int(headers.get(retries.ATTEMPTS, 0)), error=headers.get(retries.ERROR),
+                  failed_at=headers.get(retries.FAILED_AT), body=body)
+
+
+@contextmanager
+def _taken(connection: Connection, service: str) -> Iterator[list[tuple[Parked, object]]]:
+    """Every parked message of the service, held unacknowledged for the block; those the block
+    neither acked nor rejected go back to the parking lot in their order."""
+    channel = connection.channel()
+    queue = retries.parking_lot(service)(channel)
+    queue.declare()
+    taken = []
+    try:
+        while (message := queue.get(no_ack=False)) is not None:
+            taken.append((_view(service, len(taken) + 1, message), message))
+        yield taken
+    finally:
+        for _, message in taken:
+            if not message.acknowledged:
+                message.requeue()
+        channel.close()
+
+
+def list_parked(amqp_uri: str, services=SERVICES) -> list[Parked]:
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        found = []
+        for service in services:
+            with _taken(connection, service) as taken:
+                found += [parked for parked, _ in taken]
+        return found
+
+
+def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
+    """Back to the queue of the handler that failed (``event_ids`` None: all); their ids."""
+    done = []
+    with Connection(amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
+        producer = connection.Producer()
+        with _taken(connection, service) as taken:
+            for parked, message in taken:
+                if (event_ids is not None and parked.event_id not in event_ids) or not parked.queue:
+                    continue
+                headers = {k: v for k, v in message.headers.items() if not k.startswith(retries.OURS)}
+                retries.republish(producer, message, Exchange(""), parked.queue,
+                                  headers | {"x-wb-replayed-at": datetime.now(UTC).isoformat()})
+                message.ack()  # only once the broker confirmed the copy
+                done.append(parked.event_id)
+    return done
+
+
+def purge(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
+    done = []
+    with Connection(amqp_uri, connect_timeout=5) as connection, _taken(connection, service) as taken:
+        for parked, message in taken:
+            if event_ids is None or parked.event_id in event_ids:
+                message.ack()
+                done.append(parked.event_id)
+    return done
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="workbuddy-parked", description=__doc__.splitlines()[0])
+    parser.add_argument("--service", choices=SERVICES, help="one service's parking lot (default: all)")
+    parser.add_argument("--json", action="store_true", help="print JSON rather than lines")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the parked events, oldest first")
+    show = commands.add_parser("show", help="one parked event, whole")
+    show.add_argument("event_id")
+    for name, what in (("replay", "put back in the handler's queue"), ("purge", "delete for good")):
+        command = commands.add_parser(name, help=what)
+        command.add_argument("event_ids", nargs="*")
+        command.add_argument("--all", action="store_true")
+    args = parser.parse_args(argv)
+    uri = Settings().amqp_uri
+    services = [args.service] if args.service else list(SERVICES)
+
+    if args.command in ("list", "show"):
+        found = list_parked(uri, services)
+        if args.command == "show":
+            found = [p for p in found if p.event_id == args.event_id]
+            if not found:
+                sys.exit(f"no parked event {args.event_id!r} in {', '.join(services)}")
+        if args.json or args.command == "show":
+            print(json.dumps([asdict(p) for p in found], indent=2, ensure_ascii=False, default=str))
+        else:
+            for p in found:
+                print(f"{p.service}\t{p.event_id}\t{p.type}\t{p.handler}\tattempts={p.attempts}\t"
+                      f"{p.failed_at}\t{(p.error or '').splitlines()[-1] if p.error else ''}")
+            print(f"{len(found)} parked", file=sys.stderr)
+        return
+    if not args.all and not args.event_ids:
+        sys.exit(f"name the events to {args.command} (their ids, as `list` shows them), or say --all")
+    chosen = None if args.all else set(args.event_ids)
+    act = replay if args.command == "replay" else purge
+    done = [event_id for service in services for event_id in act(uri, service, chosen)]
+    past = {"replay": "replayed", "purge": "purged"}[args.command]
+    print(f"{past} {len(done)}: {' '.join(done)}" if done else f"nothing to {args.command}")
+    if chosen and (missing := chosen - set(done)):
+        sys.exit(f"not parked: {' '.join(sorted(missing))}")
+
+
+if __name__ == "__main__":
+    main()

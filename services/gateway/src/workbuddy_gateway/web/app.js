@@ -1,0 +1,92 @@
+// The app's entry: the language, the session, and a small hash router (#/, #/buddies,
+// #/settings, #/signup, #/login, #/welcome). Each view draws itself into <main>.
+import { call, get, logOut, session } from "./api.js";
+import { signUpView, logInView } from "./auth.js";
+import { buddiesView } from "./buddies.js";
+import { announce, h } from "./dom.js";
+import { choose, language, t, translateStatic } from "./i18n.js";
+import { homeView } from "./home.js";
+import { onboardingView } from "./onboarding.js";
+import { settingsView } from "./settings.js";
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+let leaving = [];  // what the current view must stop (a live stream) when another is drawn
+let drawn = 0;     // which draw is current: a slower, older one must not draw over it
+const MEMBERS_VIEWS = ["/buddies", "/settings"];  // addresses that only mean something signed in
+
+function route() {
+  const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+  return { path: path || "/", params: new URLSearchParams(query) };
+}
+
+function go(path) {
+  if (location.hash === `#${path}`) draw(); else location.hash = path;
+}
+
+async function draw() {
+  for (const stop of leaving) stop();
+  leaving = [];
+  const generation = ++drawn;
+  // Each view draws into an element of its own: one still loading when the member moves on
+  // fills an element no longer on the page.
+  const view = h("div");
+  main.replaceChildren(view);
+  translateStatic();
+  const { path, params } = route();
+  const signedIn = Boolean(session());
+  nav.hidden = !signedIn;
+  for (const link of nav.querySelectorAll("a")) {
+    link.toggleAttribute("aria-current", link.getAttribute("href") === `#${path}`);
+    if (link.hasAttribute("aria-current")) link.setAttribute("aria-current", "page");
+  }
+  try {
+    if (!signedIn) {
+      // A link into the app (a mail's "see the proposal") asks a member to sign in, then
+      // opens what it pointed at; any other address is a newcomer's, who signs up.
+      if (path === "/login") logInView(view, { done: () => go("/") });
+      else if (MEMBERS_VIEWS.includes(path)) logInView(view, { done: () => go(path) });
+      else signUpView(view, { invitation: params.get("invitation"), done: () => go("/welcome") });
+    } else if (path === "/welcome") {
+      await onboardingView(view, { done: () => go("/buddies") });
+    } else {
+      const member = await get("/v1/me");
+      const onLeave = (stop) => (generation === drawn ? leaving.push(stop) : stop());
+      if (path === "/buddies") await buddiesView(view, { member });
+      else if (path === "/settings") await settingsView(view, { member });
+      else await homeView(view, { member, onLeave });
+      view.append(h("p", {}, h("button", { type: "button", class: "quiet", onclick: async () => {
+        await logOut(); go("/login");
+      } }, t("logout"))));
+    }
+  } catch (error) {
+    announce(error.message || t("error.generic"), { error: true });
+  }
+  if (generation === drawn) main.focus();  // a new view: keyboard and screen reader users start at its top
+}
+
+function languageButton() {
+  const button = document.getElementById("language");
+  const label = () => {
+    button.textContent = t("language.short");
+    button.setAttribute("aria-label", t("language.other"));
+  };
+  label();
+  button.addEventListener("click", async () => {
+    choose(language() === "fr" ? "en" : "fr");
+    label();
+    // Signed in, the account follows: mails and pushes come in the language the app speaks.
+    if (session()) await call("PATCH", "/v1/me", { body: { language: language() } }).catch(() => {});
+    draw();
+  });
+}
+
+// The skip link moves focus without touching the hash, which is the router's.
+document.querySelector(".skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
+window.addEventListener("hashchange", draw);
+window.addEventListener("workbuddy:signed-out", () => go("/login"));
+languageButton();
+draw();

@@ -1,0 +1,82 @@
+// Buddies: proposals with the reasons for each (accept or decline), the buddies themselves (end
+// a buddyship, no reason asked), and an invitation link to bring someone in.
+import { get, key, nameOf, post } from "./api.js";
+import { announce, h, show } from "./dom.js";
+import { formatDate, t } from "./i18n.js";
+
+const other = (buddyship, me) => (buddyship.proposer_id === me ? buddyship.invitee_id : buddyship.proposer_id);
+
+function act(label, className, action) {
+  return h("button", { type: "button", class: className, onclick: async (event) => {
+    event.currentTarget.disabled = true;
+    try { await action(); } catch (error) { announce(error.message, { error: true }); event.target.disabled = false; }
+  } }, label);
+}
+
+async function proposalCard(buddyship, me, refresh) {
+  const name = await nameOf(other(buddyship, me));
+  const waitsForMe = buddyship.awaiting.includes(me);
+  const path = `/v1/me/buddyships/${encodeURIComponent(buddyship.id)}`;
+  return h("article", { class: "card warmth", dataset: { buddyship: buddyship.id } },
+    h("h3", {}, name),
+    buddyship.reasons.length > 0 && [h("p", {}, t("proposals.why")),
+      h("ul", { class: "reasons" }, buddyship.reasons.map((reason) => h("li", {}, reason)))],
+    waitsForMe
+      ? h("div", { class: "row" },
+          act(t("proposals.accept"), "", async () => {
+            await post(`${path}/accept`, undefined, { "Idempotency-Key": key() });
+            announce(t("proposals.accepted"));
+            refresh();
+          }),
+          act(t("proposals.decline"), "quiet", async () => {
+            await post(`${path}/decline`, undefined, { "Idempotency-Key": key() });
+            refresh();
+          }))
+      : h("p", { class: "when" }, t("proposals.waiting", { name })));
+}
+
+async function buddyCard(buddyship, me, refresh) {
+  const name = await nameOf(other(buddyship, me));
+  return h("article", { class: "card", dataset: { buddyship: buddyship.id } },
+    h("h3", {}, name),
+    buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
+    act(t("buddy.end"), "quiet", async () => {
+      if (!window.confirm(t("buddy.end.confirm", { name }))) return;
+      await post(`/v1/me/buddyships/${encodeURIComponent(buddyship.id)}/end`, {}, { "Idempotency-Key": key() });
+      announce(t("buddy.ended"));
+      refresh();
+    }));
+}
+
+function inviteSection() {
+  const out = h("div", { "aria-live": "polite" });
+  return h("section", { class: "card", "aria-labelledby": "invite-title" },
+    h("h2", { id: "invite-title" }, t("invite.title")),
+    act(t("invite.make"), "quiet", async () => {
+      const invitation = await post("/v1/me/invitations", undefined, { "Idempotency-Key": key() });
+      out.replaceChildren(h("p", {}, t("invite.share", { date: formatDate(invitation.expires_at, false) })),
+        h("input", { type: "text", readonly: true, value: invitation.link, "aria-label": t("invite.title") }));
+    }),
+    out);
+}
+
+export async function buddiesView(root, { member }) {
+  const me = member.id;
+  async function render() {
+    const { items } = await get("/v1/me/buddyships?limit=50");
+    const proposed = items.filter((b) => b.state === "proposed");
+    const active = items.filter((b) => b.state === "active");
+    show(root,
+      h("h1", {}, t("nav.buddies")),  // the page the menu names; its sections say what they hold
+      h("section", { "aria-labelledby": "proposals-title" },
+        h("h2", { id: "proposals-title" }, t("proposals.title")),
+        proposed.length ? await Promise.all(proposed.map((b) => proposalCard(b, me, render)))
+                        : h("p", { class: "empty" }, t("proposals.none"))),
+      h("section", { "aria-labelledby": "active-title" },
+        h("h2", { id: "active-title" }, t("buddies.title")),
+        active.length ? await Promise.all(active.map((b) => buddyCard(b, me, render)))
+                      : h("p", { class: "empty" }, t("buddies.none"))),
+      inviteSection());
+  }
+  await render();
+}

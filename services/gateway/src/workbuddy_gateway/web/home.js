@@ -1,0 +1,105 @@
+// Home: one tap to share a moment, the buddies' moments with a one-tap cheer or support, and the
+// notifications as they arrive (live).
+import { get, key, nameOf, post } from "./api.js";
+import { announce, h, show, submitting } from "./dom.js";
+import { formatDate, MOMENT_KINDS, momentLabel, t, TONE } from "./i18n.js";
+import { follow } from "./live.js";
+
+const QUICK = [["client_won", "celebration"], ["client_lost", "support"], ["urgent_advice", "advice"]];
+
+async function logMoment(kind, note = null) {
+  await post("/v1/me/moments", { kind, note }, { "Idempotency-Key": key() });
+  announce(t("moment.sent"));
+}
+
+function momentForm() {
+  const form = submitting(h("form", { class: "card" },
+    h("label", { for: "f-kind" }, t("moment.kind")),
+    h("select", { id: "f-kind", name: "kind" }, MOMENT_KINDS.map((kind) => h("option", { value: kind }, momentLabel(kind)))),
+    h("label", { for: "f-note" }, t("moment.note")),
+    h("textarea", { id: "f-note", name: "note", rows: 2, maxlength: 500 }),
+    h("p", {}, h("button", { type: "submit" }, t("moment.send")))),
+  async (data) => {
+    await logMoment(data.get("kind"), data.get("note") || null);
+    form.reset();
+  });
+  return h("details", {}, h("summary", {}, t("moment.other")), form);
+}
+
+async function momentCard(moment) {
+  const tone = TONE[moment.kind];
+  const reaction = tone === "celebration" ? "cheer" : "support";
+  const name = await nameOf(moment.member_id);
+  const messageId = `msg-${moment.id}`;
+  const form = submitting(h("form", { class: "row" },
+    h("label", { for: messageId, class: "choice" }, t("react.message")),
+    h("input", { id: messageId, name: "message", type: "text", maxlength: 280 }),
+    h("button", { type: "submit", class: reaction === "cheer" ? "celebration" : "support" },
+      t(reaction === "cheer" ? "react.cheer" : "react.support"))),
+  async (data) => {
+    await post(`/v1/moments/${encodeURIComponent(moment.id)}/reactions`,
+      { kind: reaction, message: data.get("message") || null }, { "Idempotency-Key": `${reaction}-${moment.id}` });
+    announce(t("react.sent"));
+    form.replaceChildren(h("p", {}, t("react.sent")));
+  });
+  return h("article", { class: `card ${tone}`, dataset: { moment: moment.id } },
+    h("h3", {}, `${name} — ${momentLabel(moment.kind)}`),
+    moment.note && h("p", {}, moment.note),
+    h("p", { class: "when" }, formatDate(moment.logged_at)),
+    form);
+}
+
+function notificationItem(notification) {
+  return h("li", { dataset: { notification: notification.id, kind: notification.kind } },
+    h("span", {}, notification.text), " ", h("span", { class: "when" }, formatDate(notification.at)));
+}
+
+export async function homeView(root, { member, onLeave }) {
+  const feed = h("div", { id: "feed", "aria-live": "polite" });
+  const notifications = h("ul", { id: "notifications", "aria-live": "polite" });
+  const live = h("p", { class: "when" }, h("span", { class: "live-dot" }), t("feed.offline"));
+  show(root,
+    h("h1", {}, t("home.title", { name: member.display_name })),
+    h("section", { "aria-labelledby": "log-title" },
+      h("h2", { id: "log-title" }, t("home.log")),
+      h("div", { class: "moments" }, QUICK.map(([kind, tone]) =>
+        h("button", { type: "button", class: tone, onclick: () => logMoment(kind).catch((e) => announce(e.message, { error: true })) },
+          momentLabel(kind)))),
+      momentForm()),
+    h("section", { "aria-labelledby": "feed-title" }, h("h2", { id: "feed-title" }, t("feed.title")), live, feed),
+    h("section", { "aria-labelledby": "notif-title" }, h("h2", { id: "notif-title" }, t("notifications.title")), notifications));
+
+  const shown = new Set();
+  async function addMoment(moment, { first }) {
+    if (shown.has(moment.id)) return;
+    shown.add(moment.id);
+    const card = await momentCard(moment);
+    if (first) feed.prepend(card); else feed.append(card);
+  }
+
+  const [moments, listed] = await Promise.all([get("/v1/me/feed?limit=20"), get("/v1/me/notifications?limit=20")]);
+  for (const moment of moments.items) await addMoment(moment, { first: false });
+  if (!moments.items.length) feed.append(h("p", { class: "empty" }, t("feed.empty")));
+  const seen = new Set(listed.items.map((n) => n.id));
+  notifications.append(...listed.items.map(notificationItem));
+  if (!listed.items.length) notifications.append(h("li", { class: "empty" }, t("notifications.empty")));
+
+  const stop = follow({
+    onState: (on) => {
+      live.replaceChildren(h("span", { class: on ? "live-dot on" : "live-dot" }), t(on ? "feed.live" : "feed.offline"));
+    },
+    onNotification: async (notification) => {
+      if (seen.has(notification.id)) return;
+      seen.add(notification.id);
+      notifications.querySelector(".empty")?.remove();
+      notifications.prepend(notificationItem(notification));
+      if (notification.kind === "moment") {
+        // The notification names the moment; the feed has all of it (the note too).
+        feed.querySelector(".empty")?.remove();
+        const latest = await get("/v1/me/feed?limit=5");
+        for (const moment of latest.items.reverse()) await addMoment(moment, { first: true });
+      }
+    },
+  });
+  onLeave(stop);
+}

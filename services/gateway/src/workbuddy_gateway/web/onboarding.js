@@ -1,0 +1,102 @@
+// The onboarding questions of the article, one at a time: what support, what commitment, which
+// trade (and which for the buddies), affinity or complementarity, admiration or conviviality,
+// how many buddies, where and when. The answers are sent together, with If-Match.
+import { call, get } from "./api.js";
+import { h, show, submitting } from "./dom.js";
+import { language, t } from "./i18n.js";
+
+const SUPPORT = ["celebrate_and_comfort", "urgent_advice", "client_talk", "joint_projects", "stimulation"];
+const SPOKEN = { fr: "Français", en: "English", es: "Español", de: "Deutsch", it: "Italiano", pt: "Português", ar: "العربية" };
+
+function choices(name, values, chosen, { multiple = false, label = (v) => t(`${name}.${v}`) } = {}) {
+  return values.map((value) => h("label", { class: "choice" },
+    h("input", { type: multiple ? "checkbox" : "radio", name, value,
+                 checked: multiple ? chosen.includes(value) : chosen === value }),
+    h("span", {}, label(value))));
+}
+
+function question(legend, ...body) {
+  return h("fieldset", {}, h("legend", { tabindex: "-1" }, legend), ...body);
+}
+
+// Each step: what it shows from the answers so far, and what it reads back from the form.
+const STEPS = [
+  {
+    show: (a) => question(t("q.support"), choices("support", SUPPORT, a.support, { multiple: true })),
+    read: (d) => ({ support: d.getAll("support") }),
+  },
+  {
+    show: (a) => question(t("q.commitment"), choices("commitment", ["momentary", "regular", "projects"], a.commitment)),
+    read: (d) => ({ commitment: d.get("commitment") || null }),
+  },
+  {
+    show: (a, sectors) => question(t("q.sector"),
+      h("label", { for: "f-sector" }, t("q.sector")),
+      h("select", { id: "f-sector", name: "sector" },
+        h("option", { value: "" }, t("sector.none")),
+        sectors.map((s) => h("option", { value: s.code, selected: a.sector === s.code }, s.labels[language()]))),
+      h("p", { class: "hint" }, t("q.sector_preference")),
+      choices("sector_preference", ["same", "adjacent", "different", "any"], a.sector_preference)),
+    read: (d) => ({ sector: d.get("sector") || null, sector_preference: d.get("sector_preference") || "any" }),
+  },
+  {
+    show: (a) => question(t("q.fit"), choices("fit", ["affinity", "complementarity", "any"], a.fit),
+      h("p", { class: "hint" }, t("q.bond")), choices("bond", ["admiration", "conviviality", "any"], a.bond)),
+    read: (d) => ({ fit: d.get("fit") || "any", bond: d.get("bond") || "any" }),
+  },
+  {
+    show: (a) => question(t("q.capacity"),
+      h("label", { for: "f-capacity" }, t("q.capacity")),
+      h("input", { id: "f-capacity", name: "buddy_capacity", type: "number", min: 1, max: 5,
+                   value: a.buddy_capacity, "aria-describedby": "capacity-hint" }),
+      h("p", { id: "capacity-hint", class: "hint" }, t("capacity.hint")),
+      h("label", { class: "choice" }, h("input", { type: "checkbox", name: "offers_support", checked: a.offers_support }),
+        h("span", {}, t("q.offers_support")))),
+    read: (d) => ({ buddy_capacity: Number(d.get("buddy_capacity")) || 1, offers_support: d.has("offers_support") }),
+  },
+  {
+    show: (a) => question(t("q.where"),
+      h("label", { for: "f-city" }, t("where.city")),
+      h("input", { id: "f-city", name: "city", type: "text", maxlength: 80, value: a.city || "", autocomplete: "address-level2" }),
+      h("label", { for: "f-zone" }, t("where.time_zone")),
+      h("select", { id: "f-zone", name: "time_zone" },
+        Intl.supportedValuesOf("timeZone").map((zone) => h("option", { value: zone, selected: zone === a.time_zone }, zone))),
+      h("p", { class: "hint" }, t("where.languages")),
+      choices("languages", Object.keys(SPOKEN), a.languages, { multiple: true, label: (code) => SPOKEN[code] })),
+    read: (d) => ({ city: d.get("city") || null, time_zone: d.get("time_zone"),
+                    languages: d.getAll("languages").length ? d.getAll("languages") : [language()] }),
+  },
+];
+
+export async function onboardingView(root, { done }) {
+  const [{ data: member, etag }, { sectors }] = await Promise.all([call("GET", "/v1/me"), get("/v1/sectors")]);
+  const answers = { ...member.profile };
+  answers.time_zone ||= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  let index = 0;
+
+  function render() {
+    const step = STEPS[index];
+    const last = index === STEPS.length - 1;
+    const form = submitting(h("form", {},
+      h("p", { class: "steps" }, t("onboarding.step", { n: index + 1, total: STEPS.length })),
+      step.show(answers, sectors),
+      h("div", { class: "row" },
+        index > 0 && h("button", { type: "button", class: "quiet", onclick: () => { index -= 1; render(); } }, t("onboarding.back")),
+        h("button", { type: "submit" }, last ? t("onboarding.finish") : t("onboarding.next")))),
+    async (data) => {
+      Object.assign(answers, step.read(data));
+      if (!last) { index += 1; render(); return; }
+      const { support, commitment, sector, sector_preference, fit, bond, buddy_capacity,
+              offers_support, city, time_zone, languages } = answers;
+      await call("PATCH", "/v1/me", {
+        body: { support, commitment, sector, sector_preference, fit, bond, buddy_capacity,
+                offers_support, city, time_zone, languages },
+        headers: { "If-Match": etag },
+      });
+      done();
+    });
+    show(root, h("section", { class: "card" }, h("h1", {}, t("onboarding.title")), form));
+    form.querySelector("legend").focus();  // a screen reader hears the new question
+  }
+  render();
+}

@@ -1,0 +1,92 @@
+"""The container recipes, checked without a Docker engine: each service's Dockerfile against
+hadolint and our own rules, and docker-compose.yml against the Compose specification's schema
+and the rules that make `--scale` work."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..support.images import COMPOSE_FILE, ROOT, SERVICES, compose, dockerfile_of, read_stages
+
+BIN = Path(sys.executable).parent
+SCALABLE = ("profiles", "matching", "notifications")
+SECRETS = {"JWT_SECRET": "j" * 32, "MAIL_LINK_SECRET": "m" * 32}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_hadolint_finds_nothing_in_the_dockerfile(service):
+    result = subprocess.run([BIN / "hadolint", "--no-color", dockerfile_of(service)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_image_is_built_in_stages_and_runs_its_service_as_a_user(service):
+    stages = read_stages(dockerfile_of(service))
+    build, runtime = stages[0], stages[-1]
+    assert len(stages) >= 2, "multi-stage: the runtime image holds no build tools"
+    assert any(f"--package workbuddy-{service}" in run for run in build.all("RUN")), \
+        "the build stage installs this service's locked dependencies only"
+    assert runtime.last("USER") not in (None, "0", "root"), "the service never runs as root"
+    for stage in stages:
+        assert ":" in stage.base and not stage.base.endswith(":latest"), "base images are pinned"
+    assert runtime.exec_form("CMD") == ["python", "-m", f"workbuddy_{service}"], \
+        "one process, in exec form, so it receives SIGTERM itself"
+    assert runtime.exec_form("HEALTHCHECK")[:3] == ["python", "-m", "workbuddy_platform.probe"]
+    assert "9100" in runtime.last("EXPOSE").split(), "the ops port is documented"
+
+
+def test_the_compose_file_follows_the_compose_specification():
+    result = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec",
+                             COMPOSE_FILE], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_would_catch_a_broken_compose_file(tmp_path):
+    broken = tmp_path / "docker-compose.yml"
+    broken.write_text(COMPOSE_FILE.read_text().replace("condition: service_healthy",
+                                                       "condition: service_happy", 1))
+    result = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec",
+                             broken], capture_output=True, text=True)
+    assert result.returncode != 0 and "depends_on" in result.stdout
+
+
+@pytest.mark.parametrize("service", SCALABLE)
+def test_a_scalable_service_publishes_no_host_port_and_has_no_fixed_name(service):
+    definition = compose(SECRETS)["services"][service]
+    assert "ports" not in definition and "container_name" not in definition
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_is_built_from_its_own_dockerfile_and_waits_for_what_it_needs(service):
+    definition = compose(SECRETS)["services"][service]
+    dockerfile = ROOT / definition["build"]["context"] / definition["build"]["dockerfile"]
+    assert dockerfile == dockerfile_of(service)
+    needs = definition["depends_on"]
+    assert needs["rabbitmq"] == {"condition": "service_healthy"}
+    assert needs["mongo"] == {"condition": "service_healthy"}
+    assert needs["topology"] == {"condition": "service_completed_successfully"}
+
+
+def test_the_store_is_a_replica_set_so_that_transactions_work():
+    services = compose(SECRETS)["services"]
+    assert "--replSet" in services["mongo"]["command"]
+    assert "rs.initiate" in " ".join(services["mongo"]["healthcheck"]["test"])
+    for service in SERVICES:
+        assert "replicaSet=" in services[service]["environment"]["MONGO_URI"]
+
+
+def test_every_service_the_others_wait_for_has_a_healthcheck():
+    services = compose(SECRETS)["services"]
+    for name, definition in services.items():
+        for needed, how in definition.get("depends_on", {}).items():
+            if how["condition"] == "service_healthy" and needed not in SERVICES:
+                assert "healthcheck" in services[needed], f"{name} waits for {needed}'s health"
+
+
+@pytest.mark.parametrize("secret", sorted(SECRETS))
+def test_the_secrets_are_never_in_the_file_and_up_refuses_to_start_without_them(secret):
+    with pytest.raises(KeyError, match=secret):
+        compose({k: v for k, v in SECRETS.items() if k != secret})

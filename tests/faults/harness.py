@@ -1,0 +1,169 @@
+"""The fault suite's ledger: members who log tagged moments while a fault is injected, as a
+client app would (a refused POST is sent again with the same Idempotency-Key until accepted),
+and an account of every accepted moment against the mails the buddies received.
+
+A moment is *lost* when a buddy of its author never got its mail (or, when the buddies turned
+push on, its push), *double-sent* when a buddy got it twice on one channel. The accounting reads
+the real SMTP server's mailbox and the local push service's decrypted messages.
+"""
+
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import requests
+
+from ..support.api import Gateway
+from ..support.mailbox import Mailbox
+from ..support.push import PushService
+
+TAG = re.compile(r"fault-[0-9a-f]{8}-\d+")
+
+
+@dataclass
+class Moment:
+    tag: str
+    author: dict
+    buddies: list[dict]
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    moment_id: str | None = None
+    refusals: list[int] = field(default_factory=list)  # statuses seen before it was accepted
+
+
+@dataclass
+class Account:
+    accepted: int
+    expected_mails: int
+    lost: list[tuple[str, str]]  # (tag, buddy email), or (tag, "push:" browser) for a push
+    double_sent: list[tuple[str, str]]
+    refusals: Counter
+    expected_pushes: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.accepted} moments accepted, {self.expected_mails} mails and "
+                f"{self.expected_pushes} pushes expected, "
+                f"lost={len(self.lost)} double-sent={len(self.double_sent)}, "
+                f"refusals on the way: {dict(self.refusals)}")
+
+
+class Journey:
+    """``authors`` members with ``buddies_each`` buddies each, ready to log moments."""
+
+    def __init__(self, gateway: Gateway, authors: int = 3, buddies_each: int = 2,
+                 push: PushService | None = None):
+        """With ``push``, every buddy also turns push on in a browser of that push service."""
+        self.gateway, self.push = gateway, push
+        self.run = uuid.uuid4().hex[:8]
+        self.circles = []
+        key = gateway.request("GET", "/v1/push/key").json()["public_key"] if push else None
+        for a in range(authors):
+            author = gateway.sign_up(f"Author{a}", "en")
+            buddies = [gateway.sign_up(f"Buddy{a}x{b}", "fr" if b % 2 else "en")
+                       for b in range(buddies_each)]
+            for buddy in buddies:
+                if push:
+                    buddy["browser"] = push.subscribe(application_server_key=key)
+                    answer = gateway.request("POST", "/v1/me/push-subscriptions", buddy,
+                                             json=buddy["browser"])
+                    assert answer.status_code == 201, answer.text
+                gateway.become_buddies(author, buddy)
+            self.circles.append((author, buddies))
+        self.moments: list[Moment] = []
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def log_one(self, give_up_after: float = 90) -> Moment:
+        """Log one tagged moment; sent again, with the same key, until the API accepts it."""
+        with self._lock:
+            n, self._count = self._count, self._count + 1
+        author, buddies = self.circles[n % len(self.circles)]
+        moment = Moment(tag=f"fault-{self.run}-{n}", author=author, buddies=buddies)
+        deadline = time.monotonic() + give_up_after
+        while True:
+            try:
+                answer = requests.post(
+                    f"{self.gateway.base}/v1/me/moments", timeout=30,
+                    json={"kind": "client_won", "note": moment.tag},
+                    headers={"Authorization": f"Bearer {author['access_token']}",
+                             "Idempotency-Key": moment.key})
+                status = answer.status_code
+            except requests.RequestException:
+                status = 0  # the gateway itself was unreachable
+            if status == 201:
+                moment.moment_id = answer.json()["id"]
+                break
+            moment.refusals.append(status)
+            assert status in (0, 502, 503, 504), f"{moment.tag}: unexpected {status}: {answer.text}"
+            assert time.monotonic() < deadline, f"{moment.tag} never accepted: {moment.refusals}"
+            time.sleep(0.5)
+        with self._lock:
+            self.moments.append(moment)
+        return moment
+
+    def stream(self, seconds: float, per_second: float, clients: int = 2) -> "Stream":
+        """Log moments at about ``per_second`` for ``seconds``, from ``clients`` threads."""
+        return Stream(self, seconds, per_second, clients)
+
+    def account(self, mailbox: Mailbox, within: float = 90) -> Account:
+        """Wait (up to ``within`` seconds) for every expected mail and push, then count."""
+        expected = {(m.tag, b["email"]) for m in self.moments for b in m.buddies}
+        if self.push:
+            expected |= {(m.tag, f"push:{b['browser']['endpoint']}") for m in self.moments
+                         for b in m.buddies}
+        deadline = time.monotonic() + within
+        while True:
+            received = self._mails(mailbox) + self._pushes()
+            if expected <= set(received) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        return Account(accepted=len(self.moments), expected_mails=sum(1 for _, to in expected
+                                                                      if not to.startswith("push:")),
+                       expected_pushes=sum(1 for _, to in expected if to.startswith("push:")),
+                       lost=sorted(expected - set(received)),
+                       double_sent=sorted(k for k, n in received.items() if n > 1),
+                       refusals=Counter(s for m in self.moments for s in m.refusals))
+
+    def _mails(self, mailbox: Mailbox) -> Counter:
+        return Counter((tag, address) for mail in mailbox.all() if mail.kind == "moment"
+                       for tag in TAG.findall(mail.body) if tag.startswith(f"fault-{self.run}-")
+                       for address in mail.rcpt_tos)
+
+    def _pushes(self) -> Counter:
+        if not self.push:
+            return Counter()
+        tags = {m.moment_id: m.tag for m in self.moments}
+        browsers = [b["browser"] for _, buddies in self.circles for b in buddies]
+        # A push names its moment (never the note): /moments/<id>.
+        return Counter((tags[p.payload["url"].rsplit("/", 1)[1]], f"push:{browser['endpoint']}")
+                       for browser in browsers for p in self.push.received(browser)
+                       if p.payload.get("kind") == "moment"
+                       and p.payload["url"].rsplit("/", 1)[1] in tags)
+
+
+class Stream:
+    def __init__(self, journey: Journey, seconds: float, per_second: float, clients: int):
+        self.stop_at = time.monotonic() + seconds
+        self.interval = clients / per_second
+        self.errors: list[BaseException] = []
+        self.threads = [threading.Thread(target=self._client, args=(journey,), daemon=True)
+                        for _ in range(clients)]
+        for thread in self.threads:
+            thread.start()
+
+    def _client(self, journey: Journey) -> None:
+        try:
+            while time.monotonic() < self.stop_at:
+                started = time.monotonic()
+                journey.log_one()
+                time.sleep(max(0.0, self.interval - (time.monotonic() - started)))
+        except BaseException as exc:  # noqa: BLE001 - reported by join()
+            self.errors.append(exc)
+
+    def join(self, timeout: float = 180) -> None:
+        for thread in self.threads:
+            thread.join(timeout)
+        if self.errors:
+            raise self.errors[0]
