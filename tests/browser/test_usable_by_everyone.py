@@ -85,8 +85,13 @@ def test_a_member_can_sign_up_and_share_a_win_with_the_keyboard_alone(member):
         tab_to(page, button)
         page.keyboard.press("Enter")
     expect(page).to_have_url(f"{member.base}/app/#/buddies")
+    # A view draws once its data is in, then takes the focus: tabbing starts from there, as a
+    # keyboard user's does once the page has settled (tabbing earlier would run past an empty view).
+    expect(page.locator("main")).to_be_focused()
     tab_to(page, "Home")
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hi Chloe")
+    expect(page.locator("main")).to_be_focused()
     tab_to(page, "I won a client 🍾")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Your buddies are told.")
