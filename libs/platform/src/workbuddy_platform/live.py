@@ -7,6 +7,7 @@ short-lived queue per open stream (exclusive, deleted when the stream closes). N
 for a stream that is not open: an app that reconnects reads what it missed from the list.
 """
 
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,10 +36,11 @@ def announce(amqp_uri: str, member_id: str, item: dict) -> None:
 
 
 @contextmanager
-def listen(amqp_uri: str, member_id: str) -> Iterator["Stream"]:
+def listen(amqp_uri: str, member_id: str, heartbeat: int = 30) -> Iterator["Stream"]:
     """A queue of this member's news, bound before anything else is read, for as long as the
-    block lasts."""
-    with Connection(amqp_uri, heartbeat=30) as connection:
+    block lasts. The broker ends the connection when it hears no heartbeat for twice
+    ``heartbeat`` seconds; waiting in `Stream.next` sends them."""
+    with Connection(amqp_uri, heartbeat=heartbeat) as connection:
         queue = Queue(exchange=EXCHANGE, routing_key=member_id, exclusive=True, auto_delete=True)
         stream = Stream(connection)
         with connection.Consumer(queue, callbacks=[stream.received], no_ack=True):
@@ -46,6 +48,14 @@ def listen(amqp_uri: str, member_id: str) -> Iterator["Stream"]:
 
 
 class Stream:
+    # How long one wait on the socket lasts at most. py-amqp starts its timeout again on every
+    # frame, the broker's heartbeats included: a single wait as long as a keep-alive would end
+    # only when no heartbeat came for that long (never, with a keep-alive as long as the
+    # heartbeat), and our own heartbeats would not be sent meanwhile. Short waits in a loop
+    # keep both clocks: the caller's deadline and the heartbeats (py-amqp wants one check a
+    # second).
+    TICK_SECONDS = 1.0
+
     def __init__(self, connection: Connection):
         self.connection = connection
         self.waiting: deque[dict] = deque()
@@ -55,9 +65,11 @@ class Stream:
 
     def next(self, timeout: float) -> dict | None:
         """The next item within ``timeout`` seconds, else None (time for a keep-alive)."""
-        if not self.waiting:
+        deadline = time.monotonic() + timeout
+        while not self.waiting and (left := deadline - time.monotonic()) > 0:
             try:
-                self.connection.drain_events(timeout=timeout)
+                self.connection.drain_events(timeout=min(left, self.TICK_SECONDS))
             except TimeoutError:
-                self.connection.heartbeat_check()
+                pass
+            self.connection.heartbeat_check()
         return self.waiting.popleft() if self.waiting else None

@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import threading
 import time
 
@@ -19,8 +20,7 @@ from ..auth import me
 from ..schemas import Notification, NotificationPage, NotificationsQuery
 from .calls import call
 
-# A comment line this often keeps proxies from closing a quiet stream, and tells us when the
-# app has gone (the write fails), so that its thread and queue are freed.
+# A comment line this often keeps proxies and apps from closing a quiet stream.
 KEEP_ALIVE_SECONDS = float(os.environ.get("STREAM_KEEP_ALIVE", "15"))
 # A stream ends after this long and the app reconnects (EventSource does it by itself, with
 # Last-Event-ID): each open stream holds a gateway thread, and streams move to new replicas.
@@ -29,6 +29,9 @@ MAX_SECONDS = float(os.environ.get("STREAM_MAX_SECONDS", "300"))
 # for its other requests (by default half of GATEWAY_THREADS). Beyond it, 503 and Retry-After.
 MAX_OPEN = int(os.environ.get("STREAM_MAX_OPEN") or max(1, int(os.environ.get("GATEWAY_THREADS", "8")) // 2))
 RETRY_AFTER_SECONDS = 5
+# How soon a stream notices that its app went (a phone locked, a tab closed): its thread, its
+# broker connection and its slot are freed then, not at the next keep-alive's failed write.
+GONE_CHECK_SECONDS = 1.0
 _open_streams = threading.BoundedSemaphore(MAX_OPEN)
 
 blp = Blueprint("notifications", __name__, url_prefix="/v1/me/notifications",
@@ -101,6 +104,8 @@ class Stream(MethodView):
             busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return busy
 
+        app = request.environ.get("gunicorn.socket")
+
         def events():
             ends = time.monotonic() + MAX_SECONDS
             with live.listen(uri, member_id) as stream:  # bound before the catch-up is read
@@ -108,15 +113,36 @@ class Stream(MethodView):
                 if missed_since:
                     for item in reversed(_since(member_id, missed_since)):
                         yield _event(item)
-                while (left := ends - time.monotonic()) > 0:
-                    item = stream.next(min(KEEP_ALIVE_SECONDS, left))
-                    yield _event(item) if item else ": keep-alive\n\n"
+                keep_alive_at = time.monotonic() + KEEP_ALIVE_SECONDS
+                while (now := time.monotonic()) < ends and not _gone(app):
+                    # Short waits: an app that went is noticed within a second, its slot freed.
+                    item = stream.next(min(GONE_CHECK_SECONDS, keep_alive_at - now, ends - now))
+                    if item:
+                        yield _event(item)
+                    elif time.monotonic() >= keep_alive_at:
+                        yield ": keep-alive\n\n"
+                        keep_alive_at = time.monotonic() + KEEP_ALIVE_SECONDS
 
         response = Response(stream_with_context(events()), mimetype="text/event-stream",
                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         # Closed by the server when the stream ends or the app goes, even if it never began.
         response.call_on_close(slots.release)
         return response
+
+
+def _gone(app: socket.socket | None) -> bool:
+    """Whether the app closed its end of the stream: its socket reads as ended. An app never
+    sends on a stream, so anything but the end of it means it is still there."""
+    if app is None:  # not served by gunicorn (Flask's test client): a failed write tells
+        return False
+    try:
+        return app.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:  # nothing to read: still there
+        return False
+    except ConnectionError:  # reset by the app
+        return True
+    except (OSError, ValueError):  # a socket that cannot peek (TLS): a failed write tells
+        return False
 
 
 def _since(member_id: str, last_id: str, most: int = 100) -> list[dict]:
