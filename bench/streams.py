@@ -31,8 +31,8 @@ this process) and the four services (bench/system.py), the gateway as ONE gunico
    body and non-persistent delivery, no acks; one at a time and in bursts of K.
 6. One stream beyond K: expected 503 with Retry-After; GET /v1/me meanwhile (with the K open).
 7. The K clients close their connections; a new stream at once; how long until the worker's
-   broker connections come back to the baseline (the gateway learns that an app has gone only
-   when a write to it fails), then RSS, threads and the vhost again.
+   broker connections come back to the baseline (a stream checks each second whether its app
+   closed the connection), then RSS, threads and the vhost again.
 8. K new streams are opened (the slots must have been freed) and held open and idle for
    --hold seconds: keep-alive lines per stream, streams the server ends, the worker's broker
    sockets over time.
@@ -854,7 +854,7 @@ def report(args, m: Measured) -> int:
         f"two lines of a stream: median {statistics.median(m.longest_quiet_s):.1f} s, max "
         f"{max(m.longest_quiet_s):.1f} s (STREAM_KEEP_ALIVE={args.keep_alive:g}); streams the server "
         f"ended before the clients closed: {len(m.ended_before_close)}")
-    say(f"After the {k} clients closed (the gateway learns that an app went only when a write fails):")
+    say(f"After the {k} clients closed (a stream checks each second whether its app is still there):")
     say(f"  a new stream at once: {m.closed_too_soon[0]}, Retry-After {m.closed_too_soon[1]}")
     if m.released_s:
         say(f"  the worker's broker connections closed: {len(m.released_s)} of {k} within "
