@@ -1,10 +1,15 @@
 """Every request the system cannot serve gets a problem document that names the field and
 says what to do; never a 500, never a traceback."""
 
+import json
+import socket
+import uuid
+
 import pytest
 import requests
 
 from ..support.api import PASSWORD
+from ..support.logs import wait_for_record
 
 PROBLEM = "application/problem+json"
 
@@ -142,3 +147,38 @@ def test_a_services_refusal_comes_back_in_the_callers_language(gateway, pair):
     assert body["title"] == "Introuvable" and french.headers["Content-Language"] == "fr"
     english = gateway.request("GET", "/v1/members/nobody", mia)
     assert assert_problem(english, 404)["detail"].startswith("no member has the id 'nobody'")
+
+
+def test_a_refusal_is_no_error_in_the_services_log(gateway, pair, stack):
+    """An error in a service's log is a fault worth someone's look; a member's mistake is not."""
+    mia, _ = pair
+    correlation_id = f"refused-{uuid.uuid4().hex}"
+    answer = gateway.request("GET", "/v1/members/nobody", mia,
+                             headers={"X-Correlation-Id": correlation_id})
+    assert answer.status_code == 404
+    [record] = wait_for_record(stack.supervisor.log_path("profiles"), correlation_id=correlation_id,
+                               logger="nameko.containers")
+    assert record["level"] == "warning" and "exception" not in record, record
+    assert "(expected)" in record["event"] and "no member has the id 'nobody'" in record["event"]
+
+
+@pytest.mark.parametrize("raw", [
+    b"HELLO THERE\r\n\r\n",  # not a request line
+    b"GET /v1/sectors HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n",  # a space in a header name
+    b"GET /v1/sectors HTTP/9.1\r\nHost: x\r\n\r\n",  # no such version
+])
+def test_malformed_http_is_refused_as_a_problem_document(gateway, raw):
+    host, port = gateway.base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(raw)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, body = answer.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    assert lines[0] == "HTTP/1.1 400 Bad Request", answer
+    assert headers["Content-Type"] == "application/problem+json" and headers["X-Correlation-Id"]
+    problem = json.loads(body)
+    assert problem["status"] == 400 and "not valid HTTP/1.1" in problem["detail"]
+    assert problem["correlation_id"] == headers["X-Correlation-Id"]

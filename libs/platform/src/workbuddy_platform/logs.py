@@ -24,6 +24,16 @@ def add_trace(_logger, _name, event_dict):
     return event_dict
 
 
+class ExpectedWithoutTraceback(logging.Filter):
+    """nameko logs an expected exception (a refusal: see workbuddy_platform.rpc) as a warning
+    with its traceback; its one line says all there is to say about a member's mistake."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "nameko.containers" and str(record.msg).startswith("(expected)"):
+            record.exc_info = None
+        return True
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     def add_service(_logger, _name, event_dict):
         event_dict.setdefault("service", service)
@@ -53,6 +63,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    handler.addFilter(ExpectedWithoutTraceback())
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())

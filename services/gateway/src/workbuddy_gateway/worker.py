@@ -1,17 +1,23 @@
-"""gunicorn's threaded worker, whose own refusals of an oversized request are problem documents.
+"""gunicorn's threaded worker, whose own refusals of a request are problem documents.
 
-gunicorn refuses a request line or headers over its limits before the app sees the request,
-with an HTML page and no correlation id. A client that built a long URL (a long cursor, many
-query parameters) or sent large headers gets, like every other refusal of the API, an RFC 9457
-problem with an X-Correlation-Id it can quote. Malformed HTTP stays gunicorn's to answer: no
-client of the API sends it.
+gunicorn refuses a request line or headers over its limits, and HTTP it cannot parse, before
+the app sees the request, with an HTML page and no correlation id. A client that built a long
+URL (a long cursor, many query parameters), sent large headers or a malformed request gets,
+like every other refusal of the API, an RFC 9457 problem with an X-Correlation-Id it can quote.
 """
 
 import json
 import uuid
 
 from gunicorn import util
-from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
+from gunicorn.http.errors import (
+    ConfigurationProblem,
+    ExpectationFailed,
+    LimitRequestHeaders,
+    LimitRequestLine,
+    ParseException,
+    UnsupportedTransferCoding,
+)
 from gunicorn.workers.gthread import ThreadWorker
 
 from workbuddy_platform.logs import get_logger
@@ -29,6 +35,17 @@ TOO_LARGE = {
                           "the request's headers are too many or too large; send fewer or "
                           "shorter headers"),
 }
+REFUSED = {
+    **TOO_LARGE,
+    ExpectationFailed: (417, "Expectation Failed",
+                        "the server cannot meet the request's Expect header ({error}); send the "
+                        "request without it"),
+    UnsupportedTransferCoding: (501, "Not Implemented",
+                                "the request's transfer coding is not supported ({error}); send "
+                                "the body with Content-Length or chunked"),
+}
+MALFORMED = (400, "Bad Request", "the request is not valid HTTP/1.1 ({error}); see RFC 9112, "
+                                 "or use an HTTP library")
 
 
 def problem_answer(status: int, reason: str, detail: str, correlation_id: str) -> bytes:
@@ -42,7 +59,10 @@ def problem_answer(status: int, reason: str, detail: str, correlation_id: str) -
 
 class ProblemThreadWorker(ThreadWorker):
     def handle_error(self, req, client, addr, exc):
-        refusal = TOO_LARGE.get(type(exc))
+        refusal = REFUSED.get(type(exc))
+        if refusal is None and isinstance(exc, ParseException) \
+                and not isinstance(exc, ConfigurationProblem):  # that one is the server's
+            refusal = MALFORMED
         if refusal is None:
             return super().handle_error(req, client, addr, exc)
         status, reason, detail = refusal
@@ -50,7 +70,7 @@ class ProblemThreadWorker(ThreadWorker):
         log.warning("request.refused_by_server", status=status, error=str(exc),
                     correlation_id=correlation_id)
         try:
-            util.write_nonblock(client, problem_answer(
-                status, reason, detail.format(limit=self.cfg.limit_request_line), correlation_id))
+            util.write_nonblock(client, problem_answer(status, reason, detail.format(
+                limit=self.cfg.limit_request_line, error=exc), correlation_id))
         except OSError:
             pass  # the client is gone: nothing to tell
