@@ -9,6 +9,7 @@ from workbuddy_devstack.broker import Management
 from workbuddy_devstack.stack import SERVICES
 
 from ..support.scrape import samples, value
+from ..support.waiting import eventually
 
 
 def test_every_service_answers_its_probes(stack):
@@ -86,12 +87,17 @@ def test_a_refusal_is_counted_apart_from_failures(stack, gateway):
     dora = gateway.sign_up("Dora", "en")
     before = samples(stack, "profiles")
     assert gateway.request("GET", "/v1/members/nobody-at-all", dora).status_code == 404
-    after = samples(stack, "profiles")
 
-    def grown(name: str) -> dict[tuple, float]:
+    def grown(after: dict, name: str) -> dict[tuple, float]:
         return {labels: v - before.get((n, labels), 0) for (n, labels), v in after.items()
                 if n == name and v > before.get((n, labels), 0)}
 
-    [(refused, count)] = grown("workbuddy_entrypoint_refusals_total").items()
+    def counted():
+        # nameko counts a worker's outcome just after it has sent the answer: wait for it.
+        found = samples(stack, "profiles")
+        return found if grown(found, "workbuddy_entrypoint_refusals_total") else None
+
+    after = eventually(counted)
+    [(refused, count)] = grown(after, "workbuddy_entrypoint_refusals_total").items()
     assert dict(refused)["refusal"] == "NotFound" and count == 1
-    assert grown("workbuddy_entrypoint_errors_total") == {}
+    assert grown(after, "workbuddy_entrypoint_errors_total") == {}
