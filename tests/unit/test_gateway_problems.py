@@ -13,6 +13,7 @@ from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound, Refusal
 from workbuddy_contracts.profile import default_profile
 from workbuddy_gateway.app import create_app
+from workbuddy_platform.idempotency import KEY_FORMAT
 
 PROBLEM = "application/problem+json"
 MEMBER = {"id": "m-1", "email": "alice@example.org", "display_name": "Alice", "language": "en",
@@ -296,7 +297,8 @@ def test_a_valid_sign_up_passes_the_validated_request_to_profiles():
     assert body["token_type"] == "Bearer" and body["access_token"] and body["expires_in"] > 0
     [(service, method, args, _, _)] = services.calls
     assert (service, method) == ("profiles", "register")
-    assert args == (request | {"invitation": None}, None)  # no invitation, no Idempotency-Key
+    assert args[0] == request | {"invitation": None}  # no invitation
+    assert re.fullmatch(r"request-[0-9a-f]{32}", args[1])  # no Idempotency-Key: one of its own
     assert "Idempotent-Replayed" not in response.headers
 
 
@@ -307,6 +309,22 @@ def test_a_replayed_sign_up_says_so():
                                                "language": "en", "password": "long enough pw"})
     assert response.status_code == 201 and response.headers["Idempotent-Replayed"] == "true"
     assert services.calls[0][2][1] == "k-1"
+
+
+def test_each_creation_sent_without_a_key_carries_one_of_its_own():
+    """A call the broker hands the service twice (it went away before the answer) then finds
+    what its first run made; two requests still make two things."""
+    services = FakeServices(profiles__log_moment=lambda member, request, key: {
+        "moment": {"id": key, "member_id": member, "kind": request["kind"], "note": None,
+                   "logged_at": "2026-11-27T09:00:00+00:00"}, "replayed": False})
+    client = client_for(services)
+    for _ in range(2):
+        assert client.post("/v1/me/moments", json={"kind": "client_won"}).status_code == 201
+    first, second = (call[2][2] for call in services.calls)
+    assert first != second and all(KEY_FORMAT.fullmatch(k) for k in (first, second))
+
+    client.post("/v1/me/moments", json={"kind": "client_won"}, headers={"Idempotency-Key": "k-9"})
+    assert services.calls[-1][2][2] == "k-9"  # the client's own, untouched
 
 
 @pytest.mark.parametrize("key", ["", "has space", "x" * 129, "é"])

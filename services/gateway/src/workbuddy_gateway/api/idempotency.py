@@ -1,5 +1,12 @@
 """The Idempotency-Key header on POSTs that create things: the owning service makes the key
-decide what is created, so a retried request finds what its first attempt made."""
+decide what is created, so a retried request finds what its first attempt made.
+
+A request sent without one still gets a key, of its own: if the broker goes away after the
+service has made the thing and before its answer is sent, it hands the service the same call
+again once it is back, and the key makes that second run find the first one's work instead of
+making a second thing. (A client retrying without a key still makes a new request.)"""
+
+import uuid
 
 from flask import request
 
@@ -18,10 +25,10 @@ DOC = {"parameters": [{
 }]}
 
 
-def key() -> str | None:
+def key() -> str:
     given = request.headers.get(HEADER)
     if given is None:
-        return None
+        return f"request-{uuid.uuid4().hex}"
     if not KEY_FORMAT.match(given):
         raise Invalid("{header} must be {rule}", HEADER, header=HEADER, rule=say(KEY_RULE))
     return given
