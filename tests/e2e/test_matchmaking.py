@@ -22,6 +22,7 @@ from workbuddy_matching import operator
 
 from ..conftest import BROKER
 from ..support.api import Gateway
+from ..support.logs import wait_for_record
 from ..support.net import free_port
 from ..support.scrape import samples, value
 from ..support.waiting import eventually
@@ -116,7 +117,8 @@ def test_a_member_who_answers_is_proposed_a_buddy_and_both_must_accept(api, lang
     assert status["answered"] and status["open_slots"] == 0
 
 
-def test_a_setback_with_no_buddy_reachable_brings_a_support_buddy_who_lived_it(api, language):
+def test_a_setback_with_no_buddy_reachable_brings_a_support_buddy_who_lived_it(api, language,
+                                                                              matchmaking):
     mia, xavier = api.sign_up("Mia", "fr"), api.sign_up("Xavier", "fr")
     matched_buddies(api, mia, xavier, language)
     # Xavier goes into deep focus for the day: not reachable for Mia's setback.
@@ -126,7 +128,12 @@ def test_a_setback_with_no_buddy_reachable_brings_a_support_buddy_who_lived_it(a
     # Two who offered support; Sam lost a client too not long ago, Tess never logged a setback.
     sam, tess = api.sign_up("Sam", "fr"), api.sign_up("Tess", "fr")
     answer(api, sam, language, offers_support=True, buddy_capacity=2)
-    api.log_moment(sam, "client_lost")
+    sams_setback = f"sam-{uuid.uuid4().hex}"
+    api.log_moment(sam, "client_lost", headers={"X-Correlation-Id": sams_setback})
+    # Matching has taken in Sam's setback before Tess offers support: otherwise Tess would be
+    # Sam's support buddy (Sam has none to reach either), and neither would be free for Mia.
+    wait_for_record(matchmaking["stack"].supervisor.log_path("matching"), event="event.processed",
+                    consumer="matching.on_moment_logged", correlation_id=sams_setback)
     answer(api, tess, language, offers_support=True, buddy_capacity=2)
 
     logged = api.log_moment(mia, "client_lost", "Le client part chez un concurrent")
