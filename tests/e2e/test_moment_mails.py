@@ -63,6 +63,9 @@ def test_a_redelivered_event_sends_no_second_mail(gateway, mailbox, stack, mongo
     event_id = entry["_id"]
     publisher = EventPublisher({"AMQP_URI": stack.amqp_uri, "serializer": "json"})
     log = stack.supervisor.log_path("notifications")
+    # The mail goes out before the handler has finished and recorded the event: a copy sent
+    # in between would run beside it (and the deliveries ledger would still send one mail).
+    wait_for_record(log, event="event.processed", event_id=event_id)
 
     # 1. The broker delivers the same event again: the consumer's ledger skips it.
     publisher.publish(entry["message"])
