@@ -66,9 +66,15 @@ class Stack:
 
     def ops_port(self, name: str) -> int:
         if name not in self.ops_ports:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
-                self.ops_ports[name] = s.getsockname()[1]
+            # A port free now, and none this stack has already handed out: the gateway's port
+            # is only chosen, not yet bound, and the system may pick it again for a service.
+            taken = {self.gateway_port, *self.ops_ports.values()}
+            port = self.gateway_port
+            while port in taken:
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", 0))
+                    port = s.getsockname()[1]
+            self.ops_ports[name] = port
         return self.ops_ports[name]
 
     def ops_url(self, name: str) -> str:
@@ -79,7 +85,9 @@ class Stack:
             self.start(name)
 
     def ready(self) -> bool:
-        return requests.get(f"{self.gateway_url}/readyz", timeout=15).status_code == 200
+        answer = requests.get(f"{self.gateway_url}/readyz", timeout=15)
+        # The gateway's own answer (it lists the services), not another server's on its port.
+        return answer.status_code == 200 and "services" in answer.json()
 
     def wait_ready(self, timeout: float = 90) -> None:
         def check():
