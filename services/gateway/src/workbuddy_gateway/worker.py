@@ -27,16 +27,13 @@ from .problems import CONTENT_TYPE
 log = get_logger(__name__)
 
 # status, reason phrase, what to do about it (the request's language is not known yet: English)
-TOO_LARGE = {
+REFUSED = {
     LimitRequestLine: (414, "URI Too Long",
                        "the request line is longer than {limit} bytes; shorten the query "
                        "(a page's cursor is the one the previous page returned)"),
     LimitRequestHeaders: (431, "Request Header Fields Too Large",
                           "the request's headers are too many or too large; send fewer or "
                           "shorter headers"),
-}
-REFUSED = {
-    **TOO_LARGE,
     ExpectationFailed: (417, "Expectation Failed",
                         "the server cannot meet the request's Expect header ({error}); send the "
                         "request without it"),
