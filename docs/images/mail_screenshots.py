@@ -10,11 +10,12 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from workbuddy_notifications import links, messages
+from workbuddy_notifications.adapters.links import LinkSettings, MailLinks
+from workbuddy_notifications.domain import messages
 
 HERE = Path(__file__).resolve().parent
 AT = datetime(2026, 11, 26, 14, 41, tzinfo=UTC)
-LINKS = links.LinkSettings(secret="sample-" * 8, public_url="https://app.workbuddy.example")
+LINKS = MailLinks(LinkSettings(secret="sample-" * 8, public_url="https://app.workbuddy.example"))
 ALICE = {"display_name": "Alice"}
 
 
@@ -33,14 +34,14 @@ def samples() -> dict[str, str]:
     return {
         "mail-win-fr": messages.mail_for(moment("client_won"), recipient=chloe, subject=ALICE,
                                          moment={"note": "Signé avec Acme pour six mois !"},
-                                         settings=LINKS).html,
+                                         links=LINKS).html,
         "mail-setback-en": messages.mail_for(moment("client_lost"), recipient=bob, subject=ALICE,
                                              moment={"note": "They chose an agency."},
-                                             settings=LINKS).html,
+                                             links=LINKS).html,
         "mail-digest-en": messages.digest_mail(
             [(moment(kind) | {"at": AT + timedelta(minutes=40 * n)}, ALICE)
              for n, kind in enumerate(("client_won", "payment_late", "project_idea"))],
-            recipient=bob, settings=LINKS).html,
+            recipient=bob, links=LINKS).html,
     }
 
 

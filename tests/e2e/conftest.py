@@ -4,7 +4,7 @@ import pytest
 
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.stack import Stack
-from workbuddy_notifications.push import new_private_key
+from workbuddy_notifications.adapters.push import new_private_key
 
 from ..support.api import Gateway
 from ..support.mailbox import SmtpServer

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from workbuddy_notifications.mail import local_time
+from workbuddy_notifications.domain.mails import local_time
 
 from ..support.logs import wait_for_record
 from ..support.waiting import eventually

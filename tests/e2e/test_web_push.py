@@ -2,7 +2,7 @@
 checks the VAPID signature and decrypts like a browser would), and a buddy's setback arrives as
 an encrypted push; a browser that is gone is forgotten."""
 
-from workbuddy_notifications.push import VapidSettings
+from workbuddy_notifications.adapters.push import VapidSettings
 
 from ..support.waiting import eventually
 from .test_bad_input import assert_problem

@@ -11,7 +11,7 @@ import pytest
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.stack import Stack
 from workbuddy_devstack.store import start_embedded
-from workbuddy_notifications.push import new_private_key
+from workbuddy_notifications.adapters.push import new_private_key
 from workbuddy_platform.store import client_for
 
 from ..support import private_broker

@@ -11,7 +11,7 @@ import requests
 from workbuddy_contracts.events import make_event
 from workbuddy_platform import clock, outbox, parked
 from workbuddy_platform.store import in_transaction
-from workbuddy_profiles import domain
+from workbuddy_profiles.domain import moments
 
 from ..support.logs import wait_for_record
 from ..support.push import Answer
@@ -82,7 +82,7 @@ def test_a_producer_killed_after_its_commit_and_before_its_publish_publishes_on_
     system.supervisor.kill("profiles")
     author, buddies = journey.circles[0]
     moment = Moment(tag=f"fault-{journey.run}-100000", author=author, buddies=buddies)
-    logged = domain.new_moment({"_id": author["id"]}, {"kind": "client_won", "note": moment.tag},
+    logged = moments.new_moment({"_id": author["id"]}, {"kind": "client_won", "note": moment.tag},
                                clock.now())
     event = make_event("moment.logged", {k: logged[k] for k in ("kind", "note", "logged_at")}
                        | {"moment_id": logged["_id"], "member_id": author["id"]},

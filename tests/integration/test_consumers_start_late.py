@@ -11,6 +11,7 @@ import pytest
 from workbuddy_contracts.events import make_event
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_platform.outbox import EventPublisher
+from workbuddy_platform.settings import PlatformSettings
 from workbuddy_platform.store import client_for
 from workbuddy_platform.topology import declare_topology
 
@@ -24,7 +25,7 @@ def test_an_event_published_before_notifications_ever_ran_is_handled_when_it_sta
         amqp, mongo_uri, db_prefix, artifacts):
     prefix = f"{db_prefix}late{uuid.uuid4().hex[:6]}_"
     config = {"AMQP_URI": amqp, "serializer": "json"}
-    declare_topology(config)  # what every service and `workbuddy-topology` do first
+    declare_topology(PlatformSettings(amqp_uri=amqp))  # what every service and `workbuddy-topology` do first
     member_id = uuid.uuid4().hex
     EventPublisher(config).publish(make_event("member.registered", {
         "member_id": member_id, "email": "late@example.org", "display_name": "Late",

@@ -6,7 +6,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from workbuddy_notifications.mail import Mail, SmtpSettings, TransientMailError, send
+from workbuddy_notifications.adapters.smtp import SmtpSettings, TransientMailError, send
+from workbuddy_notifications.domain.mails import Mail
 
 from ..support.mailbox import Mailbox
 from ..support.net import free_port

@@ -10,6 +10,7 @@ from nameko.standalone.events import get_event_exchange
 from workbuddy_contracts.catalogue import SUBSCRIPTIONS
 from workbuddy_contracts.events import make_event, read_event
 from workbuddy_platform import outbox
+from workbuddy_platform.settings import PlatformSettings
 from workbuddy_platform.store import client_for, in_transaction
 from workbuddy_platform.topology import declare_topology
 
@@ -48,7 +49,7 @@ def drain_queue(config, name: str) -> list[dict]:
 
 
 def test_pending_events_reach_the_declared_queue_in_order(db, config):
-    declare_topology(config)
+    declare_topology(PlatformSettings(amqp_uri=config["AMQP_URI"]))
     [queue] = [s.queue for s in SUBSCRIPTIONS
                if s.event == "moment.logged" and s.consumer == "notifications"]
     drain_queue(config, queue)
@@ -79,5 +80,6 @@ def test_an_event_nobody_can_receive_stays_pending_with_the_reason(db, config):
     assert entry["state"] == outbox.PENDING
     assert entry["attempts"] == 1 and "no queue" in entry["last_error"]
 
-    declare_topology(config)  # once the topology exists, the same event goes out
+    # Once the topology exists, the same event goes out.
+    declare_topology(PlatformSettings(amqp_uri=config["AMQP_URI"]))
     assert relay.drain() == 1

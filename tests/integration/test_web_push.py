@@ -13,7 +13,10 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from workbuddy_notifications import push
+from workbuddy_notifications import push as keys_command
+from workbuddy_notifications.adapters import push
+from workbuddy_notifications.settings import read_vapid
+from workbuddy_platform.settings import SettingsError, read
 
 from ..support.net import free_port
 from ..support.push import Answer, PushService
@@ -184,60 +187,57 @@ def test_urgency_must_be_one_of_rfc_8030(settings, subscription):
 
 # -- settings --
 
-def test_push_is_disabled_without_a_vapid_key(monkeypatch, subscription):
-    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
-    disabled = push.VapidSettings()
+def vapid_from(environ: dict) -> push.VapidSettings:
+    """VAPID settings as the service reads them at start."""
+    return read(read_vapid, environ)
+
+
+def test_push_is_disabled_without_a_vapid_key(subscription):
+    disabled = vapid_from({})
     assert not disabled.enabled and disabled.public_key_b64url() is None
     with pytest.raises(push.PushDisabled, match="VAPID_PRIVATE_KEY"):
         push.send(subscription, MOMENT, disabled)
 
 
-def test_settings_come_from_the_environment(monkeypatch):
+def test_settings_come_from_the_environment():
     key = push.new_private_key()
-    monkeypatch.setenv("VAPID_PRIVATE_KEY", key)
-    monkeypatch.delenv("VAPID_SUBJECT", raising=False)
-    settings = push.VapidSettings()
+    settings = vapid_from({"VAPID_PRIVATE_KEY": key})
     assert settings.enabled and settings.subject == push.DEFAULT_SUBJECT
     assert key not in repr(settings)
     public = push.b64url_decode(settings.public_key_b64url())
     assert len(public) == 65 and public[0] == 4
 
 
-def test_a_pem_key_is_accepted_with_real_or_escaped_line_breaks(monkeypatch):
+def test_a_pem_key_is_accepted_with_real_or_escaped_line_breaks():
     key = ec.generate_private_key(ec.SECP256R1())
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption()).decode()
     expected = push.b64url_encode(key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
     for written in (pem, pem.replace("\n", "\\n")):
-        monkeypatch.setenv("VAPID_PRIVATE_KEY", written)
-        assert push.VapidSettings().public_key_b64url() == expected
+        assert vapid_from({"VAPID_PRIVATE_KEY": written}).public_key_b64url() == expected
 
 
 @pytest.mark.parametrize("bad", ["not-a-key", push.b64url_encode(b"\x01" * 31),
                                  "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"])
-def test_a_wrong_key_stops_start_up_with_a_clear_message_that_does_not_repeat_it(monkeypatch, bad):
-    monkeypatch.setenv("VAPID_PRIVATE_KEY", bad)
-    with pytest.raises(ValueError, match="P-256 private key") as wrong:
-        push.VapidSettings()
+def test_a_wrong_key_stops_start_up_with_a_clear_message_that_does_not_repeat_it(bad):
+    with pytest.raises(SettingsError, match="P-256 private key") as wrong:
+        vapid_from({"VAPID_PRIVATE_KEY": bad})
     assert bad not in str(wrong.value) and "push keys" in str(wrong.value)
 
 
-def test_the_subject_must_be_a_contact(monkeypatch):
-    monkeypatch.setenv("VAPID_SUBJECT", "ops team")
-    with pytest.raises(ValueError, match="mailto"):
-        push.VapidSettings(private_key=push.new_private_key())
+def test_the_subject_must_be_a_contact():
+    with pytest.raises(SettingsError, match="mailto"):
+        vapid_from({"VAPID_SUBJECT": "ops team", "VAPID_PRIVATE_KEY": push.new_private_key()})
     assert push.VapidSettings(private_key=push.new_private_key(),
                               subject="https://workbuddy.example/contact").enabled
 
 
-def test_the_keys_command_prints_lines_for_the_environment(capsys, monkeypatch):
-    assert push.main(["keys"]) == 0
+def test_the_keys_command_prints_lines_for_the_environment(capsys):
+    assert keys_command.main(["keys"]) == 0
     lines = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines()
                  if not line.startswith("#"))
-    monkeypatch.setenv("VAPID_PRIVATE_KEY", lines["VAPID_PRIVATE_KEY"])
-    monkeypatch.setenv("VAPID_SUBJECT", lines["VAPID_SUBJECT"])
-    assert push.VapidSettings().enabled
+    assert vapid_from(lines).enabled
 
 
 def test_the_audience_is_the_endpoint_origin():

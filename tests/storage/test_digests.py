@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from workbuddy_notifications import digests, fanout, links, mail, push
-from workbuddy_notifications import repository as repo
-from workbuddy_notifications.channels import Senders
-from workbuddy_platform import blocks, clock
+from workbuddy_notifications.adapters.links import LinkSettings, MailLinks
+from workbuddy_notifications.adapters.push import VapidSettings, WebPush
+from workbuddy_notifications.adapters.senders import Senders
+from workbuddy_notifications.adapters.smtp import MailServer, SmtpSettings
+from workbuddy_notifications.domain import deliveries as delivery
+from workbuddy_notifications.unit_of_work import NotificationsUnitOfWork
+from workbuddy_notifications.use_cases import deliveries
 
 from ..support.mailbox import SmtpServer
 from ..support.net import free_port
@@ -28,11 +31,21 @@ class Clock:
 
 
 @pytest.fixture
-def clock_at(monkeypatch):
-    """The services' clock, set by the test."""
-    fake = Clock(T0)
-    monkeypatch.setattr(clock, "now", fake)
-    return fake
+def clock_at():
+    """The service's clock, set by the test."""
+    return Clock(T0)
+
+
+@pytest.fixture
+def uow(db, clock_at):
+    return NotificationsUnitOfWork(db, clock=clock_at)
+
+
+class Doorbell:
+    """No open app in these tests: the live ring goes nowhere."""
+
+    def announce(self, member_id: str, item: dict) -> None:
+        pass
 
 
 @pytest.fixture
@@ -43,9 +56,10 @@ def smtp():
 
 @pytest.fixture
 def senders(smtp):
-    return Senders(smtp=mail.SmtpSettings(host="127.0.0.1", port=smtp.port, timeout=5),
-                   vapid=push.VapidSettings(private_key=None),
-                   links=links.LinkSettings(secret="d" * 40, public_url="https://app.example.org"))
+    return Senders(mail=MailServer(SmtpSettings(host="127.0.0.1", port=smtp.port, timeout=5)),
+                   push=WebPush(VapidSettings(private_key=None)),
+                   links=MailLinks(LinkSettings(secret="d" * 40, public_url="https://app.example.org")),
+                   announcer=Doorbell())
 
 
 def member(db, member_id: str, name: str, language: str, zone: str, **availability) -> dict:
@@ -57,8 +71,8 @@ def member(db, member_id: str, name: str, language: str, zone: str, **availabili
     return doc
 
 
-def moment_for(db, senders, recipient_id: str, author_id: str, n: int, at: datetime) -> dict:
-    """A buddy's win, kept in the app and told by mail as fanout tells it."""
+def moment_for(db, uow, senders, recipient_id: str, author_id: str, n: int, at: datetime) -> dict:
+    """A buddy's win, kept in the app and told by mail as the service tells it."""
     item = {"_id": f"ev-{author_id}-{n}:{recipient_id}", "event_id": f"ev-{author_id}-{n}",
             "recipient_id": recipient_id, "kind": "moment", "subject_id": author_id,
             "data": {"moment_id": f"mo-{author_id}-{n}", "kind": "client_won"}, "at": at,
@@ -66,7 +80,7 @@ def moment_for(db, senders, recipient_id: str, author_id: str, n: int, at: datet
     db.moments.insert_one({"_id": item["data"]["moment_id"], "author_id": author_id,
                            "kind": "client_won", "note": None, "logged_at": at})
     db.inbox.insert_one(item)
-    fanout.tell(db, senders, item)
+    deliveries.tell(uow, senders, item=item)
     return item
 
 
@@ -82,20 +96,20 @@ def people(db):
 
 
 def test_focus_ending_in_montreal_sends_one_digest_and_tokyo_waits_for_six_pm(
-        db, senders, smtp, clock_at, people):
+        db, uow, senders, smtp, clock_at, people):
     for n in range(3):
-        moment_for(db, senders, "yuki", "ana", n, T0 + timedelta(minutes=n))
+        moment_for(db, uow, senders, "yuki", "ana", n, T0 + timedelta(minutes=n))
     for n in range(2):
-        moment_for(db, senders, "luc", "ben", n, T0 + timedelta(minutes=10 + n))
+        moment_for(db, uow, senders, "luc", "ben", n, T0 + timedelta(minutes=10 + n))
     assert smtp.mailbox.to("yuki@example.org") == smtp.mailbox.to("luc@example.org") == []
-    held = {d["recipient_id"]: d["not_before"] for d in db.deliveries.find({"state": repo.FOR_DIGEST})}
+    held = {d["recipient_id"]: d["not_before"] for d in db.deliveries.find({"state": delivery.FOR_DIGEST})}
     assert held == {"yuki": TOKYO_SIX_PM, "luc": FOCUS_ENDS}
 
     clock_at.now = FOCUS_ENDS - timedelta(seconds=1)
-    assert fanout.send_digests(db, senders, clock_at.now) == 0
+    assert deliveries.send_digests(uow, senders) == 0
 
     clock_at.now = FOCUS_ENDS + timedelta(seconds=5)
-    assert fanout.send_digests(db, senders, clock_at.now) == 1
+    assert deliveries.send_digests(uow, senders) == 1
     [to_luc] = smtp.mailbox.wait_for("luc@example.org", kind="digest")
     assert to_luc.subject == "Work Buddy : 2 notifications pendant que tu étais occupé·e"
     assert [line for line in to_luc.body.splitlines() if line.startswith("- ")] == [
@@ -104,7 +118,7 @@ def test_focus_ending_in_montreal_sends_one_digest_and_tokyo_waits_for_six_pm(
     assert smtp.mailbox.to("yuki@example.org") == []
 
     clock_at.now = TOKYO_SIX_PM + timedelta(seconds=5)
-    assert fanout.send_digests(db, senders, clock_at.now) == 1
+    assert deliveries.send_digests(uow, senders) == 1
     [to_yuki] = smtp.mailbox.wait_for("yuki@example.org", kind="digest")
     assert to_yuki.subject == "Work Buddy: 3 notifications while you were busy"
     assert "Thursday, November 26, 2026, 2:00\u202fPM · Ana: a client won" in to_yuki.body
@@ -112,73 +126,75 @@ def test_focus_ending_in_montreal_sends_one_digest_and_tokyo_waits_for_six_pm(
     assert to_yuki.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     # Never twice: the timer comes back, the same events are told again.
-    assert fanout.send_digests(db, senders, clock_at.now + timedelta(minutes=1)) == 0
-    fanout.tell(db, senders, db.inbox.find_one({"_id": "ev-ana-0:yuki"}))
+    clock_at.now += timedelta(minutes=1)
+    assert deliveries.send_digests(uow, senders) == 0
+    deliveries.tell(uow, senders, item=db.inbox.find_one({"_id": "ev-ana-0:yuki"}))
     assert len(smtp.mailbox.to("yuki@example.org")) == 1 and len(smtp.mailbox.to("luc@example.org")) == 1
     states = {d["state"] for d in db.deliveries.find({"kind": "moment"})}
-    assert states == {repo.GATHERED}
-    assert {d["state"] for d in db.deliveries.find({"kind": digests.DIGEST})} == {repo.SENT}
+    assert states == {delivery.GATHERED}
+    assert {d["state"] for d in db.deliveries.find({"kind": delivery.DIGEST})} == {delivery.SENT}
 
 
-def test_a_block_after_the_items_were_set_aside_keeps_them_out(db, senders, smtp, clock_at, people):
-    moment_for(db, senders, "yuki", "ana", 0, T0)
-    moment_for(db, senders, "yuki", "ben", 0, T0 + timedelta(minutes=1))
-    blocks.record(db, "yuki", "ana", T0 + timedelta(minutes=2))
+def test_a_block_after_the_items_were_set_aside_keeps_them_out(db, uow, senders, smtp, clock_at, people):
+    moment_for(db, uow, senders, "yuki", "ana", 0, T0)
+    moment_for(db, uow, senders, "yuki", "ben", 0, T0 + timedelta(minutes=1))
+    uow.blocks.remember("yuki", "ana", T0 + timedelta(minutes=2))
 
     clock_at.now = TOKYO_SIX_PM
-    assert fanout.send_digests(db, senders, clock_at.now) == 1
+    assert deliveries.send_digests(uow, senders) == 1
     [digest] = smtp.mailbox.wait_for("yuki@example.org", kind="digest")
     assert digest.subject == "Work Buddy: 1 notification while you were busy"
     assert "Ana" not in digest.body and "Ben: a client won" in digest.body
 
 
-def test_a_digest_with_nothing_left_to_tell_is_not_sent(db, senders, smtp, clock_at, people):
-    moment_for(db, senders, "yuki", "ana", 0, T0)
-    blocks.record(db, "ana", "yuki", T0 + timedelta(minutes=2))
+def test_a_digest_with_nothing_left_to_tell_is_not_sent(db, uow, senders, smtp, clock_at, people):
+    moment_for(db, uow, senders, "yuki", "ana", 0, T0)
+    uow.blocks.remember("ana", "yuki", T0 + timedelta(minutes=2))
 
     clock_at.now = TOKYO_SIX_PM
-    fanout.send_digests(db, senders, clock_at.now)
-    [digest] = db.deliveries.find({"kind": digests.DIGEST})
-    assert digest["state"] == repo.CANCELLED and "nothing left" in digest["reason"]
+    deliveries.send_digests(uow, senders)
+    [digest] = db.deliveries.find({"kind": delivery.DIGEST})
+    assert digest["state"] == delivery.CANCELLED and "nothing left" in digest["reason"]
     assert smtp.mailbox.to("yuki@example.org") == []
 
 
-def test_a_kind_unsubscribed_from_by_mail_stays_out_of_the_digest(db, senders, smtp, clock_at, people):
-    moment_for(db, senders, "luc", "ben", 0, T0)  # set aside while Luc focuses
-    repo.save_settings(db, "luc", {"kinds": {"win": {"email": False, "push": True}}})
+def test_a_kind_unsubscribed_from_by_mail_stays_out_of_the_digest(db, uow, senders, smtp, clock_at, people):
+    moment_for(db, uow, senders, "luc", "ben", 0, T0)  # set aside while Luc focuses
+    uow.recipients.save_settings("luc", {"kinds": {"win": {"email": False, "push": True}}})
 
     clock_at.now = FOCUS_ENDS
-    fanout.send_digests(db, senders, clock_at.now)
+    deliveries.send_digests(uow, senders)
     assert smtp.mailbox.to("luc@example.org") == []
 
 
-def test_a_digest_whose_mail_server_is_away_is_retried_not_lost(db, senders, smtp, clock_at, people):
-    moment_for(db, senders, "luc", "ben", 0, T0)
+def test_a_digest_whose_mail_server_is_away_is_retried_not_lost(db, uow, senders, smtp, clock_at, people):
+    moment_for(db, uow, senders, "luc", "ben", 0, T0)
     smtp.mailbox.refusal = "451 4.3.0 try again later"
     clock_at.now = FOCUS_ENDS
-    fanout.send_digests(db, senders, clock_at.now)
-    [digest] = db.deliveries.find({"kind": digests.DIGEST})
-    assert digest["state"] == repo.PENDING and digest["attempts"] == 1 and "451" in digest["last_error"]
+    deliveries.send_digests(uow, senders)
+    [digest] = db.deliveries.find({"kind": delivery.DIGEST})
+    assert digest["state"] == delivery.PENDING and digest["attempts"] == 1 and "451" in digest["last_error"]
 
     smtp.mailbox.refusal = None
-    fanout.attempt(db, senders, digest["_id"])
+    deliveries.attempt(uow, senders, key=digest["_id"])
     [mail_to_luc] = smtp.mailbox.wait_for("luc@example.org", kind="digest")
     assert "Ben : un client gagné" in mail_to_luc.body
 
 
-def test_two_replicas_running_the_digest_job_at_once_tell_each_item_once(db, senders, smtp, clock_at, people):
+def test_two_replicas_running_the_digest_job_at_once_tell_each_item_once(
+        db, uow, senders, smtp, clock_at, people):
     """The lease keeps the job to one replica; if two ever ran it together (a lease taken over
     while the first holder still worked), each item still goes into one digest only."""
     import threading
 
     for n in range(4):
-        moment_for(db, senders, "luc", "ben", n, T0 + timedelta(minutes=n))
+        moment_for(db, uow, senders, "luc", "ben", n, T0 + timedelta(minutes=n))
     clock_at.now = FOCUS_ENDS + timedelta(seconds=1)
     start = threading.Barrier(2)
 
     def replica():
         start.wait()
-        fanout.send_digests(db, senders, clock_at.now)
+        deliveries.send_digests(NotificationsUnitOfWork(db, clock=clock_at), senders)
 
     replicas = [threading.Thread(target=replica) for _ in range(2)]
     for thread in replicas:
@@ -189,5 +205,5 @@ def test_two_replicas_running_the_digest_job_at_once_tell_each_item_once(db, sen
     mails = smtp.mailbox.wait_for("luc@example.org", kind="digest")
     told = sum(line.startswith("- ") for received in mails for line in received.body.splitlines())
     assert told == 4  # every item once, whether in one digest or split over two
-    assert {d["state"] for d in db.deliveries.find({"kind": "moment"})} == {repo.GATHERED}
+    assert {d["state"] for d in db.deliveries.find({"kind": "moment"})} == {delivery.GATHERED}
     assert len({d["digest_id"] for d in db.deliveries.find({"kind": "moment"})}) == len(mails)

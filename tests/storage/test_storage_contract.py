@@ -35,17 +35,66 @@ from workbuddy_contracts.events import make_event
 from workbuddy_contracts.profile import default_profile
 from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_gateway.sessions import Sessions
-from workbuddy_matching import buddyships
-from workbuddy_matching import repository as matching
-from workbuddy_notifications import fanout, links, mail
-from workbuddy_notifications import repository as notifications
-from workbuddy_notifications.channels import Senders
-from workbuddy_platform import blocks, buddy_links, consumers, lease, outbox
+from workbuddy_matching.adapters.repository import create_indexes as matching_indexes
+from workbuddy_matching.domain import buddyship as buddyships
+from workbuddy_matching.unit_of_work import MatchingUnitOfWork
+from workbuddy_matching.use_cases import proposals, slots
+from workbuddy_notifications.adapters.links import LinkSettings, MailLinks
+from workbuddy_notifications.adapters.push import VapidSettings, WebPush
+from workbuddy_notifications.adapters.repository import create_indexes as notifications_indexes
+from workbuddy_notifications.adapters.senders import Senders
+from workbuddy_notifications.domain import audience
+from workbuddy_notifications.domain import deliveries as ledger
+from workbuddy_notifications.unit_of_work import NotificationsUnitOfWork
+from workbuddy_notifications.use_cases import deliveries
+from workbuddy_platform import consumers, lease, outbox
 from workbuddy_platform.store import in_transaction
-from workbuddy_profiles import domain
-from workbuddy_profiles import repository as profiles
+from workbuddy_platform.unit_of_work import OutboxWriter
+from workbuddy_profiles.adapters.repository import create_indexes as profiles_indexes
+from workbuddy_profiles.domain import members, moments
+from workbuddy_profiles.unit_of_work import ProfilesUnitOfWork
+from workbuddy_profiles.use_cases.profiles import existing_member
 
-SENDERS = Senders(links=links.LinkSettings(secret="k" * 40))
+
+class KeptMails:
+    """No SMTP here: this suite is about the store."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message, headers) -> str:
+        self.sent.append((message, headers))
+        return f"<{len(self.sent)}@test>"
+
+
+class NoOpenApp:
+    def announce(self, member_id: str, item: dict) -> None:
+        pass
+
+
+SENDERS = Senders(mail=KeptMails(), push=WebPush(VapidSettings()),
+                  links=MailLinks(LinkSettings(secret="k" * 40)), announcer=NoOpenApp())
+
+
+def profiles(db) -> ProfilesUnitOfWork:
+    """profiles' repositories over the test's database, its events staged in the outbox."""
+    return ProfilesUnitOfWork(db, outbox=OutboxWriter(db, "profiles", None))
+
+
+def matching(db) -> MatchingUnitOfWork:
+    """matching's repositories over the test's database, its events staged in the outbox."""
+    return MatchingUnitOfWork(db, outbox=OutboxWriter(db, "matching", None))
+
+
+def notifications(db) -> NotificationsUnitOfWork:
+    """notifications' repositories over the test's database, on the real clock."""
+    return NotificationsUnitOfWork(db)
+
+
+def link_times(db, buddyship_id: str, member_ids: list[str], **times) -> list[dict]:
+    """A buddyship.started or .ended payload, as notifications keeps it."""
+    return notifications(db).buddy_links.record(
+        {"buddyship_id": buddyship_id, "member_ids": member_ids, **times})
 
 LONG_AGO = timedelta(minutes=10)  # comfortably past any cutoff, at any query resolution
 
@@ -77,7 +126,7 @@ class Boom(Exception):
 # --- helpers building product data -----------------------------------------------------
 
 def new_member(email: str) -> dict:
-    member, _ = domain.new_member({"email": email, "display_name": "Alice", "language": "en",
+    member, _ = members.new_member({"email": email, "display_name": "Alice", "language": "en",
                                    "password": "a long enough passphrase"}, datetime.now(UTC))
     return member
 
@@ -89,23 +138,17 @@ def moment_event(note: str = "n", **kwargs):
 
 
 def register(db, member: dict) -> None:
-    """What profiles.register writes, in the same order, in one transaction."""
-
-    def save(session):
-        profiles.add_member(db, member, session)
-        outbox.stage(db, make_event("member.registered", {
-            "member_id": member["_id"], "email": member["email"],
-            "display_name": member["display_name"], "language": member["language"],
-            "registered_at": member["registered_at"]}, producer="profiles",
-            correlation_id=None), session)
-
-    in_transaction(db, save)
+    """What accounts.register writes, in the same order, in one transaction."""
+    uow = profiles(db)
+    uow.members.add(member, "a password hash")
+    uow.record(members.registered(member, invited_by=None))
+    uow.commit()
 
 
 # --- transactions ----------------------------------------------------------------------
 
 def test_a_transaction_commits_two_collections_together(db):
-    profiles.create_indexes(db)
+    profiles_indexes(db)
     member = new_member("alice@example.org")
     register(db, member)
     assert db.members.find_one({"_id": member["_id"]})["email"] == "alice@example.org"
@@ -117,29 +160,24 @@ def test_a_transaction_commits_two_collections_together(db):
 def test_a_duplicate_key_in_the_second_write_aborts_the_first(db):
     staged = moment_event()
     in_transaction(db, lambda s: outbox.stage(db, staged, s))
-    member = new_member("bob@example.org")
-
-    def save(session):
-        profiles.add_member(db, member, session)
-        outbox.stage(db, staged, session)  # same event id: duplicate _id
-
+    uow = profiles(db)
+    uow.members.add(new_member("bob@example.org"), "a password hash")
+    uow.later(lambda session: outbox.stage(db, staged, session))  # same event id: duplicate _id
     with pytest.raises(DuplicateKeyError):
-        in_transaction(db, save)
+        uow.commit()
     assert count(db.members) == 0
     assert count(db.outbox) == 1
 
 
 def test_a_taken_email_leaves_neither_member_nor_event(db):
-    profiles.create_indexes(db)
+    profiles_indexes(db)
     register(db, new_member("carol@example.org"))
-    twin = new_member("carol@example.org")
-
-    def save(session):  # the event first, so that the refusal must undo a write
-        outbox.stage(db, moment_event(), session)
-        profiles.add_member(db, twin, session)
-
+    uow = profiles(db)
+    # The event first, so that the refusal must undo a write.
+    uow.later(lambda session: outbox.stage(db, moment_event(), session))
+    uow.members.add(new_member("carol@example.org"), "a password hash")
     with pytest.raises(Conflict) as caught:
-        in_transaction(db, save)
+        uow.commit()
     assert caught.value.field == "email"
     assert count(db.members) == 1
     assert count(db.outbox) == 1  # only carol's member.registered
@@ -228,65 +266,72 @@ def test_the_relay_cannot_see_an_event_staged_by_an_open_transaction(db, gap_on_
 # --- profiles --------------------------------------------------------------------------
 
 def test_members_emails_are_unique(db):
-    profiles.create_indexes(db)
-    profiles.create_indexes(db)  # every start creates them again: must be harmless
+    profiles_indexes(db)
+    profiles_indexes(db)  # every start creates them again: must be harmless
     unique = [spec for spec in db.members.index_information().values()
               if spec["key"] == [("email", 1)]]
     assert unique and unique[0].get("unique") is True
 
-    in_transaction(db, lambda s: profiles.add_member(db, new_member("dan@example.org"), s))
+    register(db, new_member("dan@example.org"))
     with pytest.raises(Conflict) as caught:
-        in_transaction(db, lambda s: profiles.add_member(db, new_member("dan@example.org"), s))
+        register(db, new_member("dan@example.org"))
     assert caught.value.field == "email"
-    in_transaction(db, lambda s: profiles.add_member(db, new_member("eve@example.org"), s))
+    register(db, new_member("eve@example.org"))
     assert count(db.members) == 2
 
 
 def test_members_are_found_by_id_and_by_ids(db):
     member = new_member("fay@example.org")
-    in_transaction(db, lambda s: profiles.add_member(db, member, s))
-    assert profiles.get_member(db, member["_id"])["registered_at"] == ms(member["registered_at"])
-    assert profiles.get_member(db, member["_id"])["registered_at"].tzinfo is not None
-    assert [m["_id"] for m in profiles.find_members(db, [member["_id"], "nobody"])] == [
+    register(db, member)
+    assert profiles(db).members.find(member["_id"])["registered_at"] == ms(member["registered_at"])
+    assert profiles(db).members.find(member["_id"])["registered_at"].tzinfo is not None
+    assert [m["_id"] for m in profiles(db).members.find_many([member["_id"], "nobody"])] == [
         member["_id"]]
     with pytest.raises(NotFound) as caught:
-        profiles.get_member(db, "nobody")
+        existing_member(profiles(db), "nobody")
     assert caught.value.field == "member_id"
 
 
 def test_a_members_moments_come_newest_first_a_page_at_a_time(db):
-    profiles.create_indexes(db)
+    profiles_indexes(db)
     base = datetime(2025, 6, 1, tzinfo=UTC)
     member = {"_id": "m-1"}
     for i in (3, 0, 4, 1, 2):  # inserted out of order, a millisecond apart
-        db.moments.insert_one(domain.new_moment(member, {"kind": "milestone"},
+        db.moments.insert_one(moments.new_moment(member, {"kind": "milestone"},
                                                 base + timedelta(milliseconds=i), f"m1-{i}"))
-    db.moments.insert_one(domain.new_moment({"_id": "m-2"}, {"kind": "milestone"},
+    db.moments.insert_one(moments.new_moment({"_id": "m-2"}, {"kind": "milestone"},
                                             base + timedelta(hours=1), "other"))
-    first = profiles.moments_of(db, "m-1", 3, None)
+    first = profiles(db).moments.of_member("m-1", 3, None)
     assert [m["_id"] for m in first["items"]] == ["m1-4", "m1-3", "m1-2"]
-    second = profiles.moments_of(db, "m-1", 3, first["next"])
+    second = profiles(db).moments.of_member("m-1", 3, first["next"])
     assert [m["_id"] for m in second["items"]] == ["m1-1", "m1-0"]
     assert second["next"] is None
 
 
 # --- matching --------------------------------------------------------------------------
 
-def propose(db, proposer: str, invitee: str) -> dict:
-    buddyship = buddyships.propose(proposer, invitee, datetime.now(UTC))
-    in_transaction(db, lambda s: matching.add_proposal(db, buddyship, s))
-    return buddyship
+def propose(db, proposer: str, invitee: str, at: datetime | None = None) -> dict:
+    change = buddyships.propose(proposer, invitee, at or datetime.now(UTC))
+    proposals.save(matching(db), change)
+    return change.buddyship
+
+
+def step(db, was: dict, change: buddyships.Change) -> dict:
+    """Store one step of a buddyship's life as the use cases do: conditional on ``was``."""
+    uow = matching(db)
+    uow.buddyships.save(change.buddyship, was=was)
+    uow.record(*change.events)
+    uow.commit()
+    return change.buddyship
 
 
 def answer(db, buddyship: dict, state: BuddyshipState, at: datetime) -> dict:
-    if state is BuddyshipState.ACTIVE:
-        return in_transaction(db, lambda s: matching.accept(db, buddyship, buddyship["invitee_id"],
-                                                            at, s))
-    return in_transaction(db, lambda s: matching.decline(db, buddyship, at, s))
+    answering = buddyships.accept if state is BuddyshipState.ACTIVE else buddyships.decline
+    return step(db, buddyship, answering(buddyship, buddyship["_id"], buddyship["invitee_id"], at))
 
 
 def test_a_pair_has_at_most_one_open_buddyship(db):
-    matching.create_indexes(db)
+    matching_indexes(db)
     propose(db, "alice", "bob")
     with pytest.raises(Conflict) as caught:
         propose(db, "bob", "alice")  # the other way round is the same pair
@@ -301,19 +346,19 @@ def test_declining_moves_the_state_and_frees_the_pair(db):
     at = datetime(2025, 6, 1, 12, 0, 0, 123000, tzinfo=UTC)
     declined = answer(db, first, BuddyshipState.DECLINED, at)
     assert declined["state"] == "declined"
-    stored = matching.get(db, first["_id"])
+    stored = matching(db).buddyships.get(first["_id"])
     assert stored["state"] == "declined" and "declined_at" in stored
     assert "started_at" not in stored
     assert count(db.open_pairs) == 0
     again = propose(db, "bob", "alice")  # the pair may try again
-    assert matching.get(db, again["_id"])["state"] == "proposed"
+    assert matching(db).buddyships.get(again["_id"])["state"] == "proposed"
 
 
 def test_accepting_starts_the_buddyship_and_keeps_the_pair_taken(db):
     first = propose(db, "alice", "bob")
     at = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
     answer(db, first, BuddyshipState.ACTIVE, at)
-    stored = matching.get(db, first["_id"])
+    stored = matching(db).buddyships.get(first["_id"])
     assert stored["state"] == "active" and "started_at" in stored
     with pytest.raises(Conflict):
         propose(db, "alice", "bob")
@@ -325,19 +370,18 @@ def test_a_proposal_is_answered_only_once(db):
     with pytest.raises(Conflict) as caught:
         answer(db, first, BuddyshipState.DECLINED, datetime.now(UTC))
     assert caught.value.field == "buddyship_id"
-    stored = matching.get(db, first["_id"])
+    stored = matching(db).buddyships.get(first["_id"])
     assert stored["state"] == "active" and "declined_at" not in stored
     assert count(db.open_pairs) == 1  # the failed decline freed nothing
 
 
 def test_a_members_buddyships_both_ways_oldest_first(db):
-    matching.create_indexes(db)
+    matching_indexes(db)
     base = datetime(2025, 6, 1, tzinfo=UTC)
     for i, (p, inv) in enumerate([("carol", "alice"), ("alice", "bob"), ("bob", "carol")]):
-        doc = buddyships.propose(p, inv, base + timedelta(milliseconds=10 - i))
-        in_transaction(db, lambda s, doc=doc: matching.add_proposal(db, doc, s))
-    first = matching.of_member(db, "alice", 1, None)
-    second = matching.of_member(db, "alice", 1, first["next"])
+        propose(db, p, inv, base + timedelta(milliseconds=10 - i))
+    first = matching(db).buddyships.of_member("alice", 1, None)
+    second = matching(db).buddyships.of_member("alice", 1, first["next"])
     assert [(b["proposer_id"], b["invitee_id"]) for b in first["items"] + second["items"]] == [
         ("alice", "bob"), ("carol", "alice")]
     assert second["next"] is None
@@ -346,8 +390,9 @@ def test_a_members_buddyships_both_ways_oldest_first(db):
 def test_the_pool_remembers_a_member_once(db):
     registered = datetime(2025, 6, 1, tzinfo=UTC)
     for language in ("en", "fr"):  # a redelivered or corrected event updates in place
-        matching.remember_member(db, {"member_id": "m-1", "language": language, "display_name": "A",
-                                      "registered_at": registered, "email": "secret@x.org"})
+        matching(db).pool.remember_member({"member_id": "m-1", "language": language,
+                                           "display_name": "A", "registered_at": registered,
+                                           "email": "secret@x.org"})
     [member] = db.pool.find()
     assert set(member) - {"_rev"} == {"_id", "language", "registered_at", "display_name"}
     assert "secret@x.org" not in str(member)  # never the email
@@ -359,15 +404,15 @@ def test_the_pool_remembers_a_member_once(db):
 def test_link_times_upserted_twice_keep_both_times(db):
     started = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
     ended = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
-    first = buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=started)
+    first = link_times(db, "b-1", ["alice", "bob"], started_at=started)
     assert [(lk["member_id"], lk["buddy_id"]) for lk in first] == [("alice", "bob"),
                                                                     ("bob", "alice")]
     assert all(lk["started_at"] == started and "ended_at" not in lk for lk in first)
 
-    second = buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=ended)
+    second = link_times(db, "b-1", ["alice", "bob"], ended_at=ended)
     assert all(lk["started_at"] == started and "ended_at" in lk for lk in second)
     assert count(db.buddy_links) == 2
-    [alice] = buddy_links.links_of(db, "alice")
+    [alice] = notifications(db).buddy_links.of("alice")
     assert (alice["buddy_id"], alice["started_at"]) == ("bob", started)
     assert "ended_at" in alice  # its type: see test_a_datetime_written_by_an_update_...
 
@@ -375,23 +420,23 @@ def test_link_times_upserted_twice_keep_both_times(db):
 def test_link_times_in_either_order_end_the_same(db):
     started = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
     ended = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
-    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=ended)  # arrived first
-    links = buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=started)
+    link_times(db, "b-1", ["alice", "bob"], ended_at=ended)  # arrived first
+    links = link_times(db, "b-1", ["alice", "bob"], started_at=started)
     assert all(lk["ended_at"] == ended and "started_at" in lk for lk in links)
 
 
 def test_recent_moments_newest_first_limited_to_the_catch_up_window(db):
-    notifications.create_indexes(db)
+    notifications_indexes(db)
     base = datetime(2025, 6, 1, tzinfo=UTC)
-    total = notifications.CATCH_UP_WINDOW + 5
+    total = audience.CATCH_UP_WINDOW + 5
     for i in reversed(range(total)):  # inserted oldest last
-        notifications.save_moment(db, {"_id": f"mo-{i:03}", "event_id": f"e-{i}",
+        notifications(db).moments.save({"_id": f"mo-{i:03}", "event_id": f"e-{i}",
                                        "author_id": "alice", "kind": "milestone", "note": None,
                                        "logged_at": base + timedelta(seconds=i)})
-    notifications.save_moment(db, {"_id": "bob-1", "event_id": "e-b", "author_id": "bob",
+    notifications(db).moments.save({"_id": "bob-1", "event_id": "e-b", "author_id": "bob",
                                    "kind": "milestone", "note": None,
                                    "logged_at": base + timedelta(days=1)})
-    recent = notifications.recent_moments_of(db, "alice")
+    recent = notifications(db).moments.recent_of("alice", audience.CATCH_UP_WINDOW)
     assert [m["_id"] for m in recent] == [f"mo-{i:03}" for i in
                                           reversed(range(5, total))]
     assert recent[0]["logged_at"] == base + timedelta(seconds=total - 1)
@@ -400,20 +445,20 @@ def test_recent_moments_newest_first_limited_to_the_catch_up_window(db):
 def test_a_moment_saved_twice_is_kept_once(db):
     moment = {"_id": "mo-1", "event_id": "e-1", "author_id": "alice", "kind": "milestone",
               "note": "first", "logged_at": datetime(2025, 6, 1, tzinfo=UTC)}
-    notifications.save_moment(db, moment)
-    notifications.save_moment(db, moment | {"note": "second"})
-    assert notifications.moment(db, "mo-1")["note"] == "first"
+    notifications(db).moments.save(moment)
+    notifications(db).moments.save(moment | {"note": "second"})
+    assert notifications(db).moments.get("mo-1")["note"] == "first"
 
 
 def test_a_recipient_is_saved_once_and_updated(db):
     member = {"member_id": "m-1", "email": "a@example.org", "display_name": "A",
               "language": "en", "registered_at": datetime.now(UTC)}
-    notifications.save_recipient(db, member)
-    notifications.save_recipient(db, member | {"language": "fr"})
-    found = notifications.recipient(db, "m-1")
+    notifications(db).recipients.save(member)
+    notifications(db).recipients.save(member | {"language": "fr"})
+    found = notifications(db).recipients.get("m-1")
     assert {k: found[k] for k in ("_id", "email", "display_name", "language")} == {
         "_id": "m-1", "email": "a@example.org", "display_name": "A", "language": "fr"}
-    assert notifications.recipient(db, "m-2") is None
+    assert notifications(db).recipients.get("m-2") is None
 
 
 def profile_update(revision: int, **changes) -> dict:
@@ -423,24 +468,24 @@ def profile_update(revision: int, **changes) -> dict:
 
 
 def test_a_recipient_takes_the_newest_profile_whatever_the_order(db):
-    notifications.save_recipient_profile(db, profile_update(3, time_zone="Asia/Tokyo"))
-    assert notifications.recipient(db, "m-1") is None  # no address yet: cannot be written to
-    notifications.save_recipient(db, {"member_id": "m-1", "email": "a@example.org",
+    notifications(db).recipients.save_profile(profile_update(3, time_zone="Asia/Tokyo"))
+    assert notifications(db).recipients.get("m-1") is None  # no address yet: cannot be written to
+    notifications(db).recipients.save({"member_id": "m-1", "email": "a@example.org",
                                       "display_name": "A1", "language": "fr",
                                       "registered_at": datetime.now(UTC)})
-    notifications.save_recipient_profile(db, profile_update(2, time_zone="Europe/Paris"))
-    found = notifications.recipient(db, "m-1")
+    notifications(db).recipients.save_profile(profile_update(2, time_zone="Europe/Paris"))
+    found = notifications(db).recipients.get("m-1")
     assert (found["email"], found["display_name"], found["language"]) == (
         "a@example.org", "A3", "en")
     assert (found["revision"], found["time_zone"]) == (3, "Asia/Tokyo")
 
 
 def test_the_pool_takes_the_newest_profile_and_never_an_email(db):
-    matching.remember_profile(db, profile_update(2, sector="ux_design"))
-    matching.remember_profile(db, profile_update(1, sector="legal"))  # late and older
-    matching.remember_member(db, {"member_id": "m-1", "language": "en", "email": "a@x.org",
-                                  "display_name": "A0",
-                                  "registered_at": datetime(2025, 6, 1, tzinfo=UTC)})
+    pool = matching(db).pool
+    pool.remember_profile(profile_update(2, sector="ux_design"))
+    pool.remember_profile(profile_update(1, sector="legal"))  # late and older
+    pool.remember_member({"member_id": "m-1", "language": "en", "email": "a@x.org",
+                          "display_name": "A0", "registered_at": datetime(2025, 6, 1, tzinfo=UTC)})
     [member] = db.pool.find()
     assert member["profile"]["sector"] == "ux_design" and member["revision"] == 2
     assert member["display_name"] == "A2"  # the newer name from member.updated stays
@@ -450,9 +495,9 @@ def test_the_pool_takes_the_newest_profile_and_never_an_email(db):
 # --- notifications: deliveries ledger ----------------------------------------------------
 
 def open_delivery(db, event_id="e-1", recipient_id="bob") -> str:
-    return notifications.open_delivery(db, event_id=event_id, recipient_id=recipient_id,
-                                       channel="email", notification_id=f"{event_id}:{recipient_id}",
-                                       subject_id="alice", kind="moment")
+    return notifications(db).deliveries.open(
+        event_id=event_id, recipient_id=recipient_id, channel="email",
+        notification_id=f"{event_id}:{recipient_id}", subject_id="alice", kind="moment")
 
 
 def age(db, key: str, delta: timedelta = LONG_AGO) -> None:
@@ -461,119 +506,113 @@ def age(db, key: str, delta: timedelta = LONG_AGO) -> None:
 
 
 def test_opening_a_delivery_twice_keeps_one(db):
-    notifications.create_indexes(db)
+    notifications_indexes(db)
     key = open_delivery(db)
     assert open_delivery(db) == key
-    [delivery] = notifications.deliveries_of_event(db, "e-1")
+    [delivery] = notifications(db).deliveries.of_event("e-1")
     assert (delivery["_id"], delivery["state"], delivery["attempts"],
             delivery["waiting_for"]) == (key, "pending", 0, None)
     assert open_delivery(db, recipient_id="carol") != key
-    assert len(notifications.deliveries_of_event(db, "e-1")) == 2
+    assert len(notifications(db).deliveries.of_event("e-1")) == 2
 
 
 def test_a_delivery_is_claimed_only_once(db):
     key = open_delivery(db)
-    claimed = notifications.claim(db, key)
+    claimed = notifications(db).deliveries.claim(key)
     assert claimed["state"] == "sending"  # the document after the update
-    assert notifications.claim(db, key) is None
-    notifications.settle(db, key, notifications.SENT, message_id="<1@x>")
-    assert notifications.claim(db, key) is None
-    assert notifications.claim(db, "no-such-key") is None
+    assert notifications(db).deliveries.claim(key) is None
+    notifications(db).deliveries.settle(key, ledger.SENT, message_id="<1@x>")
+    assert notifications(db).deliveries.claim(key) is None
+    assert notifications(db).deliveries.claim("no-such-key") is None
 
 
 def test_settle_only_applies_to_a_delivery_being_sent(db):
     key = open_delivery(db)
-    notifications.settle(db, key, notifications.SENT)  # not claimed: nothing happens
+    notifications(db).deliveries.settle(key, ledger.SENT)  # not claimed: nothing happens
     assert db.deliveries.find_one({"_id": key})["state"] == "pending"
-    notifications.claim(db, key)
-    notifications.settle(db, key, notifications.FAILED, reason="550 no such user")
+    notifications(db).deliveries.claim(key)
+    notifications(db).deliveries.settle(key, ledger.FAILED, reason="550 no such user")
     stored = db.deliveries.find_one({"_id": key})
     assert (stored["state"], stored["reason"]) == ("failed", "550 no such user")
 
 
 def test_a_delivery_waiting_for_a_member_is_found_by_that_member_only(db):
-    notifications.create_indexes(db)
+    notifications_indexes(db)
     key = open_delivery(db)
-    notifications.claim(db, key)
-    notifications.release(db, key, waiting_for="carol")
+    notifications(db).deliveries.claim(key)
+    notifications(db).deliveries.release(key, waiting_for="carol")
     stored = db.deliveries.find_one({"_id": key})
     assert (stored["state"], stored["waiting_for"], stored["attempts"]) == ("pending", "carol",
                                                                             0)
-    assert [d["_id"] for d in notifications.waiting_on(db, "carol")] == [key]
-    assert notifications.waiting_on(db, "dave") == []
+    assert [d["_id"] for d in notifications(db).deliveries.waiting_on("carol")] == [key]
+    assert notifications(db).deliveries.waiting_on("dave") == []
     age(db, key)
     # waiting for data is not a failure: the retry timer leaves it alone however old it is
-    assert notifications.due_for_retry(db, timedelta(seconds=5), fanout.MAX_ATTEMPTS) == []
+    assert notifications(db).deliveries.due_for_retry(timedelta(seconds=5), ledger.MAX_ATTEMPTS) == []
 
 
 def test_waiting_for_none_matches_only_deliveries_not_waiting(db):
     """due_for_retry filters on ``waiting_for: None``: equality with null must work."""
     waiting, failed = open_delivery(db, "e-1"), open_delivery(db, "e-2")
     for key in (waiting, failed):
-        notifications.claim(db, key)
-    notifications.release(db, waiting, waiting_for="carol")
-    notifications.release(db, failed, error="451 try later")
+        notifications(db).deliveries.claim(key)
+    notifications(db).deliveries.release(waiting, waiting_for="carol")
+    notifications(db).deliveries.release(failed, error="451 try later")
     assert [d["_id"] for d in db.deliveries.find({"waiting_for": None})] == [failed]
 
 
 def test_a_failed_delivery_is_due_for_retry_once_older_than_the_cutoff(db):
     key = open_delivery(db)
-    notifications.claim(db, key)
-    notifications.release(db, key, error="451 try later")
+    notifications(db).deliveries.claim(key)
+    notifications(db).deliveries.release(key, error="451 try later")
     stored = db.deliveries.find_one({"_id": key})
     assert (stored["state"], stored["attempts"], stored["last_error"],
             stored["waiting_for"]) == ("pending", 1, "451 try later", None)
 
     # just released: not yet due (on any server, it is far younger than 5 s)
-    assert notifications.due_for_retry(db, timedelta(seconds=5), fanout.MAX_ATTEMPTS) == []
+    assert notifications(db).deliveries.due_for_retry(timedelta(seconds=5), ledger.MAX_ATTEMPTS) == []
     age(db, key)
-    assert [d["_id"] for d in notifications.due_for_retry(
-        db, timedelta(seconds=5), fanout.MAX_ATTEMPTS)] == [key]
+    assert [d["_id"] for d in notifications(db).deliveries.due_for_retry(
+        timedelta(seconds=5), ledger.MAX_ATTEMPTS)] == [key]
     # ... unless it has used up its attempts
-    db.deliveries.update_one({"_id": key}, {"$set": {"attempts": fanout.MAX_ATTEMPTS}})
-    assert notifications.due_for_retry(db, timedelta(seconds=5), fanout.MAX_ATTEMPTS) == []
+    db.deliveries.update_one({"_id": key}, {"$set": {"attempts": ledger.MAX_ATTEMPTS}})
+    assert notifications(db).deliveries.due_for_retry(timedelta(seconds=5), ledger.MAX_ATTEMPTS) == []
 
 
 def test_a_delivery_stuck_in_sending_is_reclaimed_only_when_old(db):
     stuck, busy = open_delivery(db, "e-1"), open_delivery(db, "e-2")
     for key in (stuck, busy):
-        notifications.claim(db, key)
+        notifications(db).deliveries.claim(key)
     age(db, stuck)
-    assert notifications.reclaim_stuck(db, timedelta(minutes=5), fanout.MAX_ATTEMPTS) == 1
+    assert notifications(db).deliveries.reclaim_stuck(timedelta(minutes=5), ledger.MAX_ATTEMPTS) == 1
     assert db.deliveries.find_one({"_id": stuck})["state"] == "pending"
     assert db.deliveries.find_one({"_id": busy})["state"] == "sending"
 
 
 def test_a_delivery_whose_worker_died_on_its_last_attempt_is_recorded_failed(db):
     key = open_delivery(db)
-    notifications.claim(db, key)
-    db.deliveries.update_one({"_id": key}, {"$set": {"attempts": fanout.MAX_ATTEMPTS - 1}})
+    notifications(db).deliveries.claim(key)
+    db.deliveries.update_one({"_id": key}, {"$set": {"attempts": ledger.MAX_ATTEMPTS - 1}})
     age(db, key)
-    assert notifications.reclaim_stuck(db, timedelta(minutes=5), fanout.MAX_ATTEMPTS) == 1
+    assert notifications(db).deliveries.reclaim_stuck(timedelta(minutes=5), ledger.MAX_ATTEMPTS) == 1
     delivery = db.deliveries.find_one({"_id": key})
-    assert delivery["state"] == "failed" and delivery["attempts"] == fanout.MAX_ATTEMPTS
+    assert delivery["state"] == "failed" and delivery["attempts"] == ledger.MAX_ATTEMPTS
     assert "interrupted while sending" in delivery["reason"]  # recorded, not left pending
 
 
 @pytest.fixture
-def sent_mails(monkeypatch):
-    sent = []
-
-    def send(message, settings, headers):
-        sent.append((message, headers))
-        return f"<{len(sent)}@test>"
-
-    monkeypatch.setattr(mail, "send", send)  # no SMTP here: this suite is about the store
-    return sent
+def sent_mails():
+    SENDERS.mail.sent.clear()
+    return SENDERS.mail.sent
 
 
 def a_moment_to_deliver(db) -> str:
     for member_id, name in (("alice", "Alice"), ("bob", "Bob")):
-        notifications.save_recipient(db, {"member_id": member_id, "display_name": name,
+        notifications(db).recipients.save({"member_id": member_id, "display_name": name,
                                           "email": f"{member_id}@example.org",
                                           "language": "en"})
     logged_at = datetime(2025, 6, 1, tzinfo=UTC)
-    notifications.save_moment(db, {"_id": "mo-1", "event_id": "e-1", "author_id": "alice",
+    notifications(db).moments.save({"_id": "mo-1", "event_id": "e-1", "author_id": "alice",
                                    "kind": "client_won", "note": None, "logged_at": logged_at})
     db.inbox.insert_one({"_id": "e-1:bob", "event_id": "e-1", "recipient_id": "bob",
                          "kind": "moment", "subject_id": "alice", "at": logged_at, "read_at": None,
@@ -583,10 +622,10 @@ def a_moment_to_deliver(db) -> str:
 
 def test_the_retry_timer_sends_a_delivery_that_failed_earlier(db, sent_mails, gap_on_nx):
     key = a_moment_to_deliver(db)
-    notifications.claim(db, key)
-    notifications.release(db, key, error="451 try later")
+    notifications(db).deliveries.claim(key)
+    notifications(db).deliveries.release(key, error="451 try later")
     age(db, key)
-    fanout.retry_due(db, SENDERS)
+    deliveries.retry_due(notifications(db), SENDERS)
     assert [headers for _, headers in sent_mails] == [{"X-WorkBuddy-Delivery": key,
                                                        "X-WorkBuddy-Kind": "moment"}]
     assert db.deliveries.find_one({"_id": key})["state"] == "sent"
@@ -594,21 +633,21 @@ def test_the_retry_timer_sends_a_delivery_that_failed_earlier(db, sent_mails, ga
 
 def test_a_held_delivery_waits_for_its_hold_to_end_then_goes(db, sent_mails):
     key = a_moment_to_deliver(db)
-    notifications.claim(db, key)
-    notifications.hold(db, key, until=datetime.now(UTC) + timedelta(hours=1), reason="quiet hours")
+    notifications(db).deliveries.claim(key)
+    notifications(db).deliveries.hold(key, until=datetime.now(UTC) + timedelta(hours=1), reason="quiet hours")
     age(db, key)
-    fanout.retry_due(db, SENDERS)
+    deliveries.retry_due(notifications(db), SENDERS)
     assert sent_mails == [] and db.deliveries.find_one({"_id": key})["state"] == "pending"
     restamp(db.deliveries, key, not_before=datetime.now(UTC) - LONG_AGO)  # the quiet hours ended
-    fanout.retry_due(db, SENDERS)
+    deliveries.retry_due(notifications(db), SENDERS)
     assert db.deliveries.find_one({"_id": key})["state"] == "sent" and len(sent_mails) == 1
 
 
 def test_the_retry_timer_sends_a_delivery_whose_first_attempt_was_interrupted(db, sent_mails):
     key = a_moment_to_deliver(db)
-    notifications.claim(db, key)  # ... and the worker died before settling
+    notifications(db).deliveries.claim(key)  # ... and the worker died before settling
     age(db, key)
-    fanout.retry_due(db, SENDERS)
+    deliveries.retry_due(notifications(db), SENDERS)
     assert db.deliveries.find_one({"_id": key})["state"] == "sent"
 
 
@@ -813,42 +852,42 @@ AT = datetime(2025, 6, 1, 12, 0, 0, 123000, tzinfo=UTC)
 
 
 def accepted_started_at(db):
-    """matching.answer $sets started_at; buddyships.view calls .isoformat() on it."""
+    """An answer replaces the buddyship with started_at; buddyship.view calls .isoformat() on it."""
     buddyship = propose(db, "alice", "bob")
     answer(db, buddyship, BuddyshipState.ACTIVE, AT)
-    return matching.get(db, buddyship["_id"])["started_at"], AT
+    return matching(db).buddyships.get(buddyship["_id"])["started_at"], AT
 
 
 def declined_declined_at(db):
     buddyship = propose(db, "alice", "bob")
     answer(db, buddyship, BuddyshipState.DECLINED, AT)
-    return matching.get(db, buddyship["_id"])["declined_at"], AT
+    return matching(db).buddyships.get(buddyship["_id"])["declined_at"], AT
 
 
 def remembered_again_registered_at(db):
     for _ in range(2):  # the second time updates an existing document
-        matching.remember_member(db, {"member_id": "m-1", "language": "en",
-                                      "display_name": "A", "registered_at": AT})
+        matching(db).pool.remember_member({"member_id": "m-1", "language": "en",
+                                           "display_name": "A", "registered_at": AT})
     return db.pool.find_one({"_id": "m-1"})["registered_at"], AT
 
 
 def link_ended_at(db):
     """audience.was_active compares it with the moment's logged_at."""
-    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=AT - timedelta(days=1))
-    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=AT)
-    return buddy_links.links_of(db, "alice")[0]["ended_at"], AT
+    link_times(db, "b-1", ["alice", "bob"], started_at=AT - timedelta(days=1))
+    link_times(db, "b-1", ["alice", "bob"], ended_at=AT)
+    return notifications(db).buddy_links.of("alice")[0]["ended_at"], AT
 
 
 def link_started_at_after_ended(db):
-    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], ended_at=AT + timedelta(days=1))
-    buddy_links.save_link_times(db, "b-1", ["alice", "bob"], started_at=AT)
-    return buddy_links.links_of(db, "alice")[0]["started_at"], AT
+    link_times(db, "b-1", ["alice", "bob"], ended_at=AT + timedelta(days=1))
+    link_times(db, "b-1", ["alice", "bob"], started_at=AT)
+    return notifications(db).buddy_links.of("alice")[0]["started_at"], AT
 
 
 def claimed_delivery_updated_at(db):
-    """fanout.retry_due subtracts it from now."""
+    """deliveries.retry_due subtracts it from now."""
     key = open_delivery(db)
-    notifications.claim(db, key)
+    notifications(db).deliveries.claim(key)
     return db.deliveries.find_one({"_id": key})["updated_at"], None
 
 
@@ -950,103 +989,107 @@ def test_a_malformed_refresh_token_is_refused(db, token):
 # --- profiles: what a buddy may see ------------------------------------------------------
 
 def test_a_feed_pages_through_several_members_each_since_its_own_time(db):
-    profiles.create_indexes(db)
+    profiles_indexes(db)
     base = datetime(2025, 6, 1, tzinfo=UTC)
     for who in ("ana", "ben", "cal"):
         for minute in range(4):
-            db.moments.insert_one(domain.new_moment(
+            db.moments.insert_one(moments.new_moment(
                 {"_id": who}, {"kind": "milestone"}, base + timedelta(minutes=minute),
                 f"{who}-{minute}"))
     since = {"ana": base + timedelta(minutes=2), "ben": base}  # cal is nobody's buddy here
-    first = profiles.moments_of_many(db, since, 3, None)
-    second = profiles.moments_of_many(db, since, 3, first["next"])
+    first = profiles(db).moments.of_members(since, 3, None)
+    second = profiles(db).moments.of_members(since, 3, first["next"])
     seen = [m["_id"] for m in first["items"] + second["items"]]
     assert seen == ["ben-3", "ana-3", "ben-2", "ana-2", "ben-1", "ben-0"]  # ties: by id
     assert second["next"] is None
-    assert profiles.moments_of_many(db, {}, 3, None) == {"items": [], "next": None}
+    assert profiles(db).moments.of_members({}, 3, None) == {"items": [], "next": None}
 
 
 def test_one_members_moments_since_a_time_page_by_page(db):
-    profiles.create_indexes(db)
+    profiles_indexes(db)
     base = datetime(2025, 6, 1, tzinfo=UTC)
     for minute in range(5):
-        db.moments.insert_one(domain.new_moment({"_id": "ana"}, {"kind": "milestone"},
+        db.moments.insert_one(moments.new_moment({"_id": "ana"}, {"kind": "milestone"},
                                                 base + timedelta(minutes=minute), f"m{minute}"))
-    first = profiles.moments_of(db, "ana", 2, None, since=base + timedelta(minutes=2))
-    second = profiles.moments_of(db, "ana", 2, first["next"], since=base + timedelta(minutes=2))
+    first = profiles(db).moments.of_member("ana", 2, None, since=base + timedelta(minutes=2))
+    second = profiles(db).moments.of_member("ana", 2, first["next"],
+                                            since=base + timedelta(minutes=2))
     assert [m["_id"] for m in first["items"] + second["items"]] == ["m4", "m3", "m2"]
 
 
 def test_a_block_that_arrives_while_a_delivery_waits_cancels_it(db, sent_mails):
     key = a_moment_to_deliver(db)  # alice's moment, for bob
-    blocks.record(db, "bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
-    fanout.attempt(db, SENDERS, key)
+    notifications(db).blocks.remember("bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
+    deliveries.attempt(notifications(db), SENDERS, key=key)
     assert sent_mails == []
     delivery = db.deliveries.find_one({"_id": key})
     assert delivery["state"] == "cancelled" and "blocked" in delivery["reason"]
-    fanout.attempt(db, SENDERS, key)  # and it stays so
+    deliveries.attempt(notifications(db), SENDERS, key=key)  # and it stays so
     assert sent_mails == []
 
 
 def test_the_first_block_of_a_pair_is_the_one_kept(db):
-    blocks.record(db, "bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
-    blocks.record(db, "alice", "bob", datetime(2025, 6, 3, tzinfo=UTC))
-    found = blocks.between(db, "alice", "bob")
+    notifications(db).blocks.remember("bob", "alice", datetime(2025, 6, 2, tzinfo=UTC))
+    notifications(db).blocks.remember("alice", "bob", datetime(2025, 6, 3, tzinfo=UTC))
+    found = notifications(db).blocks.between("alice", "bob")
     assert (found["blocker_id"], found["blocked_id"]) == ("bob", "alice")
-    assert blocks.between(db, "alice", "carol") is None
+    assert notifications(db).blocks.between("alice", "carol") is None
 
 
 # --- matching: what suggestions read ------------------------------------------------------
 
 def test_open_slots_count_proposed_and_active_buddyships(db):
-    matching.create_indexes(db)
+    matching_indexes(db)
     propose(db, "alice", "bob")
     propose(db, "alice", "carol")
     members = [{"_id": "alice", "profile": {"buddy_capacity": 3}}, {"_id": "bob"},
                {"_id": "dan", "profile": {"buddy_capacity": 1}}]
-    assert matching.open_slots(db, members) == {"alice": 1, "bob": 1, "dan": 1}
-    assert {b["invitee_id"] for b in matching.open_buddyships_of(db, "alice")} == {"bob", "carol"}
+    assert slots.open_slots(matching(db), members) == {"alice": 1, "bob": 1, "dan": 1}
+    assert {b["invitee_id"] for b in matching(db).buddyships.open_of("alice")} == {"bob", "carol"}
 
 
 def test_a_closed_pair_cools_off_and_a_block_is_seen_from_both_sides(db):
-    matching.create_indexes(db)
+    matching_indexes(db)
     now = datetime.now(UTC)
-    declined = propose(db, "alice", "bob")
-    in_transaction(db, lambda s: matching.decline(db, declined, now, s))
-    old = propose(db, "alice", "carol")
-    in_transaction(db, lambda s: matching.decline(db, old, now - timedelta(days=40), s))
-    assert matching.cooling_off_with(db, "alice", now) == {"bob"}
-    assert matching.open_buddyships_of(db, "alice") == []
-    in_transaction(db, lambda s: matching.add_block(db, "dan", "alice", now, s))
-    assert matching.blocked_with(db, "alice") == {"dan"}
-    assert matching.blocked_with(db, "dan") == {"alice"}
+    answer(db, propose(db, "alice", "bob"), BuddyshipState.DECLINED, now)
+    answer(db, propose(db, "alice", "carol"), BuddyshipState.DECLINED, now - timedelta(days=40))
+    uow = matching(db)
+    uow.now = lambda: now
+    assert slots.pairs_not_to_propose(uow, "alice", now)["cooling_off"] == {"bob"}
+    assert uow.buddyships.open_of("alice") == []
+    uow.blocks.add("dan", "alice", now)
+    uow.commit()
+    assert uow.blocks.others_of("alice") == {"dan"}
+    assert uow.blocks.others_of("dan") == {"alice"}
 
 
 def test_a_proposal_left_unanswered_expires_and_frees_the_pair(db):
-    matching.create_indexes(db)
+    matching_indexes(db)
     now = datetime.now(UTC)
-    old = buddyships.propose("alice", "bob", now - buddyships.PROPOSAL_VALID_FOR - timedelta(hours=1))
-    in_transaction(db, lambda s: matching.add_proposal(db, old, s))
+    old = propose(db, "alice", "bob", now - buddyships.PROPOSAL_VALID_FOR - timedelta(hours=1))
     fresh = propose(db, "alice", "carol")
-    assert [b["_id"] for b in matching.due_to_expire(db, now)] == [old["_id"]]
-    expired = in_transaction(db, lambda s: matching.expire(db, old, now, s))
+    assert [b["_id"] for b in matching(db).buddyships.due_to_expire(now)] == [old["_id"]]
+    expired = step(db, old, buddyships.expire(old, now))
     assert expired["state"] == "expired"
-    assert in_transaction(db, lambda s: matching.expire(db, old, now, s)) is None  # once
-    assert matching.due_to_expire(db, now) == []
+    with pytest.raises(Conflict):  # once
+        step(db, old, buddyships.expire(old, now))
+    assert matching(db).buddyships.due_to_expire(now) == []
     assert db.open_pairs.find_one({"_id": old["pair"]}) is None
     assert db.open_pairs.find_one({"_id": fresh["pair"]}) is not None
 
 
 def test_a_rating_is_kept_once_per_member_and_buddyship(db):
     now = datetime.now(UTC)
-    in_transaction(db, lambda s: matching.rate(db, "b-1", "alice", 2, now, s))
-    in_transaction(db, lambda s: matching.rate(db, "b-1", "alice", 4, now, s))
+    for rating in (2, 4):
+        uow = matching(db)
+        uow.buddyships.rate("b-1", "alice", rating, now)
+        uow.commit()
     [rating] = db.ratings.find()
     assert (rating["rater_id"], rating["rating"]) == ("alice", 4)
 
 
 def test_an_upsert_by_replacement_takes_the_id_of_its_filter(db, gap_on_nx):
-    """Why matching.rate repeats the _id in the replacement."""
+    """Why Buddyships.rate repeats the _id in the replacement."""
     gap_on_nx("replace_one(upsert=True) without an _id in the replacement inserts a document "
               "with a new id instead of the filter's, so the next upsert inserts another one")
     for value in (1, 2):

@@ -20,13 +20,14 @@ from workbuddy_platform.consumers import consumes  # noqa: E402
 from workbuddy_platform.retries import event_handler  # noqa: E402
 from workbuddy_platform.rpc import rpc  # noqa: E402
 from workbuddy_platform.runner import run_service  # noqa: E402
-from workbuddy_platform.store import Store  # noqa: E402
+from workbuddy_platform.settings import PlatformSettings  # noqa: E402
 from workbuddy_platform.tracing import Traced  # noqa: E402
+from workbuddy_platform.unit_of_work import UnitsOfWork  # noqa: E402
 
 
 class PoisonTestService:
     name = "poisontest"
-    store = Store()
+    uow = UnitsOfWork(emits=False)
     traced = Traced()  # its failures and retries show in traces (tests/e2e/test_traces.py)
 
     @rpc
@@ -39,8 +40,8 @@ class PoisonTestService:
     def answer_when_told(self, call: str) -> str:
         """Answers once the test has put ``{"_id": call}`` in ``go``: the test takes the broker
         away first, so the answer is certain to find no broker."""
-        self.store.answered.update_one({"_id": call}, {"$set": {"at": "work"}}, upsert=True)
-        while self.store.go.find_one({"_id": call}) is None:
+        self.uow.db.answered.update_one({"_id": call}, {"$set": {"at": "work"}}, upsert=True)
+        while self.uow.db.go.find_one({"_id": call}) is None:
             eventlet.sleep(0.1)
         return "here"
 
@@ -48,16 +49,16 @@ class PoisonTestService:
     @consumes
     def on_moment_logged(self, event):
         note = event.payload["note"] or ""
-        self.store.tries.update_one({"_id": event.event_id}, {"$inc": {"n": 1}}, upsert=True)
-        tries = self.store.tries.find_one({"_id": event.event_id})["n"]
-        if note == "poison" and self.store.cure.find_one({"_id": "poison"}) is None:
+        self.uow.db.tries.update_one({"_id": event.event_id}, {"$inc": {"n": 1}}, upsert=True)
+        tries = self.uow.db.tries.find_one({"_id": event.event_id})["n"]
+        if note == "poison" and self.uow.db.cure.find_one({"_id": "poison"}) is None:
             raise RuntimeError(f"cannot digest this note (try {tries})")
         if note.startswith("flaky-") and tries <= int(note.removeprefix("flaky-")):
             raise ConnectionError(f"the store went away (try {tries})")
         if note.startswith("slow-"):
             eventlet.sleep(float(note.removeprefix("slow-")))  # a killed worker dies in here
-        self.store.handled.insert_one({"_id": event.event_id, "note": note, "tries": tries})
+        self.uow.db.handled.insert_one({"_id": event.event_id, "note": note, "tries": tries})
 
 
 if __name__ == "__main__":
-    run_service(PoisonTestService)
+    run_service(PoisonTestService, PlatformSettings.from_env)

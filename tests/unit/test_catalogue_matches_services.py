@@ -21,21 +21,26 @@ from workbuddy_platform import topology
 from workbuddy_platform.consumers import consumes
 from workbuddy_platform.retries import ReliableEventHandler
 from workbuddy_platform.rpc import ReliableRpc
+from workbuddy_platform.settings import PlatformSettings
 from workbuddy_profiles.service import ProfilesService
 
 SERVICES = {cls.name: cls for cls in (ProfilesService, MatchingService, NotificationsService)}
-CONFIG = {"AMQP_URI": "memory://"}
+
+
+def settings(queue_type: str = "classic") -> PlatformSettings:
+    return PlatformSettings(amqp_uri="memory://", event_queue_type=queue_type)
 
 
 @functools.cache
-def container_of(service_cls) -> ServiceContainer:
+def container_of(service_cls, queue_type: str = "classic") -> ServiceContainer:
     # cached: bound extensions only hold a weak reference to their container
-    return ServiceContainer(service_cls, CONFIG)
+    return ServiceContainer(service_cls, settings(queue_type).nameko_config())
 
 
-def event_handlers(service_cls) -> list[EventHandler]:
+def event_handlers(service_cls, queue_type: str = "classic") -> list[EventHandler]:
     """The service's event handlers, bound as nameko binds them when it runs the service."""
-    return [ep for ep in container_of(service_cls).entrypoints if isinstance(ep, EventHandler)]
+    return [ep for ep in container_of(service_cls, queue_type).entrypoints
+            if isinstance(ep, EventHandler)]
 
 
 def queue_of(handler: EventHandler) -> Queue:
@@ -88,10 +93,9 @@ def test_every_subscription_queue_is_named_as_nameko_names_it(service):
 
 
 @pytest.mark.parametrize("queue_type", ["classic", "quorum"])
-def test_the_declared_topology_matches_nameko_queue_for_queue(queue_type, monkeypatch):
+def test_the_declared_topology_matches_nameko_queue_for_queue(queue_type):
     """A queue declared with other options than nameko's makes the service fail at start
     (PRECONDITION_FAILED), so name, binding, flags and arguments must all be the same."""
-    monkeypatch.setenv("EVENT_QUEUE_TYPE", queue_type)
     declared = {}
 
     def recording_queue(*args, **kwargs):
@@ -100,7 +104,7 @@ def test_the_declared_topology_matches_nameko_queue_for_queue(queue_type, monkey
         return queue
 
     with mock.patch.object(topology, "Queue", recording_queue):
-        topology.declare_topology(CONFIG)
+        topology.declare_topology(settings(queue_type))
 
     def shape(q: Queue):
         return (q.routing_key, q.durable, q.auto_delete, q.exclusive, q.queue_arguments or {},
@@ -108,7 +112,7 @@ def test_the_declared_topology_matches_nameko_queue_for_queue(queue_type, monkey
 
     expected = {}
     for service_cls in SERVICES.values():
-        for handler in event_handlers(service_cls):
+        for handler in event_handlers(service_cls, queue_type):
             queue = queue_of(handler)
             expected[queue.name] = shape(queue)
     assert {name: shape(q) for name, q in declared.items()} == expected

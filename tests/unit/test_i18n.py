@@ -129,7 +129,7 @@ def test_a_refused_push_subscription_is_explained_in_french(wrong, field, french
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from workbuddy_notifications import push
+    from workbuddy_notifications.adapters import push
 
     key = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from workbuddy_contracts.events import make_event, read_event
-from workbuddy_profiles import invitations
+from workbuddy_profiles.domain import invitations
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 

@@ -13,6 +13,7 @@ from opentelemetry.trace import StatusCode
 
 from workbuddy_contracts.errors import NotFound
 from workbuddy_platform import logs, tracing
+from workbuddy_platform.settings import PlatformSettings
 
 # Run in a process of its own: this one has loaded the SDK for the tests below.
 UNTRACED = """
@@ -20,7 +21,9 @@ import sys
 from opentelemetry import trace
 from workbuddy_platform import logs, tracing
 
-assert not tracing.configure("profiles")
+from workbuddy_platform.settings import PlatformSettings
+
+assert not tracing.configure("profiles", PlatformSettings.from_env())
 with tracing.calling("profiles", "log_moment", "c-1") as headers:
     assert headers == {}, headers
     assert not trace.get_current_span().is_recording()
@@ -39,16 +42,15 @@ def test_without_an_endpoint_no_sdk_is_loaded_and_spans_are_no_ops():
     assert done.stdout.strip() == "untraced"
 
 
-def test_an_endpoint_turns_tracing_on_unless_the_sdk_is_disabled(monkeypatch):
-    for name in (*tracing.ENDPOINTS, "OTEL_SDK_DISABLED"):
-        monkeypatch.delenv(name, raising=False)
-    assert not tracing.enabled()
-    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", " ")
-    assert not tracing.enabled()
-    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://collector:4318/v1/traces")
-    assert tracing.enabled()
-    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
-    assert not tracing.enabled()
+def test_an_endpoint_turns_tracing_on_unless_the_sdk_is_disabled():
+    def traced(**environ) -> bool:
+        return PlatformSettings.from_env(environ).tracing
+
+    assert not traced()
+    assert not traced(OTEL_EXPORTER_OTLP_ENDPOINT=" ")
+    assert traced(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://collector:4318/v1/traces")
+    assert traced(OTEL_EXPORTER_OTLP_ENDPOINT="http://collector:4318")
+    assert not traced(OTEL_EXPORTER_OTLP_ENDPOINT="http://collector:4318", OTEL_SDK_DISABLED="true")
 
 
 def finished(record):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
-def moment(value) -> datetime | None:
+def as_datetime(value) -> datetime | None:
     """A date as the store gives it (a datetime) or as it arrives inside an event (ISO text)."""
     if value is None or isinstance(value, datetime):
         return value
@@ -67,9 +67,9 @@ def _after_the_jump(wall: datetime, tz: ZoneInfo) -> datetime:
     """A wall time inside a spring-forward gap: the instant the clocks jump (the first moment
     that exists after it). Read with the offset after the jump it is before the gap, with the
     offset before it after; the jump lies between, on a minute."""
-    moment = wall.replace(fold=1).astimezone(UTC)
+    instant = wall.replace(fold=1).astimezone(UTC)
     latest = wall.replace(fold=0).astimezone(UTC)
     after = wall.replace(fold=0).astimezone(UTC).astimezone(tz).utcoffset()
-    while moment < latest and moment.astimezone(tz).utcoffset() != after:
-        moment += timedelta(minutes=1)
-    return moment.astimezone(tz)
+    while instant < latest and instant.astimezone(tz).utcoffset() != after:
+        instant += timedelta(minutes=1)
+    return instant.astimezone(tz)

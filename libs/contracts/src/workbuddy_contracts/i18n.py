@@ -127,6 +127,8 @@ FRENCH: dict[str, str] = {
         "ce binôme a changé entre-temps ; rechargez-le",
     "this proposal was answered meanwhile; reload it":
         "cette proposition a reçu une réponse entre-temps ; rechargez-la",
+    "this buddyship is no longer active": "ce binôme n'est plus actif",
+    "these two members were blocked meanwhile": "ces deux membres ont été bloqués entre-temps",
     # moments and reactions
     "no member {member_id!r} among your buddies": "aucun membre {member_id!r} parmi vos buddies",
     "no moment {moment_id!r} among yours or your buddies'":

@@ -39,7 +39,8 @@ def record_processed(db: Database, consumer: str, event: Event) -> None:
 
 
 def consumes(handler):
-    """Decorate a service method taking an Event; the service must have a ``store`` (Database)."""
+    """Decorate a service method taking an Event; the service must have a ``uow``
+    (workbuddy_platform.unit_of_work.UnitsOfWork), whose database keeps the ledger."""
 
     @functools.wraps(handler)
     def consume(self, body):
@@ -52,12 +53,12 @@ def consumes(handler):
             raise
         bind_correlation(event.correlation_id, event_id=event.event_id, event_type=event.type,
                          entrypoint=handler.__name__)
-        if already_processed(self.store, consumer, event.event_id):
+        if already_processed(self.uow.db, consumer, event.event_id):
             log.info("event.duplicate_skipped", consumer=consumer)
             metrics.EVENTS_CONSUMED.labels(consumer, event.type, "duplicate").inc()
             return
         handler(self, event)
-        record_processed(self.store, consumer, event)
+        record_processed(self.uow.db, consumer, event)
         log.info("event.processed", consumer=consumer)
         metrics.EVENTS_CONSUMED.labels(consumer, event.type, "processed").inc()
 

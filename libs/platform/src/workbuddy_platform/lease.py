@@ -7,7 +7,7 @@ it stops (crashed, scaled down), another replica takes it over once it has expir
 import os
 import socket
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -19,9 +19,11 @@ from .store import transition
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def hold(db: Database, name: str, ttl: timedelta, holder: str = HOLDER) -> bool:
-    """True when ``holder`` holds the lease ``name`` for the next ``ttl``."""
-    now = clock.now()
+def hold(db: Database, name: str, ttl: timedelta, holder: str = HOLDER,
+         now: datetime | None = None) -> bool:
+    """True when ``holder`` holds the lease ``name`` for the next ``ttl``. ``now``: the caller's
+    clock (its unit of work's), the platform's by default."""
+    now = now or clock.now()
     try:
         db.leases.insert_one({"_id": name, "holder": holder, "expires_at": now + ttl})
         return True
@@ -32,3 +34,9 @@ def hold(db: Database, name: str, ttl: timedelta, holder: str = HOLDER) -> bool:
         return False
     return transition(db.leases, {"_id": name, "holder": current["holder"]},
                       {"holder": holder, "expires_at": now + ttl}) is not None
+
+
+def once_per(db: Database, name: str, period: timedelta, now: datetime | None = None) -> bool:
+    """True at most once per ``period`` in the whole cluster: a turn that nobody, this process
+    included, takes again before it expires (a fresh holder each time)."""
+    return hold(db, name, period, holder=f"{HOLDER}:{uuid.uuid4().hex[:8]}", now=now)

@@ -36,17 +36,6 @@ EVENT_RETRIES = Counter(
     "workbuddy_event_retries_total", "Events sent back to a handler after it failed", ["handler"])
 EVENTS_PARKED = Counter(
     "workbuddy_events_parked_total", "Events moved to the parking lot", ["handler"])
-DELIVERIES = Counter(
-    "workbuddy_deliveries_total", "Mails and pushes settled, by channel and result",
-    ["channel", "result"])
-ROUND_SECONDS = Gauge("workbuddy_matching_round_seconds", "How long the last matching round took")
-ROUND_UNMATCHED = Gauge("workbuddy_matching_unmatched", "Members the last matching round left out")
-# Replicas take turns holding the round's lease: each keeps the figures of the last round it ran,
-# and this tells the dashboard whose figures are the latest (and how long since a round ran).
-ROUND_FINISHED = Gauge("workbuddy_matching_round_finished_timestamp_seconds",
-                       "When the last matching round this process ran finished (Unix time)")
-
-
 def declare_handler_series(service: str, entrypoints) -> None:
     """Expose every event handler's counters at zero from the start. A series that first
     appears at 1 shows no increase() in Prometheus: the first parked event would go unseen."""

@@ -1,20 +1,32 @@
-"""A service's ops port (OPS_PORT): /healthz (the process answers), /readyz (it reaches its
+"""A service's health: the answer to the gateway's ``health`` RPC, and its ops port
+(OPS_PORT): /healthz (the process answers), /readyz (it reaches its
 broker and its store) and /metrics (Prometheus), for probes and scrapers. Off when OPS_PORT is
 unset or 0; one small WSGI server in a thread of the service's process.
 """
 
 import json
-import os
 import threading
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from kombu import Connection
 from prometheus_client import make_wsgi_app
+from pymongo.database import Database
 
 from .logs import get_logger
-from .store import client_for
+from .settings import PlatformSettings
+from .store import client_for, ping
 
 log = get_logger(__name__)
+
+
+def health_answer(service: str, db: Database) -> dict:
+    """What a service answers to the gateway's ``health`` RPC: whether it reaches its store."""
+    try:
+        ping(db)
+        store = "ok"
+    except Exception as exc:  # report, don't raise: the caller wants to know what is down
+        store = f"unreachable: {type(exc).__name__}"
+    return {"service": service, "status": "ok" if store == "ok" else "degraded", "store": store}
 
 
 def readiness(amqp_uri: str, mongo_uri: str) -> dict:
@@ -62,12 +74,12 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-def serve(service: str, amqp_uri: str, mongo_uri: str) -> WSGIServer | None:
-    port = int(os.environ.get("OPS_PORT") or 0)
+def serve(service: str, settings: PlatformSettings) -> WSGIServer | None:
+    port, host = settings.ops_port, settings.ops_host  # 0.0.0.0 in a container, for probes
     if not port:
         return None
-    host = os.environ.get("OPS_HOST", "127.0.0.1")  # 0.0.0.0 in a container, for probes
-    server = make_server(host, port, app(service, amqp_uri, mongo_uri), handler_class=_Quiet)
+    server = make_server(host, port, app(service, settings.amqp_uri, settings.mongo_uri),
+                         handler_class=_Quiet)
     threading.Thread(target=server.serve_forever, name="ops", daemon=True).start()
     log.info("ops.listening", host=host, port=port)
     return server

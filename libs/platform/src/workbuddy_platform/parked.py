@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from kombu import Connection, Exchange
 
 from . import retries
-from .settings import Settings
+from .settings import PlatformSettings
 
 SERVICES = ("profiles", "matching", "notifications")
 
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         command.add_argument("event_ids", nargs="*")
         command.add_argument("--all", action="store_true")
     args = parser.parse_args(argv)
-    uri = Settings().amqp_uri
+    uri = PlatformSettings.from_env().amqp_uri
     services = [args.service] if args.service else list(SERVICES)
 
     if args.command in ("list", "show"):

@@ -8,16 +8,18 @@ listens on — OPS_PORT for profiles, matching and notifications, GATEWAY_PORT f
 and exits 0 when the answer is 200, 1 otherwise, saying why on stderr (docker inspect shows it).
 """
 
-import os
 import sys
 import urllib.error
 import urllib.request
 
+from .settings import Environment
+
 CHECKS = ("healthz", "readyz")
 
 
-def probe_url(check: str, env=os.environ) -> str:
-    port = env.get("OPS_PORT") or env.get("GATEWAY_PORT")
+def probe_url(check: str, environ=None) -> str:
+    env = Environment(environ)
+    port = env.raw("OPS_PORT") or env.raw("GATEWAY_PORT")
     if not port:
         raise SystemExit("probe: neither OPS_PORT nor GATEWAY_PORT is set; set the one the "
                          "service listens on")

@@ -15,7 +15,6 @@ with publisher confirms:
 If even that publish fails (the broker is going away), the event is put back in its queue.
 """
 
-import os
 import traceback
 from datetime import UTC, datetime
 from functools import partial
@@ -28,6 +27,7 @@ from workbuddy_contracts.events import UnreadableEvent
 
 from . import metrics
 from .logs import get_logger
+from .settings import PlatformSettings, platform_of
 
 # Headers we add to an event we retry or park; never part of a worker's context.
 ATTEMPTS, QUEUE, HANDLER = "x-wb-attempts", "x-wb-queue", "x-wb-handler"
@@ -38,32 +38,16 @@ ERROR_MAX = 2000  # characters of the error kept with a parked event
 log = get_logger(__name__)
 
 
-def retry_delays() -> list[float]:
-    """Seconds to wait before each retry; as many retries as delays."""
-    text = os.environ.get("EVENT_RETRY_DELAYS", "1,5,30,120,600")
-    try:
-        delays = [float(d) for d in text.split(",") if d.strip()]
-    except ValueError:
-        raise ValueError(f"EVENT_RETRY_DELAYS must be seconds separated by commas, e.g. "
-                         f"1,5,30,120,600; got {text!r}") from None
-    if any(d <= 0 for d in delays):
-        raise ValueError(f"EVENT_RETRY_DELAYS must all be positive; got {text!r}")
-    return delays
-
-
-def handler_queue_arguments(service: str) -> dict:
+def handler_queue_arguments(service: str, settings: PlatformSettings) -> dict:
     """Options of an event handler's queue (EVENT_QUEUE_TYPE). ``classic``: nameko's own, on
     one broker node. ``quorum``: replicated over a RabbitMQ cluster, and after
     EVENT_DELIVERY_LIMIT deliveries that ended without an acknowledgement (a handler that kills
     its process every time) the broker itself moves the event to the parking lot. A queue's
     type is fixed when it is first declared: change it on a fresh vhost, or move the queues."""
-    kind = os.environ.get("EVENT_QUEUE_TYPE", "classic")
-    if kind == "classic":
+    if settings.event_queue_type == "classic":
         return {}
-    if kind != "quorum":
-        raise ValueError(f"EVENT_QUEUE_TYPE must be classic or quorum, not {kind!r}")
     return {"x-queue-type": "quorum",
-            "x-delivery-limit": int(os.environ.get("EVENT_DELIVERY_LIMIT", "20")),
+            "x-delivery-limit": settings.event_delivery_limit,
             "x-dead-letter-exchange": "", "x-dead-letter-routing-key": parking_lot(service).name}
 
 
@@ -93,8 +77,9 @@ class ReliableEventHandler(EventHandler):
 
     def setup(self):
         super().setup()
-        self.delays = retry_delays()
-        if arguments := handler_queue_arguments(self.container.service_name):
+        settings = platform_of(self.container)
+        self.delays = settings.event_retry_delays
+        if arguments := handler_queue_arguments(self.container.service_name, settings):
             # Read when the consumer connects (after setup), so replacing it here is enough.
             self.queue = Queue(self.queue.name, exchange=self.queue.exchange,
                                routing_key=self.queue.routing_key, durable=True, auto_delete=False,

@@ -1,23 +1,35 @@
 """Starts one nameko service as its own process. eventlet must be monkey-patched before this
-module is imported: each service's ``__main__`` does that on its first line."""
+module is imported: each service's ``__main__`` does that on its first line, then hands its
+service class and the function that reads its settings to ``run_service``."""
+
+import sys
+from collections.abc import Callable
 
 from nameko.cli.run import run
 
 from . import ops, tracing
 from .logs import configure_logging, get_logger
-from .settings import Settings
+from .settings import PlatformSettings, SettingsError
 from .topology import declare_topology
 
 
-def run_service(service_cls) -> None:
-    settings = Settings()
-    configure_logging(service_cls.name, settings.log_level)
-    tracing.configure(service_cls.name)  # after monkey-patching: its export thread is green
-    config = settings.nameko_config()
-    declare_topology(config)
-    ops.serve(service_cls.name, settings.amqp_uri, settings.mongo_uri)  # probes and /metrics
-    get_logger(__name__).info("service.starting", amqp=_redact(settings.amqp_uri),
-                              database=settings.database_name(service_cls.name))
+def run_service(service_cls, read_settings: Callable[[], object]) -> None:
+    """``read_settings()`` returns the service's settings (PlatformSettings, or an object with a
+    ``platform`` part); a variable set wrong stops the process here, before it connects to
+    anything."""
+    try:
+        settings = read_settings()
+    except SettingsError as exc:
+        print(f"{service_cls.name} cannot start: {exc}", file=sys.stderr)
+        sys.exit(2)
+    platform = settings if isinstance(settings, PlatformSettings) else settings.platform
+    configure_logging(service_cls.name, platform.log_level)
+    tracing.configure(service_cls.name, platform)  # after monkey-patching: its thread is green
+    config = platform.nameko_config(settings)
+    declare_topology(platform)
+    ops.serve(service_cls.name, platform)  # probes and /metrics
+    get_logger(__name__).info("service.starting", amqp=_redact(platform.amqp_uri),
+                              database=platform.database_name(service_cls.name))
     try:
         run([service_cls], config)  # SIGTERM stops gracefully: in-flight workers finish and ack
     finally:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import TypeVar
 
-from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
@@ -17,7 +16,6 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from . import tracing
-from .settings import Settings
 
 T = TypeVar("T")
 
@@ -25,11 +23,12 @@ _clients: dict[str, MongoClient] = {}
 _lock = threading.Lock()
 
 
-def client_for(uri: str) -> MongoClient:
-    """A MongoClient is a thread-safe pool: share one per URI in a process."""
+def client_for(uri: str, traced: bool = False) -> MongoClient:
+    """A MongoClient is a thread-safe pool: share one per URI in a process. ``traced``: a span
+    per command (when the first client for the URI is made)."""
     with _lock:
         if uri not in _clients:
-            listeners = [tracing.StoreCommands()] if tracing.enabled() else []
+            listeners = [tracing.StoreCommands()] if traced else []
             _clients[uri] = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
                                         connectTimeoutMS=5000, appname="workbuddy",
                                         event_listeners=listeners)
@@ -127,19 +126,3 @@ def merge(collection: Collection, _id, changes: dict, attempts: int = 20,
 def ping(db: Database) -> bool:
     db.command("ping")
     return True
-
-
-class Store(DependencyProvider):
-    """Hands each worker the service's own database; creates its indexes at start-up."""
-
-    def __init__(self, indexes: Callable[[Database], None] | None = None):
-        self.indexes = indexes
-
-    def setup(self):
-        settings = Settings()
-        self.db = client_for(settings.mongo_uri)[settings.database_name(self.container.service_name)]
-        if self.indexes:
-            self.indexes(self.db)
-
-    def get_dependency(self, worker_ctx):
-        return self.db

@@ -15,13 +15,14 @@ from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS
 
 from . import retries
 from .logs import configure_logging, get_logger
-from .settings import Settings
+from .settings import PlatformSettings, SettingsError
 
 log = get_logger(__name__)
 
 
-def declare_topology(nameko_config: dict) -> None:
-    with Connection(nameko_config["AMQP_URI"], connect_timeout=5) as conn:
+def declare_topology(settings: PlatformSettings) -> None:
+    nameko_config = settings.nameko_config()
+    with Connection(settings.amqp_uri, connect_timeout=5) as conn:
         conn.ensure_connection(max_retries=5, interval_start=0.5, interval_step=1)
         channel = conn.default_channel
         for producer in sorted({e.producer for e in EVENT_TYPES.values()}):
@@ -29,17 +30,22 @@ def declare_topology(nameko_config: dict) -> None:
         for sub in SUBSCRIPTIONS:
             Queue(sub.queue, exchange=get_event_exchange(sub.producer, nameko_config),
                   routing_key=sub.event, durable=True, auto_delete=False, exclusive=False,
-                  queue_arguments=retries.handler_queue_arguments(sub.consumer))(channel).declare()
+                  queue_arguments=retries.handler_queue_arguments(sub.consumer, settings))(channel).declare()
         # Where failed events wait before their retry, and where those that never succeed park.
-        retries.declare(channel, sorted({s.consumer for s in SUBSCRIPTIONS}), retries.retry_delays())
+        retries.declare(channel, sorted({s.consumer for s in SUBSCRIPTIONS}),
+                        settings.event_retry_delays)
     log.info("topology.declared", queues=len(SUBSCRIPTIONS))
 
 
 def main() -> None:
-    settings = Settings()
+    try:
+        settings = PlatformSettings.from_env()
+    except SettingsError as exc:
+        print(f"workbuddy-topology cannot start: {exc}", file=sys.stderr)
+        sys.exit(2)
     configure_logging("topology", settings.log_level)
     try:
-        declare_topology(settings.nameko_config())
+        declare_topology(settings)
     except Exception as exc:  # a deploy step: say what failed and exit non-zero
         print(f"could not declare the topology on {settings.amqp_uri}: {exc}", file=sys.stderr)
         sys.exit(1)

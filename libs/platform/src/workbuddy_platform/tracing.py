@@ -16,7 +16,6 @@ call spends its time shows without reading logs. Commands outside any trace (tim
 start none.
 """
 
-import os
 import weakref
 from contextlib import contextmanager
 
@@ -29,23 +28,19 @@ from pymongo import monitoring
 
 from workbuddy_contracts.errors import Refusal
 
-ENDPOINTS = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
+from .settings import PlatformSettings
+
 CORRELATION = "workbuddy.correlation_id"
 
 # A proxy: it starts real spans once configure() has installed the SDK, no-op ones until then.
 tracer = trace.get_tracer("workbuddy")
 
 
-def enabled() -> bool:
-    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
-        return False
-    return any(os.environ.get(name, "").strip() for name in ENDPOINTS)
-
-
-def configure(service: str) -> bool:
-    """Install the SDK, exporting in batches, when an endpoint is set; True if it did. Call it
-    once per process, after any fork (the batch processor's thread does not survive one)."""
-    if not enabled():
+def configure(service: str, settings: PlatformSettings) -> bool:
+    """Install the SDK, exporting in batches, when an endpoint is set (``settings.tracing``);
+    True if it did. Call it once per process, after any fork (the batch processor's thread
+    does not survive one). The exporter reads its own OTEL_* variables."""
+    if not settings.tracing:
         return False
     # Imported here: a process that exports nothing never loads the SDK.
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -53,7 +48,7 @@ def configure(service: str) -> bool:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-    name = os.environ.get("OTEL_SERVICE_NAME", "").strip() or service
+    name = settings.trace_service_name or service
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
     # Under eventlet the processor's thread is a green thread: it exports between workers.
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))

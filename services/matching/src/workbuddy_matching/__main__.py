@@ -10,10 +10,11 @@ eventlet.monkey_patch()  # before anything else imports socket or threading
 from workbuddy_platform.runner import run_service
 
 from .service import MatchingService
+from .settings import MatchingSettings
 
 
 def main() -> None:
-    run_service(MatchingService)
+    run_service(MatchingService, MatchingSettings.from_env)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ import sys
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from workbuddy_platform.settings import Settings
+from workbuddy_platform.settings import PlatformSettings
 
 COMMANDS = {"round": "run_round", "check-up": "run_check_up", "reports": "reports"}
 
 
 def call(command: str, amqp_uri: str | None = None, timeout: float = 600) -> dict | list:
-    config = Settings().nameko_config() | ({"AMQP_URI": amqp_uri} if amqp_uri else {})
+    config = PlatformSettings.from_env().nameko_config() | ({"AMQP_URI": amqp_uri} if amqp_uri else {})
     with ClusterRpcProxy(config, timeout=timeout) as cluster:
         return getattr(cluster.matching, COMMANDS[command])()
 

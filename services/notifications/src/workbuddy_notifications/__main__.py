@@ -9,13 +9,12 @@ eventlet.monkey_patch()  # before anything else imports socket or threading
 
 from workbuddy_platform.runner import run_service
 
-from .links import LinkSettings
 from .service import NotificationsService
+from .settings import NotificationsSettings
 
 
 def main() -> None:
-    LinkSettings().check()  # refuse to start rather than mail links that cannot work
-    run_service(NotificationsService)
+    run_service(NotificationsService, NotificationsSettings.from_env)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ eventlet.monkey_patch()  # before anything else imports socket or threading
 from workbuddy_platform.runner import run_service
 
 from .service import ProfilesService
+from .settings import ProfilesSettings
 
 
 def main() -> None:
-    run_service(ProfilesService)
+    run_service(ProfilesService, ProfilesSettings.from_env)
 
 
 if __name__ == "__main__":

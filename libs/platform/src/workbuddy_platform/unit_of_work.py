@@ -1,0 +1,200 @@
+"""The unit of work: what one use case changes, and the events it records, land together.
+
+A use case reads through its unit of work's repositories, decides with the pure domain, then
+asks the repositories to write and records the events that say what happened. Nothing is
+written until ``commit``: then every write and every event (into the outbox) goes in one
+transaction, or none does. A refusal raised before ``commit`` therefore aborts nothing, and
+a conditional write that finds the document changed (raising ``Conflict``) undoes the others.
+
+    def end(uow, *, buddyship_id, member_id):
+        current = uow.buddyships.get(buddyship_id)
+        change = buddyship.end(current, member_id=member_id, at=uow.now())
+        uow.buddyships.save(change.buddyship, was=current)
+        uow.record(*change.events)
+        uow.commit()
+
+The transaction's work may run more than once (the store retries transient errors), so the
+writes are kept as functions of the session and replayed whole.
+
+Repositories (``Repository`` below) mark the methods that join the transaction with
+``@write``; their other methods read at once. Read models that services keep from others'
+events are written at once too (one idempotent document at a time, ``store.merge``): they
+need no transaction.
+"""
+
+import functools
+import weakref
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from nameko.extensions import DependencyProvider
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+
+from workbuddy_contracts.events import make_event
+
+from . import clock as clocks
+from . import outbox, tracing
+from .dependencies import correlation_of
+from .logs import get_logger
+from .settings import platform_of
+from .store import client_for, in_transaction
+
+log = get_logger(__name__)
+
+Write = Callable[[ClientSession | None], Any]
+
+
+class NewEvent(NamedTuple):
+    """An event a use case records: its type (in the catalogue) and its payload."""
+
+    type: str
+    payload: dict
+
+
+class UnitOfWork:
+    """One service's store, the writes waiting for the next commit, and the events recorded.
+
+    Subclasses attach their repositories in ``attach`` (e.g. ``self.buddyships =
+    Buddyships(self)``). ``outbox`` stages recorded events in the transaction; a service that
+    emits nothing has none. ``clock`` is the one clock the use cases read (``now``).
+    """
+
+    def __init__(self, db: Database, *, outbox: "OutboxWriter | None" = None,
+                 clock: Callable[[], datetime] = clocks.now,
+                 transaction: Callable[[Database, Write], Any] = in_transaction):
+        self.db = db
+        self.now = clock
+        self._outbox = outbox
+        self._transaction = transaction
+        self._writes: list[Write] = []
+        self._events: list[NewEvent] = []
+        self.attach()
+
+    def attach(self) -> None:
+        """Attach the service's repositories; nothing by default."""
+
+    def later(self, write: Write) -> None:
+        """Run ``write(session)`` when the unit of work commits, in its transaction."""
+        self._writes.append(write)
+
+    def record(self, *events: NewEvent | tuple[str, dict]) -> None:
+        """Events to publish once what caused them is committed (through the outbox)."""
+        if events and self._outbox is None:
+            raise RuntimeError("this service emits no events: it has no outbox")
+        self._events.extend(NewEvent(*e) for e in events)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._writes or self._events)
+
+    def commit(self) -> list:
+        """Write everything asked since the last commit, with the recorded events, at once.
+        Returns what each write returned, in order."""
+        writes, events = self._writes, self._events
+        self._writes, self._events = [], []
+        if not writes and not events:
+            return []
+
+        def work(session: ClientSession | None) -> list:
+            done = [write(session) for write in writes]
+            for event in events:
+                self._outbox.stage(event.type, event.payload, session)
+            return done
+
+        return self._transaction(self.db, work)
+
+    def rollback(self) -> None:
+        """Forget what was asked and recorded since the last commit."""
+        self._writes, self._events = [], []
+
+
+class Repository:
+    """A part of the store a use case reads and writes through its unit of work."""
+
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
+        self.db = uow.db
+
+
+def write(method):
+    """Marks a repository method that writes: it runs when the unit of work commits, inside
+    its transaction (``session`` is given then), and is replayed if the transaction is."""
+
+    @functools.wraps(method)
+    def queued(self: Repository, *args, **kwargs) -> None:
+        self.uow.later(lambda session: method(self, *args, session=session, **kwargs))
+
+    return queued
+
+
+class OutboxWriter:
+    """Stages a recorded event in the outbox, inside the committing transaction."""
+
+    def __init__(self, db: Database, producer: str, correlation_id: str | None):
+        self.db = db
+        self.producer = producer
+        self.correlation_id = correlation_id
+
+    def stage(self, event_type: str, payload: dict, session: ClientSession | None) -> None:
+        event = make_event(event_type, payload, producer=self.producer,
+                           correlation_id=self.correlation_id)
+        with tracing.producing(event) as trace_context:
+            outbox.stage(self.db, event, session, trace_context)
+
+
+class UnitsOfWork(DependencyProvider):
+    """Gives each worker a fresh unit of work over the service's own database, creating the
+    database's indexes at start-up. A service that emits events also gets the outbox relay
+    (``workbuddy_platform.relay``), woken as each worker ends."""
+
+    def __init__(self, unit: type[UnitOfWork] = UnitOfWork,
+                 indexes: Callable[[Database], None] | None = None, emits: bool = True):
+        self.unit = unit
+        self.indexes = indexes
+        self.emits = emits
+
+    def setup(self):
+        # Imported here: the relay's green thread belongs to a running service, not to tests.
+        from .relay import OutboxRelay
+
+        settings = platform_of(self.container)
+        client = client_for(settings.mongo_uri, settings.tracing)
+        self.db = client[settings.database_name(self.container.service_name)]
+        if self.indexes:
+            self.indexes(self.db)
+        self.relay = OutboxRelay(self.container, self.db, settings.outbox_retention) \
+            if self.emits else None
+        self.given: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def start(self):
+        if self.relay:
+            self.relay.start()
+
+    def stop(self):
+        # Workers have finished by now (the container stops entrypoints first): one last drain.
+        if self.relay:
+            self.relay.stop()
+
+    def kill(self):
+        if self.relay:
+            self.relay.kill()
+
+    def get_dependency(self, worker_ctx):
+        writer = OutboxWriter(self.db, self.container.service_name,
+                              correlation_of(worker_ctx)) if self.emits else None
+        uow = self.unit(self.db, outbox=writer)
+        self.given[worker_ctx] = uow
+        return uow
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        uow = self.given.pop(worker_ctx, None)
+        # Writes asked by a use case that then raised are dropped, as they should be; a use
+        # case that returned without committing them is a bug worth a loud line.
+        if uow is not None and uow.pending and exc_info is None:
+            log.error("unit_of_work.not_committed", entrypoint=worker_ctx.entrypoint.method_name)
+
+    def worker_teardown(self, worker_ctx):
+        if self.relay:
+            self.relay.kick()

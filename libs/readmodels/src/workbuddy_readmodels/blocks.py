@@ -1,0 +1,53 @@
+"""Blocks between members: once one member blocks another, nothing goes between the two, in
+either direction. matching decides blocks (``add``, in its unit of work); profiles and
+notifications keep a copy from member.blocked (``remember``) and check it where they show or
+send something."""
+
+from datetime import datetime
+
+from pymongo.client_session import ClientSession
+from pymongo.errors import DuplicateKeyError
+
+from workbuddy_contracts.errors import Conflict
+from workbuddy_platform.store import merge
+from workbuddy_platform.unit_of_work import Repository, write
+
+
+def pair_key(a: str, b: str) -> str:
+    """One key per unordered pair: Alice-Bob and Bob-Alice are the same pair."""
+    return ":".join(sorted((a, b)))
+
+
+class Blocks(Repository):
+    def between(self, a: str, b: str) -> dict | None:
+        return self.db.blocks.find_one({"_id": pair_key(a, b)})
+
+    def others_of(self, member_id: str) -> set[str]:
+        """Every member this one blocked or was blocked by."""
+        return {b["blocked_id"] if b["blocker_id"] == member_id else b["blocker_id"]
+                for b in self.db.blocks.find({"$or": [{"blocker_id": member_id},
+                                                      {"blocked_id": member_id}]})}
+
+    def all_pairs(self) -> set[frozenset[str]]:
+        return {frozenset((b["blocker_id"], b["blocked_id"])) for b in self.db.blocks.find()}
+
+    @write
+    def add(self, blocker_id: str, blocked_id: str, at: datetime,
+            session: ClientSession | None = None) -> None:
+        """The decision (matching). A pair blocked meanwhile, by either, is a Conflict: the
+        transaction is undone and the caller reads the block that won."""
+        try:
+            self.db.blocks.insert_one({"_id": pair_key(blocker_id, blocked_id),
+                                       "blocker_id": blocker_id, "blocked_id": blocked_id,
+                                       "blocked_at": at}, session=session)
+        except DuplicateKeyError as exc:
+            raise Conflict("these two members were blocked meanwhile", "member_id") from exc
+
+    def remember(self, blocker_id: str, blocked_id: str, at: datetime) -> None:
+        """A copy, from member.blocked: the first block of a pair is the one that counts."""
+        merge(self.db.blocks, pair_key(blocker_id, blocked_id),
+              {"blocker_id": blocker_id, "blocked_id": blocked_id, "blocked_at": at},
+              only_if=lambda current: False)
+
+    def forget(self, member_id: str) -> None:
+        self.db.blocks.delete_many({"$or": [{"blocker_id": member_id}, {"blocked_id": member_id}]})

@@ -1,0 +1,307 @@
+"""How matching keeps buddyships, its pool of members, its rounds and the reports it was sent.
+
+Reads happen at once; methods marked ``@write`` run when the unit of work commits, in its
+transaction. The pool is a read model of profiles' events: it is written at once, one
+idempotent document at a time.
+"""
+
+import uuid
+from datetime import datetime
+
+from pymongo import ASCENDING
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from workbuddy_contracts.errors import Conflict
+from workbuddy_contracts.vocabulary import FORMER_MEMBER, BuddyshipState
+from workbuddy_platform.pages import order_key, page
+from workbuddy_platform.store import merge, transition
+from workbuddy_platform.unit_of_work import Repository, write
+from workbuddy_readmodels.blocks import pair_key
+
+from ..domain import buddyship as rules
+
+# Suggestions and rematches score at most this many members of the pool at once (a bound on
+# one call's work, not a rule: rounds shortlist the whole pool).
+POOL_SCAN_MAX = 5000
+
+
+def create_indexes(db: Database) -> None:
+    db.buddyships.create_index([("proposer_id", ASCENDING)])
+    db.buddyships.create_index([("invitee_id", ASCENDING)])
+    db.buddyships.create_index([("closed_at", ASCENDING)])
+    db.moments.create_index([("author_id", ASCENDING)])
+    db.reactions.create_index([("moment_id", ASCENDING)])
+    db.reactions.create_index([("reactor_id", ASCENDING)])
+
+
+def _of(member_id: str) -> dict:
+    return {"$or": [{"proposer_id": member_id}, {"invitee_id": member_id}]}
+
+
+class Buddyships(Repository):
+    """Buddyships, and ``open_pairs``: one document per pair with a proposed or active
+    buddyship, whose _id makes a second open buddyship of a pair impossible, even when two
+    requests race."""
+
+    def get(self, buddyship_id: str) -> dict | None:
+        return self.db.buddyships.find_one({"_id": buddyship_id})
+
+    def of_member(self, member_id: str, limit: int, cursor: str | None) -> dict:
+        return page(self.db.buddyships, _of(member_id), limit=limit, cursor=cursor,
+                    newest_first=False)
+
+    def all_of(self, member_id: str) -> list[dict]:
+        return list(self.db.buddyships.find(_of(member_id)))
+
+    def open_of(self, member_id: str) -> list[dict]:
+        return list(self.db.buddyships.find(_of(member_id) | {"state": {"$in": list(rules.OPEN)}}))
+
+    def open_between(self, a: str, b: str) -> dict | None:
+        found = self.db.open_pairs.find_one({"_id": pair_key(a, b)})
+        return self.get(found["buddyship_id"]) if found else None
+
+    def pair_is_open(self, pair: str) -> bool:
+        return self.db.open_pairs.find_one({"_id": pair}) is not None
+
+    def all_open_pairs(self) -> set[frozenset[str]]:
+        return {frozenset(p["_id"].split(":")) for p in self.db.open_pairs.find()}
+
+    def slots_taken(self) -> dict[str, int]:
+        """Per member, how many proposed or active buddyships hold one of their slots (a
+        support buddy is extra: it takes nobody's)."""
+        taken: dict[str, int] = {}
+        for pair in self.db.open_pairs.find({"support": {"$ne": True}}):
+            for member_id in pair["_id"].split(":"):
+                taken[member_id] = taken.get(member_id, 0) + 1
+        return taken
+
+    def closed_since(self, member_id: str, since: datetime) -> list[dict]:
+        return [b for b in self.all_of(member_id)
+                if (closed := b.get("closed_at") or b.get("ended_at") or b.get("declined_at"))
+                is not None and closed > since]
+
+    def pairs_closed_since(self, since: datetime) -> set[frozenset[str]]:
+        return {frozenset((b["proposer_id"], b["invitee_id"]))
+                for b in self.db.buddyships.find({"closed_at": {"$gte": since}})}
+
+    def active(self) -> list[dict]:
+        return list(self.db.buddyships.find({"state": BuddyshipState.ACTIVE.value}))
+
+    def due_to_expire(self, now: datetime, limit: int = 200) -> list[dict]:
+        return list(self.db.buddyships.find({"state": BuddyshipState.PROPOSED.value,
+                                             "expires_at": {"$lt": now}}).limit(limit))
+
+    def support_due_to_end(self, now: datetime, limit: int = 200) -> list[dict]:
+        return list(self.db.buddyships.find({"state": BuddyshipState.ACTIVE.value,
+                                             "origin": "support",
+                                             "ends_at": {"$lt": now}}).limit(limit))
+
+    def ratings_of(self, buddyship_id: str) -> list[int]:
+        return [r["rating"] for r in self.db.ratings.find({"buddyship_id": buddyship_id})]
+
+    @write
+    def add(self, proposal: dict, session: ClientSession | None = None) -> None:
+        try:
+            self.db.open_pairs.insert_one({"_id": proposal["pair"], "buddyship_id": proposal["_id"],
+                                           "support": proposal.get("origin") == "support"},
+                                          session=session)
+        except DuplicateKeyError as exc:
+            raise Conflict(rules.OPEN_PAIR, "buddy_id") from exc
+        self.db.buddyships.insert_one(proposal, session=session)
+
+    @write
+    def save(self, after: dict, was: dict, session: ClientSession | None = None) -> None:
+        """Store a step of the buddyship's life, only if it is still as ``was`` (same state,
+        same number of answers); a pair whose buddyship closed is free again."""
+        where = {"_id": was["_id"], "state": was["state"], "answers": was.get("answers", 1)} \
+            if was["state"] == rules.PROPOSED else {"_id": was["_id"], "state": was["state"]}
+        if self.db.buddyships.replace_one(where, after, session=session).matched_count != 1:
+            raise Conflict("this proposal was answered meanwhile; reload it"
+                           if was["state"] == rules.PROPOSED
+                           else "this buddyship changed meanwhile; reload it", "buddyship_id")
+        if rules.is_open(was) and not rules.is_open(after):
+            self.db.open_pairs.delete_one({"_id": was["pair"]}, session=session)
+
+    @write
+    def mark_quiet(self, buddyship_id: str, quiet: dict | None,
+                   session: ClientSession | None = None) -> None:
+        """Flag (or unflag, with None) the buddy who has gone quiet: a Conflict once the
+        buddyship is no longer active."""
+        if transition(self.db.buddyships, {"_id": buddyship_id, "state": rules.ACTIVE},
+                      {"quiet": quiet}, session=session) is None:
+            raise Conflict("this buddyship is no longer active", "buddyship_id")
+
+    @write
+    def rate(self, buddyship_id: str, rater_id: str, rating: int, at: datetime,
+             session: ClientSession | None = None) -> None:
+        key = f"{buddyship_id}:{rater_id}"
+        # The _id is repeated in the replacement: nx-27017 ignores the filter's on an upsert.
+        self.db.ratings.replace_one({"_id": key}, {"_id": key, "buddyship_id": buddyship_id,
+                                                   "rater_id": rater_id, "rating": rating,
+                                                   "rated_at": at},
+                                    upsert=True, session=session)
+
+    @write
+    def forget(self, member_id: str, nameless: list[dict],
+               session: ClientSession | None = None) -> None:
+        """The member's buddyships, each kept as ``nameless`` holds it, and their ratings gone."""
+        for buddyship in nameless:
+            self.db.open_pairs.delete_many(
+                {"buddyship_id": buddyship["_id"]}, session=session)
+            self.db.buddyships.replace_one({"_id": buddyship["_id"]}, buddyship, session=session)
+        self.db.ratings.delete_many({"rater_id": member_id}, session=session)
+
+    def export_of(self, member_id: str) -> dict:
+        return {"buddyships": self.all_of(member_id),
+                "ratings": list(self.db.ratings.find({"rater_id": member_id}))}
+
+
+class Pool(Repository):
+    """What matching may know of members (no email, no password): their answers, and what
+    their moments and reactions taught it (activity, setbacks lived, responsiveness)."""
+
+    def member(self, member_id: str) -> dict | None:
+        return self.db.pool.find_one({"_id": member_id})
+
+    def members(self, member_ids: list[str]) -> list[dict]:
+        return list(self.db.pool.find({"_id": {"$in": member_ids}}))
+
+    def sample(self, around: dict | None = None) -> list[dict]:
+        """Up to POOL_SCAN_MAX members, always including ``around`` (the member being served)."""
+        found = list(self.db.pool.find().limit(POOL_SCAN_MAX))
+        if around is not None and all(doc["_id"] != around["_id"] for doc in found):
+            found.append(around)
+        return found
+
+    def answered(self) -> list[dict]:
+        """Members who have answered the onboarding questions: matching proposes only from them."""
+        return list(self.db.pool.find({"revision": {"$gte": 1}}))
+
+    def offering_support(self) -> list[dict]:
+        return list(self.db.pool.find({"profile.offers_support": True}))
+
+    def remember_member(self, member: dict) -> None:
+        merge(self.db.pool, member["member_id"],
+              {"language": member["language"], "registered_at": member["registered_at"]})
+        merge(self.db.pool, member["member_id"], {"display_name": member["display_name"]},
+              only_if=lambda current: "revision" not in current)  # member.updated knows better
+
+    def remember_profile(self, update: dict) -> None:
+        """A newer profile replaces an older one; an older one arriving late changes nothing."""
+        merge(self.db.pool, update["member_id"],
+              {"revision": update["revision"], "display_name": update["display_name"],
+               "language": update["language"], "profile": update["profile"],
+               "profile_updated_at": update["updated_at"]},
+              only_if=lambda current: current.get("revision", 0) < update["revision"])
+
+    def seen_active(self, member_id: str, at: datetime) -> None:
+        """The member did something at ``at``: their last activity, unless a later one is known."""
+        merge(self.db.pool, member_id, {"last_active_at": at}, create=False,
+              only_if=lambda current: not _later(current.get("last_active_at"), at))
+
+    def lived(self, member_id: str, setbacks: list[str]) -> None:
+        merge(self.db.pool, member_id, {"setbacks": setbacks}, create=False)
+
+    def save_responsiveness(self, member_id: str, share: float | None,
+                            minutes: float | None) -> None:
+        merge(self.db.pool, member_id, {"responsiveness": share, "reaction_minutes": minutes},
+              create=False)
+
+    def mark_left_out(self, member_id: str, left_out: dict | None) -> None:
+        """What the last round told the member: why they got nobody (None: they got someone)."""
+        merge(self.db.pool, member_id, {"left_out": left_out}, create=False)
+
+    # --- moments and reactions: who lived what, and who shows up for their buddies -------------
+
+    def remember_moment(self, moment: dict) -> None:
+        self.db.moments.replace_one({"_id": moment["moment_id"]}, {
+            "_id": moment["moment_id"], "author_id": moment["member_id"], "kind": moment["kind"],
+            "logged_at": moment["logged_at"]}, upsert=True)
+
+    def remember_reaction(self, reaction: dict) -> None:
+        self.db.reactions.replace_one({"_id": reaction["reaction_id"]}, {
+            "_id": reaction["reaction_id"], "moment_id": reaction["moment_id"],
+            "author_id": reaction["author_id"], "reactor_id": reaction["reactor_id"],
+            "reacted_at": reaction["reacted_at"]}, upsert=True)
+
+    def moments_of(self, author_ids: list[str], since: datetime) -> list[dict]:
+        return list(self.db.moments.find({"author_id": {"$in": author_ids},
+                                          "logged_at": {"$gte": since}}))
+
+    def reactions_to(self, moment_ids: list[str]) -> list[dict]:
+        return list(self.db.reactions.find({"moment_id": {"$in": moment_ids}}))
+
+    @write
+    def forget(self, member_id: str, session: ClientSession | None = None) -> None:
+        """What they logged and how they reacted taught matching about others too; it goes
+        with them."""
+        self.db.pool.delete_one({"_id": member_id}, session=session)
+        self.db.moments.delete_many({"author_id": member_id}, session=session)
+        self.db.reactions.delete_many({"$or": [{"reactor_id": member_id},
+                                               {"author_id": member_id}]}, session=session)
+
+    def export_of(self, member_id: str) -> dict:
+        return {"pool": list(self.db.pool.find({"_id": member_id})),
+                "moments": list(self.db.moments.find({"author_id": member_id})),
+                "reactions": list(self.db.reactions.find({"reactor_id": member_id}))}
+
+
+def _later(known: datetime | None, new: datetime) -> bool:
+    return known is not None and known >= new
+
+
+class Rounds(Repository):
+    """The rounds over the whole pool, and the members waiting for their slots to be filled
+    (served by the replica holding the proposing lease)."""
+
+    def last(self) -> dict | None:
+        return next(iter(self.db.rounds.find().sort("order", -1).limit(1)), None)
+
+    def record(self, summary: dict) -> None:
+        self.db.rounds.insert_one(summary)
+
+    def want_slots_filled(self, member_id: str, at: datetime) -> None:
+        """Asking again before it is served changes only the token, so a burst of profile edits
+        is served once."""
+        self.db.slot_requests.replace_one(
+            {"_id": member_id}, {"_id": member_id, "token": uuid.uuid4().hex, "at": at},
+            upsert=True)
+
+    def wanting_slots_filled(self, limit: int = 50) -> list[dict]:
+        return list(self.db.slot_requests.find().limit(limit))
+
+    def slots_filled(self, request: dict) -> None:
+        """Served: forget the request, unless it was renewed meanwhile (then it is served again)."""
+        self.db.slot_requests.delete_one({"_id": request["_id"], "token": request["token"]})
+
+    @write
+    def forget(self, member_id: str, session: ClientSession | None = None) -> None:
+        self.db.slot_requests.delete_one({"_id": member_id}, session=session)
+
+
+class Reports(Repository):
+    """Reports of members, kept for operators."""
+
+    @write
+    def add(self, reporter_id: str, reported_id: str, report: dict, at: datetime,
+            session: ClientSession | None = None) -> None:
+        report_id = uuid.uuid4().hex
+        self.db.reports.insert_one({"_id": report_id, "order": order_key(at, report_id),
+                                    "reporter_id": reporter_id, "reported_id": reported_id,
+                                    "reason": report["reason"], "details": report["details"],
+                                    "at": at}, session=session)
+
+    def latest(self, limit: int) -> list[dict]:
+        return list(self.db.reports.find().sort("order", -1).limit(max(1, min(int(limit), 500))))
+
+    @write
+    def forget(self, member_id: str, session: ClientSession | None = None) -> None:
+        """Reports they made keep what happened, not who told; reports about them go with them."""
+        self.db.reports.delete_many({"reported_id": member_id}, session=session)
+        self.db.reports.update_many({"reporter_id": member_id},
+                                    {"$set": {"reporter_id": FORMER_MEMBER}}, session=session)
+
+    def made_by(self, member_id: str) -> list[dict]:
+        return list(self.db.reports.find({"reporter_id": member_id}))

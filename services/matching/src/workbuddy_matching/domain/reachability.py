@@ -1,0 +1,35 @@
+"""Whether a member can be reached right now, from what matching knows of them.
+
+A setback calls for someone *now*: a buddy in deep focus, asleep in their quiet hours in their
+own time zone, or long gone quiet is not there for it, however good a buddy they are.
+
+Pure: the caller passes the pool document and the time.
+"""
+
+from datetime import datetime, timedelta
+
+from workbuddy_contracts.availability import as_datetime, in_quiet_hours
+from workbuddy_contracts.profile import default_profile
+
+# Nothing logged, no reaction, no profile change for this long: not someone to count on today.
+INACTIVE_AFTER = timedelta(days=30)
+
+FOCUS, QUIET_HOURS, INACTIVE = "focus", "quiet_hours", "inactive"
+
+
+def unreachable_because(doc: dict, now: datetime) -> str | None:
+    """None when the member can be reached at ``now``; else why not: focus, quiet_hours or
+    inactive."""
+    profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
+    availability = profile.get("availability") or {}
+    focus_until = as_datetime(availability.get("focus_until"))
+    if focus_until is not None and focus_until > now:
+        return FOCUS
+    quiet = availability.get("quiet_hours")
+    if quiet and in_quiet_hours(quiet["start"], quiet["end"], profile["time_zone"], now):
+        return QUIET_HOURS
+    seen = [as_datetime(doc.get(f)) for f in ("last_active_at", "profile_updated_at", "registered_at")]
+    seen = [s for s in seen if s is not None]
+    if seen and now - max(seen) > INACTIVE_AFTER:
+        return INACTIVE
+    return None

@@ -1,0 +1,36 @@
+"""matching's settings, read once at start: the platform's, and how matching proposes."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from workbuddy_platform.settings import Environment, PlatformSettings, read
+
+
+@dataclass(frozen=True)
+class MatchingSettings:
+    platform: PlatformSettings = field(default_factory=PlatformSettings)
+    # Matching proposes on its own (fills open slots on events, support buddies after
+    # setbacks); off leaves proposals to members, e.g. for a demo where people choose from
+    # suggestions.
+    automatic: bool = True
+    # A full round over the pool every so long (zero: only when an operator runs one).
+    round_every: timedelta = timedelta(hours=24)
+    # How often responsiveness and each buddyship's health are refreshed.
+    checkup_every: timedelta = timedelta(minutes=60)
+
+    @classmethod
+    def read(cls, env: Environment) -> "MatchingSettings":
+        d = cls()
+        return cls(
+            platform=PlatformSettings.read(env),
+            automatic=env.flag("MATCHING_AUTOMATIC", d.automatic),
+            round_every=timedelta(hours=env.number("MATCHING_ROUND_EVERY_HOURS", 24, minimum=0,
+                                                   unit="hours")),
+            checkup_every=timedelta(minutes=env.number("MATCHING_CHECKUP_EVERY_MINUTES", 60,
+                                                       above=0, unit="minutes")),
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "MatchingSettings":
+        return read(cls.read, environ)

@@ -1,0 +1,15 @@
+"""matching's unit of work: its repositories, over its own database."""
+
+from workbuddy_platform.unit_of_work import UnitOfWork
+from workbuddy_readmodels.blocks import Blocks
+
+from .adapters.repository import Buddyships, Pool, Reports, Rounds
+
+
+class MatchingUnitOfWork(UnitOfWork):
+    def attach(self) -> None:
+        self.buddyships = Buddyships(self)
+        self.pool = Pool(self)
+        self.rounds = Rounds(self)
+        self.blocks = Blocks(self)  # matching decides blocks; the others keep copies
+        self.reports = Reports(self)

@@ -1,0 +1,84 @@
+"""The regular check-up of every active buddyship: who shows up for whom.
+
+Each member's responsiveness (share of their buddies' moments they reacted to, median minutes)
+is refreshed in the pool, where the compatibility score reads it; a buddyship where one buddy
+has gone quiet is flagged once (until they show up again), and the other member is told
+(``buddyship.quiet``) so that they can end it, no fault, and get a new buddy.
+"""
+
+from workbuddy_contracts.errors import Conflict
+from workbuddy_platform import lease
+from workbuddy_platform.logs import get_logger
+
+from ..domain import buddyship, health
+from ..unit_of_work import MatchingUnitOfWork
+
+log = get_logger(__name__)
+
+
+def health_of(uow: MatchingUnitOfWork, found: dict) -> health.Health:
+    now = uow.now()
+    a, b = buddyship.members_of(found)
+    since = max(found.get("started_at") or found["proposed_at"], now - health.WINDOW)
+    until = found.get("ended_at") or now
+    moments = [health.Moment(m["_id"], m["author_id"], m["logged_at"])
+               for m in uow.pool.moments_of([a, b], since) if m["logged_at"] <= until]
+    reactions = [health.Reaction(r["moment_id"], r["reactor_id"], r["reacted_at"])
+                 for r in uow.pool.reactions_to([m.moment_id for m in moments])]
+    return health.health(a, b, moments, reactions, uow.buddyships.ratings_of(found["_id"]), now)
+
+
+def buddyship_health(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
+    """Reciprocity, reaction times, ratings, and whether a buddy has gone quiet."""
+    found = buddyship.check_member(uow.buddyships.get(buddyship_id), buddyship_id, member_id)
+    return health.view(health_of(uow, found))
+
+
+def check_up_if_due(uow: MatchingUnitOfWork, *, every) -> dict | None:
+    """Once per cluster and per ``every``, by whichever replica asks first."""
+    if lease.once_per(uow.db, "matching.check_up", every, now=uow.now()):
+        return check_up(uow)
+    return None
+
+
+def check_up(uow: MatchingUnitOfWork) -> dict:
+    seen: dict[str, list[health.Side]] = {}
+    flagged = 0
+    for active in uow.buddyships.active():
+        found = health_of(uow, active)
+        for side in found.sides:
+            seen.setdefault(side.member_id, []).append(side)
+        if found.quiet_member and not active.get("quiet"):
+            flagged += _flag(uow, active, found)
+        elif active.get("quiet") and not found.quiet_member:
+            # They showed up again: a later silence is news again.
+            uow.buddyships.mark_quiet(active["_id"], None)
+            _commit_if_still_active(uow)
+    for member_id, sides in seen.items():
+        moments = sum(s.moments_seen for s in sides)
+        reacted = sum(s.reacted for s in sides)
+        minutes = sorted(s.median_minutes for s in sides if s.median_minutes is not None)
+        uow.pool.save_responsiveness(member_id, reacted / moments if moments else None,
+                                     minutes[len(minutes) // 2] if minutes else None)
+    log.info("matching.check_up", members=len(seen), flagged=flagged)
+    return {"members": len(seen), "flagged": flagged}
+
+
+def _flag(uow: MatchingUnitOfWork, active: dict, found: health.Health) -> int:
+    quiet = found.quiet_member
+    unanswered = next(s.moments_seen for s in found.sides if s.member_id == quiet)
+    now = uow.now()
+    uow.buddyships.mark_quiet(active["_id"], {"member_id": quiet, "at": now})
+    uow.record(("buddyship.quiet", {
+        "buddyship_id": active["_id"], "member_ids": buddyship.members_of(active),
+        "quiet_member_id": quiet, "unanswered": unanswered, "at": now}))
+    return 1 if _commit_if_still_active(uow) else 0
+
+
+def _commit_if_still_active(uow: MatchingUnitOfWork) -> bool:
+    """A buddyship that ended since it was read is left as it is."""
+    try:
+        uow.commit()
+        return True
+    except Conflict:
+        return False

@@ -1,0 +1,82 @@
+"""What matching learns of members from profiles' events (the pool it draws buddies from),
+what it does about it (an invitation's proposal, a support buddy after a setback, slots to
+fill again), and a member's data: exported on request, forgotten when they leave."""
+
+from workbuddy_contracts.vocabulary import FORMER_MEMBER, SETBACKS, WINS
+from workbuddy_platform import outbox
+from workbuddy_platform.exports import exported
+
+from ..domain import buddyship
+from ..unit_of_work import MatchingUnitOfWork
+from . import proposals, slots, support
+
+
+def registered(uow: MatchingUnitOfWork, *, payload: dict, event_id: str) -> None:
+    uow.pool.remember_member(payload)
+    if inviter := payload.get("invited_by"):  # v2 and later
+        proposals.propose_after_invitation(uow, inviter_id=inviter, member_id=payload["member_id"],
+                                           event_id=event_id)
+
+
+def updated(uow: MatchingUnitOfWork, *, payload: dict, automatic: bool) -> None:
+    uow.pool.remember_profile(payload)
+    # Answers given or changed: fill whatever slots are open (none open, nothing happens).
+    slots.want_filled(uow, payload["member_id"], automatic=automatic)
+
+
+def moment_logged(uow: MatchingUnitOfWork, *, moment: dict, automatic: bool) -> None:
+    """Who lived what (a support buddy who went through the same helps most), and when they
+    were last active; a setback may call for a support buddy, a win for more buddies."""
+    uow.pool.remember_moment(moment)
+    member_id = moment["member_id"]
+    uow.pool.seen_active(member_id, moment["logged_at"])
+    if moment["kind"] in SETBACKS:
+        lived = (uow.pool.member(member_id) or {}).get("setbacks", [])
+        if moment["kind"] not in lived:
+            uow.pool.lived(member_id, sorted({*lived, moment["kind"]}))
+    if not automatic:
+        return
+    if moment["kind"] in SETBACKS:
+        # Within seconds of the setback, and long after the member's request returned.
+        support.offer_support(uow, moment=moment)
+    elif moment["kind"] in WINS:
+        slots.want_filled(uow, member_id, automatic=automatic)  # nothing when slots are full
+
+
+def reacted(uow: MatchingUnitOfWork, *, reaction: dict) -> None:
+    uow.pool.remember_reaction(reaction)
+    uow.pool.seen_active(reaction["reactor_id"], reaction["reacted_at"])
+
+
+def slot_freed(uow: MatchingUnitOfWork, *, payload: dict, automatic: bool) -> None:
+    """A buddyship ended, was declined or expired: both members may want someone new."""
+    for member_id in payload["member_ids"]:
+        slots.want_filled(uow, member_id, automatic=automatic)
+
+
+def left(uow: MatchingUnitOfWork, *, member_id: str, automatic: bool) -> None:
+    """Their open buddyships end, every buddyship keeps only a nameless place for them, and all
+    matching learnt of them goes; the members they leave have a free slot again."""
+    now = uow.now()
+    theirs = uow.buddyships.all_of(member_id)
+    freed = [buddyship.other_member(b, member_id) for b in theirs if buddyship.is_open(b)]
+    uow.buddyships.forget(member_id, [buddyship.forget_member(b, member_id, now) for b in theirs])
+    uow.pool.forget(member_id)
+    uow.rounds.forget(member_id)
+    uow.reports.forget(member_id)
+    uow.commit()
+    uow.blocks.forget(member_id)
+    outbox.forget(uow.db, member_id)
+    for other in freed:
+        if other != FORMER_MEMBER:
+            slots.want_filled(uow, other, automatic=automatic)
+
+
+def export(uow: MatchingUnitOfWork, *, member_id: str) -> dict:
+    """All that matching holds about the member, JSON-ready."""
+    language = proposals.reads(uow, member_id)
+    found = uow.buddyships.export_of(member_id) | uow.pool.export_of(member_id) | {
+        "reports_made": uow.reports.made_by(member_id)}
+    return {"buddyships": [buddyship.view_for(b, member_id, language)
+                           for b in found.pop("buddyships")]} | \
+        {name: [exported(doc) for doc in docs] for name, docs in found.items()}

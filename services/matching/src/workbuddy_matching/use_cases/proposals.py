@@ -1,0 +1,161 @@
+"""Proposals and the buddyships they become: a member proposes, the awaited members accept or
+decline, either buddy ends it; proposals nobody answers expire and support buddyships end when
+their days are over. Also how every proposal, a member's or matching's own, is saved."""
+
+from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
+from workbuddy_contracts.errors import Conflict, NotFound, unknown_member
+from workbuddy_contracts.i18n import current_language
+from workbuddy_platform.idempotency import derived_id, replay
+from workbuddy_platform.logs import get_logger
+
+from ..domain import buddyship, introductions
+from ..unit_of_work import MatchingUnitOfWork
+
+log = get_logger(__name__)
+
+KEY_REUSED = ("this Idempotency-Key was already used to propose to another member; use a new "
+              "key for a new proposal")
+
+
+def propose(uow: MatchingUnitOfWork, *, proposer_id: str, invitee_id: str,
+            idempotency_key: str | None = None) -> dict:
+    """{"buddyship": ..., "replayed": bool}. The caller vouches that both members exist (the
+    gateway asks profiles first); a retry with the same key proposes nothing twice."""
+    buddyship_id = derived_id(f"buddyship:{proposer_id}", idempotency_key) \
+        if idempotency_key else None
+    change = _member_proposal(uow, proposer_id, invitee_id, buddyship_id)  # refuses oneself
+    refuse_blocked(uow, proposer_id, invitee_id)
+    language = reads(uow, proposer_id)
+    if idempotency_key and (earlier := replay(uow.buddyships.get(buddyship_id),
+                                              lambda b: b["invitee_id"] == invitee_id, KEY_REUSED)):
+        return {"buddyship": buddyship.view_for(earlier, proposer_id, language), "replayed": True}
+    save(uow, change)
+    return {"buddyship": buddyship.view_for(change.buddyship, proposer_id, language),
+            "replayed": False}
+
+
+def propose_after_invitation(uow: MatchingUnitOfWork, *, inviter_id: str, member_id: str,
+                             event_id: str) -> None:
+    """Someone signed up with an invitation: propose the two to each other first. The id comes
+    from the event, so a redelivered event proposes nothing twice."""
+    buddyship_id = derived_id("invitation", event_id)
+    if uow.buddyships.get(buddyship_id) is not None:
+        return
+    try:
+        refuse_blocked(uow, inviter_id, member_id)
+        save(uow, _member_proposal(uow, inviter_id, member_id, buddyship_id, origin="invitation"))
+    except (Conflict, NotFound):
+        log.info("invitation.already_paired", inviter_id=inviter_id)
+
+
+def _member_proposal(uow: MatchingUnitOfWork, proposer_id: str, invitee_id: str,
+                     buddyship_id: str | None, origin: str = "member") -> buddyship.Change:
+    """A member's own proposal carries the reasons too, when matching knows both members."""
+    docs = {doc["_id"]: doc for doc in uow.pool.members([proposer_id, invitee_id])}
+    known = {}
+    if len(docs) == 2:
+        now = uow.now()
+        known = introductions.between(introductions.candidate_of(docs[proposer_id], now),
+                                      introductions.candidate_of(docs[invitee_id], now))
+    return buddyship.propose(proposer_id, invitee_id, uow.now(), buddyship_id, origin=origin,
+                             **known)
+
+
+def save(uow: MatchingUnitOfWork, change: buddyship.Change) -> None:
+    """Save a proposal with its event. A pair with an open buddyship is refused before the
+    transaction (refusing is then the common case, and aborts nothing) and again by the store
+    (when two proposals race)."""
+    if uow.buddyships.pair_is_open(change.buddyship["pair"]):
+        raise Conflict(buddyship.OPEN_PAIR, "buddy_id")
+    uow.buddyships.add(change.buddyship)
+    uow.record(*change.events)
+    uow.commit()
+
+
+def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:
+    """Matching's own proposal: saved unless the pair is blocked or already has an open
+    buddyship (then nothing happens, and False)."""
+    proposal = change.buddyship
+    if uow.blocks.between(proposal["proposer_id"], proposal["invitee_id"]) is not None:
+        return False
+    try:
+        save(uow, change)
+    except Conflict:
+        return False
+    return True
+
+
+def accept(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
+    current = uow.buddyships.get(buddyship_id)
+    return _step(uow, current, buddyship.accept(current, buddyship_id, member_id, uow.now()),
+                 member_id)
+
+
+def decline(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
+    current = uow.buddyships.get(buddyship_id)
+    return _step(uow, current, buddyship.decline(current, buddyship_id, member_id, uow.now()),
+                 member_id)
+
+
+def end(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
+        request: dict | None = None) -> dict:
+    """Either buddy ends an active buddyship, no reason asked; a rating (1-5) may go with it."""
+    rating = load_or_refuse(EndBuddyship(), request or {})["rating"]
+    current = uow.buddyships.get(buddyship_id)
+    change = buddyship.end(current, buddyship_id, member_id, uow.now())
+    if rating is not None:
+        uow.buddyships.rate(buddyship_id, member_id, rating, uow.now())
+    return _step(uow, current, change, member_id)
+
+
+def _step(uow: MatchingUnitOfWork, current: dict, change: buddyship.Change, member_id: str) -> dict:
+    """Store one step of a buddyship's life (refused, and nothing written, if it changed since
+    it was read) and show it to the member."""
+    uow.buddyships.save(change.buddyship, was=current)
+    uow.record(*change.events)
+    uow.commit()
+    return buddyship.view_for(change.buddyship, member_id, reads(uow, member_id))
+
+
+def close_due(uow: MatchingUnitOfWork) -> int:
+    """Proposals left unanswered expire and free both members' slots; support buddyships end
+    when their days are over. Each is conditional: one changed meanwhile is left as it is."""
+    now, closed = uow.now(), 0
+    due = [(p, buddyship.expire) for p in uow.buddyships.due_to_expire(now)] + \
+        [(s, buddyship.end_support) for s in uow.buddyships.support_due_to_end(now)]
+    for current, step in due:
+        change = step(current, now)
+        if change is None:
+            continue
+        uow.buddyships.save(change.buddyship, was=current)
+        uow.record(*change.events)
+        try:
+            uow.commit()
+            closed += 1
+        except Conflict:
+            continue
+    return closed
+
+
+def buddyships_of(uow: MatchingUnitOfWork, *, member_id: str, limit: int = 20,
+                  cursor: str | None = None) -> dict:
+    """A page of the member's buddyships, oldest first: {"items": [...], "next": cursor}."""
+    found = uow.buddyships.of_member(member_id, limit, cursor)
+    language = reads(uow, member_id)
+    return {"items": [buddyship.view_for(b, member_id, language) for b in found["items"]],
+            "next": found["next"]}
+
+
+def refuse_blocked(uow: MatchingUnitOfWork, proposer_id: str, invitee_id: str) -> None:
+    block = uow.blocks.between(proposer_id, invitee_id)
+    if block is None:
+        return
+    if block["blocker_id"] == proposer_id:
+        raise Conflict("you have blocked this member", "buddy_id")
+    # Whoever was blocked is not told so: the member is simply not there for them.
+    raise unknown_member(invitee_id, "buddy_id")
+
+
+def reads(uow: MatchingUnitOfWork, member_id: str) -> str:
+    """The language the member reads (as suggestions speak it), else the caller's."""
+    return (uow.pool.member(member_id) or {}).get("language") or current_language()

@@ -1,0 +1,104 @@
+"""A member's open slots (buddy capacity less their proposed and active buddyships): who to
+suggest to them, and matching's own proposals to fill the slots that opened (profile
+answered, a buddyship over, a win with room for more).
+
+Scoring is CPU work: it runs in a real thread, so that the worker's green threads (and its
+broker heartbeats) carry on meanwhile.
+"""
+
+from datetime import datetime
+
+from eventlet import tpool
+
+from workbuddy_platform.logs import get_logger
+
+from ..domain import compatibility, introductions, ranking, reasons
+from ..domain.buddyship import other_member
+from ..domain.compatibility import Candidate
+from ..unit_of_work import MatchingUnitOfWork
+from . import proposals, turns
+
+log = get_logger(__name__)
+
+
+def open_slots(uow: MatchingUnitOfWork, members: list[dict]) -> dict[str, int]:
+    """Each member's buddy capacity less their proposed and active buddyships."""
+    taken = uow.buddyships.slots_taken()
+    return {m["_id"]: (m.get("profile") or {}).get("buddy_capacity", 2) - taken.get(m["_id"], 0)
+            for m in members}
+
+
+def pairs_not_to_propose(uow: MatchingUnitOfWork, member_id: str, now: datetime) -> dict:
+    """The hard rules' inputs about one member: who they blocked or were blocked by, who they
+    ended with lately, and who they are proposed or paired to now."""
+    return {"blocked": uow.blocks.others_of(member_id),
+            "cooling_off": {other_member(b, member_id) for b in
+                            uow.buddyships.closed_since(member_id, now - introductions.COOLING_OFF)},
+            "already": {other_member(b, member_id) for b in uow.buddyships.open_of(member_id)}}
+
+
+def best_partners(uow: MatchingUnitOfWork, mine: dict, pool: list[dict], slots: dict[str, int],
+                  limit: int) -> tuple[Candidate, list]:
+    """The member as a candidate, and the members of ``pool`` the hard rules allow with them,
+    best first: [(candidate, compatibility)]."""
+    now = uow.now()
+    me = introductions.candidate_of(mine, now)
+    found = tpool.execute(
+        ranking.suggest, me, [introductions.candidate_of(doc, now) for doc in pool],
+        open_slots=slots, limit=limit, **pairs_not_to_propose(uow, me.member_id, now))
+    return me, found
+
+
+def suggestions_for(uow: MatchingUnitOfWork, *, member_id: str, limit: int = 10) -> dict:
+    """The members to suggest now, best first, with the reasons told in the member's own
+    language: {"items": [...], "next": None}. Empty until matching knows the member."""
+    mine = uow.pool.member(member_id)
+    if mine is None:
+        return {"items": [], "next": None}
+    pool = uow.pool.sample(mine)
+    me, found = best_partners(uow, mine, pool, open_slots(uow, pool), max(1, min(int(limit), 50)))
+    return {"items": [{
+        "member_id": other.member_id, "display_name": other.display_name,
+        "score": round(fit.score, 3),
+        "reasons": [reasons.explain(r, me.language, other=other) for r in fit.reasons],
+    } for other, fit in found], "next": None}
+
+
+def want_filled(uow: MatchingUnitOfWork, member_id: str, *, automatic: bool) -> None:
+    """Ask for the member's open slots to be filled, a second or so from now, by whichever
+    replica holds the proposing lease (nothing when matching does not propose on its own)."""
+    if automatic and uow.pool.member(member_id) is not None:
+        uow.rounds.want_slots_filled(member_id, uow.now())
+
+
+def fill_wanted(uow: MatchingUnitOfWork) -> None:
+    """Serve the members waiting for their slots to be filled, if it is this worker's turn."""
+    with turns.proposing(uow) as allowed:
+        if not allowed:
+            return
+        for request in uow.rounds.wanting_slots_filled():
+            fill(uow, request["_id"])
+            uow.rounds.slots_filled(request)
+
+
+def fill(uow: MatchingUnitOfWork, member_id: str) -> list[dict]:
+    """Propose the best members the hard rules allow, one per open slot of the member. Nothing
+    for a member who has not answered the onboarding questions yet: proposals come from answers."""
+    mine = uow.pool.member(member_id)
+    if mine is None or mine.get("revision", 0) < 1:
+        return []
+    pool = [doc for doc in uow.pool.sample(mine) if doc.get("revision", 0) >= 1]
+    slots = open_slots(uow, pool)
+    wanted = slots.get(member_id, 0)
+    if wanted <= 0:
+        return []
+    me, found = best_partners(uow, mine, pool, slots, wanted)
+    made = []
+    for other, fit in found:
+        change = introductions.proposal(me, other, fit.reasons,
+                                        compatibility.score(other, me).reasons, uow.now(),
+                                        "rematch", score=fit.score)
+        if proposals.save_if_allowed(uow, change):
+            made.append(change.buddyship)
+    log.info("matching.slots_filled", member_id=member_id, wanted=wanted, proposed=len(made))
+    return made

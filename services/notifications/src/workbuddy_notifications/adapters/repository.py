@@ -1,0 +1,268 @@
+"""How notifications keeps its read models (recipients, moments), the deliveries ledger, the
+in-app notifications and the browsers' push subscriptions, in its own database.
+
+Everything here is built from events; nothing is asked of another service while fanning out.
+Writes land at once, each one idempotent or compare-and-set (store.transition), so a
+redelivered event or a second replica changes nothing twice.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from workbuddy_platform.pages import page
+from workbuddy_platform.store import merge, transition
+from workbuddy_platform.unit_of_work import Repository
+from workbuddy_readmodels import buddy_links
+
+from ..domain import deliveries as d
+
+
+def create_indexes(db: Database) -> None:
+    buddy_links.create_indexes(db)
+    db.moments.create_index([("author_id", ASCENDING), ("logged_at", DESCENDING)])
+    db.deliveries.create_index([("state", ASCENDING), ("updated_at", ASCENDING)])
+    db.deliveries.create_index([("waiting_for", ASCENDING)])
+    db.deliveries.create_index([("recipient_id", ASCENDING), ("state", ASCENDING)])
+    db.deliveries.create_index([("digest_id", ASCENDING)])
+    db.inbox.create_index([("recipient_id", ASCENDING), ("order", ASCENDING)])
+
+
+class Recipients(Repository):
+    """Who can be written to, in which language and zone, and the member's own settings."""
+
+    def save(self, member: dict) -> None:
+        """From member.registered: the address, and a name and language unless newer ones came."""
+        merge(self.db.recipients, member["member_id"], {"email": member["email"]})
+        merge(self.db.recipients, member["member_id"],
+              {"display_name": member["display_name"], "language": member["language"]},
+              only_if=lambda current: "revision" not in current)
+
+    def save_profile(self, update: dict) -> None:
+        """From member.updated: what deliveries need to know, if newer than what we have."""
+        profile = update["profile"]
+        merge(self.db.recipients, update["member_id"],
+              {"revision": update["revision"], "display_name": update["display_name"],
+               "language": update["language"], "time_zone": profile["time_zone"],
+               "availability": profile["availability"]},
+              only_if=lambda current: current.get("revision", 0) < update["revision"])
+
+    def get(self, member_id: str) -> dict | None:
+        """None until member.registered has told us where to write."""
+        found = self.known(member_id)
+        return found if found and "email" in found else None
+
+    def known(self, member_id: str) -> dict | None:
+        """What is known of the member, an address or not."""
+        return self.db.recipients.find_one({"_id": member_id})
+
+    def names(self, member_ids: set[str]) -> dict[str, str]:
+        found = self.db.recipients.find({"_id": {"$in": sorted(member_ids)}})
+        return {r["_id"]: r.get("display_name", "") for r in found}
+
+    def save_settings(self, member_id: str, settings: dict) -> dict:
+        merge(self.db.recipients, member_id, {"preferences": settings})
+        return settings
+
+    def settings_of(self, member_id: str) -> dict | None:
+        found = self.known(member_id)
+        return None if found is None else found.get("preferences")
+
+    def export(self, member_id: str) -> list[dict]:
+        return list(self.db.recipients.find({"_id": member_id}))
+
+    def forget(self, member_id: str) -> None:
+        self.db.recipients.delete_many({"_id": member_id})
+
+
+class Moments(Repository):
+    def save(self, moment: dict) -> None:
+        try:
+            self.db.moments.insert_one(moment)
+        except DuplicateKeyError:
+            pass  # already known from an earlier delivery of the same event
+
+    def recent_of(self, author_id: str, limit: int) -> list[dict]:
+        return list(self.db.moments.find({"author_id": author_id})
+                    .sort("logged_at", DESCENDING).limit(limit))
+
+    def get(self, moment_id: str) -> dict | None:
+        return self.db.moments.find_one({"_id": moment_id})
+
+    def forget(self, member_id: str) -> None:
+        self.db.moments.delete_many({"author_id": member_id})
+
+
+class Deliveries(Repository):
+    """The ledger: one document per (event, recipient, channel), moved from state to state by
+    compare-and-set, so that only one worker ever holds a delivery."""
+
+    def open(self, *, event_id: str, recipient_id: str, channel: str,
+             notification_id: str | None, subject_id: str | None, **more) -> str:
+        """Create the delivery once; a redelivered event finds it already there. It tells the
+        notification ``notification_id`` (an inbox item) on ``channel``; ``subject_id`` is the
+        other member involved, whose block cancels it."""
+        key = d.key(event_id, recipient_id, channel)
+        now = self.uow.now()
+        try:
+            self.db.deliveries.insert_one({
+                "_id": key, "event_id": event_id, "recipient_id": recipient_id, "channel": channel,
+                "notification_id": notification_id, "subject_id": subject_id, "state": d.PENDING,
+                "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now, **more,
+            })
+        except DuplicateKeyError:
+            pass
+        return key
+
+    def claim(self, key: str) -> dict | None:
+        """Take a pending delivery for sending; None when another worker has it or it is done."""
+        return self._from_sending(key, {"state": d.SENDING}, state=d.PENDING)
+
+    def settle(self, key: str, state: str, **fields) -> dict | None:
+        """The end of a delivery being sent; the delivery as settled, None if it was not."""
+        return self._from_sending(key, {"state": state, **fields})
+
+    def release(self, key: str, *, waiting_for: str | None = None,
+                error: str | None = None) -> None:
+        """Back to pending: waiting for data we lack, or after a transient failure."""
+        now = self.uow.now()
+
+        def changes(current: dict) -> dict:
+            # A hold that is over is over: from here on the back-off decides when to try again.
+            back = {"state": d.PENDING, "waiting_for": waiting_for, "not_before": None,
+                    "updated_at": now}
+            if error is not None:
+                back |= {"last_error": error, "attempts": current["attempts"] + 1}
+            return back
+
+        transition(self.db.deliveries, {"_id": key, "state": d.SENDING}, changes)
+
+    def hold(self, key: str, *, until: datetime, reason: str) -> None:
+        """Back to pending, not to be tried before ``until`` (quiet hours): no attempt is
+        counted, nothing is dropped."""
+        self._from_sending(key, {"state": d.PENDING, "not_before": until, "held_because": reason})
+
+    def hold_for_digest(self, key: str, *, due: datetime, reason: str) -> None:
+        """Set aside for the member's digest, which leaves at ``due`` (focus ends, or the daily
+        digest time); the digest timer gathers it then."""
+        self._from_sending(key, {"state": d.FOR_DIGEST, "not_before": due, "held_because": reason})
+
+    def _from_sending(self, key: str, changes: dict, state: str = d.SENDING) -> dict | None:
+        return transition(self.db.deliveries, {"_id": key, "state": state},
+                          changes | {"updated_at": self.uow.now()})
+
+    def waiting_on(self, member_id: str) -> list[dict]:
+        return list(self.db.deliveries.find({"state": d.PENDING, "waiting_for": member_id}))
+
+    def digests_due(self, now: datetime) -> list[str]:
+        """Members with deliveries set aside for a digest that is due."""
+        found = self.db.deliveries.find({"state": d.FOR_DIGEST, "not_before": {"$lte": now}},
+                                        {"recipient_id": 1})
+        return sorted({f["recipient_id"] for f in found})
+
+    def gather(self, recipient_id: str, digest_id: str, now: datetime) -> int:
+        """Move the member's due digest items into the digest ``digest_id``; how many moved.
+        Each moves by compare-and-set, so an item is in at most one digest."""
+        moved = 0
+        for delivery in self.db.deliveries.find({"recipient_id": recipient_id,
+                                                 "state": d.FOR_DIGEST,
+                                                 "not_before": {"$lte": now}}):
+            moved += transition(self.db.deliveries, {"_id": delivery["_id"], "state": d.FOR_DIGEST},
+                                {"state": d.GATHERED, "digest_id": digest_id,
+                                 "updated_at": self.uow.now()}) is not None
+        return moved
+
+    def gathered_in(self, digest_id: str) -> list[dict]:
+        return list(self.db.deliveries.find({"digest_id": digest_id, "state": d.GATHERED}))
+
+    def due_for_retry(self, older_than: timedelta, max_attempts: int) -> list[dict]:
+        cutoff = self.uow.now() - older_than
+        return [f for f in self.db.deliveries.find({"state": d.PENDING, "waiting_for": None,
+                                                    "updated_at": {"$lt": cutoff}}).limit(200)
+                if f["attempts"] < max_attempts]
+
+    def reclaim_stuck(self, older_than: timedelta, max_attempts: int) -> int:
+        """A worker died while sending: count that as a failed attempt, so that the retry timer
+        takes it up (the mail may go twice; losing it is worse), or, when that was its last
+        attempt, record it as failed. No datetime is written here: the claim's ``updated_at``
+        stays, and the back-off counts from it."""
+        stuck = {"state": d.SENDING, "updated_at": {"$lt": self.uow.now() - older_than}}
+        given_up = self.db.deliveries.update_many(
+            stuck | {"attempts": {"$gte": max_attempts - 1}},
+            {"$set": {"state": d.FAILED, "reason": f"interrupted while sending, {max_attempts} times"},
+             "$inc": {"attempts": 1}}).modified_count
+        return given_up + self.db.deliveries.update_many(
+            stuck, {"$set": {"state": d.PENDING, "last_error": "interrupted while sending"},
+                    "$inc": {"attempts": 1}}).modified_count
+
+    def of_event(self, event_id: str) -> list[dict]:
+        return list(self.db.deliveries.find({"event_id": event_id}))
+
+    def export(self, member_id: str) -> list[dict]:
+        return list(self.db.deliveries.find({"recipient_id": member_id}))
+
+    def forget(self, member_id: str) -> None:
+        self.db.deliveries.delete_many({"$or": [{"recipient_id": member_id},
+                                                {"subject_id": member_id}]})
+
+
+class Inbox(Repository):
+    """The in-app notifications, one per (event, recipient)."""
+
+    def add(self, item: dict) -> bool:
+        """False when the item was kept already (a redelivered event)."""
+        try:
+            self.db.inbox.insert_one(item)
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def get(self, item_id: str, member_id: str | None = None) -> dict | None:
+        return self.db.inbox.find_one({"_id": item_id} | ({"recipient_id": member_id}
+                                                          if member_id else {}))
+
+    def page_of(self, member_id: str, *, limit: int, cursor: str | None, unread_only: bool) -> dict:
+        where = {"recipient_id": member_id} | ({"read_at": None} if unread_only else {})
+        return page(self.db.inbox, where, limit=limit, cursor=cursor, newest_first=True)
+
+    def replace(self, item: dict) -> None:
+        self.db.inbox.replace_one({"_id": item["_id"]}, item)
+
+    def export(self, member_id: str) -> list[dict]:
+        return list(self.db.inbox.find({"recipient_id": member_id}))
+
+    def forget(self, member_id: str) -> None:
+        self.db.inbox.delete_many({"$or": [{"recipient_id": member_id}, {"subject_id": member_id}]})
+
+
+def subscription_id(endpoint: str) -> str:
+    """The same browser subscribing again replaces its subscription rather than adding one."""
+    return hashlib.sha256(endpoint.encode()).hexdigest()[:32]
+
+
+class PushSubscriptions(Repository):
+    """One per browser a member turned push on in."""
+
+    def save(self, member_id: str, subscription: dict, at: datetime) -> dict:
+        _id = subscription_id(subscription["endpoint"])
+        # The _id is repeated in the replacement: nx-27017 ignores the filter's on an upsert.
+        doc = {"_id": _id, "member_id": member_id, "subscription": subscription, "created_at": at}
+        self.db.push_subscriptions.replace_one({"_id": _id}, doc, upsert=True)
+        return doc
+
+    def of_member(self, member_id: str) -> list[dict]:
+        return list(self.db.push_subscriptions.find({"member_id": member_id}))
+
+    def get(self, _id: str) -> dict | None:
+        return self.db.push_subscriptions.find_one({"_id": _id})
+
+    def remove(self, _id: str, member_id: str | None = None) -> bool:
+        """False when there was none (of that member's, if named)."""
+        where = {"_id": _id} | ({"member_id": member_id} if member_id else {})
+        return self.db.push_subscriptions.delete_one(where).deleted_count == 1
+
+    def forget(self, member_id: str) -> None:
+        self.db.push_subscriptions.delete_many({"member_id": member_id})

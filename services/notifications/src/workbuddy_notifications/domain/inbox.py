@@ -1,0 +1,36 @@
+"""The in-app notifications: every notification a member is sent is kept, whatever the channel,
+so that the app can list them, mark them read, and show what was missed.
+
+One item per (event, recipient): a redelivered event adds nothing. Items name the other member
+involved (``subject_id``) and say what happened in a few words, written when the member reads
+them, in the language they read then, with the names as they are then.
+"""
+
+from datetime import datetime
+
+from workbuddy_contracts.vocabulary import NOTIFICATION_KINDS
+from workbuddy_platform.pages import order_key
+
+from .wording import describe
+
+MOMENT, REACTION = "moment", "reaction"
+PROPOSED, STARTED, ENDED = "buddyship_proposed", "buddyship_started", "buddyship_ended"
+UNMATCHED, QUIET = "unmatched", "buddy_quiet"
+assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET) == NOTIFICATION_KINDS
+
+
+def new_item(*, event_id: str, recipient_id: str, kind: str, at: datetime,
+             subject_id: str | None = None, data: dict | None = None) -> dict:
+    item_id = f"{event_id}:{recipient_id}"
+    return {"_id": item_id, "event_id": event_id, "order": order_key(at, item_id),
+            "recipient_id": recipient_id, "kind": kind, "subject_id": subject_id,
+            "data": data or {}, "at": at, "read_at": None}
+
+
+def view(item: dict, language: str, names: dict[str, str]) -> dict:
+    """The item as its member reads it: ``names`` are the display names of the members
+    involved, as they are now."""
+    return {"id": item["_id"], "kind": item["kind"], "subject_id": item["subject_id"],
+            "text": describe(item["kind"], item["data"], names.get(item["subject_id"] or ""), language),
+            "data": item["data"], "at": item["at"].isoformat(),
+            "read_at": item["read_at"].isoformat() if item["read_at"] else None}

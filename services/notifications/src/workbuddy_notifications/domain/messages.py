@@ -1,0 +1,129 @@
+"""What one notification says on each channel it goes out on: which of the member's settings
+rule it, the mail (template, tone, links, headers) and the push payload.
+
+A notification is an in-app item (domain/inbox.py); mail and push are ways of telling it.
+Items that only the app shows (a round without a buddy, a quiet buddy) have no preference kind.
+"""
+
+from datetime import datetime
+from typing import Protocol
+
+from workbuddy_contracts.vocabulary import SETBACKS, tone_of
+
+from . import inbox, mails, wording
+from .wording import FORMER, KIND_LABELS, REACTION_LABELS
+
+_TONE_KIND = {"celebration": "win", "support": "setback", "advice": "ask"}
+_BUDDYSHIP = (inbox.PROPOSED, inbox.STARTED, inbox.ENDED)
+_TONE_OF_BUDDYSHIP = {inbox.PROPOSED: "warmth", inbox.STARTED: "warmth", inbox.ENDED: "news"}
+ALL_KINDS = "all"  # a digest's unsubscribe: no more mail of any kind
+
+
+class Links(Protocol):
+    """The links a mail carries, signed by the caller's signer (adapters/links.py)."""
+
+    def app_url(self, view: str) -> str: ...
+
+    def unsubscribe_url(self, member_id: str, kind: str, language: str) -> str: ...
+
+    def react_url(self, member_id: str, moment_id: str, reaction: str, language: str) -> str: ...
+
+
+def preference_kind(item: dict) -> str | None:
+    """The kind a member turns on or off per channel (PREFERENCE_KINDS); None: app only."""
+    if item["kind"] == inbox.MOMENT:
+        return _TONE_KIND[tone_of(item["data"]["kind"]).value]
+    if item["kind"] == inbox.REACTION:
+        return "reaction"
+    if item["kind"] in _BUDDYSHIP:
+        return "buddyship"
+    return None
+
+
+def is_urgent(item: dict) -> bool:
+    """May break quiet hours, if the member allowed it: a setback, or a call for urgent advice."""
+    return item["kind"] == inbox.MOMENT and (item["data"]["kind"] in SETBACKS
+                                             or item["data"]["kind"] == "urgent_advice")
+
+
+def mail_for(item: dict, *, recipient: dict, subject: dict | None, moment: dict | None,
+             links: Links) -> mails.Mail:
+    """The mail telling ``recipient`` of ``item``; ``subject`` is the other member (None when
+    they left), ``moment`` the moment the item is about, if any."""
+    language = _language(recipient)
+    name = (subject or {}).get("display_name") or FORMER[language]
+    context = {"recipient": recipient["display_name"]}
+    kind, data = item["kind"], item["data"]
+    if kind == inbox.MOMENT:
+        tone = tone_of(data["kind"]).value
+        template = tone
+        context |= {"author": name, "label": KIND_LABELS[language][data["kind"]],
+                    "note": (moment or {}).get("note"), "logged": _when(item["at"], recipient),
+                    "action_url": links.react_url(recipient["_id"], data["moment_id"],
+                                                  "cheer" if tone == "celebration" else "support",
+                                                  language)}
+    elif kind == inbox.REACTION:
+        template, tone = "reaction", "celebration" if data["kind"] == "cheer" else "support"
+        context |= {"reactor": name, "reaction": REACTION_LABELS[data["kind"]][language],
+                    "label": KIND_LABELS[language].get((moment or {}).get("kind", ""), ""),
+                    "note": data.get("message"), "reacted": _when(item["at"], recipient)}
+    elif kind in _BUDDYSHIP:
+        template, tone = kind, _TONE_OF_BUDDYSHIP[kind]
+        reasons = data.get("reasons") or {}  # for proposals: {language: [reason, ...]}
+        told = (reasons.get(language) or reasons.get("en") or []) if isinstance(reasons, dict) else []
+        context |= {"other": name, "since": _when(item["at"], recipient), "reasons": " ".join(told),
+                    # Where to answer a proposal or meet a new buddy; an end needs nothing done.
+                    "action_url": links.app_url("buddies") if kind != inbox.ENDED else None}
+    else:
+        raise ValueError(f"{kind!r} notifications are shown in the app only")
+    # A setback or a call for urgent advice: mail apps flag it.
+    flags = {"Importance": "high", "X-Priority": "2"} if is_urgent(item) else {}
+    return _with_unsubscribe(template, tone, recipient, preference_kind(item), context, links, flags)
+
+
+def digest_mail(items: list[tuple[dict, dict | None]], *, recipient: dict, links: Links) -> mails.Mail:
+    """One mail gathering what was held for the digest: ``items`` are (item, other member)."""
+    language = _language(recipient)
+    lines = [{"when": _when(item["at"], recipient),
+              "text": wording.describe(item["kind"], item["data"],
+                                       (other or {}).get("display_name"), language)}
+             for item, other in sorted(items, key=lambda pair: pair[0]["at"])]
+    return _with_unsubscribe("digest", "news", recipient, ALL_KINDS,
+                             {"recipient": recipient["display_name"], "items": lines,
+                              "count": len(lines)}, links)
+
+
+def push_for(item: dict, *, recipient: dict, subject: dict | None) -> dict:
+    """A small payload: who and what, never a note (a lock screen is not private)."""
+    language = _language(recipient)
+    if item["kind"] == inbox.MOMENT:
+        return wording.moment_push({"_id": item["data"]["moment_id"], "kind": item["data"]["kind"]},
+                                   subject or {}, language)
+    return wording.push_of(item["kind"], {k: v for k, v in item["data"].items() if k != "message"},
+                           (subject or {}).get("display_name"), language, item["_id"])
+
+
+def push_urgency(item: dict) -> str:
+    return "high" if item["kind"] == inbox.MOMENT and item["data"]["kind"] in SETBACKS else "normal"
+
+
+def _with_unsubscribe(template: str, tone: str, recipient: dict, kind: str, context: dict,
+                      links: Links, headers: dict | None = None) -> mails.Mail:
+    language = _language(recipient)
+    url = links.unsubscribe_url(recipient["_id"], kind, language)
+    return mails.render(template, language=language, time_zone=recipient.get("time_zone"),
+                       to=recipient["email"], tone=tone,
+                       context=context | {"unsubscribe_url": url,
+                                          "unsubscribe": wording.UNSUBSCRIBE[language][kind]},
+                       # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs.
+                       headers={"List-Unsubscribe": f"<{url}>",
+                                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                                "Auto-Submitted": "auto-generated"} | (headers or {}))
+
+
+def _when(at: datetime, recipient: dict) -> str:
+    return mails.local_time(at, _language(recipient), recipient.get("time_zone"))
+
+
+def _language(recipient: dict) -> str:
+    return wording.written_in(recipient.get("language"))

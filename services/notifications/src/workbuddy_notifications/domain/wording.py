@@ -1,0 +1,145 @@
+"""Words a member reads, in French and English."""
+
+from workbuddy_contracts.vocabulary import LANGUAGES, tone_of
+
+KIND_LABELS = {
+    "fr": {
+        "client_won": "un client gagné",
+        "first_client": "un premier client",
+        "tender_won": "un appel d'offres remporté",
+        "project_delivered": "un projet livré",
+        "milestone": "une étape franchie",
+        "client_lost": "un client perdu",
+        "tender_lost": "un appel d'offres perdu",
+        "payment_late": "un paiement en retard",
+        "rough_day": "une journée difficile",
+        "urgent_advice": "besoin d'un avis urgent",
+        "client_question": "une question sur un client",
+        "project_idea": "une idée de projet",
+    },
+    "en": {
+        "client_won": "a client won",
+        "first_client": "a first client",
+        "tender_won": "a tender won",
+        "project_delivered": "a project delivered",
+        "milestone": "a milestone reached",
+        "client_lost": "a client lost",
+        "tender_lost": "a tender lost",
+        "payment_late": "a late payment",
+        "rough_day": "a rough day",
+        "urgent_advice": "urgent advice needed",
+        "client_question": "a question about a client",
+        "project_idea": "a project idea",
+    },
+}
+
+# What an in-app notification says, by kind; {name} is the other member, as named today.
+_SAID = {
+    "moment": {"fr": "{name} : {label}", "en": "{name}: {label}"},
+    "reaction": {"fr": "{name} a réagi à ton moment : {label}",
+                 "en": "{name} reacted to your moment: {label}"},
+    "buddyship_proposed": {"fr": "Proposition de binôme avec {name}", "en": "A buddy proposal: {name}"},
+    "buddyship_started": {"fr": "{name} et toi êtes maintenant buddies",
+                          "en": "You and {name} are buddies now"},
+    "buddyship_ended": {"fr": "Ton binôme avec {name} a pris fin",
+                        "en": "Your buddyship with {name} has ended"},
+    "unmatched": {"fr": "Pas de nouveau buddy à ce tour-ci", "en": "No new buddy this round"},
+    "buddy_quiet": {"fr": "{name} n'a réagi à aucun de tes derniers moments ; tu peux mettre fin au "
+                          "binôme sans te justifier et recevoir une nouvelle proposition",
+                    "en": "{name} has not reacted to any of your recent moments; you may end the "
+                          "buddyship, no reason needed, and get a new proposal"},
+}
+FORMER = {"fr": "un ancien membre", "en": "a former member"}
+REACTION_LABELS = {"cheer": {"fr": "🍾 bravo", "en": "🍾 cheers"},
+                   "support": {"fr": "🤝 soutien", "en": "🤝 support"}}
+
+
+def written_in(language: str | None) -> str:
+    """The language a member reads: theirs when we write it, English otherwise."""
+    return language if language in LANGUAGES else "en"
+
+
+def describe(kind: str, data: dict, name: str | None, language: str) -> str:
+    """One line saying what happened, in ``language``."""
+    language = written_in(language)
+    label = ""
+    if kind == "moment":
+        label = KIND_LABELS[language].get(data.get("kind", ""), "")
+    elif kind == "reaction":
+        label = REACTION_LABELS.get(data.get("kind", ""), {}).get(language, "")
+    return _SAID[kind][language].format(name=name or FORMER[language], label=label)
+
+_PUSH_TITLE = {
+    "celebration": {"fr": "🍾 {name} a une bonne nouvelle", "en": "🍾 {name} has good news"},
+    "support": {"fr": "{name} traverse un coup dur", "en": "{name} is going through a setback"},
+    "advice": {"fr": "{name} a besoin de ton avis", "en": "{name} needs your advice"},
+}
+
+
+def moment_push(moment: dict, author: dict, language: str) -> dict:
+    """A push payload: who and what, never the note (a lock screen is not private), and where
+    the app shows the moment."""
+    language = written_in(language)
+    name = author.get("display_name") or FORMER[language]
+    return {"title": _PUSH_TITLE[tone_of(moment["kind"]).value][language].format(name=name),
+            "body": KIND_LABELS[language][moment["kind"]], "tag": f"moment-{moment['_id']}",
+            "url": f"/moments/{moment['_id']}", "kind": "moment"}
+
+
+# Where a tapped push opens the app (its hash route): a proposal is answered, and a new buddy
+# met, on the buddies page; the rest is read among the notifications.
+_PLACES = {"buddyship_proposed": "/buddies", "buddyship_started": "/buddies"}
+
+
+def push_of(kind: str, data: dict, name: str | None, language: str, item_id: str) -> dict:
+    """A push payload for any other notification: the line the app shows, and where."""
+    language = written_in(language)
+    return {"title": "Work Buddy", "body": describe(kind, data, name, language),
+            "tag": f"notification-{item_id}", "url": _PLACES.get(kind, "/notifications"),
+            "kind": kind}
+
+
+# The one-click unsubscribe link at the bottom of each mail: what it stops.
+UNSUBSCRIBE = {
+    "fr": {"win": "Ne plus recevoir de mail pour les victoires de mes buddies",
+           "setback": "Ne plus recevoir de mail pour les coups durs de mes buddies",
+           "ask": "Ne plus recevoir de mail pour les demandes d'avis",
+           "reaction": "Ne plus recevoir de mail pour les réactions à mes moments",
+           "buddyship": "Ne plus recevoir de mail sur mes binômes",
+           "all": "Ne plus recevoir aucun mail de Work Buddy"},
+    "en": {"win": "Stop mails about my buddies' wins",
+           "setback": "Stop mails about my buddies' setbacks",
+           "ask": "Stop mails about calls for advice",
+           "reaction": "Stop mails about reactions to my moments",
+           "buddyship": "Stop mails about my buddyships",
+           "all": "Stop all mails from Work Buddy"},
+}
+
+# The page a link from a mail opens (the gateway shows it; a POST from it acts).
+LINK_PAGE = {
+    "unsubscribe": {
+        "fr": {"title": "Se désabonner", "question": "{what} ?", "button": "Oui, arrêter ces mails",
+               "done": "C'est fait : tu ne recevras plus ces mails. Tu peux changer d'avis à tout "
+                       "moment dans les réglages de notifications de l'application."},
+        "en": {"title": "Unsubscribe", "question": "{what}?", "button": "Yes, stop these mails",
+               "done": "Done: you will not get these mails any more. You can change your mind at "
+                       "any time in the app's notification settings."},
+    },
+    "react": {
+        "fr": {"title": "Réagir", "question": "Envoyer {reaction} à {author} pour {label} ?",
+               "button": "Envoyer", "done": "Envoyé ! {author} va le voir tout de suite."},
+        "en": {"title": "React", "question": "Send {author} {reaction} for {label}?",
+               "button": "Send", "done": "Sent! {author} will see it right away."},
+    },
+}
+
+
+def link_page(link: dict, author: str | None, moment_kind: str | None) -> dict:
+    """The words of a link's page, in the language of the mail it came in."""
+    language = written_in(link.get("language"))
+    words = LINK_PAGE[link["action"]][language]
+    names = {"what": UNSUBSCRIBE[language].get(link.get("kind", ""), ""),
+             "author": author or FORMER[language],
+             "reaction": REACTION_LABELS.get(link.get("reaction", ""), {}).get(language, ""),
+             "label": KIND_LABELS[language].get(moment_kind or "", "")}
+    return {"language": language} | {key: text.format(**names) for key, text in words.items()}

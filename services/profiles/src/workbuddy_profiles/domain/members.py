@@ -1,0 +1,96 @@
+"""Members: signing up, their answers (the profile), and what others may know of them.
+Pure: no I/O here."""
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from workbuddy_contracts.commands import SignUp, load_or_refuse
+from workbuddy_contracts.profile import Profile, ProfileChange, default_profile
+
+
+def normalise_email(email: str) -> str:
+    # The domain part is case-insensitive by standard; the local part is in practice too.
+    return email.strip().lower()
+
+
+def new_member(request: dict, now: datetime,
+               member_id: Callable[[str], str] | None = None) -> tuple[dict, str]:
+    """The member to store, and the password to hash (never stored as given).
+
+    ``member_id`` derives the id from the normalised email (for an idempotent sign-up)."""
+    data = load_or_refuse(SignUp(), request)
+    email = normalise_email(data["email"])
+    member = {
+        "_id": member_id(email) if member_id else uuid.uuid4().hex,
+        "email": email,
+        "display_name": data["display_name"].strip(),
+        "language": data["language"],
+        "registered_at": now,
+        "profile": default_profile(data["language"]),
+        "revision": 1,
+        "updated_at": now,
+    }
+    return member, data["password"]
+
+
+def change_profile(member: dict, request: dict, now: datetime) -> dict | None:
+    """The member after the change, or None when the request changes nothing.
+
+    Lists and traits are replaced as a whole; availability changes key by key, so that
+    turning focus mode on does not forget the quiet hours.
+    """
+    changes = load_or_refuse(ProfileChange(), request)
+    updated = {**member, "profile": dict(profile_of(member))}
+    for key in ("display_name", "language"):
+        if key in changes:
+            updated[key] = changes.pop(key)
+    if "availability" in changes:
+        updated["profile"]["availability"] = {**updated["profile"]["availability"],
+                                              **changes.pop("availability")}
+    updated["profile"].update(changes)
+    if updated == {**member, "profile": profile_of(member)}:
+        return None
+    return updated | {"revision": revision_of(member) + 1, "updated_at": now}
+
+
+def profile_of(member: dict) -> dict:
+    # Members registered before profiles existed start from the defaults.
+    return member.get("profile") or default_profile(member["language"])
+
+
+def revision_of(member: dict) -> int:
+    return member.get("revision", 1)
+
+
+def registered(member: dict, invited_by: str | None) -> tuple[str, dict]:
+    """member.registered: where to write to the member, and who invited them."""
+    return "member.registered", {
+        "member_id": member["_id"], "email": member["email"],
+        "display_name": member["display_name"], "language": member["language"],
+        "registered_at": member["registered_at"], "invited_by": invited_by}
+
+
+def updated(member: dict) -> tuple[str, dict]:
+    """member.updated: what other services may know (no email, no credentials)."""
+    return "member.updated", {
+        "member_id": member["_id"], "revision": member["revision"],
+        "display_name": member["display_name"], "language": member["language"],
+        "profile": member["profile"], "updated_at": member["updated_at"]}
+
+
+def left(member_id: str, at: datetime) -> tuple[str, dict]:
+    """member.left: every service forgets the member."""
+    return "member.left", {"member_id": member_id, "left_at": at}
+
+
+def member_view(doc: dict) -> dict:
+    return {
+        "id": doc["_id"],
+        "email": doc["email"],
+        "display_name": doc["display_name"],
+        "language": doc["language"],
+        "registered_at": doc["registered_at"].isoformat(),
+        "profile": Profile().dump(profile_of(doc)),
+        "revision": revision_of(doc),
+    }

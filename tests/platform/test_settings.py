@@ -1,0 +1,59 @@
+"""Settings are read once, with their defaults, and a bad value stops a process at start with
+a message naming every wrong variable and what it should look like."""
+
+from datetime import timedelta
+
+import pytest
+
+from workbuddy_matching.settings import MatchingSettings
+from workbuddy_platform.settings import PlatformSettings, SettingsError
+
+
+def test_nothing_set_means_the_laptop_defaults():
+    settings = MatchingSettings.from_env({})
+    assert settings.platform == PlatformSettings()
+    assert settings.platform.amqp_uri == "amqp://guest:guest@127.0.0.1:5672/"
+    assert settings.platform.event_retry_delays == (1, 5, 30, 120, 600)
+    assert (settings.automatic, settings.round_every) == (True, timedelta(hours=24))
+
+
+def test_a_blank_variable_takes_its_default_and_values_are_read_with_their_units():
+    settings = MatchingSettings.from_env({
+        "AMQP_URI": "  ", "MATCHING_AUTOMATIC": "off", "MATCHING_ROUND_EVERY_HOURS": "0.5",
+        "EVENT_RETRY_DELAYS": "0.5, 2", "LOG_LEVEL": "debug", "EVENT_QUEUE_TYPE": "Quorum"})
+    assert settings.platform.amqp_uri == PlatformSettings().amqp_uri
+    assert settings.automatic is False and settings.round_every == timedelta(minutes=30)
+    assert settings.platform.event_retry_delays == (0.5, 2)
+    assert (settings.platform.log_level, settings.platform.event_queue_type) == ("DEBUG", "quorum")
+
+
+def test_a_value_that_is_not_a_number_names_the_variable_and_an_example():
+    with pytest.raises(SettingsError) as refused:
+        MatchingSettings.from_env({"MATCHING_ROUND_EVERY_HOURS": "abc"})
+    message = str(refused.value)
+    assert "MATCHING_ROUND_EVERY_HOURS='abc'" in message and "a number of hours, e.g. 24" in message
+
+
+def test_every_wrong_variable_is_told_at_once():
+    with pytest.raises(SettingsError) as refused:
+        MatchingSettings.from_env({"WB_MAX_WORKERS": "0", "MATCHING_AUTOMATIC": "maybe",
+                                   "EVENT_RETRY_DELAYS": "1,-5", "EVENT_QUEUE_TYPE": "stream",
+                                   "OPS_PORT": "99999", "MATCHING_CHECKUP_EVERY_MINUTES": "0"})
+    message = str(refused.value)
+    for name in ("WB_MAX_WORKERS", "MATCHING_AUTOMATIC", "EVENT_RETRY_DELAYS", "EVENT_QUEUE_TYPE",
+                 "OPS_PORT", "MATCHING_CHECKUP_EVERY_MINUTES"):
+        assert name in message, name
+    assert "one of classic, quorum" in message
+
+
+def test_a_service_started_with_a_bad_setting_stops_at_once_saying_why(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "workbuddy_matching"], capture_output=True,
+                          text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "MATCHING_ROUND_EVERY_HOURS": "abc",
+                               "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})
+    assert done.returncode == 2
+    assert "matching cannot start" in done.stderr
+    assert "MATCHING_ROUND_EVERY_HOURS='abc'" in done.stderr
