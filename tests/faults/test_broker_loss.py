@@ -60,14 +60,13 @@ def test_the_gateways_kept_connections_are_not_trusted_after_the_broker_restarts
     reply queues: a kept connection is checked before it is reused and replaced when it is
     gone, so the first call after the restart, once the service is back, is answered."""
     from workbuddy_gateway.rpc import Services
-    from workbuddy_platform.settings import Settings
 
     prefix = f"{db_prefix}kept{uuid.uuid4().hex[:6]}_"
     supervisor = Supervisor(artifacts / f"broker-kept-{uuid.uuid4().hex[:6]}")
     supervisor.start("poisontest", [sys.executable, "-m", "tests.support.poison_service"], {
         "AMQP_URI": broker.amqp_uri, "MONGO_URI": mongo_uri, "WB_DB_PREFIX": prefix,
         "PYTHONUNBUFFERED": "1"})
-    services = Services(Settings(amqp_uri=broker.amqp_uri), timeout=20)
+    services = Services(broker.amqp_uri, timeout=20)
     try:
         wait_until(lambda: call(broker.amqp_uri, "answer_after", 0) == "here", 60, "the service")
         for _ in range(3):  # the connection is now kept

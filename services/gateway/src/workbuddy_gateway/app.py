@@ -2,8 +2,8 @@
 calls the owning service over RPC and answers in JSON (problems in RFC 9457 form)."""
 
 import http
-import os
 import re
+import threading
 import uuid
 
 from flask import Flask, g, request
@@ -13,15 +13,15 @@ from flask_smorest.utils import prepare_response
 from workbuddy_contracts.i18n import DEFAULT_LANGUAGE, use_language
 from workbuddy_contracts.vocabulary import LANGUAGES
 from workbuddy_platform.logs import bind_correlation, get_logger
-from workbuddy_platform.settings import Settings
 from workbuddy_platform.store import client_for
 
 from . import auth, limits, metrics, problems, traces, webapp
 from .api import auth as auth_api
-from .api import health, links, matching, me, members, moments, notifications, push, sectors
+from .api import links, matching, me, members, moments, notifications, probes, push, sectors
 from .rpc import Services
 from .schemas import Problem
 from .sessions import Sessions
+from .settings import EXTENSION, GatewaySettings
 
 _CORRELATION = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = get_logger(__name__)
@@ -46,13 +46,16 @@ class Api(SmorestApi):
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
-def create_app(services: Services | None = None, sessions: Sessions | None = None,
-               jwt_secret: str | None = None) -> Flask:
-    secret = jwt_secret or os.environ.get("JWT_SECRET", "")
-    if len(secret) < 32:
-        raise RuntimeError("set JWT_SECRET to a random string of at least 32 characters, the "
-                           "same for every gateway replica (e.g. `openssl rand -hex 32`)")
-    settings = Settings()
+def create_app(settings: GatewaySettings | None = None, services: Services | None = None,
+               sessions: Sessions | None = None) -> Flask:
+    """The gateway as a WSGI app. ``settings``: read from the environment when not given
+    (SettingsError names each variable set wrong)."""
+    if settings is None:
+        settings = GatewaySettings.from_env()
+    # Settings made in code have not been through from_env's checks: no weak signing key either.
+    if problems_found := settings.secret_problems():
+        raise RuntimeError("; ".join(why for _, why in problems_found))
+    platform = settings.platform
     app = Flask("workbuddy_gateway")
     app.config.update(
         API_TITLE="Work Buddy API",
@@ -70,15 +73,18 @@ def create_app(services: Services | None = None, sessions: Sessions | None = Non
             "security": [{"bearerAuth": []}],
         },
     )
-    traces.init(app)  # first: its span then covers what the other hooks do
-    app.extensions["services"] = services or Services(settings)
+    app.extensions[EXTENSION] = settings
+    traces.init(app, platform.tracing)  # first: its span then covers what the other hooks do
+    app.extensions["services"] = services or Services(platform.amqp_uri, settings.rpc_timeout)
     app.extensions["sessions"] = sessions or Sessions(
-        client_for(settings.mongo_uri)[settings.database_name("gateway")])
-    auth.init(app, secret, auth.accepted_secrets())
+        client_for(platform.mongo_uri, traced=platform.tracing)[platform.database_name("gateway")])
+    # One per process, as the app is: what a process holds is what its threads can serve.
+    app.extensions[notifications.SLOTS] = threading.BoundedSemaphore(settings.stream_slots)
+    auth.init(app, settings)
     metrics.init(app)
-    limits.init(app)
+    limits.init(app, settings)
     api = Api(app)
-    for blueprint in (health.blp, auth_api.blp, me.blp, matching.blp, notifications.blp, push.blp,
+    for blueprint in (probes.blp, auth_api.blp, me.blp, matching.blp, notifications.blp, push.blp,
                       members.blp, moments.blp, sectors.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(links.blp)  # pages for people, not part of the JSON API

@@ -5,15 +5,12 @@ malformed, tampered, expired or revoked token is answered 401 with a problem doc
 """
 
 import hashlib
-import os
-from datetime import timedelta
 
 from flask import current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, get_jwt_identity
 
 from . import problems
-
-ACCESS_TTL = timedelta(seconds=int(os.environ.get("JWT_ACCESS_TTL", "900")))
+from .settings import GatewaySettings
 
 
 def key_id(secret: str) -> str:
@@ -21,22 +18,15 @@ def key_id(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
-def accepted_secrets() -> list[str]:
-    """JWT_ACCEPTED_SECRETS: other secrets whose tokens are still honoured while a rotation
-    goes through the replicas (docs/operations.md, "Rotate secrets"); comma-separated."""
-    given = [s.strip() for s in os.environ.get("JWT_ACCEPTED_SECRETS", "").split(",") if s.strip()]
-    if any(len(s) < 32 for s in given):
-        raise RuntimeError("every secret in JWT_ACCEPTED_SECRETS must be at least 32 characters")
-    return given
-
-
-def init(app, secret: str, accepted: list[str] | None = None) -> None:
-    app.config.update(JWT_SECRET_KEY=secret, JWT_ACCESS_TOKEN_EXPIRES=ACCESS_TTL,
+def init(app, settings: GatewaySettings) -> None:
+    secret = settings.jwt_secret
+    app.config.update(JWT_SECRET_KEY=secret, JWT_ACCESS_TOKEN_EXPIRES=settings.jwt_access_ttl,
                       JWT_TOKEN_LOCATION=["headers"], JWT_ALGORITHM="HS256")
     jwt = JWTManager(app)
     # Each token says which secret signed it (kid), so a replica holding the new secret and one
-    # still on the old one both honour every token while a rotation rolls out.
-    keys = {key_id(k): k for k in [*(accepted or []), secret]}
+    # still on the old one (JWT_ACCEPTED_SECRETS, docs/operations.md, "Rotate secrets") both
+    # honour every token while a rotation rolls out.
+    keys = {key_id(k): k for k in [*settings.jwt_accepted_secrets, secret]}
     jwt.additional_headers_loader(lambda identity: {"kid": key_id(secret)})
     jwt.decode_key_loader(lambda header, payload: keys.get(header.get("kid"), secret))
 
@@ -69,7 +59,7 @@ def issue(member_id: str, sid: str, refresh_token: str) -> dict:
     return {
         "token_type": "Bearer",
         "access_token": create_access_token(identity=member_id, additional_claims={"sid": sid}),
-        "expires_in": int(ACCESS_TTL.total_seconds()),
+        "expires_in": int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()),
         "refresh_token": refresh_token,
     }
 

@@ -5,25 +5,29 @@ member's password is slow from anywhere), moments, reactions, proposals and invi
 member. A refusal is a 429 problem with Retry-After.
 """
 
-import os
+from collections.abc import Callable
 
-from flask import request
+from flask import current_app, request
 from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-
-def _limit(name: str, default: str) -> str:
-    return os.environ.get(f"RATE_LIMIT_{name}", default)
+from .settings import GatewaySettings, settings_of
 
 
-SIGNUP = _limit("SIGNUP", "20 per hour")
-LOGIN = _limit("LOGIN", "30 per minute")
-LOGIN_PER_ACCOUNT = _limit("LOGIN_PER_ACCOUNT", "10 per 10 minutes")
-MOMENTS = _limit("MOMENTS", "30 per minute; 500 per day")
-PROPOSALS = _limit("PROPOSALS", "30 per hour")
-REACTIONS = _limit("REACTIONS", "30 per minute; 1000 per day")
-INVITATIONS = _limit("INVITATIONS", "20 per day")
+def _configured(name: str) -> Callable[[], str]:
+    """The limit the app's settings give (RATE_LIMIT_<NAME>). The endpoints are decorated at
+    import, before any settings exist: flask-limiter asks for the limit at each request."""
+    return lambda: getattr(settings_of(current_app).rate_limits, name)
+
+
+SIGNUP = _configured("signup")
+LOGIN = _configured("login")
+LOGIN_PER_ACCOUNT = _configured("login_per_account")
+MOMENTS = _configured("moments")
+PROPOSALS = _configured("proposals")
+REACTIONS = _configured("reactions")
+INVITATIONS = _configured("invitations")
 
 
 def account() -> str:
@@ -46,11 +50,10 @@ def member() -> str:
 limiter = Limiter(key_func=get_remote_address)
 
 
-def init(app) -> None:
+def init(app, settings: GatewaySettings) -> None:
     app.config.update(
-        # memory:// counts per process: fine for one process, wrong for several (use Redis).
-        RATELIMIT_STORAGE_URI=os.environ.get("RATE_LIMIT_STORAGE", "memory://"),
-        RATELIMIT_KEY_PREFIX=os.environ.get("RATE_LIMIT_PREFIX", "workbuddy"),
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_KEY_PREFIX=settings.rate_limit_prefix,
         RATELIMIT_HEADERS_ENABLED=True,
         # If Redis goes away, keep limiting per process rather than failing every request.
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,

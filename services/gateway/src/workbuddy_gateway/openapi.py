@@ -9,6 +9,7 @@ from pathlib import Path
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 from .app import create_app  # noqa: E402
+from .settings import GatewaySettings  # noqa: E402
 
 DEFAULT_PATH = Path("docs/openapi.json")
 
@@ -20,7 +21,8 @@ class _NoSessions:
 
 def spec_text() -> str:
     # No broker or store is touched to describe the API.
-    app = create_app(services=object(), sessions=_NoSessions(), jwt_secret="x" * 32)
+    app = create_app(GatewaySettings(jwt_secret="x" * 32), services=object(),
+                     sessions=_NoSessions())
     with app.app_context():
         spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
     return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -17,13 +17,11 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from workbuddy_contracts.errors import REFUSALS
 from workbuddy_platform import tracing
-from workbuddy_platform.settings import Settings
 
 # Services raise these; registering them makes the proxy re-raise the same class with its args.
 for _refusal in REFUSALS:
     deserialize_to_instance(_refusal)
 
-RPC_TIMEOUT = float(os.environ.get("RPC_TIMEOUT", "10"))
 # A proxy unused this long is closed rather than reused: its connection sends no heartbeats,
 # and a connection quiet for long may have been dropped by the network on the way.
 IDLE_SECONDS = 60.0
@@ -65,9 +63,8 @@ class _Proxy:
 
 
 class Services:
-    def __init__(self, settings: Settings, timeout: float = RPC_TIMEOUT,
-                 idle_seconds: float = IDLE_SECONDS):
-        self.config = {"AMQP_URI": settings.amqp_uri, "serializer": "json"}
+    def __init__(self, amqp_uri: str, timeout: float, idle_seconds: float = IDLE_SECONDS):
+        self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
         self.timeout = timeout
         self.idle_seconds = idle_seconds
         self._idle: list[_Proxy] = []  # least recently used first

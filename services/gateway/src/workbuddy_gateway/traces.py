@@ -19,8 +19,8 @@ from workbuddy_platform import tracing
 PROBES = frozenset({"/healthz", "/readyz"})
 
 
-def init(app: Flask) -> None:
-    if not tracing.enabled():
+def init(app: Flask, traced: bool) -> None:
+    if not traced:
         return
 
     # Registered before the other hooks, so that a request they refuse (429) is traced too.

@@ -1,10 +1,9 @@
 """The signed-in member: their profile, moments and buddyships."""
 
-import os
 import re
 from urllib.parse import urlencode
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
@@ -31,6 +30,7 @@ from ..schemas import (
     problem_doc,
     too_many,
 )
+from ..settings import settings_of
 from . import idempotency
 from .calls import call, require_member, sessions
 
@@ -161,11 +161,9 @@ class Buddyships(MethodView):
         return call("matching", "buddyships_of", me(), query["limit"], query.get("cursor"))
 
 
-PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/")
-
-
 def with_link(invitation: dict) -> dict:
-    return invitation | {"link": f"{PUBLIC_URL}/join?{urlencode({'invitation': invitation['code']})}"}
+    public_url = settings_of(current_app).public_url
+    return invitation | {"link": f"{public_url}/join?{urlencode({'invitation': invitation['code']})}"}
 
 
 @blp.route("/invitations")

@@ -1,38 +1,31 @@
 """The signed-in member's notifications, as the app lists them, and live as they come."""
 
 import json
-import os
 import socket
-import threading
 import time
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import NotificationSettings
 from workbuddy_platform import live
-from workbuddy_platform.settings import Settings
 
 from .. import problems
 from ..auth import me
 from ..schemas import Notification, NotificationPage, NotificationsQuery
+from ..settings import settings_of
 from .calls import call
 
-# A comment line this often keeps proxies and apps from closing a quiet stream.
-KEEP_ALIVE_SECONDS = float(os.environ.get("STREAM_KEEP_ALIVE", "15"))
-# A stream ends after this long and the app reconnects (EventSource does it by itself, with
-# Last-Event-ID): each open stream holds a gateway thread, and streams move to new replicas.
-MAX_SECONDS = float(os.environ.get("STREAM_MAX_SECONDS", "300"))
-# Streams a gateway process holds at most: each holds a thread, and the API must keep threads
-# for its other requests (by default half of GATEWAY_THREADS). Beyond it, 503 and Retry-After.
-MAX_OPEN = int(os.environ.get("STREAM_MAX_OPEN") or max(1, int(os.environ.get("GATEWAY_THREADS", "8")) // 2))
+# Where create_app keeps the process's stream slots (a semaphore of STREAM_MAX_OPEN): each
+# stream holds a thread, and the API must keep threads for its other requests. Beyond it,
+# 503 and Retry-After.
+SLOTS = "stream_slots"
 RETRY_AFTER_SECONDS = 5
 # How soon a stream notices that its app went (a phone locked, a tab closed): its thread, its
 # broker connection and its slot are freed then, not at the next keep-alive's failed write.
 GONE_CHECK_SECONDS = 1.0
-_open_streams = threading.BoundedSemaphore(MAX_OPEN)
 
 blp = Blueprint("notifications", __name__, url_prefix="/v1/me/notifications",
                 description="Everything I was told, whatever the channel; read or not.")
@@ -96,8 +89,15 @@ class Stream(MethodView):
         Last-Event-ID: what was missed meanwhile comes first"""
         member_id = me()
         missed_since = request.headers.get("Last-Event-ID")
-        uri = Settings().amqp_uri
-        slots = _open_streams
+        config = settings_of(current_app)
+        uri = config.platform.amqp_uri
+        # A comment line this often keeps proxies and apps from closing a quiet stream.
+        keep_alive_seconds = config.stream_keep_alive
+        # A stream ends after this long and the app reconnects (EventSource does it by itself,
+        # with Last-Event-ID): each open stream holds a gateway thread, and streams move to new
+        # replicas.
+        max_seconds = config.stream_max_seconds
+        slots = current_app.extensions[SLOTS]
         if not slots.acquire(blocking=False):
             busy = problems.problem(503, "too many live streams are open on this server; open it "
                                          "again in a few seconds")
@@ -107,13 +107,13 @@ class Stream(MethodView):
         app = request.environ.get("gunicorn.socket")
 
         def events():
-            ends = time.monotonic() + MAX_SECONDS
+            ends = time.monotonic() + max_seconds
             with live.listen(uri, member_id) as stream:  # bound before the catch-up is read
                 yield "retry: 3000\n\n"
                 if missed_since:
                     for item in reversed(_since(member_id, missed_since)):
                         yield _event(item)
-                keep_alive_at = time.monotonic() + KEEP_ALIVE_SECONDS
+                keep_alive_at = time.monotonic() + keep_alive_seconds
                 while (now := time.monotonic()) < ends and not _gone(app):
                     # Short waits: an app that went is noticed within a second, its slot freed.
                     item = stream.next(min(GONE_CHECK_SECONDS, keep_alive_at - now, ends - now))
@@ -121,7 +121,7 @@ class Stream(MethodView):
                         yield _event(item)
                     elif time.monotonic() >= keep_alive_at:
                         yield ": keep-alive\n\n"
-                        keep_alive_at = time.monotonic() + KEEP_ALIVE_SECONDS
+                        keep_alive_at = time.monotonic() + keep_alive_seconds
 
         response = Response(stream_with_context(events()), mimetype="text/event-stream",
                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

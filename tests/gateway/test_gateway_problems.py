@@ -3,6 +3,7 @@ correlation id. The services are a fake with the same ``call`` as workbuddy_gate
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from amqp.exceptions import ConnectionForced
@@ -13,6 +14,7 @@ from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound, Refusal
 from workbuddy_contracts.profile import default_profile
 from workbuddy_gateway.app import create_app
+from workbuddy_gateway.settings import GatewaySettings
 from workbuddy_platform.idempotency import KEY_FORMAT
 
 PROBLEM = "application/problem+json"
@@ -43,6 +45,7 @@ class FakeServices:
 
 
 JWT_SECRET = "unit-test-secret-" + "x" * 32
+SETTINGS = GatewaySettings(jwt_secret=JWT_SECRET)
 
 
 class FakeSessions:
@@ -58,8 +61,8 @@ class FakeSessions:
 class Client:
     """Flask's test client, signed in as member m-1 unless told otherwise."""
 
-    def __init__(self, services: FakeServices):
-        app = create_app(services=services, sessions=FakeSessions(), jwt_secret=JWT_SECRET)
+    def __init__(self, services: FakeServices, settings: GatewaySettings = SETTINGS):
+        app = create_app(settings, services=services, sessions=FakeSessions())
         with app.app_context():
             token = create_access_token(identity="m-1", additional_claims={"sid": "s-1"})
         self.client = app.test_client()
@@ -72,8 +75,8 @@ class Client:
         return send
 
 
-def client_for(services: FakeServices) -> Client:
-    return Client(services)
+def client_for(services: FakeServices, settings: GatewaySettings = SETTINGS) -> Client:
+    return Client(services, settings)
 
 
 def get_member_raising(exc: BaseException):
@@ -378,13 +381,8 @@ def test_the_gateways_own_refusals_are_translated_too():
 
 # --- live streams keep threads for the rest of the API ----------------------------------------
 
-def test_streams_beyond_the_limit_get_503_with_retry_after_and_a_closed_one_frees_its_slot(monkeypatch):
-    import threading
-
-    from workbuddy_gateway.api import notifications
-
-    monkeypatch.setattr(notifications, "_open_streams", threading.BoundedSemaphore(2))
-    client = client_for(FakeServices())
+def test_streams_beyond_the_limit_get_503_with_retry_after_and_a_closed_one_frees_its_slot():
+    client = client_for(FakeServices(), replace(SETTINGS, stream_max_open=2))
     held = [client.get("/v1/me/notifications/stream", buffered=False) for _ in range(2)]
     assert [r.status_code for r in held] == [200, 200]
 
