@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python bench/matching_round.py [--quick]
 
-Members are ``embedding.synthetic_members`` (seeded profiles). A round is: embed the members,
-shortlist each one's top-k by the embedding, rescore those pairs with the exact
+Members are ``synthetic.synthetic_members`` (seeded profiles, bench/synthetic.py). A round is:
+embed the members, shortlist each one's top-k by the embedding, rescore those pairs with the exact
 ``compatibility.score``, assign (b-matching within capacities), then one leftover pass among the
 members who still have room. Figures are wall clock (time.perf_counter); generating the members
 is not timed. Every ceiling (the exact top-10, the exact optimum) is measured in the same run.
@@ -22,10 +22,11 @@ from functools import partial
 
 import networkx as nx
 import numpy as np
+from synthetic import synthetic_members
 
-from workbuddy_matching import candidates, embedding, rounds
-from workbuddy_matching.assignment import assign, total_weight, unmatched
-from workbuddy_matching.pair_scores import Scorer
+from workbuddy_matching.domain import candidates, embedding, round_plan
+from workbuddy_matching.domain.assignment import assign, total_weight, unmatched
+from workbuddy_matching.domain.pair_scores import Scorer
 
 K = 10  # candidates per member in a round
 REMATCH_K = 50  # candidates the embedding proposes for one member's rematch
@@ -98,7 +99,7 @@ def exact_scores(table: Scorer, i: int, blocked_partners: set[int]) -> tuple[np.
 
 
 def full_round(n: int, target_s: float) -> bool:
-    gen_s, members = timed(lambda: embedding.synthetic_members(n, seed=1))
+    gen_s, members = timed(lambda: synthetic_members(n, seed=1))
     blocked = some_blocks(members, 0.01, seed=1)
     capacity = {m.member_id: m.capacity for m in members}
     embed_s, pop = timed(lambda: embedding.embed(members))
@@ -163,18 +164,18 @@ def full_round(n: int, target_s: float) -> bool:
 
 
 def service_round(n: int, target_s: float) -> bool:
-    """The round as matching runs it (rounds.plan_round): the hard rules with blocks, the embedding
+    """The round as matching runs it (round_plan.plan_round): the hard rules with blocks, the embedding
     shortlist and its leftover passes, the exact scores, the b-matching, the members left out of
     the previous round served first, and the reasons told to both members of every pair."""
-    members = embedding.synthetic_members(n, seed=1)
+    members = synthetic_members(n, seed=1)
     blocked = some_blocks(members, 0.01, seed=1)
     slots = {m.member_id: m.capacity for m in members}
     rng = np.random.default_rng(5)
     before = {members[i].member_id for i in rng.choice(n, size=n // 200, replace=False).tolist()}
-    took, plan = timed(lambda: rounds.plan_round(members, open_slots=slots, blocked=blocked,
+    took, plan = timed(lambda: round_plan.plan_round(members, open_slots=slots, blocked=blocked,
                                                  left_out_before=before))
     twice = sum(1 for x in plan.left_out if x.member_id in before)
-    print(f"1b. The service's round (rounds.plan_round), {n:,} members, {len(blocked):,} blocked pairs, "
+    print(f"1b. The service's round (round_plan.plan_round), {n:,} members, {len(blocked):,} blocked pairs, "
           f"{len(before):,} left out of the previous round")
     print(f"   {took:.2f} s   target <= {target_s:.0f} s   {verdict(took <= target_s)}; "
           f"{len(plan.pairings):,} pairs proposed with reasons for both; {len(plan.left_out):,} left out "
@@ -183,7 +184,7 @@ def service_round(n: int, target_s: float) -> bool:
 
 
 def incremental(n: int, target_ms: float, samples: int) -> bool:
-    gen_s, members = timed(lambda: embedding.synthetic_members(n, seed=2))
+    gen_s, members = timed(lambda: synthetic_members(n, seed=2))
     embed_s, pop = timed(lambda: embedding.embed(members))
     pop.blocked = some_blocks(members, 0.01, seed=2)
     _ = pop.blocked_partners  # built once per population (the service would keep it)
@@ -259,7 +260,7 @@ def quality(sizes, all_pairs_n: int) -> bool:
           f"k={K}; networkx max_weight_matching on the same pairs)")
     ok = True
     for n in sizes:
-        members = embedding.synthetic_members(n, seed=n)
+        members = synthetic_members(n, seed=n)
         capacity = {m.member_id: 1 for m in members}
         short_s, pairs = timed(partial(embedding.shortlist_pairs, members, K), repeat=3)
         rescore_s, scored = timed(partial(embedding.rescore, members, pairs), repeat=3)
@@ -285,7 +286,7 @@ def quality(sizes, all_pairs_n: int) -> bool:
 
 
 def capacities_quality(n: int) -> None:
-    members = embedding.synthetic_members(n, seed=n)
+    members = synthetic_members(n, seed=n)
     capacity = {m.member_id: min(m.capacity, 3) for m in members}
     edges = edges_of(members, embedding.rescore(members, embedding.shortlist_pairs(members, K)))
     assign_s, chosen = timed(partial(assign, capacity, edges), repeat=3)
@@ -326,7 +327,7 @@ def main() -> int:
           f"os.cpu_count()={os.cpu_count()}; Python {platform.python_version()}; numpy {np.__version__}; "
           f"networkx {nx.__version__}")
     print(f"method: wall clock (time.perf_counter); member generation excluded; synthetic members "
-          f"(embedding.synthetic_members, seeded); {embedding.DIMENSIONS}-dimensional embedding; exact "
+          f"(bench/synthetic.py, seeded); {embedding.DIMENSIONS}-dimensional embedding; exact "
           f"compatibility scores; quality rows best of 3 for ours, 1 run for networkx")
     print()
     results = {"round": full_round(round_n, 60)}

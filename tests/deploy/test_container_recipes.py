@@ -1,18 +1,45 @@
-"""The container recipes, checked without a Docker engine: each service's Dockerfile against
+"""The container recipes, checked without a Docker engine: each service's recipe (the nameko
+services share deploy/service.Dockerfile, read with the service's build argument) against
 hadolint and our own rules, and docker-compose.yml against the Compose specification's schema
 and the rules that make `--scale` work."""
 
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from ..support.images import COMPOSE_FILE, ROOT, SERVICES, compose, dockerfile_of, read_stages
+from ..support.images import (
+    COMPOSE_FILE,
+    NAMEKO_SERVICES,
+    ROOT,
+    SERVICES,
+    SHARED_RECIPE,
+    build_args_of,
+    compose,
+    dockerfile_of,
+    read_stages,
+    stages_of,
+)
 
 BIN = Path(sys.executable).parent
 SCALABLE = ("profiles", "matching", "notifications")
 SECRETS = {"JWT_SECRET": "j" * 32, "MAIL_LINK_SECRET": "m" * 32}
+
+
+def installs(run: str, package: str) -> bool:
+    """Whether this RUN's uv command installs ``package`` (as the shell splits it)."""
+    words = shlex.split(run)
+    return any(a == "--package" and b == package for a, b in zip(words, words[1:], strict=False))
+
+
+def pins(path: Path) -> frozenset[str]:
+    """The images a recipe starts from or copies from, as written (tags included)."""
+    text = path.read_text()
+    return frozenset(re.findall(r"^FROM\s+(\S+:\S+)", text, re.MULTILINE)
+                     + re.findall(r"--from=(\S+:\S+)", text))
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -24,10 +51,12 @@ def test_hadolint_finds_nothing_in_the_dockerfile(service):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_image_is_built_in_stages_and_runs_its_service_as_a_user(service):
-    stages = read_stages(dockerfile_of(service))
+    stages = stages_of(service)
     build, runtime = stages[0], stages[-1]
     assert len(stages) >= 2, "multi-stage: the runtime image holds no build tools"
-    assert any(f"--package workbuddy-{service}" in run for run in build.all("RUN")), \
+    assert not any(installs(run, f"workbuddy-{service}") for run in runtime.all("RUN")), \
+        "the image is not built on top of the build stage"
+    assert any(installs(run, f"workbuddy-{service}") for run in build.all("RUN")), \
         "the build stage installs this service's locked dependencies only"
     assert runtime.last("USER") not in (None, "0", "root"), "the service never runs as root"
     for stage in stages:
@@ -59,11 +88,32 @@ def test_a_scalable_service_publishes_no_host_port_and_has_no_fixed_name(service
     assert "ports" not in definition and "container_name" not in definition
 
 
+def test_the_shared_recipe_builds_nothing_without_its_service():
+    with pytest.raises(ValueError, match="no base"):
+        read_stages(SHARED_RECIPE)
+    assert {dockerfile_of(service) for service in NAMEKO_SERVICES} == {SHARED_RECIPE}
+
+
+def test_every_recipe_pins_the_same_base_images_and_uv():
+    """The gateway keeps a recipe of its own: its pins move with the shared one's."""
+    found = {service: pins(dockerfile_of(service)) for service in SERVICES}
+    assert len(set(found.values())) == 1, found
+
+
+def test_the_topology_job_runs_the_profiles_image_built_the_same_way():
+    services = compose(SECRETS)["services"]
+    assert services["topology"]["image"] == services["profiles"]["image"]
+    assert services["topology"]["build"] == services["profiles"]["build"], \
+        "one tag, one build: otherwise whichever is built last wins the tag"
+
+
 @pytest.mark.parametrize("service", SERVICES)
-def test_each_service_is_built_from_its_own_dockerfile_and_waits_for_what_it_needs(service):
+def test_each_service_is_built_from_its_own_recipe_and_waits_for_what_it_needs(service):
     definition = compose(SECRETS)["services"][service]
     dockerfile = ROOT / definition["build"]["context"] / definition["build"]["dockerfile"]
     assert dockerfile == dockerfile_of(service)
+    assert definition["build"].get("args", {}) == build_args_of(service), \
+        "the build arguments pick this service in its recipe"
     needs = definition["depends_on"]
     assert needs["rabbitmq"] == {"condition": "service_healthy"}
     assert needs["mongo"] == {"condition": "service_healthy"}

@@ -1,8 +1,9 @@
 """What each image would run, run here as plain processes (no Docker engine on these
-machines): the Dockerfile's CMD with the image's ENV and the compose file's environment, the
-compose `topology` one-shot first, then the Dockerfile's HEALTHCHECK command, which must turn
-healthy within the image's start period, and a SIGTERM, which must end each process cleanly
-within compose's stop_grace_period.
+machines): the recipe's CMD (the nameko services' shared recipe read with each one's build
+argument) with the image's ENV and the compose file's environment, the compose `topology`
+one-shot first, then the recipe's HEALTHCHECK command, which must turn healthy within the
+image's start period, and a SIGTERM, which must end each process cleanly within compose's
+stop_grace_period.
 
 Only the hosts differ: compose's rabbitmq, mongo, redis and mailpit become this test's vhost,
 store, Redis and a local port, and each process gets ports of its own (in a container the
@@ -18,7 +19,7 @@ import pytest
 
 from workbuddy_devstack.processes import Supervisor
 
-from ..support.images import SERVICES, compose, dockerfile_of, read_stages
+from ..support.images import SERVICES, compose, stages_of
 from ..support.net import free_port
 
 SECRETS = {"JWT_SECRET": "j" * 32, "MAIL_LINK_SECRET": "m" * 32}
@@ -43,7 +44,7 @@ def local_environment(service_env: dict, amqp: str, mongo: str, redis: str, pref
 
 def image_environment(service: str) -> dict:
     """The runtime stage's ENV, its ports moved to free ones, PATH left as this machine's."""
-    env = read_stages(dockerfile_of(service))[-1].env()
+    env = stages_of(service)[-1].env()
     env.pop("PATH")
     for name in ("OPS_PORT", "GATEWAY_PORT", "GATEWAY_OPS_PORT"):
         if name in env:
@@ -80,7 +81,7 @@ def test_every_image_command_starts_turns_healthy_and_stops_on_sigterm(
 
     envs, probes = {}, {}
     for service in SERVICES:
-        runtime = read_stages(dockerfile_of(service))[-1]
+        runtime = stages_of(service)[-1]
         envs[service] = env_of(service, service)
         probes[service] = runtime.exec_form("HEALTHCHECK"), runtime.healthcheck_options()
         supervisor.start(service, here(runtime.exec_form("CMD")), envs[service])

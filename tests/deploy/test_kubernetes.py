@@ -15,7 +15,7 @@ import yaml
 
 from workbuddy_contracts.catalogue import SUBSCRIPTIONS
 
-from ..support.images import ROOT, SERVICES, dockerfile_of, read_stages
+from ..support.images import ROOT, SERVICES, stages_of
 
 KUBECTL = shutil.which("kubectl")
 
@@ -116,7 +116,7 @@ def test_a_service_is_probed_bounded_and_unprivileged(prod, service):
 def test_the_probes_and_ports_are_the_ones_the_image_listens_on(prod, service):
     main = container(of_kind(prod, "Deployment")[service])
     ports = {p["name"]: p["containerPort"] for p in main["ports"]}
-    exposed = {int(p) for p in read_stages(dockerfile_of(service))[-1].last("EXPOSE").split()}
+    exposed = {int(p) for p in stages_of(service)[-1].last("EXPOSE").split()}
     assert set(ports.values()) <= exposed
     probe_port = main["readinessProbe"]["httpGet"]["port"]
     assert probe_port in ports

@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from .settings import handed_down_environment
+
 PR_SET_PDEATHSIG = 1
 
 try:  # resolved here, not in the child: loading a library after fork can deadlock
@@ -39,7 +41,7 @@ class Supervisor:
     def start(self, name: str, argv: list[str], env: dict[str, str] | None = None,
               echo: bool = True) -> None:
         child = subprocess.Popen(
-            argv, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+            argv, env={**handed_down_environment(), **(env or {})}, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=_die_with_parent,
         )
