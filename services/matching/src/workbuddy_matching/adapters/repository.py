@@ -22,10 +22,6 @@ from workbuddy_readmodels.blocks import pair_key
 
 from ..domain import buddyship as rules
 
-# Suggestions and rematches score at most this many members of the pool at once (a bound on
-# one call's work, not a rule: rounds shortlist the whole pool).
-POOL_SCAN_MAX = 5000
-
 
 def create_indexes(db: Database) -> None:
     db.buddyships.create_index([("proposer_id", ASCENDING)])
@@ -168,9 +164,9 @@ class Pool(Repository):
     def members(self, member_ids: list[str]) -> list[dict]:
         return list(self.db.pool.find({"_id": {"$in": member_ids}}))
 
-    def sample(self, around: dict | None = None) -> list[dict]:
-        """Up to POOL_SCAN_MAX members, always including ``around`` (the member being served)."""
-        found = list(self.db.pool.find().limit(POOL_SCAN_MAX))
+    def sample(self, limit: int, around: dict | None = None) -> list[dict]:
+        """Up to ``limit`` members, always including ``around`` (the member being served)."""
+        found = list(self.db.pool.find().limit(limit))
         if around is not None and all(doc["_id"] != around["_id"] for doc in found):
             found.append(around)
         return found

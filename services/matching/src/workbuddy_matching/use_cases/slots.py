@@ -20,6 +20,10 @@ from . import proposals, turns
 
 log = get_logger(__name__)
 
+# Suggestions and rematches score at most this many members of the pool at once (a bound on
+# one call's work: rounds shortlist the whole pool).
+POOL_SCAN_MAX = 5000
+
 
 def open_slots(uow: MatchingUnitOfWork, members: list[dict]) -> dict[str, int]:
     """Each member's buddy capacity less their proposed and active buddyships."""
@@ -55,7 +59,7 @@ def suggestions_for(uow: MatchingUnitOfWork, *, member_id: str, limit: int = 10)
     mine = uow.pool.member(member_id)
     if mine is None:
         return {"items": [], "next": None}
-    pool = uow.pool.sample(mine)
+    pool = uow.pool.sample(POOL_SCAN_MAX, mine)
     me, found = best_partners(uow, mine, pool, open_slots(uow, pool), max(1, min(int(limit), 50)))
     return {"items": [{
         "member_id": other.member_id, "display_name": other.display_name,
@@ -87,7 +91,7 @@ def fill(uow: MatchingUnitOfWork, member_id: str) -> list[dict]:
     mine = uow.pool.member(member_id)
     if mine is None or mine.get("revision", 0) < 1:
         return []
-    pool = [doc for doc in uow.pool.sample(mine) if doc.get("revision", 0) >= 1]
+    pool = [doc for doc in uow.pool.sample(POOL_SCAN_MAX, mine) if doc.get("revision", 0) >= 1]
     slots = open_slots(uow, pool)
     wanted = slots.get(member_id, 0)
     if wanted <= 0:
