@@ -4,10 +4,8 @@ import dataclasses
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from workbuddy_contracts.sectors import CODES, label
-from workbuddy_contracts.vocabulary import BONDS, COMMITMENTS, FITS, SECTOR_PREFERENCES, SUPPORT, TRAITS
+from workbuddy_contracts.sectors import label
 from workbuddy_matching.domain.compatibility import (
     MAX_REASONS,
     REASON_CODES,
@@ -20,6 +18,8 @@ from workbuddy_matching.domain.compatibility import (
     score,
 )
 from workbuddy_matching.domain.reasons import explain
+
+from . import strategies
 
 
 def member(member_id="ana", **changes) -> Candidate:
@@ -93,27 +93,9 @@ ZONES = ("Europe/Paris", "Europe/London", "America/Montreal", "America/Guadeloup
          "Indian/Reunion", "Pacific/Auckland", "Pacific/Tahiti", "Asia/Tokyo", "UTC", "Asia/Kolkata")
 CITIES = ("Lyon", "lyon", "Saint-Étienne", "saint etienne", "Le Havre", "Montréal", "Montreal", "Nantes")
 
-candidates = st.builds(
-    Candidate,
-    member_id=st.sampled_from(["ana", "bob", "chloé", "dan"]),
-    display_name=st.sampled_from(["Ana", "Bob", "Chloé", ""]),
-    language=st.sampled_from(["fr", "en"]),
-    languages=st.frozensets(st.sampled_from(["fr", "en", "es", "de", "xx"]), min_size=1, max_size=3),
-    time_zone=st.sampled_from(ZONES),
-    city=st.none() | st.sampled_from(CITIES),
-    sector=st.none() | st.sampled_from(CODES),
-    support=st.frozensets(st.sampled_from(SUPPORT)),
-    commitment=st.none() | st.sampled_from(COMMITMENTS),
-    sector_preference=st.sampled_from(SECTOR_PREFERENCES),
-    fit=st.sampled_from(FITS),
-    bond=st.sampled_from(BONDS),
-    traits=st.dictionaries(st.sampled_from(TRAITS), st.integers(1, 5)).map(
-        lambda d: tuple(sorted(d.items()))),
-    capacity=st.integers(1, 5),
-    active=st.booleans(),
-    responsiveness=st.none() | st.floats(0, 1),
-    reaction_minutes=st.none() | st.floats(0, 3000),
-)
+candidates = strategies.candidates(
+    member_ids=["ana", "bob", "chloé", "dan"], display_names=["Ana", "Bob", "Chloé", ""],
+    spoken=["fr", "en", "es", "de", "xx"], max_languages=3, zones=ZONES, cities=CITIES)
 
 
 @settings(max_examples=150, deadline=None)

@@ -8,37 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import synthetic_members
-from workbuddy_contracts.sectors import CODES
-from workbuddy_contracts.vocabulary import BONDS, COMMITMENTS, FITS, SECTOR_PREFERENCES, SUPPORT, TRAITS
 from workbuddy_matching.domain import candidates, embedding
-from workbuddy_matching.domain.compatibility import Candidate, refusal, score
+from workbuddy_matching.domain.compatibility import refusal, score
 from workbuddy_matching.domain.pair_scores import Scorer
+
+from . import strategies
 
 ZONES = ("Europe/Paris", "Europe/London", "America/Montreal", "Africa/Dakar", "Indian/Reunion",
          "Pacific/Tahiti", "Asia/Tokyo", "Asia/Kolkata", "UTC", "Not/AZone")
 CITIES = ("Lyon", "lyon", "Saint-Étienne", "saint etienne", "Montréal", "Montreal", "Nantes", "-", "")
 
-members_strategy = st.builds(
-    Candidate,
-    member_id=st.sampled_from(["ana", "bob", "chloé", "dan", "eve"]),
-    display_name=st.just(""),
-    language=st.sampled_from(["fr", "en"]),
-    languages=st.frozensets(st.sampled_from(["fr", "en", "es", "wo", "xx"]), min_size=1, max_size=4),
-    time_zone=st.sampled_from(ZONES),
-    city=st.none() | st.sampled_from(CITIES),
-    sector=st.none() | st.sampled_from(CODES),
-    support=st.frozensets(st.sampled_from(SUPPORT)),
-    commitment=st.none() | st.sampled_from(COMMITMENTS),
-    sector_preference=st.sampled_from(SECTOR_PREFERENCES),
-    fit=st.sampled_from(FITS),
-    bond=st.sampled_from(BONDS),
-    traits=st.dictionaries(st.sampled_from(TRAITS), st.integers(1, 5)).map(
-        lambda answers: tuple(sorted(answers.items()))),
-    capacity=st.integers(1, 5),
-    active=st.booleans(),
-    responsiveness=st.none() | st.floats(0, 1),
-    reaction_minutes=st.none() | st.floats(0, 3000),
-)
+members_strategy = strategies.candidates(
+    member_ids=["ana", "bob", "chloé", "dan", "eve"], display_names=[""],
+    spoken=["fr", "en", "es", "wo", "xx"], max_languages=4, zones=ZONES, cities=CITIES)
 
 
 @settings(max_examples=60, deadline=None)
