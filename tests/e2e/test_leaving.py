@@ -37,6 +37,11 @@ def test_a_member_exports_their_data_then_leaves_and_every_service_forgets_them(
     assert gateway.request("POST", f"/v1/moments/{theirs['id']}/reactions", ada,
                            json={"kind": "cheer", "message": f"bravo {tag}"}).status_code == 201
     gateway.request("POST", "/v1/me/invitations", ada)
+    [talk] = gateway.request("GET", "/v1/me/conversations", ada).json()["items"]
+    for author, words in ((ada, f"my message {tag}"), (bo, f"Bo's answer {tag}")):
+        sent = gateway.request("POST", f"/v1/me/conversations/{talk['buddyship_id']}/messages",
+                               author, json={"text": words})
+        assert sent.status_code == 201, sent.text
 
     # Everything, from every service, in one document.
     export = gateway.request("GET", "/v1/me/export", ada)
@@ -47,6 +52,8 @@ def test_a_member_exports_their_data_then_leaves_and_every_service_forgets_them(
     assert [m["note"] for m in data["profiles"]["moments"]] == [note]
     assert [r["message"] for r in data["profiles"]["reactions_given"]] == [f"bravo {tag}"]
     assert len(data["profiles"]["invitations"]) == 1
+    assert [m["text"] for m in data["profiles"]["messages_sent"]] == [f"my message {tag}"]
+    assert [m["text"] for m in data["profiles"]["messages_received"]] == [f"Bo's answer {tag}"]
     assert [b["state"] for b in data["matching"]["buddyships"]] == ["active"]
     assert data["notifications"]["recipient"][0]["email"] == ada["email"]
     assert "password" not in export.text and "hash" not in export.text
@@ -76,7 +83,8 @@ def test_a_member_exports_their_data_then_leaves_and_every_service_forgets_them(
     # id is left only on the event that announced her departure.
     store = MongoClient(mongo_uri, tz_aware=True)
     assert any(bo["email"] in str(doc) for _, doc in everything(store, db_prefix))  # it looks
-    personal = (ada["email"], f"Ada{tag}", note, f"Nantes{tag}", f"bravo {tag}")
+    personal = (ada["email"], f"Ada{tag}", note, f"Nantes{tag}", f"bravo {tag}",
+                f"my message {tag}", f"Bo's answer {tag}")
     remaining = [(where, doc) for where, doc in everything(store, db_prefix)
                  if any(p in str(doc) for p in personal)]
     assert remaining == []

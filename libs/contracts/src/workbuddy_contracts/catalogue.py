@@ -48,6 +48,8 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("member.left", "profiles", {1: p.MemberLeftV1}),
         EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
         EventType("moment.reacted", "profiles", {1: p.MomentReactedV1}),
+        EventType("message.sent", "profiles", {1: p.MessageSentV1}),
+        EventType("conversation.read", "profiles", {1: p.ConversationReadV1}),
         EventType("member.blocked", "matching", {1: p.MemberBlockedV1}),
         EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1,
                                                      2: p.BuddyshipProposedV2}),
@@ -91,7 +93,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
 
 # Payload fields that name a member: what an event is about, so that it can be forgotten.
 MEMBER_FIELDS = ("member_id", "proposer_id", "invitee_id", "author_id", "reactor_id",
-                 "invited_by", "blocker_id", "blocked_id")
+                 "invited_by", "blocker_id", "blocked_id", "recipient_id")
 
 
 def subjects_of(payload: dict) -> list[str]:

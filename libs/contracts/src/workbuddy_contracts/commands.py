@@ -4,13 +4,15 @@ never trusts a caller to have done so."""
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .errors import Invalid
 from .i18n import translate
 from .vocabulary import (
+    CALL_ME_TIMES_MAX,
     DISPLAY_NAME_MAX,
     LANGUAGES,
+    MESSAGE_TEXT_MAX,
     MOMENT_KINDS,
     MOMENT_NOTE_MAX,
     PASSWORD_MAX,
@@ -158,6 +160,42 @@ class React(Schema):
                                          "e.g. \"call me?\""})
 
 
+# Line breaks and tabs are writing; other control characters are not, and a mail would carry them.
+NO_CONTROL = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+                             error="must not contain control characters")
+
+
+class CallMe(Schema):
+    times = fields.List(fields.AwareDateTime(), required=True,
+                        validate=validate.Length(min=1, max=CALL_ME_TIMES_MAX,
+                                                 error="must propose between {min} and {max} times"),
+                        metadata={"description": f"1 to {CALL_ME_TIMES_MAX} times to call, in the "
+                                                 "future, with their offset (ISO 8601); each "
+                                                 "buddy reads them on their own clock."})
+
+
+class SendMessage(Schema):
+    text = Trimmed(load_default="", validate=[validate.Length(max=MESSAGE_TEXT_MAX), NO_CONTROL],
+                   metadata={"description": f"1 to {MESSAGE_TEXT_MAX} characters; may be left "
+                                            "out when `call_me` proposes times."})
+    moment_id = fields.String(load_default=None, allow_none=True,
+                              validate=validate.Length(min=1, max=64), metadata={
+                                  "description": "A moment of either buddy this message answers."})
+    call_me = fields.Nested(CallMe, load_default=None, allow_none=True, metadata={
+        "description": "\"Call me?\" with the times that suit the sender."})
+
+    @validates_schema
+    def _says_something(self, data, **kwargs):
+        if not data.get("text") and not data.get("call_me"):
+            raise ValidationError("must be a message of 1 to 2,000 characters, or come with "
+                                  "times to call (call_me)", "text")
+
+
+class ReadUpTo(Schema):
+    up_to = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "The id of the last message read: it and every earlier one are read."})
+
+
 def load_or_refuse(schema: Schema, data: Any) -> dict:
     """Validate input; a refusal names the first field at fault and keeps all messages."""
     try:
@@ -171,6 +209,9 @@ def load_or_refuse(schema: Schema, data: Any) -> dict:
             inner, problems = next(iter(problems.items()))
             nested = nested.schema.fields.get(inner)
             field = f"{field}.{inner}"
+        while isinstance(problems, dict) and problems and isinstance(next(iter(problems)), int):
+            # An item of a list: the list is named, the item's own messages are said.
+            problems = next(iter(problems.values()))
         detail = "; ".join(translate(str(p)) for p in problems) if isinstance(problems, list) \
             else translate(str(problems))
         raise Invalid("{name}: {detail}", field, name=field, detail=detail) from exc

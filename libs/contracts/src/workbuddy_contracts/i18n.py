@@ -129,6 +129,15 @@ FRENCH: dict[str, str] = {
         "cette proposition a reçu une réponse entre-temps ; rechargez-la",
     "this buddyship is no longer active": "ce binôme n'est plus actif",
     "these two members were blocked meanwhile": "ces deux membres ont été bloqués entre-temps",
+    # conversations
+    "no conversation {buddyship_id!r} among yours":
+        "aucune conversation {buddyship_id!r} parmi les vôtres",
+    "this buddyship has ended: its conversation stays readable but takes no new message":
+        "ce binôme a pris fin : sa conversation reste lisible mais ne prend plus de message",
+    "no message {message_id!r} in this conversation":
+        "aucun message {message_id!r} dans cette conversation",
+    "this conversation was read meanwhile; reload it":
+        "cette conversation a été lue entre-temps ; rechargez-la",
     # moments and reactions
     "no member {member_id!r} among your buddies": "aucun membre {member_id!r} parmi vos buddies",
     "no moment {moment_id!r} among yours or your buddies'":
@@ -182,6 +191,13 @@ FRENCH: dict[str, str] = {
     "must be a two-letter ISO 639-1 code such as fr":
         "doit être un code ISO 639-1 de deux lettres comme fr",
     "must not repeat a value": "ne doit pas répéter une valeur",
+    "must not contain control characters": "ne doit pas contenir de caractères de contrôle",
+    "must be times to come, within {days} days":
+        "doit être des horaires à venir, dans les {days} jours",
+    "must propose between {min} and {max} times": "doit proposer entre {min} et {max} horaires",
+    "must be a message of 1 to 2,000 characters, or come with times to call (call_me)":
+        "doit être un message de 1 à 2 000 caractères, ou proposer des horaires d'appel "
+        "(call_me)",
     "must be a code such as K3Q7Z-X9MPA": "doit être un code comme K3Q7Z-X9MPA",
     # invitations
     "this invitation is unknown, used or expired; ask the member who invited you for a new one":

@@ -9,6 +9,7 @@ from .profile import Profile
 from .vocabulary import (
     DISPLAY_NAME_MAX,
     LANGUAGES,
+    MESSAGE_TEXT_MAX,
     MOMENT_KINDS,
     MOMENT_NOTE_MAX,
     ORIGINS,
@@ -145,3 +146,22 @@ class MomentReactedV1(Schema):
     message = fields.String(load_default=None, allow_none=True,
                             validate=validate.Length(max=REACTION_MESSAGE_MAX))
     reacted_at = fields.AwareDateTime(required=True)
+
+
+class MessageSentV1(Schema):
+    message_id = fields.String(required=True)
+    buddyship_id = fields.String(required=True)
+    author_id = member_id
+    recipient_id = member_id
+    text = fields.String(required=True, validate=validate.Length(max=MESSAGE_TEXT_MAX))
+    moment_id = fields.String(load_default=None, allow_none=True)
+    call_me_times = fields.List(fields.AwareDateTime(), load_default=list)
+    sent_at = fields.AwareDateTime(required=True)
+
+
+class ConversationReadV1(Schema):
+    buddyship_id = fields.String(required=True)
+    member_id = member_id
+    up_to = fields.String(required=True)
+    up_to_sent_at = fields.AwareDateTime(required=True)
+    read_at = fields.AwareDateTime(required=True)

@@ -21,6 +21,9 @@ MOMENT_KINDS = WINS + SETBACKS + ASKS
 MOMENT_NOTE_MAX = 500
 REACTIONS = ("cheer", "support")  # a 🍾 for a win, a hand on the shoulder for a setback
 REACTION_MESSAGE_MAX = 280
+# A message between two buddies (their conversation), and the times a "call me?" proposes.
+MESSAGE_TEXT_MAX = 2000
+CALL_ME_TIMES_MAX = 3
 DISPLAY_NAME_MAX = 80
 PASSWORD_MIN = 10
 # What stands for a member who left, where others' records must keep a place for them.

@@ -17,7 +17,18 @@ from workbuddy_platform.store import client_for
 
 from . import auth, limits, metrics, problems, traces, webapp
 from .api import auth as auth_api
-from .api import links, matching, me, members, moments, notifications, probes, push, sectors
+from .api import (
+    conversations,
+    links,
+    matching,
+    me,
+    members,
+    moments,
+    notifications,
+    probes,
+    push,
+    sectors,
+)
 from .rpc import Services
 from .schemas import Problem
 from .sessions import Sessions
@@ -84,8 +95,8 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     metrics.init(app)
     limits.init(app, settings)
     api = Api(app)
-    for blueprint in (probes.blp, auth_api.blp, me.blp, matching.blp, notifications.blp, push.blp,
-                      members.blp, moments.blp, sectors.blp):
+    for blueprint in (probes.blp, auth_api.blp, me.blp, conversations.blp, matching.blp,
+                      notifications.blp, push.blp, members.blp, moments.blp, sectors.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(links.blp)  # pages for people, not part of the JSON API
     app.register_blueprint(webapp.blp)  # the members' web app, a client of the API above

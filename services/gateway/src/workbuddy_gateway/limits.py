@@ -1,8 +1,8 @@
 """Rate limits, counted in Redis so that every gateway process and replica shares them.
 
 Sign-up is limited per address, log-in per address and per account (so that guessing one
-member's password is slow from anywhere), moments, reactions, proposals and invitations per
-member. A refusal is a 429 problem with Retry-After.
+member's password is slow from anywhere), moments, reactions, proposals, invitations and
+messages per member. A refusal is a 429 problem with Retry-After.
 """
 
 from collections.abc import Callable
@@ -28,6 +28,7 @@ MOMENTS = _configured("moments")
 PROPOSALS = _configured("proposals")
 REACTIONS = _configured("reactions")
 INVITATIONS = _configured("invitations")
+MESSAGES = _configured("messages")
 
 
 def account() -> str:

@@ -67,25 +67,29 @@ _OWN_WORDS = {404: "this path does not exist; see /docs for the API",
 
 def _flatten(messages: dict) -> dict[str, list[str]]:
     # {"json": {"note": ["Longer than maximum length 500."]}} -> {"note": [...]}
+    # {"json": {"call_me": {"times": {0: ["Not a valid…"]}}}} -> {"call_me.times": [...]}
     # {"json": ["Invalid JSON body."]} -> {"body": ["Invalid JSON body."]}
     errors: dict[str, list[str]] = {}
     for location, value in messages.items():
         if isinstance(value, dict):
             for field, problems in value.items():
-                name = "body" if field == "_schema" else field
-                errors.setdefault(name, []).extend(_as_list(problems))
+                _by_path(errors, "body" if field == "_schema" else str(field), problems)
         else:
             errors.setdefault("body" if location == "json" else location, []).extend(
-                _as_list(value))
+                str(p) for p in (value if isinstance(value, list) else [value]))
     return errors
 
 
-def _as_list(problems) -> list[str]:
-    if isinstance(problems, list):
-        return [str(p) for p in problems]
+def _by_path(errors: dict[str, list[str]], path: str, problems) -> None:
+    """A nested field's messages under its path (keys.auth); a list's items' messages under
+    the list's name (call_me.times), as the services name them."""
     if isinstance(problems, dict):
-        return [f"{k}: {v}" for k, v in problems.items()]
-    return [str(problems)]
+        for key, inner in problems.items():
+            inside = key == "_schema" or isinstance(key, int)
+            _by_path(errors, path if inside else f"{path}.{key}", inner)
+        return
+    errors.setdefault(path, []).extend(
+        str(p) for p in (problems if isinstance(problems, list) else [problems]))
 
 
 # pymongo's errors for a database that cannot be reached (as nameko names them over RPC).

@@ -237,7 +237,46 @@ class Sectors(Schema):
     sectors = fields.List(fields.Nested(Sector), required=True)
 
 
+class CallMeTimes(Schema):
+    times = fields.List(fields.String(metadata={"format": "date-time"}), required=True, metadata={
+        "description": "The times proposed, on the reader's own clock (their profile's time zone)."})
+    time_zone = fields.String(required=True, metadata={"example": "Europe/Paris"})
+
+
+class Message(Schema):
+    id = fields.String(required=True)
+    buddyship_id = fields.String(required=True)
+    author_id = fields.String(required=True)
+    text = fields.String(required=True, metadata={"description": "Empty for a bare \"call me?\"."})
+    moment_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "The moment of either buddy this message answers."})
+    call_me = fields.Nested(CallMeTimes, required=True, allow_none=True)
+    sent_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class Conversation(Schema):
+    buddyship_id = fields.String(required=True)
+    buddy_id = fields.String(required=True)
+    buddy_name = fields.String(required=True, allow_none=True)
+    open = fields.Boolean(required=True, metadata={
+        "description": "False once the buddyship ended: still readable, no new message."})
+    started_at = fields.String(required=True, metadata={"format": "date-time"})
+    ended_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    last_message = fields.Nested(Message, required=True, allow_none=True)
+    unread = fields.Integer(required=True, metadata={
+        "description": "My buddy's messages after the last one I read."})
+    last_activity_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class ReadState(Schema):
+    buddyship_id = fields.String(required=True)
+    read_up_to = fields.String(required=True)
+    unread = fields.Integer(required=True)
+
+
 MomentPage = page_of(Moment, "MomentPage")
+MessagePage = page_of(Message, "MessagePage")
+ConversationList = page_of(Conversation, "ConversationList")
 BuddyshipPage = page_of(Buddyship, "BuddyshipPage")
 ReactionPage = page_of(Reaction, "ReactionPage")
 InvitationPage = page_of(Invitation, "InvitationPage")

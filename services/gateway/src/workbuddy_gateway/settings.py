@@ -38,6 +38,7 @@ class RateLimits:
     proposals: str = "30 per hour"
     reactions: str = "30 per minute; 1000 per day"
     invitations: str = "20 per day"
+    messages: str = "60 per minute; 2000 per day"
 
     @classmethod
     def read(cls, env: Environment) -> "RateLimits":

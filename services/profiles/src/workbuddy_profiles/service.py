@@ -15,7 +15,7 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 from .adapters.credentials import Passwords
 from .adapters.repository import create_indexes
 from .unit_of_work import ProfilesUnitOfWork
-from .use_cases import accounts, buddies, invitations, journal, profiles
+from .use_cases import accounts, buddies, conversations, invitations, journal, profiles
 
 
 class ProfilesService:
@@ -109,6 +109,29 @@ class ProfilesService:
                      cursor: str | None = None) -> dict:
         return journal.reactions_to(self.uow, viewer_id=viewer_id, moment_id=moment_id, limit=limit,
                                     cursor=cursor)
+
+    # --- conversations ----------------------------------------------------------------------
+
+    @rpc
+    def conversations_of(self, member_id: str) -> dict:
+        return conversations.conversations_of(self.uow, member_id=member_id)
+
+    @rpc
+    def messages_of(self, member_id: str, buddyship_id: str, limit: int = 20,
+                    cursor: str | None = None) -> dict:
+        return conversations.messages_of(self.uow, member_id=member_id, buddyship_id=buddyship_id,
+                                         limit=limit, cursor=cursor)
+
+    @rpc
+    def send_message(self, member_id: str, buddyship_id: str, request: dict,
+                     idempotency_key: str | None = None) -> dict:
+        return conversations.send(self.uow, member_id=member_id, buddyship_id=buddyship_id,
+                                  request=request, idempotency_key=idempotency_key)
+
+    @rpc
+    def mark_read(self, member_id: str, buddyship_id: str, request: dict) -> dict:
+        return conversations.mark_read(self.uow, member_id=member_id, buddyship_id=buddyship_id,
+                                       request=request)
 
     # --- matching's decisions, kept here ----------------------------------------------------
 

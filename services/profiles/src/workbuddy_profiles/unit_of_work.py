@@ -4,7 +4,7 @@ from workbuddy_platform.unit_of_work import UnitOfWork
 from workbuddy_readmodels.blocks import Blocks
 from workbuddy_readmodels.buddy_links import BuddyLinks
 
-from .adapters.repository import Invitations, Members, Moments
+from .adapters.repository import Conversations, Invitations, Members, Moments
 
 
 class ProfilesUnitOfWork(UnitOfWork):
@@ -12,5 +12,6 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.members = Members(self)
         self.moments = Moments(self)
         self.invitations = Invitations(self)
+        self.conversations = Conversations(self)
         self.buddy_links = BuddyLinks(self)  # from matching's buddyship events
         self.blocks = Blocks(self)  # from matching's member.blocked

@@ -23,6 +23,9 @@ def create_indexes(db: Database) -> None:
     db.moments.create_index([("member_id", ASCENDING), ("order", DESCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING), ("order", ASCENDING)])
     db.invitations.create_index([("inviter_id", ASCENDING), ("order", DESCENDING)])
+    db.messages.create_index([("buddyship_id", ASCENDING), ("order", DESCENDING)])
+    db.messages.create_index([("author_id", ASCENDING)])
+    db.messages.create_index([("recipient_id", ASCENDING)])
     buddy_links.create_indexes(db)
 
 
@@ -85,7 +88,11 @@ class Members(Repository):
                                   ("buddy_links", {"$or": [{"member_id": member_id},
                                                            {"buddy_id": member_id}]}),
                                   ("blocks", {"$or": [{"blocker_id": member_id},
-                                                      {"blocked_id": member_id}]})):
+                                                      {"blocked_id": member_id}]}),
+                                  # A conversation needs both: it goes with either of them.
+                                  ("messages", {"$or": [{"author_id": member_id},
+                                                        {"recipient_id": member_id}]}),
+                                  ("read_marks", {"member_id": member_id})):
             self.db[collection].delete_many(where, session=session)
         self.db.invitations.update_many({"used_by": member_id}, {"$set": {"used_by": FORMER_MEMBER}},
                                         session=session)
@@ -97,6 +104,8 @@ class Members(Repository):
             "reactions_received": list(self.db.reactions.find({"author_id": member_id})),
             "reactions_given": list(self.db.reactions.find({"reactor_id": member_id})),
             "invitations": list(self.db.invitations.find({"inviter_id": member_id})),
+            "messages_sent": list(self.db.messages.find({"author_id": member_id})),
+            "messages_received": list(self.db.messages.find({"recipient_id": member_id})),
         }
 
 
@@ -159,3 +168,45 @@ class Invitations(Repository):
         if transition(self.db.invitations, {"_id": code, "used_by": None}, {"used_by": member_id},
                       session=session) is None:
             raise Invalid(invitations.GONE, "invitation")
+
+
+class Conversations(Repository):
+    """The messages of each buddyship's conversation, and how far each buddy has read."""
+
+    def page(self, buddyship_id: str, limit: int, cursor: str | None) -> dict:
+        return page(self.db.messages, {"buddyship_id": buddyship_id}, limit=limit, cursor=cursor,
+                    newest_first=True)
+
+    def message(self, message_id: str) -> dict | None:
+        return self.db.messages.find_one({"_id": message_id})
+
+    def last(self, buddyship_id: str) -> dict | None:
+        return next(iter(self.db.messages.find({"buddyship_id": buddyship_id})
+                         .sort("order", DESCENDING).limit(1)), None)
+
+    def unread(self, buddyship_id: str, reader_id: str, after_order: str) -> int:
+        """The buddy's messages after ``after_order`` (not count_documents: nx-27017 gap)."""
+        return len(list(self.db.messages.find(
+            {"buddyship_id": buddyship_id, "author_id": {"$ne": reader_id},
+             "order": {"$gt": after_order}}, {"_id": 1})))
+
+    def read_mark(self, buddyship_id: str, member_id: str) -> dict | None:
+        return self.db.read_marks.find_one({"_id": f"{buddyship_id}:{member_id}"})
+
+    @write
+    def add(self, message: dict, session: ClientSession | None = None) -> None:
+        self.db.messages.insert_one(message, session=session)
+
+    @write
+    def mark_read(self, mark: dict, was: dict | None, session: ClientSession | None = None) -> None:
+        """Only forward: conditional on the mark read before (``was``), or on there being none."""
+        if was is None:
+            try:
+                self.db.read_marks.insert_one(mark, session=session)
+                return
+            except DuplicateKeyError as exc:
+                raise Conflict("this conversation was read meanwhile; reload it",
+                               "up_to") from exc
+        if self.db.read_marks.replace_one({"_id": was["_id"], "up_to": was["up_to"]}, mark,
+                                          session=session).matched_count != 1:
+            raise Conflict("this conversation was read meanwhile; reload it", "up_to")
