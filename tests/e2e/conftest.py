@@ -45,6 +45,8 @@ def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id, va
                               "MATCHING_AUTOMATIC": "off", "MATCHING_ROUND_EVERY_HOURS": "0",
                               # Streams end soon, so that generated calls to them end too.
                               "STREAM_MAX_SECONDS": "3", "STREAM_KEEP_ALIVE": "1",
+                              # A message still unread after 2 s is mailed (10 min in production).
+                              "MESSAGE_NOTIFY_AFTER_SECONDS": "2",
                               "VAPID_PRIVATE_KEY": vapid_key})
     system.start_all()
     try:

@@ -2,11 +2,14 @@
 the two (404 for anyone else, and for both after a block), readable and closed once the
 buddyship ends; unread counts follow what each has read."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..support.waiting import eventually
 from .test_bad_input import assert_problem
+from .test_notifications_list import read_events
 
 ZONE_MONTREAL = ZoneInfo("America/Montreal")
 
@@ -97,3 +100,34 @@ def test_nobody_else_reads_it_a_block_hides_it_and_an_end_closes_it(gateway):
         assert_problem(gateway.request("GET", f"/v1/me/conversations/{buddyship_id}/messages",
                                        member), 404, "buddyship_id")
 
+
+
+def test_a_message_rings_at_once_and_is_mailed_once_only_while_it_stays_unread(gateway, mailbox):
+    hal, ivy = gateway.sign_up("Hal", "en"), gateway.sign_up("Ivy", "fr")
+    gateway.become_buddies(hal, ivy)
+    buddyship_id = conversation_of(gateway, hal)["buddyship_id"]
+
+    live: list[dict] = []
+    listening = threading.Thread(target=read_events, args=(gateway, ivy, live))
+    listening.start()
+    time.sleep(0.5)  # the stream's queue is bound once the first bytes are sent
+    first = write(gateway, hal, buddyship_id, text="Got a minute about Acme?").json()
+    second = write(gateway, hal, buddyship_id, text="Or tomorrow?").json()
+    listening.join(timeout=15)
+    rung = [e for e in live if e["event"] == "message"]
+    assert [(e["id"], e["text"], e["author_id"]) for e in rung] == [
+        (first["id"], first["text"], hal["id"]), (second["id"], second["text"], hal["id"])]
+
+    # Unread after the delay (2 s here): one mail for the burst, in Ivy's language.
+    [mail] = eventually(lambda: mailbox.to(ivy["email"], kind="message"), timeout=20)
+    assert "Hal t'a écrit" in mail.subject and "Or tomorrow?" in mail.body
+    assert "2 messages non lus" in mail.body
+
+    # Read before the delay: no mail at all.
+    third = write(gateway, hal, buddyship_id, text="Never mind, solved!").json()
+    read = gateway.request("POST", f"/v1/me/conversations/{buddyship_id}/read", ivy,
+                           json={"up_to": third["id"]})
+    assert read.status_code == 200 and read.json()["unread"] == 0
+    time.sleep(8)  # past the delay and the next turns of the timer
+    assert len(mailbox.to(ivy["email"], kind="message")) == 1
+    assert second["id"] != third["id"]

@@ -86,7 +86,9 @@ def read_events(gateway, member, found: list, last_id: str | None = None) -> Non
                 name, value = line.split(": ", 1)
                 event[name] = value
             elif line == "" and "data" in event:
-                found.append({"id": event["id"], "event": event["event"], **json.loads(event["data"])})
+                # A buddy's message has no id: Last-Event-ID names notifications only.
+                found.append({"id": event.get("id"), "event": event["event"],
+                              **json.loads(event["data"])})
                 event = {}
 
 

@@ -23,6 +23,14 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def times_on_clock(times: list[datetime], time_zone: str | None) -> dict | None:
+    """Times to call ("call me?") as a member reads them: on their own clock, with its name."""
+    if not times:
+        return None
+    clock = zone(time_zone)
+    return {"times": [t.astimezone(clock).isoformat() for t in times], "time_zone": clock.key}
+
+
 def clock(text: str) -> time:
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))

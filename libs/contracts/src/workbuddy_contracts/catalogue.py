@@ -81,6 +81,9 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("buddyship.proposed", "notifications", "on_buddyship_proposed"),
     Subscription("member.unmatched", "notifications", "on_member_unmatched"),
     Subscription("buddyship.quiet", "notifications", "on_buddyship_quiet"),
+    # A message rings the recipient's open apps at once; a mail or push only if it stays unread.
+    Subscription("message.sent", "notifications", "on_message_sent"),
+    Subscription("conversation.read", "notifications", "on_conversation_read"),
     # matching learns from moments: setbacks call for a support buddy, wins top up, reactions
     # tell who shows up for their buddies; and a slot that frees up is filled again.
     Subscription("moment.logged", "matching", "on_moment_logged"),

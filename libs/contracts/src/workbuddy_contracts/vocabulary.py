@@ -48,10 +48,10 @@ ORIGINS = ("member", "invitation", "round", "rematch", "support")
 BY_MATCHING = ("round", "rematch", "support")
 # What an in-app notification is about.
 NOTIFICATION_KINDS = ("moment", "reaction", "buddyship_proposed", "buddyship_started",
-                      "buddyship_ended", "unmatched", "buddy_quiet")
+                      "buddyship_ended", "unmatched", "buddy_quiet", "message")
 # What a member may turn on or off, per channel: a buddy's win, setback or call for advice, a
-# reaction to their moment, news of their buddyships.
-PREFERENCE_KINDS = ("win", "setback", "ask", "reaction", "buddyship")
+# reaction to their moment, news of their buddyships, a buddy's message left unread.
+PREFERENCE_KINDS = ("win", "setback", "ask", "reaction", "buddyship", "message")
 CHANNELS = ("email", "push")
 # Why a member reports another (a report blocks them as well).
 REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other")

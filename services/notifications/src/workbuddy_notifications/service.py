@@ -8,7 +8,7 @@ from nameko.timer import timer
 
 from workbuddy_platform import lease
 from workbuddy_platform.consumers import consumes
-from workbuddy_platform.dependencies import RequestContext
+from workbuddy_platform.dependencies import Configured, RequestContext
 from workbuddy_platform.exports import exported
 from workbuddy_platform.metrics import Observed
 from workbuddy_platform.ops import health_answer
@@ -20,7 +20,7 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 from .adapters.repository import create_indexes
 from .adapters.senders import SendersProvider
 from .unit_of_work import NotificationsUnitOfWork
-from .use_cases import deliveries, feed, members, preferences, telling
+from .use_cases import deliveries, feed, members, messages, preferences, telling
 
 
 class NotificationsService:
@@ -30,6 +30,7 @@ class NotificationsService:
     context = RequestContext()
     uow = UnitsOfWork(NotificationsUnitOfWork, indexes=create_indexes, emits=False)
     senders = SendersProvider()
+    settings = Configured()  # NotificationsSettings
 
     @rpc
     def health(self) -> dict:
@@ -162,6 +163,26 @@ class NotificationsService:
     def mark_notification(self, member_id: str, notification_id: str, read: bool) -> dict:
         return feed.mark_notification(self.uow, member_id=member_id,
                                       notification_id=notification_id, read=read)
+
+    # --- buddies' messages ---------------------------------------------------------------------
+
+    @event_handler("profiles", "message.sent")
+    @consumes
+    def on_message_sent(self, event):
+        messages.message_sent(self.uow, self.senders, payload=event.payload,
+                              notify_after=self.settings.message_notify_after)
+
+    @event_handler("profiles", "conversation.read")
+    @consumes
+    def on_conversation_read(self, event):
+        messages.conversation_read(self.uow, payload=event.payload)
+
+    @timer(interval=5)
+    def tell_unread_messages(self):
+        """Bursts of messages still unread once their delay is over: one replica at a time."""
+        if lease.hold(self.uow.db, "notifications.unread_messages", timedelta(seconds=30),
+                      now=self.uow.now()):
+            messages.tell_unread(self.uow, self.senders)
 
     # --- timers, one replica at a time ----------------------------------------------------------
 

@@ -27,13 +27,18 @@ class NotificationsSettings:
     # A delivery claimed this long ago and still "sending" lost its worker (killed, crashed):
     # it is tried again. Longer than any send can take (SMTP_TIMEOUT, the push timeout).
     reclaim_after: timedelta = timedelta(seconds=300)
+    # A buddy's message still unread this long after it came is told by mail and push (one
+    # notice for a burst); a message read meanwhile is never mailed.
+    message_notify_after: timedelta = timedelta(seconds=600)
 
     @classmethod
     def read(cls, env: Environment) -> "NotificationsSettings":
         return cls(platform=PlatformSettings.read(env), smtp=read_smtp(env), vapid=read_vapid(env),
                    links=read_links(env),
                    reclaim_after=timedelta(seconds=env.number(
-                       "DELIVERY_RECLAIM_SECONDS", 300, above=0, unit="seconds")))
+                       "DELIVERY_RECLAIM_SECONDS", 300, above=0, unit="seconds")),
+                   message_notify_after=timedelta(seconds=env.number(
+                       "MESSAGE_NOTIFY_AFTER_SECONDS", 600, minimum=0, unit="seconds")))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "NotificationsSettings":

@@ -6,7 +6,14 @@ from workbuddy_platform.unit_of_work import UnitOfWork
 from workbuddy_readmodels.blocks import Blocks
 from workbuddy_readmodels.buddy_links import BuddyLinks
 
-from .adapters.repository import Deliveries, Inbox, Moments, PushSubscriptions, Recipients
+from .adapters.repository import (
+    Deliveries,
+    Inbox,
+    Moments,
+    PushSubscriptions,
+    Recipients,
+    UnreadMessages,
+)
 
 
 class NotificationsUnitOfWork(UnitOfWork):
@@ -18,3 +25,4 @@ class NotificationsUnitOfWork(UnitOfWork):
         self.inbox = Inbox(self)
         self.deliveries = Deliveries(self)
         self.push_subscriptions = PushSubscriptions(self)
+        self.unread_messages = UnreadMessages(self)  # from profiles' message events

@@ -80,6 +80,8 @@ class Stream(MethodView):
     @jwt_required()
     @blp.doc(responses={"200": {"description": "A server-sent event stream (text/event-stream): "
                                                "one `notification` event per new notification, "
+                                               "one `message` event per message a buddy writes "
+                                               "me (as the conversation lists it), "
                                                "its data the same object the list gives.",
                                 "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
     @blp.alt_response(503, description="Too many streams are open on this server: open it "
@@ -157,4 +159,8 @@ def _since(member_id: str, last_id: str, most: int = 100) -> list[dict]:
 
 
 def _event(item: dict) -> str:
+    if item.get("stream_event") == "message":
+        # A buddy's message, as the conversation lists it; no id: Last-Event-ID names the last
+        # notification, and what was written meanwhile is in the conversations.
+        return f"event: message\ndata: {json.dumps(item['message'], ensure_ascii=False)}\n\n"
     return f"id: {item['id']}\nevent: notification\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"

@@ -29,6 +29,7 @@ def create_indexes(db: Database) -> None:
     db.deliveries.create_index([("recipient_id", ASCENDING), ("state", ASCENDING)])
     db.deliveries.create_index([("digest_id", ASCENDING)])
     db.inbox.create_index([("recipient_id", ASCENDING), ("order", ASCENDING)])
+    db.unread_messages.create_index([("due_at", ASCENDING)])
 
 
 class Recipients(Repository):
@@ -241,6 +242,63 @@ class Inbox(Repository):
 def subscription_id(endpoint: str) -> str:
     """The same browser subscribing again replaces its subscription rather than adding one."""
     return hashlib.sha256(endpoint.encode()).hexdigest()[:32]
+
+
+class UnreadMessages(Repository):
+    """Per conversation and recipient, the burst of messages not read yet: what the next
+    notice by mail and push will tell, and when it is due."""
+
+    def note(self, message: dict, *, about_kind: str | None, due_at: datetime) -> None:
+        """Count a new message in its recipient's burst (the first one sets when it is due); a
+        message already counted, or older than the burst's last, changes nothing."""
+        key = f"{message['buddyship_id']}:{message['recipient_id']}"
+        read = self.db.message_reads.find_one({"_id": key})
+        if read is not None and message["sent_at"] <= read["up_to_sent_at"]:
+            return  # read already: conversation.read may be handled before message.sent
+        last = {"last_message_id": message["message_id"], "last_sent_at": message["sent_at"],
+                "last_text": message["text"], "about_kind": about_kind}
+        for _ in range(20):
+            current = self.db.unread_messages.find_one({"_id": key})
+            if current is None:
+                try:
+                    self.db.unread_messages.insert_one({
+                        "_id": key, "buddyship_id": message["buddyship_id"],
+                        "recipient_id": message["recipient_id"], "author_id": message["author_id"],
+                        "first_message_id": message["message_id"],
+                        "first_sent_at": message["sent_at"], "count": 1, "due_at": due_at, **last})
+                    return
+                except DuplicateKeyError:
+                    continue
+            if message["sent_at"] <= current["last_sent_at"]:
+                return
+            where = {"_id": key, "last_message_id": current["last_message_id"]}
+            if self.db.unread_messages.replace_one(
+                    where, current | last | {"count": current["count"] + 1}).matched_count == 1:
+                return
+        raise RuntimeError(f"unread_messages/{key}: still contended after 20 attempts")
+
+    def read(self, buddyship_id: str, member_id: str, up_to_sent_at: datetime) -> None:
+        """The member read up to a message: a burst they have read all of is told nothing, and
+        a message up to then that arrives later is not counted. (Dates are compared here, not
+        in queries: nx-27017 compares them to the second.)"""
+        key = f"{buddyship_id}:{member_id}"
+        merge(self.db.message_reads, key, {"member_id": member_id, "up_to_sent_at": up_to_sent_at},
+              only_if=lambda known: known["up_to_sent_at"] < up_to_sent_at)
+        current = self.db.unread_messages.find_one({"_id": key})
+        if current is not None and current["last_sent_at"] <= up_to_sent_at:
+            self.db.unread_messages.delete_one({"_id": current["_id"],
+                                                "last_message_id": current["last_message_id"]})
+
+    def due(self, now: datetime, limit: int = 200) -> list[dict]:
+        return list(self.db.unread_messages.find({"due_at": {"$lte": now}}).limit(limit))
+
+    def told(self, notice: dict) -> None:
+        self.db.unread_messages.delete_one({"_id": notice["_id"]})
+
+    def forget(self, member_id: str) -> None:
+        self.db.unread_messages.delete_many({"$or": [{"recipient_id": member_id},
+                                                     {"author_id": member_id}]})
+        self.db.message_reads.delete_many({"member_id": member_id})
 
 
 class PushSubscriptions(Repository):

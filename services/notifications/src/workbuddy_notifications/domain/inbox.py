@@ -16,7 +16,8 @@ from .wording import describe
 MOMENT, REACTION = "moment", "reaction"
 PROPOSED, STARTED, ENDED = "buddyship_proposed", "buddyship_started", "buddyship_ended"
 UNMATCHED, QUIET = "unmatched", "buddy_quiet"
-assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET) == NOTIFICATION_KINDS
+MESSAGE = "message"  # a buddy's messages, still unread a while after they came
+assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET, MESSAGE) == NOTIFICATION_KINDS
 
 
 def new_item(*, event_id: str, recipient_id: str, kind: str, at: datetime,

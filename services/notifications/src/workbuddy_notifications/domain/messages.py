@@ -8,7 +8,7 @@ Items that only the app shows (a round without a buddy, a quiet buddy) have no p
 from datetime import datetime
 from typing import Protocol
 
-from workbuddy_contracts.vocabulary import SETBACKS, tone_of
+from workbuddy_contracts.vocabulary import ASKS, SETBACKS, tone_of
 
 from . import inbox, mails, wording
 from .wording import FORMER, KIND_LABELS, REACTION_LABELS
@@ -37,11 +37,16 @@ def preference_kind(item: dict) -> str | None:
         return "reaction"
     if item["kind"] in _BUDDYSHIP:
         return "buddyship"
+    if item["kind"] == inbox.MESSAGE:
+        return "message"
     return None
 
 
 def is_urgent(item: dict) -> bool:
-    """May break quiet hours, if the member allowed it: a setback, or a call for urgent advice."""
+    """May break quiet hours, if the member allowed it: a setback, a call for urgent advice, or
+    a buddy's message answering a setback or an ask."""
+    if item["kind"] == inbox.MESSAGE:
+        return item["data"].get("about_kind") in SETBACKS + ASKS
     return item["kind"] == inbox.MOMENT and (item["data"]["kind"] in SETBACKS
                                              or item["data"]["kind"] == "urgent_advice")
 
@@ -74,6 +79,12 @@ def mail_for(item: dict, *, recipient: dict, subject: dict | None, moment: dict 
         context |= {"other": name, "since": _when(item["at"], recipient), "reasons": " ".join(told),
                     # Where to answer a proposal or meet a new buddy; an end needs nothing done.
                     "action_url": links.app_url("buddies") if kind != inbox.ENDED else None}
+    elif kind == inbox.MESSAGE:
+        template, tone = "message", "warmth"
+        context |= {"author": name, "count": wording.messages_count(data["count"], language),
+                    "since": _when(datetime.fromisoformat(data["first_sent_at"]), recipient),
+                    "note": data["last_text"] or None,
+                    "action_url": links.app_url(f"conversations/{data['buddyship_id']}")}
     else:
         raise ValueError(f"{kind!r} notifications are shown in the app only")
     # A setback or a call for urgent advice: mail apps flag it.
@@ -99,7 +110,9 @@ def push_for(item: dict, *, recipient: dict, subject: dict | None) -> dict:
     if item["kind"] == inbox.MOMENT:
         return wording.moment_push({"_id": item["data"]["moment_id"], "kind": item["data"]["kind"]},
                                    subject or {}, language)
-    return wording.push_of(item["kind"], {k: v for k, v in item["data"].items() if k != "message"},
+    # Never a note, a reaction's words or a message's text on a lock screen.
+    private = ("message", "last_text")
+    return wording.push_of(item["kind"], {k: v for k, v in item["data"].items() if k not in private},
                            (subject or {}).get("display_name"), language, item["_id"])
 
 

@@ -44,6 +44,7 @@ _SAID = {
     "buddyship_ended": {"fr": "Ton binôme avec {name} a pris fin",
                         "en": "Your buddyship with {name} has ended"},
     "unmatched": {"fr": "Pas de nouveau buddy à ce tour-ci", "en": "No new buddy this round"},
+    "message": {"fr": "{name} t'a écrit ({label})", "en": "{name} wrote to you ({label})"},
     "buddy_quiet": {"fr": "{name} n'a réagi à aucun de tes derniers moments ; tu peux mettre fin au "
                           "binôme sans te justifier et recevoir une nouvelle proposition",
                     "en": "{name} has not reacted to any of your recent moments; you may end the "
@@ -67,7 +68,16 @@ def describe(kind: str, data: dict, name: str | None, language: str) -> str:
         label = KIND_LABELS[language].get(data.get("kind", ""), "")
     elif kind == "reaction":
         label = REACTION_LABELS.get(data.get("kind", ""), {}).get(language, "")
+    elif kind == "message":
+        label = messages_count(data.get("count", 1), language)
     return _SAID[kind][language].format(name=name or FORMER[language], label=label)
+
+
+def messages_count(count: int, language: str) -> str:
+    if language == "fr":
+        return "1 message non lu" if count == 1 else f"{count} messages non lus"
+    return "1 unread message" if count == 1 else f"{count} unread messages"
+
 
 _PUSH_TITLE = {
     "celebration": {"fr": "🍾 {name} a une bonne nouvelle", "en": "🍾 {name} has good news"},
@@ -88,7 +98,8 @@ def moment_push(moment: dict, author: dict, language: str) -> dict:
 
 # Where a tapped push opens the app (its hash route): a proposal is answered, and a new buddy
 # met, on the buddies page; the rest is read among the notifications.
-_PLACES = {"buddyship_proposed": "/buddies", "buddyship_started": "/buddies"}
+_PLACES = {"buddyship_proposed": "/buddies", "buddyship_started": "/buddies",
+           "message": "/conversations"}
 
 
 def push_of(kind: str, data: dict, name: str | None, language: str, item_id: str) -> dict:
@@ -106,12 +117,14 @@ UNSUBSCRIBE = {
            "ask": "Ne plus recevoir de mail pour les demandes d'avis",
            "reaction": "Ne plus recevoir de mail pour les réactions à mes moments",
            "buddyship": "Ne plus recevoir de mail sur mes binômes",
+           "message": "Ne plus recevoir de mail pour les messages non lus de mes buddies",
            "all": "Ne plus recevoir aucun mail de Work Buddy"},
     "en": {"win": "Stop mails about my buddies' wins",
            "setback": "Stop mails about my buddies' setbacks",
            "ask": "Stop mails about calls for advice",
            "reaction": "Stop mails about reactions to my moments",
            "buddyship": "Stop mails about my buddyships",
+           "message": "Stop mails about my buddies' unread messages",
            "all": "Stop all mails from Work Buddy"},
 }
 

@@ -30,6 +30,7 @@ def member_left(uow: NotificationsUnitOfWork, *, member_id: str) -> None:
     uow.deliveries.forget(member_id)
     uow.inbox.forget(member_id)
     uow.push_subscriptions.forget(member_id)
+    uow.unread_messages.forget(member_id)
     uow.blocks.forget(member_id)
 
 

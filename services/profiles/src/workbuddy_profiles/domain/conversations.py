@@ -12,7 +12,7 @@ Pure: no I/O here.
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from workbuddy_contracts.availability import zone
+from workbuddy_contracts.availability import times_on_clock
 from workbuddy_contracts.commands import SendMessage, load_or_refuse
 from workbuddy_contracts.errors import Conflict, Invalid, NotFound
 from workbuddy_platform.pages import order_key
@@ -97,15 +97,13 @@ def read_mark(link: dict, message: dict, now: datetime) -> dict:
 
 def message_view(doc: dict, time_zone: str) -> dict:
     """A message as a member reads it: the times to call on their own clock (``time_zone``)."""
-    clock = zone(time_zone)
     return {
         "id": doc["_id"],
         "buddyship_id": doc["buddyship_id"],
         "author_id": doc["author_id"],
         "text": doc["text"],
         "moment_id": doc["moment_id"],
-        "call_me": {"times": [t.astimezone(clock).isoformat() for t in doc["call_me_times"]],
-                    "time_zone": clock.key} if doc["call_me_times"] else None,
+        "call_me": times_on_clock(doc["call_me_times"], time_zone),
         "sent_at": doc["sent_at"].isoformat(),
     }
 
