@@ -10,9 +10,12 @@ from playwright.sync_api import expect
 from .members import Member
 
 
-def two_buddies(new_context, stack, screenshots=None):
-    amelie_context = new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
-    ben_context = new_context(locale="en-GB", viewport={"width": 1024, "height": 800})
+def two_buddies(new_context, stack, screenshots=None, zones: tuple[str, str] | None = None):
+    """Amélie (French, on a phone) and Ben (English, on a laptop), buddies; ``zones``: the
+    clocks of their browsers, which their profiles take."""
+    clocks = [{"timezone_id": zone} for zone in zones] if zones else [{}, {}]
+    amelie_context = new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, **clocks[0])
+    ben_context = new_context(locale="en-GB", viewport={"width": 1024, "height": 800}, **clocks[1])
     amelie = Member(amelie_context.new_page(), stack.gateway_url, "Amélie", "fr")
     ben = Member(ben_context.new_page(), stack.gateway_url, "Ben", "en")
     for member, other_language in ((amelie, "English"), (ben, "Français")):

@@ -1,8 +1,9 @@
 // The app's entry: the language, the session, and a small hash router (#/, #/buddies,
-// #/settings, #/signup, #/login, #/welcome). Each view draws itself into <main>.
+// #/conversations, #/conversations/<buddyship>, #/settings, #/signup, #/login, #/welcome). Each view draws itself into <main>.
 import { call, get, logOut, session } from "./api.js";
 import { signUpView, logInView } from "./auth.js";
 import { buddiesView } from "./buddies.js";
+import { conversationsView, conversationView } from "./conversations.js";
 import { announce, h } from "./dom.js";
 import { choose, language, t, translateStatic } from "./i18n.js";
 import { homeView } from "./home.js";
@@ -13,7 +14,9 @@ const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 let leaving = [];  // what the current view must stop (a live stream) when another is drawn
 let drawn = 0;     // which draw is current: a slower, older one must not draw over it
-const MEMBERS_VIEWS = ["/buddies", "/settings"];  // addresses that only mean something signed in
+// Addresses that only mean something signed in.
+const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations"];
+const CONVERSATION = /^\/conversations\/([^/]+)$/;
 
 function route() {
   const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
@@ -37,7 +40,7 @@ async function draw() {
   const signedIn = Boolean(session());
   nav.hidden = !signedIn;
   for (const link of nav.querySelectorAll("a")) {
-    link.toggleAttribute("aria-current", link.getAttribute("href") === `#${path}`);
+    link.toggleAttribute("aria-current", link.getAttribute("href") === `#${path.replace(CONVERSATION, "/conversations")}`);
     if (link.hasAttribute("aria-current")) link.setAttribute("aria-current", "page");
   }
   try {
@@ -45,15 +48,20 @@ async function draw() {
       // A link into the app (a mail's "see the proposal") asks a member to sign in, then
       // opens what it pointed at; any other address is a newcomer's, who signs up.
       if (path === "/login") logInView(view, { done: () => go("/") });
-      else if (MEMBERS_VIEWS.includes(path)) logInView(view, { done: () => go(path) });
+      else if (MEMBERS_VIEWS.includes(path) || CONVERSATION.test(path)) logInView(view, { done: () => go(path) });
       else signUpView(view, { invitation: params.get("invitation"), done: () => go("/welcome") });
     } else if (path === "/welcome") {
       await onboardingView(view, { done: () => go("/buddies") });
     } else {
       const member = await get("/v1/me");
       const onLeave = (stop) => (generation === drawn ? leaving.push(stop) : stop());
+      const conversation = path.match(CONVERSATION);
       if (path === "/buddies") await buddiesView(view, { member });
-      else if (path === "/settings") await settingsView(view, { member });
+      else if (path === "/conversations") await conversationsView(view, { onLeave });
+      else if (conversation) {
+        await conversationView(view, { member, onLeave, buddyshipId: decodeURIComponent(conversation[1]),
+                                       momentId: params.get("moment") });
+      } else if (path === "/settings") await settingsView(view, { member });
       else await homeView(view, { member, onLeave });
       view.append(h("p", {}, h("button", { type: "button", class: "quiet", onclick: async () => {
         await logOut(); go("/login");

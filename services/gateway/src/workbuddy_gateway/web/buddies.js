@@ -40,6 +40,8 @@ async function buddyCard(buddyship, me, refresh) {
   return h("article", { class: "card", dataset: { buddyship: buddyship.id } },
     h("h3", {}, name),
     buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
+    h("p", {}, h("a", { class: "button", href: `#/conversations/${encodeURIComponent(buddyship.id)}` },
+      t("buddy.write", { name }))),
     act(t("buddy.end"), "quiet", async () => {
       if (!window.confirm(t("buddy.end.confirm", { name }))) return;
       await post(`/v1/me/buddyships/${encodeURIComponent(buddyship.id)}/end`, {}, { "Idempotency-Key": key() });

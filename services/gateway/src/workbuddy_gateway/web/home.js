@@ -3,6 +3,7 @@
 import { get, key, nameOf, post } from "./api.js";
 import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, MOMENT_KINDS, momentLabel, t, TONE } from "./i18n.js";
+import { replyLink } from "./conversations.js";
 import { follow } from "./live.js";
 
 const QUICK = [["client_won", "celebration"], ["client_lost", "support"], ["urgent_advice", "advice"]];
@@ -26,7 +27,7 @@ function momentForm() {
   return h("details", {}, h("summary", {}, t("moment.other")), form);
 }
 
-async function momentCard(moment) {
+async function momentCard(moment, conversations) {
   const tone = TONE[moment.kind];
   const reaction = tone === "celebration" ? "cheer" : "support";
   const name = await nameOf(moment.member_id);
@@ -46,7 +47,8 @@ async function momentCard(moment) {
     h("h3", {}, `${name} — ${momentLabel(moment.kind)}`),
     moment.note && h("p", {}, moment.note),
     h("p", { class: "when" }, formatDate(moment.logged_at)),
-    form);
+    form,
+    replyLink(conversations, moment));
 }
 
 function notificationItem(notification) {
@@ -70,14 +72,17 @@ export async function homeView(root, { member, onLeave }) {
     h("section", { "aria-labelledby": "notif-title" }, h("h2", { id: "notif-title" }, t("notifications.title")), notifications));
 
   const shown = new Set();
+  let conversations = [];  // to answer a buddy's moment in our conversation
   async function addMoment(moment, { first }) {
     if (shown.has(moment.id)) return;
     shown.add(moment.id);
-    const card = await momentCard(moment);
+    const card = await momentCard(moment, conversations);
     if (first) feed.prepend(card); else feed.append(card);
   }
 
-  const [moments, listed] = await Promise.all([get("/v1/me/feed?limit=20"), get("/v1/me/notifications?limit=20")]);
+  const [moments, listed, talks] = await Promise.all([
+    get("/v1/me/feed?limit=20"), get("/v1/me/notifications?limit=20"), get("/v1/me/conversations")]);
+  conversations = talks.items;
   for (const moment of moments.items) await addMoment(moment, { first: false });
   if (!moments.items.length) feed.append(h("p", { class: "empty" }, t("feed.empty")));
   const seen = new Set(listed.items.map((n) => n.id));

@@ -10,7 +10,7 @@ import { language } from "./i18n.js";
 const FIRST_WAIT_MS = 1000;
 const LONGEST_WAIT_MS = 60000;
 
-export function follow({ onNotification, onState }) {
+export function follow({ onNotification, onState, onMessage = () => {} }) {
   let stopped = false;
   let lastId = null;
   let controller = null;
@@ -55,6 +55,8 @@ export function follow({ onNotification, onState }) {
         if (event.id) lastId = event.id;
         if (event.retry) retryMs = event.retry;
         if (event.type === "notification" && event.data) onNotification(JSON.parse(event.data));
+        // A buddy's message, as the conversation lists it (no id: not a notification).
+        if (event.type === "message" && event.data) onMessage(JSON.parse(event.data));
       }
     }
   }

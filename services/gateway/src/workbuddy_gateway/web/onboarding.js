@@ -71,7 +71,11 @@ const STEPS = [
 export async function onboardingView(root, { done }) {
   const [{ data: member, etag }, { sectors }] = await Promise.all([call("GET", "/v1/me"), get("/v1/sectors")]);
   const answers = { ...member.profile };
-  answers.time_zone ||= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // A new member's profile starts on UTC (or Paris, in French) until they answer: the
+  // browser's own clock is the better first guess, unless they have answered already.
+  if (member.revision <= 1 || !answers.time_zone) {
+    answers.time_zone = Intl.DateTimeFormat().resolvedOptions().timeZone || answers.time_zone;
+  }
   let index = 0;
 
   function render() {
