@@ -5,7 +5,7 @@ import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
 import * as push from "./push.js";
 
-const KINDS = ["win", "setback", "ask", "reaction", "buddyship"];
+const KINDS = ["win", "setback", "ask", "reaction", "buddyship", "message"];
 
 function channelsForm(settings) {
   const cell = (kind, channel) => {
