@@ -1,6 +1,7 @@
 // Settings: which channel tells of what, quiet hours, focus mode ("do not disturb until…"), the
 // digest, and push in this browser. The app's list keeps everything whatever is chosen here.
-import { call, get, put } from "./api.js";
+// And my data: all of it in one file, and leaving, which erases it everywhere.
+import { call, forget, get, put } from "./api.js";
 import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
 import * as push from "./push.js";
@@ -99,6 +100,34 @@ async function pushSection() {
   return section;
 }
 
+function myDataSection() {
+  const download = h("button", { type: "button", class: "quiet", onclick: async () => {
+    try {
+      const { data } = await call("GET", "/v1/me/export");
+      const file = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+      const link = h("a", { href: URL.createObjectURL(file), download: "workbuddy-my-data.json" });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    } catch (error) { announce(error.message, { error: true }); }
+  } }, t("data.export"));
+  const leave = submitting(h("form", {},
+    h("p", {}, t("data.leave.what")),
+    h("label", { for: "leave-password" }, t("data.leave.password")),
+    h("input", { id: "leave-password", name: "password", type: "password", required: true,
+                 autocomplete: "current-password" }),
+    h("p", {}, h("button", { type: "submit", class: "danger" }, t("data.leave")))),
+  async (data) => {
+    if (!window.confirm(t("data.leave.confirm"))) return;
+    await call("DELETE", "/v1/me", { body: { password: data.get("password") } });
+    forget();
+    announce(t("data.left"));
+    location.hash = "/signup";
+  });
+  return h("section", { class: "card", "aria-labelledby": "data-title" },
+    h("h2", { id: "data-title" }, t("data.title")), h("p", {}, download), leave);
+}
+
 export async function settingsView(root) {
   async function render() {
     const [settings, { data: member, etag }] = await Promise.all([
@@ -106,7 +135,8 @@ export async function settingsView(root) {
     show(root, h("h1", {}, t("settings.title")),
       timingForm(member.profile.availability || {}, etag, render),
       channelsForm(settings),
-      await pushSection());
+      await pushSection(),
+      myDataSection());
   }
   await render();
 }
