@@ -101,10 +101,10 @@ def end(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
         request: dict | None = None) -> dict:
     """Either buddy ends an active buddyship, no reason asked; a rating (1-5) may go with it."""
     rating = load_or_refuse(EndBuddyship(), request or {})["rating"]
-    current = uow.buddyships.get(buddyship_id)
-    change = buddyship.end(current, buddyship_id, member_id, uow.now())
-    if rating is not None:
-        uow.buddyships.rate(buddyship_id, member_id, rating, uow.now())
+    current, now = uow.buddyships.get(buddyship_id), uow.now()
+    change = buddyship.end(current, buddyship_id, member_id, now)
+    if rating is not None:  # rated when it ended, to the millisecond
+        uow.buddyships.rate(buddyship_id, member_id, rating, now)
     return _step(uow, current, change, member_id)
 
 

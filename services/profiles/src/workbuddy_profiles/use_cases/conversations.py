@@ -29,7 +29,8 @@ def conversations_of(uow: ProfilesUnitOfWork, *, member_id: str) -> dict:
         found.append(conversations.conversation_view(
             link, buddy["display_name"] if buddy else None,
             uow.conversations.last(link["buddyship_id"]),
-            _unread(uow, link["buddyship_id"], member_id), zone))
+            _unread(uow, link["buddyship_id"], member_id,
+                    uow.conversations.read_mark(link["buddyship_id"], member_id)), zone))
     found.sort(key=lambda c: (c["last_activity_at"], c["buddyship_id"]), reverse=True)
     return {"items": found, "next": None}
 
@@ -78,15 +79,14 @@ def mark_read(uow: ProfilesUnitOfWork, *, member_id: str, buddyship_id: str,
     if message is None or message["buddyship_id"] != buddyship_id:
         raise NotFound("no message {message_id!r} in this conversation", "up_to",
                        message_id=up_to)
-    was = uow.conversations.read_mark(buddyship_id, member_id)
+    mark = was = uow.conversations.read_mark(buddyship_id, member_id)
     if was is None or was["up_to_order"] < message["order"]:
         mark = conversations.read_mark(link, message, uow.now())
         uow.conversations.mark_read(mark, was)
         uow.record(conversations.read(mark))
         uow.commit()
-    now_read = uow.conversations.read_mark(buddyship_id, member_id)
-    return {"buddyship_id": buddyship_id, "read_up_to": now_read["up_to"],
-            "unread": _unread(uow, buddyship_id, member_id)}
+    return {"buddyship_id": buddyship_id, "read_up_to": mark["up_to"],
+            "unread": _unread(uow, buddyship_id, member_id, mark)}
 
 
 def _readable(uow: ProfilesUnitOfWork, member_id: str, buddyship_id: str) -> dict:
@@ -97,8 +97,8 @@ def _readable(uow: ProfilesUnitOfWork, member_id: str, buddyship_id: str) -> dic
     return link
 
 
-def _unread(uow: ProfilesUnitOfWork, buddyship_id: str, member_id: str) -> int:
-    mark = uow.conversations.read_mark(buddyship_id, member_id)
+def _unread(uow: ProfilesUnitOfWork, buddyship_id: str, member_id: str, mark: dict | None) -> int:
+    """The buddy's messages after the member's read ``mark`` (all of them without one)."""
     return uow.conversations.unread(buddyship_id, member_id,
                                     mark["up_to_order"] if mark else BEFORE_ANY)
 
