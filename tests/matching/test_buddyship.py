@@ -64,7 +64,8 @@ def test_the_invitee_s_yes_starts_a_member_s_proposal():
     assert change.buddyship["state"] == "active" and change.buddyship["started_at"] == LATER
     assert change.events == (("buddyship.started", {"buddyship_id": "b-1",
                                                     "member_ids": ["alice", "bob"],
-                                                    "started_at": LATER}),)
+                                                    "started_at": LATER,
+                                                    "origin": "member"}),)
 
 
 def test_matching_s_proposal_waits_for_both_yeses():

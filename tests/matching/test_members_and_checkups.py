@@ -13,7 +13,8 @@ from workbuddy_matching.use_cases import checkups, members, proposals, safety
 def moment(uow, author: str, kind: str, moment_id: str, automatic: bool = True) -> dict:
     logged = {"moment_id": moment_id, "member_id": author, "kind": kind, "note": None,
               "logged_at": uow.now()}
-    members.moment_logged(uow, moment=logged, automatic=automatic)
+    members.moment_logged(uow, moment=logged, automatic=automatic,
+                          widen_after=timedelta(minutes=15))
     return logged
 
 
@@ -87,7 +88,7 @@ def test_an_export_holds_buddyships_pool_and_reports_and_leaving_erases_them(uow
     assert [r["_id"] for r in uow.rounds.wanting_slots_filled()] == [bob]  # Bob's slot is free
     assert members.export(uow, member_id=ana) == {"buddyships": [], "pool": [], "ratings": [],
                                                   "moments": [], "reactions": [],
-                                                  "reports_made": []}
+                                                  "reports_made": [], "asks": []}
 
 
 def test_the_check_up_flags_a_buddy_gone_quiet_once(uow, member, active):

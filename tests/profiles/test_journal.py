@@ -33,6 +33,20 @@ def test_a_moment_retried_with_its_key_is_logged_once_and_a_reused_key_is_refuse
     assert len(uow.outbox.of_type("moment.logged")) == 1
 
 
+def test_an_urgent_ask_may_go_wider_and_only_an_urgent_ask(uow, sign_up):
+    alice = sign_up("Alice")
+    answer = journal.log_moment(uow, member_id=alice["id"], request={
+        "kind": "urgent_advice", "note": "Pricing?", "widen": True})
+    assert answer["moment"]["widen"] is True
+    [told] = uow.outbox.of_type("moment.logged")
+    assert told["widen"] is True
+    with pytest.raises(Invalid, match="only an urgent ask") as refused:
+        journal.log_moment(uow, member_id=alice["id"], request={"kind": "client_question",
+                                                                "widen": True})
+    assert refused.value.field == "widen"
+    assert len(uow.outbox.of_type("moment.logged")) == 1
+
+
 def test_an_unknown_member_logs_nothing(uow):
     with pytest.raises(NotFound):
         log(uow, {"id": "nobody"})

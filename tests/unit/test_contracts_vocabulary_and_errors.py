@@ -58,7 +58,7 @@ def test_an_unknown_kind_has_no_tone(kind):
 
 def test_load_or_refuse_returns_the_loaded_data_with_defaults():
     assert load_or_refuse(LogMoment(), {"kind": "milestone"}) == {"kind": "milestone",
-                                                                  "note": None}
+                                                                  "note": None, "widen": False}
 
 
 PW = "a long enough passphrase"

@@ -46,19 +46,23 @@ EVENT_TYPES: dict[str, EventType] = {
                                                     2: p.MemberRegisteredV2}),
         EventType("member.updated", "profiles", {1: p.MemberUpdatedV1}),
         EventType("member.left", "profiles", {1: p.MemberLeftV1}),
-        EventType("moment.logged", "profiles", {1: p.MomentLoggedV1}),
+        EventType("moment.logged", "profiles", {1: p.MomentLoggedV1, 2: p.MomentLoggedV2}),
         EventType("moment.reacted", "profiles", {1: p.MomentReactedV1}),
         EventType("message.sent", "profiles", {1: p.MessageSentV1}),
         EventType("conversation.read", "profiles", {1: p.ConversationReadV1}),
         EventType("member.blocked", "matching", {1: p.MemberBlockedV1}),
         EventType("buddyship.proposed", "matching", {1: p.BuddyshipProposedV1,
                                                      2: p.BuddyshipProposedV2}),
-        EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1}),
+        EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1,
+                                                    2: p.BuddyshipStartedV2}),
         EventType("buddyship.declined", "matching", {1: p.BuddyshipDeclinedV1}),
         EventType("buddyship.ended", "matching", {1: p.BuddyshipEndedV1}),
         EventType("buddyship.expired", "matching", {1: p.BuddyshipExpiredV1}),
         EventType("member.unmatched", "matching", {1: p.MemberUnmatchedV1}),
         EventType("buddyship.quiet", "matching", {1: p.BuddyshipQuietV1}),
+        EventType("ask.widened", "matching", {1: p.AskWidenedV1}),
+        EventType("ask.taken", "matching", {1: p.AskTakenV1}),
+        EventType("ask.closed", "matching", {1: p.AskClosedV1}),
     )
 }
 
@@ -91,16 +95,24 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("buddyship.ended", "matching", "on_buddyship_ended"),
     Subscription("buddyship.declined", "matching", "on_buddyship_declined"),
     Subscription("buddyship.expired", "matching", "on_buddyship_expired"),
+    # An urgent ask is answered by a buddy's message or reaction; otherwise it goes wider.
+    Subscription("message.sent", "matching", "on_message_sent"),
+    Subscription("ask.widened", "notifications", "on_ask_widened"),
+    Subscription("ask.taken", "notifications", "on_ask_taken"),
+    Subscription("ask.closed", "notifications", "on_ask_closed"),
 )
 
 
 # Payload fields that name a member: what an event is about, so that it can be forgotten.
 MEMBER_FIELDS = ("member_id", "proposer_id", "invitee_id", "author_id", "reactor_id",
-                 "invited_by", "blocker_id", "blocked_id", "recipient_id")
+                 "invited_by", "blocker_id", "blocked_id", "recipient_id", "asker_id",
+                 "helper_id")
+MEMBER_LISTS = ("member_ids", "helper_ids", "others")
 
 
 def subjects_of(payload: dict) -> list[str]:
-    named = [payload.get(f) for f in MEMBER_FIELDS] + list(payload.get("member_ids") or [])
+    named = [payload.get(f) for f in MEMBER_FIELDS] + [
+        m for lst in MEMBER_LISTS for m in (payload.get(lst) or [])]
     return sorted({m for m in named if isinstance(m, str)})
 
 

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from .errors import Invalid
 from .i18n import translate
 from .vocabulary import (
+    ASK_ANSWERS,
     CALL_ME_TIMES_MAX,
     DISPLAY_NAME_MAX,
     LANGUAGES,
@@ -22,6 +23,7 @@ from .vocabulary import (
     REACTIONS,
     REPORT_DETAILS_MAX,
     REPORT_REASONS,
+    WIDENED_ASKS,
 )
 
 
@@ -149,6 +151,16 @@ class LogMoment(Schema):
         validate=validate.Length(max=MOMENT_NOTE_MAX),
         metadata={"description": f"A few words for the buddies, at most {MOMENT_NOTE_MAX} characters."},
     )
+    widen = fields.Boolean(load_default=False, metadata={
+        "description": "For an urgent ask (urgent_advice) only: if no buddy answers in time, "
+                       "members who offered help and can be reached may see it (kind and note) "
+                       "and offer to talk. Off unless asked."})
+
+    @validates_schema
+    def _widen_only_urgent(self, data, **kwargs):
+        if data.get("widen") and data.get("kind") not in WIDENED_ASKS:
+            raise ValidationError("only an urgent ask (urgent_advice) can go to members who "
+                                  "offered help; leave widen out for this kind", "widen")
 
 
 class React(Schema):
@@ -189,6 +201,12 @@ class SendMessage(Schema):
         if not data.get("text") and not data.get("call_me"):
             raise ValidationError("must be a message of 1 to 2,000 characters, or come with "
                                   "times to call (call_me)", "text")
+
+
+class AnswerAsk(Schema):
+    answer = fields.String(required=True, validate=validate.OneOf(ASK_ANSWERS), metadata={
+        "description": "yes: I can talk now (the first yes gets a conversation with the member "
+                       "who asked); no: not this time."})
 
 
 class ReadUpTo(Schema):

@@ -129,6 +129,23 @@ FRENCH: dict[str, str] = {
         "cette proposition a reçu une réponse entre-temps ; rechargez-la",
     "this buddyship is no longer active": "ce binôme n'est plus actif",
     "these two members were blocked meanwhile": "ces deux membres ont été bloqués entre-temps",
+    # urgent asks
+    "this ask was answered meanwhile": "cette demande a reçu une réponse entre-temps",
+    "this ask changed meanwhile; look at it again":
+        "cette demande a changé entre-temps ; regardez-la à nouveau",
+    "another member already said yes to this ask; thank you for offering":
+        "un autre membre a déjà dit oui à cette demande ; merci d'avoir proposé votre aide",
+    "this ask is closed: the member who asked is no longer looking for help with it":
+        "cette demande est close : le membre qui l'a faite ne cherche plus d'aide pour elle",
+    "you said yes to this ask already: write to the member in your conversation, or end it":
+        "vous avez déjà dit oui à cette demande : écrivez au membre dans votre conversation, "
+        "ou mettez-y fin",
+    "no ask {ask_id!r} was sent to you; see GET /v1/me/asks":
+        "aucune demande {ask_id!r} ne vous a été adressée ; voir GET /v1/me/asks",
+    "only an urgent ask (urgent_advice) can go to members who offered help; leave widen out "
+    "for this kind":
+        "seule une demande urgente (urgent_advice) peut aller aux membres prêts à aider ; "
+        "retirez widen pour ce type de moment",
     # conversations
     "no conversation {buddyship_id!r} among yours":
         "aucune conversation {buddyship_id!r} parmi les vôtres",

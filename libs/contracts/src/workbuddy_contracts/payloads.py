@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from .profile import Profile
 from .vocabulary import (
+    ASK_CLOSINGS,
     DISPLAY_NAME_MAX,
     LANGUAGES,
     MESSAGE_TEXT_MAX,
@@ -108,6 +109,13 @@ class BuddyshipStartedV1(_PairV1):
     started_at = fields.AwareDateTime(required=True)
 
 
+class BuddyshipStartedV2(BuddyshipStartedV1):
+    """v2 says how the buddyship came about: an "ask" buddyship (a helper said yes to an urgent
+    ask) is told by ask.taken, not as a new buddy."""
+
+    origin = fields.String(load_default="member", validate=validate.OneOf(ORIGINS))
+
+
 class BuddyshipDeclinedV1(_PairV1):
     declined_at = fields.AwareDateTime(required=True)
 
@@ -135,6 +143,13 @@ class MomentLoggedV1(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MOMENT_NOTE_MAX))
     logged_at = fields.AwareDateTime(required=True)
+
+
+class MomentLoggedV2(MomentLoggedV1):
+    """v2 adds whether the author let an urgent ask go to members who offered help when no
+    buddy answers in time."""
+
+    widen = fields.Boolean(load_default=False)
 
 
 class MomentReactedV1(Schema):
@@ -165,3 +180,45 @@ class ConversationReadV1(Schema):
     up_to = fields.String(required=True)
     up_to_sent_at = fields.AwareDateTime(required=True)
     read_at = fields.AwareDateTime(required=True)
+
+
+_helper_ids = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=list)
+
+
+class AskWidenedV1(Schema):
+    """No buddy answered an urgent ask in time: members who offered help and can be reached now
+    are asked (none found: the ask is closed instead, see ask.closed)."""
+
+    ask_id = fields.String(required=True, metadata={"description": "The ask moment's id."})
+    asker_id = member_id
+    helper_ids = _helper_ids
+    kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
+    note = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(max=MOMENT_NOTE_MAX))
+    # Per helper: their skills the ask's note mentions (why they were asked).
+    skills = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         load_default=dict)
+    widened_at = fields.AwareDateTime(required=True)
+    closes_at = fields.AwareDateTime(required=True)
+
+
+class AskTakenV1(Schema):
+    """A helper said yes first: the two have a conversation (buddyship ``buddyship_id``, origin
+    "ask"); the other helpers are told it is taken."""
+
+    ask_id = fields.String(required=True)
+    asker_id = member_id
+    helper_id = member_id
+    buddyship_id = fields.String(required=True)
+    others = _helper_ids
+    taken_at = fields.AwareDateTime(required=True)
+
+
+class AskClosedV1(Schema):
+    """The ask goes to nobody more: why, and the helpers still asked (they may stop looking)."""
+
+    ask_id = fields.String(required=True)
+    asker_id = member_id
+    reason = fields.String(required=True, validate=validate.OneOf(ASK_CLOSINGS))
+    helper_ids = _helper_ids
+    closed_at = fields.AwareDateTime(required=True)

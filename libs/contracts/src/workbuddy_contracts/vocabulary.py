@@ -44,11 +44,20 @@ def tone_of(kind: str) -> Tone:
 # Who proposed a buddyship: a member (to another, or through an invitation), or matching
 # itself (a round, a rematch when a slot opens, a support buddy after a setback). Matching's own
 # proposals wait for both members to accept.
-ORIGINS = ("member", "invitation", "round", "rematch", "support")
+ORIGINS = ("member", "invitation", "round", "rematch", "support", "ask")
 BY_MATCHING = ("round", "rematch", "support")
 # What an in-app notification is about.
 NOTIFICATION_KINDS = ("moment", "reaction", "buddyship_proposed", "buddyship_started",
-                      "buddyship_ended", "unmatched", "buddy_quiet", "message")
+                      "buddyship_ended", "unmatched", "buddy_quiet", "message",
+                      "ask_help", "ask_update")
+# An urgent ask nobody answered in time goes to members who offered help, if its author allowed
+# it when asking (``widen``); a helper answers yes or no, and the first yes opens a conversation.
+WIDENED_ASKS = ("urgent_advice",)
+ASK_ANSWERS = ("yes", "no")
+# What becomes of an urgent ask: waiting for a buddy, answered by one, out with helpers, taken
+# by a helper, or closed (nobody could take it, or another ask of the member was already out).
+ASK_STATES = ("waiting", "answered", "widened", "taken", "closed")
+ASK_CLOSINGS = ("nobody_reachable", "nobody_said_yes", "another_ask_open")
 # What a member may turn on or off, per channel: a buddy's win, setback or call for advice, a
 # reaction to their moment, news of their buddyships, a buddy's message left unread.
 PREFERENCE_KINDS = ("win", "setback", "ask", "reaction", "buddyship", "message")

@@ -16,8 +16,8 @@ from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.store import client_for
 
 from . import auth, limits, metrics, problems, traces, webapp
-from .api import auth as auth_api
 from .api import (
+    asks,
     conversations,
     links,
     matching,
@@ -29,6 +29,7 @@ from .api import (
     push,
     sectors,
 )
+from .api import auth as auth_api
 from .rpc import Services
 from .schemas import Problem
 from .sessions import Sessions
@@ -95,7 +96,7 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     metrics.init(app)
     limits.init(app, settings)
     api = Api(app)
-    for blueprint in (probes.blp, auth_api.blp, me.blp, conversations.blp, matching.blp,
+    for blueprint in (probes.blp, auth_api.blp, me.blp, conversations.blp, matching.blp, asks.blp,
                       notifications.blp, push.blp, members.blp, moments.blp, sectors.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(links.blp)  # pages for people, not part of the JSON API

@@ -4,6 +4,9 @@ from marshmallow import Schema, fields, validate
 
 from workbuddy_contracts.profile import Profile
 from workbuddy_contracts.vocabulary import (
+    ASK_ANSWERS,
+    ASK_CLOSINGS,
+    ASK_STATES,
     LANGUAGES,
     MOMENT_KINDS,
     NOTIFICATION_KINDS,
@@ -107,6 +110,8 @@ class Moment(Schema):
     member_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
     note = fields.String(allow_none=True)
+    widen = fields.Boolean(required=True, metadata={
+        "description": "An urgent ask its author let go to members who offered help."})
     logged_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
@@ -294,3 +299,47 @@ def too_many(what: str) -> dict:
     """alt_response arguments for a rate limit's 429, with its Retry-After header."""
     return problem_doc(f"Too many {what}; see Retry-After.") | {"headers": {"Retry-After": {
         "description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}}
+
+
+class AskMember(Schema):
+    id = fields.String(required=True)
+    display_name = fields.String(required=True, allow_none=True)
+
+
+class Ask(Schema):
+    """An urgent ask, as the member who asked sees it (``role: asker``) or as a helper asked to
+    answer it sees it (``role: helper``)."""
+
+    id = fields.String(required=True, metadata={"description": "The ask moment's id."})
+    role = fields.String(required=True, validate=validate.OneOf(("asker", "helper")))
+    kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
+    note = fields.String(required=True, allow_none=True)
+    state = fields.String(required=True, validate=validate.OneOf(ASK_STATES), metadata={
+        "description": "waiting for a buddy; answered by one; widened: out with helpers; "
+                       "taken by a helper; closed (see closed_reason)."})
+    asker = fields.Nested(AskMember, required=True)
+    logged_at = fields.String(required=True, metadata={"format": "date-time"})
+    closes_at = fields.String(required=True, allow_none=True, metadata={
+        "format": "date-time", "description": "Until when helpers may take it."})
+    closed_reason = fields.String(required=True, allow_none=True,
+                                  validate=validate.OneOf(ASK_CLOSINGS))
+    buddyship_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "The conversation with the helper who took it (asker, and that helper)."})
+    # The asker's view
+    widen_at = fields.String(metadata={"format": "date-time", "description":
+                                       "When it goes to helpers if no buddy has answered."})
+    widened_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    helpers_asked = fields.Integer()
+    helpers_declined = fields.Integer()
+    taken_by = fields.Nested(AskMember, allow_none=True)
+    # A helper's view
+    my_answer = fields.String(allow_none=True, validate=validate.OneOf(ASK_ANSWERS))
+    skills = fields.List(fields.String(), metadata={
+        "description": "My skills the ask's note mentions: why I was asked."})
+    taken = fields.Boolean(metadata={"description": "Another helper said yes first."})
+
+
+class AskList(Schema):
+    items = fields.List(fields.Nested(Ask), required=True)
+    next = fields.String(required=True, allow_none=True, metadata={
+        "description": "Always null: the latest asks come in one page."})

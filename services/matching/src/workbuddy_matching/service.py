@@ -18,9 +18,10 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 
 from .adapters.repository import create_indexes
 from .unit_of_work import MatchingUnitOfWork
-from .use_cases import checkups, members, proposals, rounds, safety, slots
+from .use_cases import asks, checkups, members, proposals, rounds, safety, slots
 
 EXPIRY_LEASE = timedelta(minutes=5)
+ASKS_LEASE = timedelta(seconds=30)
 
 
 class MatchingService:
@@ -120,6 +121,30 @@ class MatchingService:
     def buddyship_health(self, buddyship_id: str, member_id: str) -> dict:
         return checkups.buddyship_health(self.uow, buddyship_id=buddyship_id, member_id=member_id)
 
+    # --- urgent asks, answered by a human ---------------------------------------------------
+
+    @rpc
+    def asks_of(self, member_id: str) -> dict:
+        return asks.asks_of(self.uow, member_id=member_id)
+
+    @rpc
+    def answer_ask(self, ask_id: str, member_id: str, request: dict | None = None) -> dict:
+        return asks.answer(self.uow, ask_id=ask_id, member_id=member_id, request=request or {})
+
+    @timer(interval=2)
+    def widen_asks(self):
+        """Asks nobody answered in time go wider; steps are compare-and-set, so two replicas
+        never ask a helper twice; the lease saves the second one the work."""
+        if lease.hold(self.uow.db, "matching.widen_asks", ASKS_LEASE, now=self.uow.now()):
+            asks.widen_due(self.uow, helpers=self.settings.ask_helpers,
+                           open_for=self.settings.ask_open_for)
+
+    @event_handler("profiles", "message.sent")
+    @consumes
+    def on_message_sent(self, event):
+        p = event.payload
+        asks.answer_seen(self.uow, asker_id=p["recipient_id"], by=p["author_id"], at=p["sent_at"])
+
     # --- what profiles tells, and what matching's own events free ----------------------------
 
     @event_handler("profiles", "member.registered")
@@ -141,7 +166,8 @@ class MatchingService:
     @event_handler("profiles", "moment.logged")
     @consumes
     def on_moment_logged(self, event):
-        members.moment_logged(self.uow, moment=event.payload, automatic=self.settings.automatic)
+        members.moment_logged(self.uow, moment=event.payload, automatic=self.settings.automatic,
+                              widen_after=self.settings.ask_widen_after)
 
     @event_handler("profiles", "moment.reacted")
     @consumes

@@ -18,6 +18,11 @@ class MatchingSettings:
     round_every: timedelta = timedelta(hours=24)
     # How often responsiveness and each buddyship's health are refreshed.
     checkup_every: timedelta = timedelta(minutes=60)
+    # An urgent ask no buddy answered this long after it was logged goes to members who offered
+    # help (when its author allowed it), this many of them, and stays open to them this long.
+    ask_widen_after: timedelta = timedelta(minutes=15)
+    ask_helpers: int = 3
+    ask_open_for: timedelta = timedelta(hours=24)
 
     @classmethod
     def read(cls, env: Environment) -> "MatchingSettings":
@@ -29,6 +34,11 @@ class MatchingSettings:
                                                    unit="hours")),
             checkup_every=timedelta(minutes=env.number("MATCHING_CHECKUP_EVERY_MINUTES", 60,
                                                        above=0, unit="minutes")),
+            ask_widen_after=timedelta(minutes=env.number("ASK_WIDEN_AFTER_MINUTES", 15,
+                                                         minimum=0, unit="minutes")),
+            ask_helpers=env.integer("ASK_HELPERS", d.ask_helpers, minimum=1),
+            ask_open_for=timedelta(hours=env.number("ASK_OPEN_FOR_HOURS", 24, above=0,
+                                                    unit="hours")),
         )
 
     @classmethod

@@ -3,6 +3,7 @@
 from workbuddy_platform.unit_of_work import UnitOfWork
 from workbuddy_readmodels.blocks import Blocks
 
+from .adapters.asks import Asks
 from .adapters.repository import Buddyships, Pool, Reports, Rounds
 
 
@@ -13,3 +14,4 @@ class MatchingUnitOfWork(UnitOfWork):
         self.rounds = Rounds(self)
         self.blocks = Blocks(self)  # matching decides blocks; the others keep copies
         self.reports = Reports(self)
+        self.asks = Asks(self)

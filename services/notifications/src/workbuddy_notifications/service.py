@@ -20,7 +20,7 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 from .adapters.repository import create_indexes
 from .adapters.senders import SendersProvider
 from .unit_of_work import NotificationsUnitOfWork
-from .use_cases import deliveries, feed, members, messages, preferences, telling
+from .use_cases import asks, deliveries, feed, members, messages, preferences, telling
 
 
 class NotificationsService:
@@ -112,6 +112,23 @@ class NotificationsService:
     def on_moment_logged(self, event):
         telling.moment_logged(self.uow, self.senders, event_id=event.event_id,
                               payload=event.payload)
+
+    # --- urgent asks gone wider ----------------------------------------------------------------
+
+    @event_handler("matching", "ask.widened")
+    @consumes
+    def on_ask_widened(self, event):
+        asks.ask_widened(self.uow, self.senders, event_id=event.event_id, payload=event.payload)
+
+    @event_handler("matching", "ask.taken")
+    @consumes
+    def on_ask_taken(self, event):
+        asks.ask_taken(self.uow, self.senders, event_id=event.event_id, payload=event.payload)
+
+    @event_handler("matching", "ask.closed")
+    @consumes
+    def on_ask_closed(self, event):
+        asks.ask_closed(self.uow, self.senders, event_id=event.event_id, payload=event.payload)
 
     # --- the member's choices -----------------------------------------------------------------
 

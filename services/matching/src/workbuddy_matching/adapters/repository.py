@@ -21,9 +21,11 @@ from workbuddy_platform.unit_of_work import Repository, write
 from workbuddy_readmodels.blocks import pair_key
 
 from ..domain import buddyship as rules
+from . import asks
 
 
 def create_indexes(db: Database) -> None:
+    asks.create_indexes(db)
     db.buddyships.create_index([("proposer_id", ASCENDING)])
     db.buddyships.create_index([("invitee_id", ASCENDING)])
     db.buddyships.create_index([("closed_at", ASCENDING)])
@@ -91,7 +93,7 @@ class Buddyships(Repository):
 
     def support_due_to_end(self, now: datetime, limit: int = 200) -> list[dict]:
         return list(self.db.buddyships.find({"state": BuddyshipState.ACTIVE.value,
-                                             "origin": "support",
+                                             "origin": {"$in": list(rules.TEMPORARY)},
                                              "ends_at": {"$lt": now}}).limit(limit))
 
     def ratings_of(self, buddyship_id: str) -> list[int]:
@@ -101,7 +103,7 @@ class Buddyships(Repository):
     def add(self, proposal: dict, session: ClientSession | None = None) -> None:
         try:
             self.db.open_pairs.insert_one({"_id": proposal["pair"], "buddyship_id": proposal["_id"],
-                                           "support": proposal.get("origin") == "support"},
+                                           "support": proposal.get("origin") in rules.TEMPORARY},
                                           session=session)
         except DuplicateKeyError as exc:
             raise Conflict(rules.OPEN_PAIR, "buddy_id") from exc

@@ -33,6 +33,9 @@ PROPOSED, ACTIVE = BuddyshipState.PROPOSED.value, BuddyshipState.ACTIVE.value
 ENDED, DECLINED, EXPIRED = (BuddyshipState.ENDED.value, BuddyshipState.DECLINED.value,
                             BuddyshipState.EXPIRED.value)
 OPEN = (PROPOSED, ACTIVE)
+# Buddyships for a while only, outside the members' capacity: a support buddy after a setback,
+# and the helper who said yes to an urgent ask.
+TEMPORARY = ("support", "ask")
 # A pair has one proposed or active buddyship at most.
 OPEN_PAIR = "these two members already have a proposed or active buddyship"
 
@@ -101,9 +104,29 @@ def accept(buddyship: dict | None, buddyship_id: str, member_id: str, now: datet
     after |= {"state": ACTIVE, "started_at": now}
     if buddyship.get("origin") == "support":
         after["ends_at"] = now + SUPPORT_LASTS
-    return Change(after, (("buddyship.started", {
-        "buddyship_id": buddyship["_id"], "member_ids": members_of(buddyship),
-        "started_at": now}),))
+    return Change(after, (_started(after),))
+
+
+def start_for_ask(asker_id: str, helper_id: str, ask_id: str, now: datetime,
+                  buddyship_id: str | None = None) -> Change:
+    """A helper said yes to an urgent ask: the two can talk at once (the member who asked
+    allowed it when asking, the helper by saying yes), for as long as a support buddy stays."""
+    buddyship_id = buddyship_id or uuid.uuid4().hex
+    started = {
+        "_id": buddyship_id, "order": order_key(now, buddyship_id),
+        "pair": pair_key(asker_id, helper_id), "proposer_id": asker_id, "invitee_id": helper_id,
+        "state": ACTIVE, "proposed_at": now, "started_at": now, "ends_at": now + SUPPORT_LASTS,
+        "origin": "ask", "for_moment": ask_id, "accepted_by": [asker_id, helper_id], "answers": 2,
+        "reasons": {}, "score": None,
+    }
+    return Change(started, (_started(started),))
+
+
+def _started(buddyship: dict) -> tuple[str, dict]:
+    return "buddyship.started", {"buddyship_id": buddyship["_id"],
+                                 "member_ids": members_of(buddyship),
+                                 "started_at": buddyship["started_at"],
+                                 "origin": buddyship.get("origin", "member")}
 
 
 def decline(buddyship: dict | None, buddyship_id: str, member_id: str, now: datetime) -> Change:
@@ -128,8 +151,9 @@ def expire(proposal: dict, now: datetime) -> Change | None:
 
 
 def end_support(buddyship: dict, now: datetime) -> Change | None:
-    """A support buddyship ends by itself once its days are over; None if they are not."""
-    due = buddyship["state"] == ACTIVE and buddyship.get("origin") == "support" \
+    """A support (or ask) buddyship ends by itself once its days are over; None if they are
+    not."""
+    due = buddyship["state"] == ACTIVE and buddyship.get("origin") in TEMPORARY \
         and buddyship.get("ends_at") is not None and buddyship["ends_at"] <= now
     return _closed(buddyship, ENDED, now) if due else None
 

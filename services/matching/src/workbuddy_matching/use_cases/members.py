@@ -2,13 +2,15 @@
 what it does about it (an invitation's proposal, a support buddy after a setback, slots to
 fill again), and a member's data: exported on request, forgotten when they leave."""
 
+from datetime import timedelta
+
 from workbuddy_contracts.vocabulary import FORMER_MEMBER, SETBACKS, WINS
 from workbuddy_platform import outbox
 from workbuddy_platform.exports import exported
 
 from ..domain import buddyship
 from ..unit_of_work import MatchingUnitOfWork
-from . import proposals, slots, support
+from . import asks, proposals, slots, support
 
 
 def registered(uow: MatchingUnitOfWork, *, payload: dict, event_id: str) -> None:
@@ -24,10 +26,13 @@ def updated(uow: MatchingUnitOfWork, *, payload: dict, automatic: bool) -> None:
     slots.want_filled(uow, payload["member_id"], automatic=automatic)
 
 
-def moment_logged(uow: MatchingUnitOfWork, *, moment: dict, automatic: bool) -> None:
+def moment_logged(uow: MatchingUnitOfWork, *, moment: dict, automatic: bool,
+                  widen_after: timedelta) -> None:
     """Who lived what (a support buddy who went through the same helps most), and when they
-    were last active; a setback may call for a support buddy, a win for more buddies."""
+    were last active; a setback may call for a support buddy, a win for more buddies, an
+    urgent ask the member let go wider waits for an answer."""
     uow.pool.remember_moment(moment)
+    asks.ask_logged(uow, moment=moment, widen_after=widen_after)
     member_id = moment["member_id"]
     uow.pool.seen_active(member_id, moment["logged_at"])
     if moment["kind"] in SETBACKS:
@@ -46,6 +51,8 @@ def moment_logged(uow: MatchingUnitOfWork, *, moment: dict, automatic: bool) -> 
 def reacted(uow: MatchingUnitOfWork, *, reaction: dict) -> None:
     uow.pool.remember_reaction(reaction)
     uow.pool.seen_active(reaction["reactor_id"], reaction["reacted_at"])
+    asks.answer_seen(uow, asker_id=reaction["author_id"], by=reaction["reactor_id"],
+                     at=reaction["reacted_at"], ask_id=reaction["moment_id"])
 
 
 def slot_freed(uow: MatchingUnitOfWork, *, payload: dict, automatic: bool) -> None:
@@ -64,6 +71,7 @@ def left(uow: MatchingUnitOfWork, *, member_id: str, automatic: bool) -> None:
     uow.pool.forget(member_id)
     uow.rounds.forget(member_id)
     uow.reports.forget(member_id)
+    uow.asks.forget(member_id)
     uow.commit()
     uow.blocks.forget(member_id)
     outbox.forget(uow.db, member_id)
@@ -78,5 +86,7 @@ def export(uow: MatchingUnitOfWork, *, member_id: str) -> dict:
     found = uow.buddyships.export_of(member_id) | uow.pool.export_of(member_id) | {
         "reports_made": uow.reports.made_by(member_id)}
     return {"buddyships": [buddyship.view_for(b, member_id, language)
-                           for b in found.pop("buddyships")]} | \
+                           for b in found.pop("buddyships")],
+            # As the member sees each ask: never the other helpers asked.
+            "asks": asks.asks_of(uow, member_id=member_id)["items"]} | \
         {name: [exported(doc) for doc in docs] for name, docs in found.items()}

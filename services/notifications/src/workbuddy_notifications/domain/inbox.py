@@ -17,7 +17,14 @@ MOMENT, REACTION = "moment", "reaction"
 PROPOSED, STARTED, ENDED = "buddyship_proposed", "buddyship_started", "buddyship_ended"
 UNMATCHED, QUIET = "unmatched", "buddy_quiet"
 MESSAGE = "message"  # a buddy's messages, still unread a while after they came
-assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET, MESSAGE) == NOTIFICATION_KINDS
+# An urgent ask: a helper is asked to answer it; the member who asked (and the helpers) hear
+# what becomes of it, step by step (``data["step"]``).
+ASK_HELP, ASK_UPDATE = "ask_help", "ask_update"
+assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET, MESSAGE, ASK_HELP,
+        ASK_UPDATE) == NOTIFICATION_KINDS
+# The steps told to the member who asked, by mail and push as well as in the app; the others
+# (told to helpers: it is yours, taken by another, closed) are for the app only.
+ASKER_STEPS = ("widened", "taken", "closed")
 
 
 def new_item(*, event_id: str, recipient_id: str, kind: str, at: datetime,

@@ -39,6 +39,9 @@ def preference_kind(item: dict) -> str | None:
         return "buddyship"
     if item["kind"] == inbox.MESSAGE:
         return "message"
+    if item["kind"] == inbox.ASK_HELP or (item["kind"] == inbox.ASK_UPDATE
+                                          and item["data"]["step"] in inbox.ASKER_STEPS):
+        return "ask"
     return None
 
 
@@ -47,6 +50,8 @@ def is_urgent(item: dict) -> bool:
     a buddy's message answering a setback or an ask."""
     if item["kind"] == inbox.MESSAGE:
         return item["data"].get("about_kind") in SETBACKS + ASKS
+    if item["kind"] == inbox.ASK_HELP:
+        return True
     return item["kind"] == inbox.MOMENT and (item["data"]["kind"] in SETBACKS
                                              or item["data"]["kind"] == "urgent_advice")
 
@@ -85,6 +90,18 @@ def mail_for(item: dict, *, recipient: dict, subject: dict | None, moment: dict 
                     "since": _when(datetime.fromisoformat(data["first_sent_at"]), recipient),
                     "note": data["last_text"] or None,
                     "action_url": links.app_url(f"conversations/{data['buddyship_id']}")}
+    elif kind == inbox.ASK_HELP:
+        template, tone = "ask_help", "advice"
+        context |= {"author": name, "label": KIND_LABELS[language][data["kind"]],
+                    "note": data.get("note"), "skills": ", ".join(data.get("skills") or []),
+                    "until": _when(datetime.fromisoformat(data["closes_at"]), recipient),
+                    "action_url": links.app_url("asks")}
+    elif kind == inbox.ASK_UPDATE:
+        template, tone = "ask_update", "warmth" if data["step"] == "taken" else "news"
+        context |= {"helper": name, "step": data["step"], "reason": data.get("reason"),
+                    "helpers": data.get("helpers", 0),
+                    "action_url": links.app_url(f"conversations/{data['buddyship_id']}")
+                    if data["step"] == "taken" else links.app_url("asks")}
     else:
         raise ValueError(f"{kind!r} notifications are shown in the app only")
     # A setback or a call for urgent advice: mail apps flag it.
@@ -111,7 +128,7 @@ def push_for(item: dict, *, recipient: dict, subject: dict | None) -> dict:
         return wording.moment_push({"_id": item["data"]["moment_id"], "kind": item["data"]["kind"]},
                                    subject or {}, language)
     # Never a note, a reaction's words or a message's text on a lock screen.
-    private = ("message", "last_text")
+    private = ("message", "last_text", "note")
     return wording.push_of(item["kind"], {k: v for k, v in item["data"].items() if k not in private},
                            (subject or {}).get("display_name"), language, item["_id"])
 

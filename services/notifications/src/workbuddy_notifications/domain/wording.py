@@ -45,6 +45,10 @@ _SAID = {
                         "en": "Your buddyship with {name} has ended"},
     "unmatched": {"fr": "Pas de nouveau buddy à ce tour-ci", "en": "No new buddy this round"},
     "message": {"fr": "{name} t'a écrit ({label})", "en": "{name} wrote to you ({label})"},
+    "ask_help": {"fr": "{name} a besoin d'un avis urgent et aucun de ses buddies n'est libre : "
+                       "peux-tu l'aider ?",
+                 "en": "{name} needs urgent advice and none of their buddies is free: can you "
+                       "help?"},
     "buddy_quiet": {"fr": "{name} n'a réagi à aucun de tes derniers moments ; tu peux mettre fin au "
                           "binôme sans te justifier et recevoir une nouvelle proposition",
                     "en": "{name} has not reacted to any of your recent moments; you may end the "
@@ -55,6 +59,43 @@ REACTION_LABELS = {"cheer": {"fr": "🍾 bravo", "en": "🍾 cheers"},
                    "support": {"fr": "🤝 soutien", "en": "🤝 support"}}
 
 
+# What becomes of an urgent ask, by step (and, when it closes, why).
+ASK_STEPS = {
+    "widened": {"fr": "Aucun buddy n'a encore répondu : ta demande est partie vers {count} "
+                      "membre(s) prêt(s) à aider",
+                "en": "No buddy has answered yet: your ask went to {count} member(s) who offer "
+                      "help"},
+    "taken": {"fr": "{name} a dit oui à ta demande : votre conversation est ouverte",
+              "en": "{name} said yes to your ask: your conversation is open"},
+    "yours": {"fr": "Tu aides {name} : votre conversation est ouverte",
+              "en": "You are helping {name}: your conversation is open"},
+    "taken_by_other": {"fr": "Un autre membre aide déjà {name}. Merci d'avoir proposé !",
+                       "en": "Another member is already helping {name}. Thank you for offering!"},
+    "closed_for_helper": {"fr": "La demande de {name} est close : plus besoin d'y répondre",
+                          "en": "{name}'s ask is closed: no need to answer it"},
+    "nobody_reachable": {"fr": "Personne parmi les membres prêts à aider n'est joignable en ce "
+                               "moment ; tes buddies voient toujours ta demande",
+                         "en": "Nobody who offers help can be reached right now; your buddies "
+                               "still see your ask"},
+    "nobody_said_yes": {"fr": "Aucun des membres sollicités n'a pu prendre ta demande ; tes "
+                              "buddies la voient toujours",
+                        "en": "None of the members asked could take your ask; your buddies "
+                              "still see it"},
+    "another_ask_open": {"fr": "Ta demande précédente est encore ouverte aux membres prêts à "
+                               "aider ; celle-ci reste avec tes buddies",
+                         "en": "Your earlier ask is still out with members who offer help; this "
+                               "one stays with your buddies"},
+}
+
+
+def ask_step(data: dict, name: str | None, language: str) -> str:
+    """What became of an urgent ask, in ``language``."""
+    language = written_in(language)
+    step = data["reason"] if data.get("step") == "closed" else data.get("step", "")
+    return ASK_STEPS[step][language].format(name=name or FORMER[language],
+                                            count=data.get("helpers", 0))
+
+
 def written_in(language: str | None) -> str:
     """The language a member reads: theirs when we write it, English otherwise."""
     return language if language in LANGUAGES else "en"
@@ -63,6 +104,8 @@ def written_in(language: str | None) -> str:
 def describe(kind: str, data: dict, name: str | None, language: str) -> str:
     """One line saying what happened, in ``language``."""
     language = written_in(language)
+    if kind == "ask_update":
+        return ask_step(data, name, language)
     label = ""
     if kind == "moment":
         label = KIND_LABELS[language].get(data.get("kind", ""), "")
@@ -99,7 +142,7 @@ def moment_push(moment: dict, author: dict, language: str) -> dict:
 # Where a tapped push opens the app (its hash route): a proposal is answered, and a new buddy
 # met, on the buddies page; the rest is read among the notifications.
 _PLACES = {"buddyship_proposed": "/buddies", "buddyship_started": "/buddies",
-           "message": "/conversations"}
+           "message": "/conversations", "ask_help": "/asks", "ask_update": "/asks"}
 
 
 def push_of(kind: str, data: dict, name: str | None, language: str, item_id: str) -> dict:

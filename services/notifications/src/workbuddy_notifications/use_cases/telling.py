@@ -49,7 +49,8 @@ def buddyship_started(uow: NotificationsUnitOfWork, senders: Senders, *, event_i
         recent = uow.moments.recent_of(link["member_id"], audience.CATCH_UP_WINDOW)
         for moment in audience.catch_up(link, recent):
             _tell_moment(uow, senders, moment, link["buddy_id"])
-    _tell_pair(uow, senders, event_id, payload, inbox.STARTED, payload["started_at"])
+    if payload.get("origin") != "ask":  # a helper's yes to an urgent ask: ask.taken tells it
+        _tell_pair(uow, senders, event_id, payload, inbox.STARTED, payload["started_at"])
 
 
 def buddyship_ended(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,

@@ -17,6 +17,7 @@ def new_moment(member: dict, request: dict, now: datetime, moment_id: str | None
         "member_id": member["_id"],
         "kind": data["kind"],
         "note": note,
+        "widen": data["widen"],
         "logged_at": now,
         "order": order_key(now, moment_id),
     }
@@ -28,13 +29,15 @@ def moment_view(doc: dict) -> dict:
         "member_id": doc["member_id"],
         "kind": doc["kind"],
         "note": doc["note"],
+        "widen": doc.get("widen", False),
         "logged_at": doc["logged_at"].isoformat(),
     }
 
 
 def same_moment(stored: dict, retried: dict) -> bool:
-    """A retry carries the same kind and note as the moment its key created."""
-    return (stored["kind"], stored["note"]) == (retried["kind"], retried["note"])
+    """A retry carries the same kind, note and widening as the moment its key created."""
+    return (stored["kind"], stored["note"], stored.get("widen", False)) == (
+        retried["kind"], retried["note"], retried["widen"])
 
 
 def new_reaction(moment: dict, reactor_id: str, request: dict, now: datetime,
@@ -72,6 +75,7 @@ def reaction_view(doc: dict) -> dict:
 def logged(moment: dict) -> tuple[str, dict]:
     return "moment.logged", {"moment_id": moment["_id"], "member_id": moment["member_id"],
                              "kind": moment["kind"], "note": moment["note"],
+                             "widen": moment.get("widen", False),
                              "logged_at": moment["logged_at"]}
 
 
