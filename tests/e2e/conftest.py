@@ -47,6 +47,8 @@ def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id, va
                               "STREAM_MAX_SECONDS": "3", "STREAM_KEEP_ALIVE": "1",
                               # A message still unread after 2 s is mailed (10 min in production).
                               "MESSAGE_NOTIFY_AFTER_SECONDS": "2",
+                              # An urgent ask nobody answers goes wider after 3 s (15 min).
+                              "ASK_WIDEN_AFTER_MINUTES": "0.05",
                               "VAPID_PRIVATE_KEY": vapid_key})
     system.start_all()
     try:

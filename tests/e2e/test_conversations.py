@@ -131,3 +131,22 @@ def test_a_message_rings_at_once_and_is_mailed_once_only_while_it_stays_unread(g
     time.sleep(8)  # past the delay and the next turns of the timer
     assert len(mailbox.to(ivy["email"], kind="message")) == 1
     assert second["id"] != third["id"]
+
+
+def test_quiet_hours_hold_the_mail_of_an_unread_message_but_not_the_ring(gateway, mailbox):
+    kim, lea = gateway.sign_up("Kim", "en"), gateway.sign_up("Lea", "en")
+    # Lea's quiet hours cover the whole day, on her clock.
+    changed = gateway.request("PATCH", "/v1/me", lea, json={"availability": {
+        "quiet_hours": {"start": "00:00", "end": "23:59"}}})
+    assert changed.status_code == 200, changed.text
+    gateway.become_buddies(kim, lea)
+    buddyship_id = conversation_of(gateway, kim)["buddyship_id"]
+    sent = write(gateway, kim, buddyship_id, text="Ping me when you are back")
+    assert sent.status_code == 201
+    # In the app at once (unread), told in the list once the delay is over; no mail in quiet hours.
+    told = eventually(lambda: [n for n in gateway.request("GET", "/v1/me/notifications", lea)
+                               .json()["items"] if n["kind"] == "message"], timeout=20)
+    assert "Kim wrote to you" in told[0]["text"]
+    time.sleep(6)  # past the delay and more turns of the delivery timers
+    assert mailbox.to(lea["email"], kind="message") == []
+    assert gateway.request("GET", "/v1/me/conversations", lea).json()["items"][0]["unread"] == 1

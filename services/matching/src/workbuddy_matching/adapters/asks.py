@@ -60,7 +60,10 @@ class Asks(Repository):
 
     @write
     def save(self, after: dict, was: dict, session: ClientSession | None = None) -> None:
-        where = {"_id": was["_id"], "state": was["state"], "declined": was["declined"]}
+        # Each step bumps the ask's version: the step is stored only over the version it
+        # was decided from (a list in a filter is beyond nx-27017, a number is not).
+        where = {"_id": was["_id"], "version": was["version"]}
+        after = after | {"version": was["version"] + 1}
         if self.db.asks.replace_one(where, after, session=session).matched_count != 1:
             raise Conflict("this ask changed meanwhile; look at it again", "ask_id")
 

@@ -58,7 +58,7 @@ def opened(moment: dict, now: datetime, widen_after: timedelta) -> dict | None:
     return {"_id": moment["moment_id"], "asker_id": moment["member_id"], "kind": moment["kind"],
             "note": moment.get("note"), "logged_at": moment["logged_at"], "state": WAITING,
             "widen_at": moment["logged_at"] + widen_after, "opened_at": now,
-            "helper_ids": [], "declined": [], "skills": {}}
+            "helper_ids": [], "declined": [], "skills": {}, "version": 0}
 
 
 def another_open(ask: dict, now: datetime) -> Change:
