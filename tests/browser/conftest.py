@@ -39,15 +39,17 @@ def browser():
 
 
 @contextmanager
-def running_system(folder: Path, amqp: str, mongo_uri: str, db_prefix: str, redis_url: str):
-    """(stack, mailbox): the four services on a vhost and database prefix of their own."""
+def running_system(folder: Path, amqp: str, mongo_uri: str, db_prefix: str, redis_url: str,
+                   **settings: str):
+    """(stack, mailbox): the four services on a vhost and database prefix of their own;
+    ``settings``: environment variables that differ from this file's (e.g. rounds every day)."""
     supervisor = Supervisor(folder)
     with SmtpServer(free_port()) as smtp:
         stack = Stack(supervisor, amqp_uri=amqp, mongo_uri=mongo_uri, smtp_port=smtp.port,
                       gateway_port=free_port(), db_prefix=f"{db_prefix}web{uuid.uuid4().hex[:6]}_",
                       rate_limit_storage=redis_url, rate_limit_prefix=f"wb-test-web-{uuid.uuid4().hex[:6]}",
                       extra_env={"MATCHING_AUTOMATIC": "on", "MATCHING_ROUND_EVERY_HOURS": "0",
-                                 "VAPID_PRIVATE_KEY": new_private_key()})
+                                 "VAPID_PRIVATE_KEY": new_private_key(), **settings})
         stack.start_all()
         try:
             stack.wait_ready()

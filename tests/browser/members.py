@@ -8,17 +8,18 @@ import uuid
 from playwright.sync_api import Page, expect
 
 PASSWORD = "a long enough passphrase"
+QUESTIONS = 7  # onboarding's steps, the last with the button that finishes
 WORDS = {
     "fr": {"name": "Votre prénom", "email": "E-mail", "password": "Mot de passe (10 caractères au moins)",
            "create": "Créer mon compte", "next": "Suivant", "finish": "Trouver mes buddies",
            "celebrate": "Quelqu'un pour fêter les victoires et réconforter après les coups durs",
            "accept": "Accepter", "buddies": "Buddies", "home": "Accueil", "settings": "Réglages",
-           "live": "En direct"},
+           "answers": "Changer mes réponses", "live": "En direct"},
     "en": {"name": "Your first name", "email": "Email", "password": "Password (at least 10 characters)",
            "create": "Create my account", "next": "Next", "finish": "Find my buddies",
            "celebrate": "Someone to celebrate wins and comfort me after setbacks",
            "accept": "Accept", "buddies": "Buddies", "home": "Home", "settings": "Settings",
-           "live": "Live"},
+           "answers": "Change my answers", "live": "Live"},
 }
 
 
@@ -41,14 +42,19 @@ class Member:
         page.locator("legend, #status.error").first.wait_for()
         assert not page.locator("#status.error").is_visible(), page.locator("#status").inner_text()
 
-    def answer_the_questions(self, also_speaks: str, screenshots=None) -> None:
-        """The six questions, with the keyboard where a person would use it."""
+    def answer_the_questions(self, also_speaks: str, screenshots=None, each=None) -> None:
+        """The questions, with the keyboard where a person would use it; ``each(page)`` is
+        called on every question as it shows."""
         page, w = self.page, self.words
         page.get_by_label(w["celebrate"]).check()
         if screenshots:
             screenshots(page, "onboarding")
-        for _ in range(5):
-            page.get_by_role("button", name=w["next"]).click()
+        for n in range(1, QUESTIONS + 1):
+            if each:
+                expect(page.locator(".steps")).to_have_text(re.compile(rf"^Question {n}\b"))
+                each(page)
+            if n < QUESTIONS:
+                page.get_by_role("button", name=w["next"]).click()
         page.get_by_role("checkbox", name=also_speaks).check()
         page.get_by_role("button", name=w["finish"]).click()
         expect(page).to_have_url(re.compile(r"#/buddies$"))

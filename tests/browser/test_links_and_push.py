@@ -43,7 +43,7 @@ def test_a_mails_link_to_the_buddies_page_signs_the_member_in_then_opens_it(new_
     page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Buddies")
-    expect(page.get_by_role("heading", name="Proposed to you")).to_be_visible()
+    expect(page.get_by_role("heading", name="Proposals")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/app/#/buddies$"))
 
     # The app's own address stays a newcomer's way in.

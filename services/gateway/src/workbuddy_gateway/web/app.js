@@ -1,8 +1,10 @@
 // The app's entry: the language, the session, and a small hash router (#/, #/buddies,
-// #/conversations, #/conversations/<buddyship>, #/settings, #/signup, #/login, #/welcome). Each view draws itself into <main>.
+// #/buddies/<buddyship>, #/conversations, #/conversations/<buddyship>, #/settings, #/answers,
+// #/signup, #/login, #/welcome). Each view draws itself into <main>.
 import { call, get, logOut, session } from "./api.js";
 import { signUpView, logInView } from "./auth.js";
 import { buddiesView } from "./buddies.js";
+import { buddyView } from "./buddy.js";
 import { conversationsView, conversationView } from "./conversations.js";
 import { announce, h } from "./dom.js";
 import { choose, language, t, translateStatic } from "./i18n.js";
@@ -15,8 +17,11 @@ const nav = document.getElementById("nav");
 let leaving = [];  // what the current view must stop (a live stream) when another is drawn
 let drawn = 0;     // which draw is current: a slower, older one must not draw over it
 // Addresses that only mean something signed in.
-const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations"];
+const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations", "/answers"];
 const CONVERSATION = /^\/conversations\/([^/]+)$/;
+const BUDDY = /^\/buddies\/([^/]+)$/;
+// The menu entry a page belongs to: a conversation to Conversations, a buddy's page to Buddies.
+const menuOf = (path) => path.replace(CONVERSATION, "/conversations").replace(BUDDY, "/buddies");
 
 function route() {
   const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
@@ -40,7 +45,7 @@ async function draw() {
   const signedIn = Boolean(session());
   nav.hidden = !signedIn;
   for (const link of nav.querySelectorAll("a")) {
-    link.toggleAttribute("aria-current", link.getAttribute("href") === `#${path.replace(CONVERSATION, "/conversations")}`);
+    link.toggleAttribute("aria-current", link.getAttribute("href") === `#${menuOf(path)}`);
     if (link.hasAttribute("aria-current")) link.setAttribute("aria-current", "page");
   }
   try {
@@ -48,15 +53,20 @@ async function draw() {
       // A link into the app (a mail's "see the proposal") asks a member to sign in, then
       // opens what it pointed at; any other address is a newcomer's, who signs up.
       if (path === "/login") logInView(view, { done: () => go("/") });
-      else if (MEMBERS_VIEWS.includes(path) || CONVERSATION.test(path)) logInView(view, { done: () => go(path) });
-      else signUpView(view, { invitation: params.get("invitation"), done: () => go("/welcome") });
+      else if (MEMBERS_VIEWS.includes(path) || CONVERSATION.test(path) || BUDDY.test(path)) {
+        logInView(view, { done: () => go(path) });
+      } else signUpView(view, { invitation: params.get("invitation"), done: () => go("/welcome") });
     } else if (path === "/welcome") {
       await onboardingView(view, { done: () => go("/buddies") });
+    } else if (path === "/answers") {
+      await onboardingView(view, { changing: true, done: () => { announce(t("answers.saved")); go("/buddies"); } });
     } else {
       const member = await get("/v1/me");
       const onLeave = (stop) => (generation === drawn ? leaving.push(stop) : stop());
       const conversation = path.match(CONVERSATION);
+      const buddy = path.match(BUDDY);
       if (path === "/buddies") await buddiesView(view, { member });
+      else if (buddy) await buddyView(view, { member, buddyshipId: decodeURIComponent(buddy[1]), done: () => go("/buddies") });
       else if (path === "/conversations") await conversationsView(view, { onLeave });
       else if (conversation) {
         await conversationView(view, { member, onLeave, buddyshipId: decodeURIComponent(conversation[1]),

@@ -1,8 +1,10 @@
 // Buddies: proposals with the reasons for each (accept or decline), the buddies themselves (end
-// a buddyship, no reason asked), and an invitation link to bring someone in.
+// a buddyship, no reason asked; each has a page of its own), where matching stands for me, the
+// members I could propose to, and an invitation link to bring someone in.
 import { get, key, nameOf, post } from "./api.js";
 import { announce, h, show } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
+import { matchingSection, suggestionsSection } from "./suggestions.js";
 
 const other = (buddyship, me) => (buddyship.proposer_id === me ? buddyship.invitee_id : buddyship.proposer_id);
 
@@ -17,7 +19,7 @@ async function proposalCard(buddyship, me, refresh) {
   const name = await nameOf(other(buddyship, me));
   const waitsForMe = buddyship.awaiting.includes(me);
   const path = `/v1/me/buddyships/${encodeURIComponent(buddyship.id)}`;
-  return h("article", { class: "card warmth", dataset: { buddyship: buddyship.id } },
+  return h("article", { class: "card warmth", tabindex: "-1", dataset: { buddyship: buddyship.id } },
     h("h3", {}, name),
     buddyship.reasons.length > 0 && [h("p", {}, t("proposals.why")),
       h("ul", { class: "reasons" }, buddyship.reasons.map((reason) => h("li", {}, reason)))],
@@ -40,8 +42,9 @@ async function buddyCard(buddyship, me, refresh) {
   return h("article", { class: "card", dataset: { buddyship: buddyship.id } },
     h("h3", {}, name),
     buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
-    h("p", {}, h("a", { class: "button", href: `#/conversations/${encodeURIComponent(buddyship.id)}` },
-      t("buddy.write", { name }))),
+    h("p", { class: "row" },
+      h("a", { class: "button", href: `#/conversations/${encodeURIComponent(buddyship.id)}` }, t("buddy.write", { name })),
+      h("a", { class: "button quiet", href: `#/buddies/${encodeURIComponent(buddyship.id)}` }, t("buddy.page", { name }))),
     act(t("buddy.end"), "quiet", async () => {
       if (!window.confirm(t("buddy.end.confirm", { name }))) return;
       await post(`/v1/me/buddyships/${encodeURIComponent(buddyship.id)}/end`, {}, { "Idempotency-Key": key() });
@@ -65,7 +68,8 @@ function inviteSection() {
 export async function buddiesView(root, { member }) {
   const me = member.id;
   async function render() {
-    const { items } = await get("/v1/me/buddyships?limit=50");
+    const [{ items }, matching, suggestions] = await Promise.all([
+      get("/v1/me/buddyships?limit=50"), matchingSection(member), suggestionsSection(proposedTo)]);
     const proposed = items.filter((b) => b.state === "proposed");
     const active = items.filter((b) => b.state === "active");
     show(root,
@@ -78,7 +82,14 @@ export async function buddiesView(root, { member }) {
         h("h2", { id: "active-title" }, t("buddies.title")),
         active.length ? await Promise.all(active.map((b) => buddyCard(b, me, render)))
                       : h("p", { class: "empty" }, t("buddies.none"))),
+      matching,
+      suggestions,
       inviteSection());
+  }
+  // The button pressed is gone once the view is drawn again: the focus goes to the new proposal.
+  async function proposedTo(buddyship) {
+    await render();
+    root.querySelector(`[data-buddyship="${CSS.escape(buddyship.id)}"]`)?.focus();
   }
   await render();
 }

@@ -3,15 +3,10 @@
 // "call me?" with times (each of us reads them on our own clock), live as the buddy writes.
 import { get, key, post } from "./api.js";
 import { announce, h, show, submitting } from "./dom.js";
-import { formatDate, language, momentLabel, t } from "./i18n.js";
+import { formatDate, momentLabel, onClock, t } from "./i18n.js";
 import { follow } from "./live.js";
 
 const TIMES = 3;  // the most times a "call me?" proposes
-
-function onClock(iso, timeZone) {
-  return new Intl.DateTimeFormat(language(), { dateStyle: "full", timeStyle: "short", timeZone })
-    .format(new Date(iso));
-}
 
 function unreadBadge(count) {
   return count > 0 && h("span", { class: "badge", "aria-label": t("talk.unread", { count }) }, String(count));

@@ -1,11 +1,16 @@
 // The onboarding questions of the article, one at a time: what support, what commitment, which
-// trade (and which for the buddies), affinity or complementarity, admiration or conviviality,
-// how many buddies, where and when. The answers are sent together, with If-Match.
+// trade and skills (and which trade for the buddies), affinity or complementarity, admiration or
+// conviviality, the member's traits, how many buddies, where and when. The answers are sent
+// together, with If-Match. "Change my answers" opens the same questions on the current profile.
 import { call, get } from "./api.js";
 import { h, show, submitting } from "./dom.js";
 import { language, t } from "./i18n.js";
 
 const SUPPORT = ["celebrate_and_comfort", "urgent_advice", "client_talk", "joint_projects", "stimulation"];
+// The profile's self-assessed traits and the limits of its skills (libs/contracts profile.py).
+const TRAITS = ["organised", "outgoing", "creative", "analytical", "steady"];
+const SKILLS_MAX = 20;
+const SKILL_LENGTH_MAX = 40;
 const SPOKEN = { fr: "Français", en: "English", es: "Español", de: "Deutsch", it: "Italiano", pt: "Português", ar: "العربية" };
 
 function choices(name, values, chosen, { multiple = false, label = (v) => t(`${name}.${v}`) } = {}) {
@@ -13,6 +18,23 @@ function choices(name, values, chosen, { multiple = false, label = (v) => t(`${n
     h("input", { type: multiple ? "checkbox" : "radio", name, value,
                  checked: multiple ? chosen.includes(value) : chosen === value }),
     h("span", {}, label(value))));
+}
+
+// One line of text, as a person types a list; the API wants each skill once, one line each.
+function skillsFrom(text) {
+  const skills = [...new Set(text.split(",").map((skill) => skill.trim()).filter(Boolean))];
+  if (skills.length > SKILLS_MAX) throw new Error(t("skills.too_many"));
+  const long = skills.find((skill) => skill.length > SKILL_LENGTH_MAX);
+  if (long) throw new Error(t("skills.too_long", { skill: long }));
+  return skills;
+}
+
+function traitSelect(trait, chosen) {
+  const id = `f-trait-${trait}`;
+  return [h("label", { for: id }, t(`trait.${trait}`)),
+    h("select", { id, name: `trait.${trait}` },
+      ["", 1, 2, 3, 4, 5].map((level) => h("option", { value: level, selected: level === (chosen ?? "") },
+        t(level ? `level.${level}` : "level.none"))))];
 }
 
 function question(legend, ...body) {
@@ -35,14 +57,26 @@ const STEPS = [
       h("select", { id: "f-sector", name: "sector" },
         h("option", { value: "" }, t("sector.none")),
         sectors.map((s) => h("option", { value: s.code, selected: a.sector === s.code }, s.labels[language()]))),
+      h("label", { for: "f-skills" }, t("q.skills")),
+      h("input", { id: "f-skills", name: "skills", type: "text", value: (a.skills || []).join(", "),
+                   "aria-describedby": "skills-hint" }),
+      h("p", { id: "skills-hint", class: "hint" }, t("skills.hint")),
       h("p", { class: "hint" }, t("q.sector_preference")),
       choices("sector_preference", ["same", "adjacent", "different", "any"], a.sector_preference)),
-    read: (d) => ({ sector: d.get("sector") || null, sector_preference: d.get("sector_preference") || "any" }),
+    read: (d) => ({ sector: d.get("sector") || null, skills: skillsFrom(d.get("skills") || ""),
+                    sector_preference: d.get("sector_preference") || "any" }),
   },
   {
     show: (a) => question(t("q.fit"), choices("fit", ["affinity", "complementarity", "any"], a.fit),
       h("p", { class: "hint" }, t("q.bond")), choices("bond", ["admiration", "conviviality", "any"], a.bond)),
     read: (d) => ({ fit: d.get("fit") || "any", bond: d.get("bond") || "any" }),
+  },
+  {
+    show: (a) => question(t("q.traits"), h("p", { class: "hint" }, t("traits.hint")),
+      TRAITS.flatMap((trait) => traitSelect(trait, (a.traits || {})[trait]))),
+    // Traits are replaced as a whole: one left unsaid is dropped from the profile.
+    read: (d) => ({ traits: Object.fromEntries(TRAITS.filter((trait) => d.get(`trait.${trait}`))
+      .map((trait) => [trait, Number(d.get(`trait.${trait}`))])) }),
   },
   {
     show: (a) => question(t("q.capacity"),
@@ -68,7 +102,8 @@ const STEPS = [
   },
 ];
 
-export async function onboardingView(root, { done }) {
+// ``changing``: a member changing their answers, rather than a newcomer giving them.
+export async function onboardingView(root, { done, changing = false }) {
   const [{ data: member, etag }, { sectors }] = await Promise.all([call("GET", "/v1/me"), get("/v1/sectors")]);
   const answers = { ...member.profile };
   // A new member's profile starts on UTC (or Paris, in French) until they answer: the
@@ -86,20 +121,20 @@ export async function onboardingView(root, { done }) {
       step.show(answers, sectors),
       h("div", { class: "row" },
         index > 0 && h("button", { type: "button", class: "quiet", onclick: () => { index -= 1; render(); } }, t("onboarding.back")),
-        h("button", { type: "submit" }, last ? t("onboarding.finish") : t("onboarding.next")))),
+        h("button", { type: "submit" }, !last ? t("onboarding.next") : t(changing ? "answers.save" : "onboarding.finish")))),
     async (data) => {
       Object.assign(answers, step.read(data));
       if (!last) { index += 1; render(); return; }
-      const { support, commitment, sector, sector_preference, fit, bond, buddy_capacity,
+      const { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
               offers_support, city, time_zone, languages } = answers;
       await call("PATCH", "/v1/me", {
-        body: { support, commitment, sector, sector_preference, fit, bond, buddy_capacity,
+        body: { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
                 offers_support, city, time_zone, languages },
         headers: { "If-Match": etag },
       });
       done();
     });
-    show(root, h("section", { class: "card" }, h("h1", {}, t("onboarding.title")), form));
+    show(root, h("section", { class: "card" }, h("h1", {}, t(changing ? "answers.title" : "onboarding.title")), form));
     form.querySelector("legend").focus();  // a screen reader hears the new question
   }
   render();
