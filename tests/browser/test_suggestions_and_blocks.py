@@ -187,6 +187,13 @@ def test_a_buddys_page_says_how_it_goes_and_blocks_after_a_confirmation(new_cont
         "Amélie has gone quiet: none of your recent moments had an answer. You may end this "
         "buddyship, no fault on anyone's side, and matching will propose someone new.")
 
+    # Ending is there too; declined at its confirmation, nothing ends and it can be pressed again.
+    end = page.get_by_role("button", name="Mettre fin à ce lien")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    end.click()
+    expect(end).to_be_enabled()
+    assert api(amelie, "/v1/me/buddyships")["items"][0]["state"] == "active"
+
     # Block: first cancelled (nothing happens, the focus comes back), then confirmed.
     block = page.get_by_role("button", name="Bloquer Ben")
     block.click()

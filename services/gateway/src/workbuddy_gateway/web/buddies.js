@@ -9,10 +9,24 @@ import { matchingSection, suggestionsSection } from "./suggestions.js";
 const other = (buddyship, me) => (buddyship.proposer_id === me ? buddyship.invitee_id : buddyship.proposer_id);
 
 function act(label, className, action) {
-  return h("button", { type: "button", class: className, onclick: async (event) => {
-    event.currentTarget.disabled = true;
-    try { await action(); } catch (error) { announce(error.message, { error: true }); event.target.disabled = false; }
+  const button = h("button", { type: "button", class: className, onclick: async () => {
+    button.disabled = true;
+    try { await action(button); } catch (error) { announce(error.message, { error: true }); button.disabled = false; }
   } }, label);
+  return button;
+}
+
+// Ending a buddyship, no reason asked, after a confirmation; ``ended()`` draws what follows.
+export function endButton(buddyshipId, name, ended) {
+  return act(t("buddy.end"), "quiet", async (button) => {
+    if (!window.confirm(t("buddy.end.confirm", { name }))) {
+      button.disabled = false;  // not ended: the member may change their mind again
+      return;
+    }
+    await post(`/v1/me/buddyships/${encodeURIComponent(buddyshipId)}/end`, {}, { "Idempotency-Key": key() });
+    announce(t("buddy.ended"));
+    ended();
+  });
 }
 
 async function proposalCard(buddyship, me, refresh) {
@@ -45,12 +59,7 @@ async function buddyCard(buddyship, me, refresh) {
     h("p", { class: "row" },
       h("a", { class: "button", href: `#/conversations/${encodeURIComponent(buddyship.id)}` }, t("buddy.write", { name })),
       h("a", { class: "button quiet", href: `#/buddies/${encodeURIComponent(buddyship.id)}` }, t("buddy.page", { name }))),
-    act(t("buddy.end"), "quiet", async () => {
-      if (!window.confirm(t("buddy.end.confirm", { name }))) return;
-      await post(`/v1/me/buddyships/${encodeURIComponent(buddyship.id)}/end`, {}, { "Idempotency-Key": key() });
-      announce(t("buddy.ended"));
-      refresh();
-    }));
+    endButton(buddyship.id, name, refresh));
 }
 
 function inviteSection() {

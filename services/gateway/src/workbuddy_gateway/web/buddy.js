@@ -1,6 +1,7 @@
 // A buddy's page: how our buddyship is going, in plain words, and what to do when something is
 // wrong: block them, or report them (which blocks too), each after a confirmation.
 import { get, nameOf, post } from "./api.js";
+import { endButton } from "./buddies.js";
 import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, language, t } from "./i18n.js";
 
@@ -121,6 +122,7 @@ export async function buddyView(root, { member, buddyshipId, done }) {
       h("h2", { id: "health-title" }, t("health.title")),
       healthWords(health, member.id, name).map((sentence) => h("p", {}, sentence)),
       h("p", {}, h("a", { class: "button", href: `#/conversations/${encodeURIComponent(buddyshipId)}` },
-        t("buddy.write", { name })))),
+        t("buddy.write", { name }))),
+      endButton(buddyshipId, name, done)),
     safetySection(buddyId, name, done));
 }
