@@ -14,12 +14,14 @@ WORDS = {
            "create": "Créer mon compte", "next": "Suivant", "finish": "Trouver mes buddies",
            "celebrate": "Quelqu'un pour fêter les victoires et réconforter après les coups durs",
            "accept": "Accepter", "buddies": "Buddies", "home": "Accueil", "settings": "Réglages",
-           "answers": "Changer mes réponses", "live": "En direct"},
+           "answers": "Changer mes réponses", "live": "En direct",
+           "asks": "Demandes"},
     "en": {"name": "Your first name", "email": "Email", "password": "Password (at least 10 characters)",
            "create": "Create my account", "next": "Next", "finish": "Find my buddies",
            "celebrate": "Someone to celebrate wins and comfort me after setbacks",
            "accept": "Accept", "buddies": "Buddies", "home": "Home", "settings": "Settings",
-           "answers": "Change my answers", "live": "Live"},
+           "answers": "Change my answers", "live": "Live",
+           "asks": "Asks"},
 }
 
 

@@ -43,7 +43,7 @@ def test_every_page_is_labelled_contrasted_and_fits_a_phone(member):
     check_page(member.page)
     member.sign_up()
     member.answer_the_questions(also_speaks="Français", each=check_page)  # every question
-    for where in ("buddies", "home", "settings", "answers"):
+    for where in ("buddies", "home", "asks", "settings", "answers"):
         member.go(where)
         member.page.locator("main h1").wait_for()
         check_page(member.page)

@@ -1,7 +1,8 @@
 // The app's entry: the language, the session, and a small hash router (#/, #/buddies,
-// #/buddies/<buddyship>, #/conversations, #/conversations/<buddyship>, #/settings, #/answers,
+// #/buddies/<buddyship>, #/conversations, #/conversations/<buddyship>, #/asks, #/settings, #/answers,
 // #/signup, #/login, #/welcome). Each view draws itself into <main>.
 import { call, get, logOut, session } from "./api.js";
+import { asksView } from "./asks.js";
 import { signUpView, logInView } from "./auth.js";
 import { buddiesView } from "./buddies.js";
 import { buddyView } from "./buddy.js";
@@ -17,7 +18,7 @@ const nav = document.getElementById("nav");
 let leaving = [];  // what the current view must stop (a live stream) when another is drawn
 let drawn = 0;     // which draw is current: a slower, older one must not draw over it
 // Addresses that only mean something signed in.
-const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations", "/answers"];
+const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations", "/asks", "/answers"];
 const CONVERSATION = /^\/conversations\/([^/]+)$/;
 const BUDDY = /^\/buddies\/([^/]+)$/;
 // The menu entry a page belongs to: a conversation to Conversations, a buddy's page to Buddies.
@@ -71,7 +72,8 @@ async function draw() {
       else if (conversation) {
         await conversationView(view, { member, onLeave, buddyshipId: decodeURIComponent(conversation[1]),
                                        momentId: params.get("moment") });
-      } else if (path === "/settings") await settingsView(view, { member });
+      } else if (path === "/asks") await asksView(view, { onLeave, go });
+      else if (path === "/settings") await settingsView(view, { member });
       else await homeView(view, { member, onLeave });
       view.append(h("p", {}, h("button", { type: "button", class: "quiet", onclick: async () => {
         await logOut(); go("/login");

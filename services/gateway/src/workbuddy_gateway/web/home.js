@@ -8,9 +8,14 @@ import { follow } from "./live.js";
 
 const QUICK = [["client_won", "celebration"], ["client_lost", "support"], ["urgent_advice", "advice"]];
 
+// An urgent ask may go to members who offer help when no buddy answers in time: only if the
+// member says so, each time (the box below the buttons, unticked on every visit).
+const WIDENED = ["urgent_advice"];
+
 async function logMoment(kind, note = null) {
-  await post("/v1/me/moments", { kind, note }, { "Idempotency-Key": key() });
-  announce(t("moment.sent"));
+  const wider = WIDENED.includes(kind) && Boolean(document.getElementById("f-widen")?.checked);
+  await post("/v1/me/moments", { kind, note, ...(wider ? { widen: true } : {}) }, { "Idempotency-Key": key() });
+  announce(t(wider ? "moment.sent.widen" : "moment.sent"));
 }
 
 function momentForm() {
@@ -51,9 +56,20 @@ async function momentCard(moment, conversations) {
     replyLink(conversations, moment));
 }
 
+// Where a notification leads, when it calls for something: an ask to answer, a conversation
+// a helper's yes opened.
+function placeOf(notification) {
+  const data = notification.data || {};
+  if (notification.kind === "ask_update" && data.buddyship_id) return `#/conversations/${encodeURIComponent(data.buddyship_id)}`;
+  if (notification.kind === "ask_help" || notification.kind === "ask_update") return "#/asks";
+  return null;
+}
+
 function notificationItem(notification) {
+  const place = placeOf(notification);
   return h("li", { dataset: { notification: notification.id, kind: notification.kind } },
-    h("span", {}, notification.text), " ", h("span", { class: "when" }, formatDate(notification.at)));
+    place ? h("a", { href: place }, notification.text) : h("span", {}, notification.text), " ",
+    h("span", { class: "when" }, formatDate(notification.at)));
 }
 
 export async function homeView(root, { member, onLeave }) {
@@ -67,6 +83,8 @@ export async function homeView(root, { member, onLeave }) {
       h("div", { class: "moments" }, QUICK.map(([kind, tone]) =>
         h("button", { type: "button", class: tone, onclick: () => logMoment(kind).catch((e) => announce(e.message, { error: true })) },
           momentLabel(kind)))),
+      h("p", { class: "choice" }, h("input", { id: "f-widen", name: "widen", type: "checkbox" }), " ",
+        h("label", { for: "f-widen" }, t("moment.widen"))),
       momentForm()),
     h("section", { "aria-labelledby": "feed-title" }, h("h2", { id: "feed-title" }, t("feed.title")), live, feed),
     h("section", { "aria-labelledby": "notif-title" }, h("h2", { id: "notif-title" }, t("notifications.title")), notifications));
