@@ -42,6 +42,12 @@ def test_a_member_exports_their_data_then_leaves_and_every_service_forgets_them(
         sent = gateway.request("POST", f"/v1/me/conversations/{talk['buddyship_id']}/messages",
                                author, json={"text": words})
         assert sent.status_code == 201, sent.text
+    # An urgent ask let go wider: matching keeps its note until it has gone to helpers or closed.
+    ask = gateway.request("POST", "/v1/me/moments", ada, json={
+        "kind": "urgent_advice", "note": f"my urgent ask {tag}", "widen": True}).json()
+    eventually(lambda: [a for a in gateway.request("GET", "/v1/me/asks", ada).json()["items"]
+                        if a["id"] == ask["id"] and a["state"] in ("widened", "closed")],
+               timeout=20)
 
     # Everything, from every service, in one document.
     export = gateway.request("GET", "/v1/me/export", ada)
@@ -49,12 +55,13 @@ def test_a_member_exports_their_data_then_leaves_and_every_service_forgets_them(
     data = export.json()
     assert data["profiles"]["member"]["email"] == ada["email"]
     assert data["profiles"]["member"]["profile"]["city"] == f"Nantes{tag}"
-    assert [m["note"] for m in data["profiles"]["moments"]] == [note]
+    assert [m["note"] for m in data["profiles"]["moments"]] == [note, f"my urgent ask {tag}"]
     assert [r["message"] for r in data["profiles"]["reactions_given"]] == [f"bravo {tag}"]
     assert len(data["profiles"]["invitations"]) == 1
     assert [m["text"] for m in data["profiles"]["messages_sent"]] == [f"my message {tag}"]
     assert [m["text"] for m in data["profiles"]["messages_received"]] == [f"Bo's answer {tag}"]
     assert [b["state"] for b in data["matching"]["buddyships"]] == ["active"]
+    assert [a["note"] for a in data["matching"]["asks"]] == [f"my urgent ask {tag}"]
     assert data["notifications"]["recipient"][0]["email"] == ada["email"]
     assert "password" not in export.text and "hash" not in export.text
 
@@ -84,7 +91,7 @@ def test_a_member_exports_their_data_then_leaves_and_every_service_forgets_them(
     store = MongoClient(mongo_uri, tz_aware=True)
     assert any(bo["email"] in str(doc) for _, doc in everything(store, db_prefix))  # it looks
     personal = (ada["email"], f"Ada{tag}", note, f"Nantes{tag}", f"bravo {tag}",
-                f"my message {tag}", f"Bo's answer {tag}")
+                f"my message {tag}", f"Bo's answer {tag}", f"my urgent ask {tag}")
     remaining = [(where, doc) for where, doc in everything(store, db_prefix)
                  if any(p in str(doc) for p in personal)]
     assert remaining == []
