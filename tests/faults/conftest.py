@@ -62,7 +62,8 @@ def make_system(tmp_path, artifacts, fresh_vhost):
     """make_system(private_broker=False) -> a running System; everything stops after the test."""
     made = []
 
-    def make(own_broker: bool = False, push: bool = False) -> System:
+    def make(own_broker: bool = False, push: bool = False, **settings: str) -> System:
+        """``settings``: environment variables that differ from FAULT_ENV."""
         supervisor = Supervisor(artifacts / f"faults-{uuid.uuid4().hex[:6]}")
         broker = None
         if own_broker:
@@ -74,7 +75,7 @@ def make_system(tmp_path, artifacts, fresh_vhost):
         store_port = free_port()
         mongo_uri = start_embedded(supervisor, tmp_path / "mongo", store_port)
         push_service = PushService().__enter__() if push else None
-        env = dict(FAULT_ENV) | ({"VAPID_PRIVATE_KEY": new_private_key()} if push else {})
+        env = dict(FAULT_ENV) | ({"VAPID_PRIVATE_KEY": new_private_key()} if push else {}) | settings
         stack = Stack(supervisor, amqp_uri=amqp, mongo_uri=mongo_uri, smtp_port=smtp.port,
                       gateway_port=free_port(), db_prefix="fault_", extra_env=env)
         system = System(stack, supervisor, smtp, tmp_path / "mongo", store_port, broker,

@@ -97,7 +97,7 @@ def test_either_buddy_ends_it_with_an_optional_rating(uow, member, active):
 
 
 def test_a_member_s_buddyships_come_a_page_at_a_time(uow, member):
-    ana = member("Ana")
+    ana = member("Ana", buddy_capacity=3)
     for name in ("Bob", "Cy", "Dan"):
         proposals.propose(uow, proposer_id=ana, invitee_id=member(name))
         uow.clock.advance(seconds=1)

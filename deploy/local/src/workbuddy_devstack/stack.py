@@ -64,6 +64,13 @@ class Stack:
             env |= {"OPS_HOST": "127.0.0.1", "GATEWAY_OPS_PORT": str(self.ops_port(name))}
         self.supervisor.start(name, [sys.executable, "-m", f"workbuddy_{name}"], env)
 
+    def start_replica(self, name: str, number: int) -> None:
+        """Another process of a nameko service, as an operator scales one: it competes for the
+        same queues, and leases decide which replica runs the timers."""
+        process = f"{name}-{number}"
+        env = self.env() | {"OPS_HOST": "127.0.0.1", "OPS_PORT": str(self.ops_port(process))}
+        self.supervisor.start(process, [sys.executable, "-m", f"workbuddy_{name}"], env)
+
     def ops_port(self, name: str) -> int:
         if name not in self.ops_ports:
             # A port free now, and none this stack has already handed out: the gateway's port

@@ -146,6 +146,25 @@ FRENCH: dict[str, str] = {
     "for this kind":
         "seule une demande urgente (urgent_advice) peut aller aux membres prêts à aider ; "
         "retirez widen pour ce type de moment",
+    # capacity
+    "you have as many buddies and open proposals as your buddy capacity ({capacity}); raise it "
+    "in your profile, or end a buddyship or wait for a proposal's answer, then propose again":
+        "vous avez autant de buddies et de propositions en cours que votre capacité ({capacity}) ; "
+        "augmentez-la dans votre profil, ou mettez fin à un binôme ou attendez la réponse à une "
+        "proposition, puis proposez à nouveau",
+    "this member has no room for another buddy right now; propose to someone else, or try again "
+    "later":
+        "ce membre n'a pas de place pour un autre buddy en ce moment ; proposez à quelqu'un "
+        "d'autre, ou réessayez plus tard",
+    "you already have {count} buddies and your buddy capacity is {capacity}; raise it in your "
+    "profile or end a buddyship, then accept":
+        "vous avez déjà {count} buddies et votre capacité est de {capacity} ; augmentez-la dans "
+        "votre profil ou mettez fin à un binôme, puis acceptez",
+    "this member has no room for another buddy any more; this proposal cannot start":
+        "ce membre n'a plus de place pour un autre buddy ; cette proposition ne peut pas démarrer",
+    "another proposal took this member's last free place meanwhile; try again":
+        "une autre proposition a pris entre-temps la dernière place libre de ce membre ; "
+        "réessayez",
     # conversations
     "no conversation {buddyship_id!r} among yours":
         "aucune conversation {buddyship_id!r} parmi les vôtres",

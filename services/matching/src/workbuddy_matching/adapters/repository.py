@@ -29,9 +29,15 @@ def create_indexes(db: Database) -> None:
     db.buddyships.create_index([("proposer_id", ASCENDING)])
     db.buddyships.create_index([("invitee_id", ASCENDING)])
     db.buddyships.create_index([("closed_at", ASCENDING)])
+    db.slots.create_index([("member_id", ASCENDING)])
+    db.slots.create_index([("buddyship_id", ASCENDING)])
     db.moments.create_index([("author_id", ASCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING)])
     db.reactions.create_index([("reactor_id", ASCENDING)])
+
+
+# Two proposals raced for a member's last free slot, and the other one won.
+SLOT_TAKEN = "another proposal took this member's last free place meanwhile; try again"
 
 
 def _of(member_id: str) -> dict:
@@ -99,14 +105,31 @@ class Buddyships(Repository):
     def ratings_of(self, buddyship_id: str) -> list[int]:
         return [r["rating"] for r in self.db.ratings.find({"buddyship_id": buddyship_id})]
 
+    def slots_of(self, member_id: str) -> frozenset[int]:
+        """The numbers of the capacity slots the member's open buddyships hold (capacity.py)."""
+        return frozenset(s["n"] for s in self.db.slots.find({"member_id": member_id}))
+
+    def open_held(self, member_id: str) -> list[dict]:
+        """The member's proposed and active buddyships that count against their capacity."""
+        return [b for b in self.open_of(member_id) if b.get("origin") not in rules.TEMPORARY]
+
     @write
-    def add(self, proposal: dict, session: ClientSession | None = None) -> None:
+    def add(self, proposal: dict, slots: tuple[tuple[str, int], ...] = (),
+            session: ClientSession | None = None) -> None:
+        """A proposal, its pair's one open place, and the capacity slot it takes of each member
+        (``slots``: (member id, slot number)); a Conflict if another proposal took either first."""
         try:
             self.db.open_pairs.insert_one({"_id": proposal["pair"], "buddyship_id": proposal["_id"],
                                            "support": proposal.get("origin") in rules.TEMPORARY},
                                           session=session)
         except DuplicateKeyError as exc:
             raise Conflict(rules.OPEN_PAIR, "buddy_id") from exc
+        for member_id, n in slots:
+            try:
+                self.db.slots.insert_one({"_id": f"{member_id}:{n}", "member_id": member_id, "n": n,
+                                          "buddyship_id": proposal["_id"]}, session=session)
+            except DuplicateKeyError as exc:
+                raise Conflict(SLOT_TAKEN, "buddy_id") from exc
         self.db.buddyships.insert_one(proposal, session=session)
 
     @write
@@ -121,6 +144,7 @@ class Buddyships(Repository):
                            else "this buddyship changed meanwhile; reload it", "buddyship_id")
         if rules.is_open(was) and not rules.is_open(after):
             self.db.open_pairs.delete_one({"_id": was["pair"]}, session=session)
+            self.db.slots.delete_many({"buddyship_id": was["_id"]}, session=session)
 
     @write
     def mark_quiet(self, buddyship_id: str, quiet: dict | None,
@@ -148,6 +172,7 @@ class Buddyships(Repository):
         for buddyship in nameless:
             self.db.open_pairs.delete_many(
                 {"buddyship_id": buddyship["_id"]}, session=session)
+            self.db.slots.delete_many({"buddyship_id": buddyship["_id"]}, session=session)
             self.db.buddyships.replace_one({"_id": buddyship["_id"]}, buddyship, session=session)
         self.db.ratings.delete_many({"rater_id": member_id}, session=session)
 

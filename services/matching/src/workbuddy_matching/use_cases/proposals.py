@@ -5,10 +5,11 @@ their days are over. Also how every proposal, a member's or matching's own, is s
 from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
 from workbuddy_contracts.errors import Conflict, NotFound, unknown_member
 from workbuddy_contracts.i18n import current_language
+from workbuddy_contracts.profile import default_profile
 from workbuddy_platform.idempotency import derived_id, replay
 from workbuddy_platform.logs import get_logger
 
-from ..domain import buddyship, introductions
+from ..domain import buddyship, capacity, introductions
 from ..unit_of_work import MatchingUnitOfWork
 
 log = get_logger(__name__)
@@ -44,8 +45,8 @@ def propose_after_invitation(uow: MatchingUnitOfWork, *, inviter_id: str, member
     try:
         refuse_blocked(uow, inviter_id, member_id)
         save(uow, _member_proposal(uow, inviter_id, member_id, buddyship_id, origin="invitation"))
-    except (Conflict, NotFound):
-        log.info("invitation.already_paired", inviter_id=inviter_id)
+    except (Conflict, NotFound) as refused:  # already paired, blocked, or no room
+        log.info("invitation.not_proposed", inviter_id=inviter_id, reason=refused.message)
 
 
 def _member_proposal(uow: MatchingUnitOfWork, proposer_id: str, invitee_id: str,
@@ -62,14 +63,38 @@ def _member_proposal(uow: MatchingUnitOfWork, proposer_id: str, invitee_id: str,
 
 
 def save(uow: MatchingUnitOfWork, change: buddyship.Change) -> None:
-    """Save a proposal with its event. A pair with an open buddyship is refused before the
-    transaction (refusing is then the common case, and aborts nothing) and again by the store
-    (when two proposals race)."""
-    if uow.buddyships.pair_is_open(change.buddyship["pair"]):
+    """Save a proposal with its event. A pair with an open buddyship, or a member at capacity,
+    is refused before the transaction (refusing is then the common case, and aborts nothing)
+    and again by the store (when two proposals race)."""
+    proposal = change.buddyship
+    if uow.buddyships.pair_is_open(proposal["pair"]):
         raise Conflict(buddyship.OPEN_PAIR, "buddy_id")
-    uow.buddyships.add(change.buddyship)
+    uow.buddyships.add(proposal, _slots_for(uow, proposal))
     uow.record(*change.events)
     uow.commit()
+
+
+def _slots_for(uow: MatchingUnitOfWork, proposal: dict) -> tuple[tuple[str, int], ...]:
+    """The capacity slot the proposal takes of each member (none for a temporary buddyship);
+    a Conflict naming who has no room. A member's own proposal is told about themselves
+    first."""
+    if proposal.get("origin") in buddyship.TEMPORARY:
+        return ()
+    return tuple((member_id, capacity.claim(_held(uow, member_id), message))
+                 for member_id, message in ((proposal["proposer_id"], capacity.PROPOSER_FULL),
+                                            (proposal["invitee_id"], capacity.INVITEE_FULL)))
+
+
+def _held(uow: MatchingUnitOfWork, member_id: str) -> capacity.Held:
+    return capacity.Held(capacity_of(uow, member_id), uow.buddyships.slots_of(member_id),
+                         len(uow.buddyships.open_held(member_id)))
+
+
+def capacity_of(uow: MatchingUnitOfWork, member_id: str) -> int:
+    """The member's buddy capacity, as their answers say (the default until they answered)."""
+    doc = uow.pool.member(member_id) or {}
+    profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
+    return profile["buddy_capacity"]
 
 
 def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:
@@ -87,8 +112,13 @@ def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:
 
 def accept(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
     current = uow.buddyships.get(buddyship_id)
-    return _step(uow, current, buddyship.accept(current, buddyship_id, member_id, uow.now()),
-                 member_id)
+    change = buddyship.accept(current, buddyship_id, member_id, uow.now())
+    if change.buddyship["state"] == buddyship.ACTIVE and current.get("origin") not in buddyship.TEMPORARY:
+        for member in buddyship.members_of(current):  # a capacity lowered since the proposal
+            active = [b for b in uow.buddyships.open_held(member)
+                      if b["state"] == buddyship.ACTIVE and b["_id"] != buddyship_id]
+            capacity.check_accept(len(active), capacity_of(uow, member), mine=member == member_id)
+    return _step(uow, current, change, member_id)
 
 
 def decline(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
