@@ -53,7 +53,7 @@ def test_a_win_asks_for_more_buddies_and_a_reaction_counts_as_activity(uow, memb
     active(ana, bob)
     uow.db.slot_requests.delete_many({})
     moment(uow, ana, "client_won", "m-1")
-    assert [r["_id"] for r in uow.rounds.wanting_slots_filled()] == [ana]
+    assert [r["_id"] for r in uow.rounds.wanting_slots_filled(uow.now())] == [ana]
     uow.clock.advance(hours=1)
     members.reacted(uow, reaction={"reaction_id": "r-1", "moment_id": "m-1", "author_id": ana,
                                    "reactor_id": bob, "kind": "cheer", "message": None,
@@ -66,7 +66,7 @@ def test_a_closed_buddyship_frees_both_members_slots(uow, member):
     uow.db.slot_requests.delete_many({})
     members.slot_freed(uow, payload={"buddyship_id": "b-1", "member_ids": [ana, bob]},
                        automatic=True)
-    assert sorted(r["_id"] for r in uow.rounds.wanting_slots_filled()) == [ana, bob]
+    assert sorted(r["_id"] for r in uow.rounds.wanting_slots_filled(uow.now())) == [ana, bob]
 
 
 def test_an_export_holds_buddyships_pool_and_reports_and_leaving_erases_them(uow, member, active):
@@ -85,7 +85,7 @@ def test_an_export_holds_buddyships_pool_and_reports_and_leaving_erases_them(uow
     assert kept["proposer_id"] == FORMER_MEMBER and kept["state"] == "ended"
     assert uow.pool.member(ana) is None and uow.blocks.others_of(ana) == set()
     assert uow.reports.made_by(ana) == []  # the report stays, without who told
-    assert [r["_id"] for r in uow.rounds.wanting_slots_filled()] == [bob]  # Bob's slot is free
+    assert [r["_id"] for r in uow.rounds.wanting_slots_filled(uow.now())] == [bob]  # Bob's slot is free
     assert members.export(uow, member_id=ana) == {"buddyships": [], "pool": [], "ratings": [],
                                                   "moments": [], "reactions": [],
                                                   "reports_made": [], "asks": []}

@@ -28,7 +28,7 @@ def test_slots_opened_are_filled_by_whoever_holds_the_proposing_turn(uow, member
     slots.fill_wanted(uow)  # both asked when they answered
     [told] = uow.outbox.of_type("buddyship.proposed")
     assert told["origin"] == "rematch" and sorted(told["awaiting"]) == [ana, "bob"]
-    assert uow.rounds.wanting_slots_filled() == []
+    assert uow.rounds.wanting_slots_filled(uow.now()) == []
     slots.want_filled(uow, ana, automatic=True)
     slots.fill_wanted(uow)
     assert len(uow.outbox.of_type("buddyship.proposed")) == 1  # her one slot is taken
@@ -38,7 +38,7 @@ def test_no_slot_is_filled_when_matching_does_not_propose_on_its_own(uow, member
     ana = member("Ana")
     uow.db.slot_requests.delete_many({})
     slots.want_filled(uow, ana, automatic=False)
-    assert uow.rounds.wanting_slots_filled() == []
+    assert uow.rounds.wanting_slots_filled(uow.now()) == []
 
 
 def test_another_replica_s_turn_means_this_one_proposes_nothing(uow, member):
@@ -79,7 +79,7 @@ def test_where_a_member_stands_before_answering(uow, member):
     cy = member("Cy", answered=False)
     status = rounds.status(uow, member_id=cy, every=timedelta(0))
     assert status == {"answered": False, "open_slots": 2, "left_out": None, "last_round_at": None,
-                      "next_round_at": None}
+                      "next_round_at": None, "paused_until": None}
 
 
 def test_a_win_with_room_for_more_asks_for_slots_and_a_full_member_gets_nobody(uow, member):

@@ -165,6 +165,10 @@ FRENCH: dict[str, str] = {
     "another proposal took this member's last free place meanwhile; try again":
         "une autre proposition a pris entre-temps la dernière place libre de ce membre ; "
         "réessayez",
+    "this member is taking a break from new buddies until {until}; propose again after that "
+    "day":
+        "ce membre fait une pause : pas de nouveau buddy jusqu'au {until} ; proposez-lui à "
+        "nouveau après cette date",
     # conversations
     "no conversation {buddyship_id!r} among yours":
         "aucune conversation {buddyship_id!r} parmi les vôtres",

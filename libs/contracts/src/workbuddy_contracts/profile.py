@@ -90,6 +90,9 @@ class Profile(Schema):
                                     validate=validate.Range(min=1, max=BUDDY_CAPACITY_MAX),
                                     metadata={"description": "How many buddies at most."})
     availability = fields.Nested(Availability)
+    matching_paused_until = _DateTime(allow_none=True, metadata={
+        "description": "A pause: no new buddy is proposed to or for the member until then "
+                       "(their buddies stay); null: matching as usual."})
     offers_support = fields.Boolean(metadata={
         "description": "Willing to be a temporary support buddy for a member going through a "
                        "setback while their own buddies are away."})
@@ -111,7 +114,7 @@ def default_profile(language: str) -> dict:
         "sector_preference": "any", "fit": "any", "bond": "any", "traits": {},
         "buddy_capacity": 2,
         "availability": {"focus_until": None, "quiet_hours": None, "delivery": "instant"},
-        "offers_support": False,
+        "offers_support": False, "matching_paused_until": None,
     }
 
 

@@ -86,6 +86,9 @@ class MatchingStatus(Schema):
     last_round_at = fields.String(allow_none=True, required=True, metadata={"format": "date-time"})
     next_round_at = fields.String(allow_none=True, required=True, metadata={
         "format": "date-time", "description": "Null when rounds run only on an operator's call."})
+    paused_until = fields.String(allow_none=True, required=True, metadata={
+        "format": "date-time", "description": "While I pause matching (matching_paused_until in "
+                                              "my profile): no new buddy until then; else null."})
 
 
 class HealthSide(Schema):

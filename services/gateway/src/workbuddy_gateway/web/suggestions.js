@@ -1,6 +1,6 @@
 // Where matching stands for me (open slots, why the last round found nobody, when the next one
 // is, on my own clock) and the members I could propose to myself, with the reasons to meet.
-import { get, key, post } from "./api.js";
+import { call, get, key, post } from "./api.js";
 import { announce, h } from "./dom.js";
 import { formatDate, onClock, t } from "./i18n.js";
 
@@ -12,7 +12,44 @@ function onMemberClock(iso, zone) {
   return zone && zone !== browser ? t("matching.zone", { date, zone }) : date;
 }
 
+// A pause: no new buddy proposed to me or for me until a day I choose; my buddies stay. Read
+// from my profile (where the answer lives), so it shows at once, before matching hears of it.
+function pauseControl(member, redraw) {
+  const until = member.profile?.matching_paused_until;
+  const change = async (value) => {
+    try {
+      const { data } = await call("PATCH", "/v1/me", { body: { matching_paused_until: value } });
+      announce(t(value ? "pause.done" : "pause.resumed"));
+      await redraw(data);
+    } catch (error) {
+      announce(error.message, { error: true });
+    }
+  };
+  if (until && new Date(until) > new Date()) {
+    return h("div", { id: "pause" }, h("p", {}, t("pause.on", { date: formatDate(until, false) })),
+      h("p", {}, h("button", { type: "button", class: "quiet", onclick: () => change(null) }, t("pause.resume"))));
+  }
+  const day = h("input", { id: "pause-until", type: "date", required: true,
+                           min: new Date(Date.now() + 86400000).toISOString().slice(0, 10) });
+  const form = h("form", { id: "pause", class: "row", onsubmit: (event) => {
+    event.preventDefault();
+    // The end of the chosen day on the member's browser clock, sent with its offset.
+    change(new Date(`${day.value}T23:59:00`).toISOString());
+  } }, h("label", { for: "pause-until" }, t("pause.until")), day,
+    h("button", { type: "submit", class: "quiet" }, t("pause.button")));
+  return h("details", {}, h("summary", {}, t("pause.title")), h("p", { class: "when" }, t("pause.hint")), form);
+}
+
 export async function matchingSection(member) {
+  const section = h("div");
+  const draw = async (current) => {
+    section.replaceChildren(await matchingCard(current, (changed) => draw(changed)));
+  };
+  await draw(member);
+  return section;
+}
+
+async function matchingCard(member, redraw) {
   const status = await get("/v1/me/matching");
   const slots = status.open_slots;
   // Matching learns a profile from an event, a moment after it changed: a member just back from
@@ -29,7 +66,8 @@ export async function matchingSection(member) {
       date: formatDate(status.left_out.at, false), why: status.left_out.explanation })),
     h("p", { id: "next-round", class: "when" }, status.next_round_at
       ? t("matching.next", { date: onMemberClock(status.next_round_at, member.profile?.time_zone) })
-      : t("matching.no_round")));
+      : t("matching.no_round")),
+    pauseControl(member, redraw));
 }
 
 function suggestionCard(suggestion, proposed) {

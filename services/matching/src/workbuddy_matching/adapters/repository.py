@@ -292,8 +292,9 @@ class Rounds(Repository):
             {"_id": member_id}, {"_id": member_id, "token": uuid.uuid4().hex, "at": at},
             upsert=True)
 
-    def wanting_slots_filled(self, limit: int = 50) -> list[dict]:
-        return list(self.db.slot_requests.find().limit(limit))
+    def wanting_slots_filled(self, now: datetime, limit: int = 50) -> list[dict]:
+        """Requests due now (a paused member's waits for the end of the pause)."""
+        return list(self.db.slot_requests.find({"at": {"$lte": now}}).limit(limit))
 
     def slots_filled(self, request: dict) -> None:
         """Served: forget the request, unless it was renewed meanwhile (then it is served again)."""

@@ -33,3 +33,15 @@ def unreachable_because(doc: dict, now: datetime) -> str | None:
     if seen and now - max(seen) > INACTIVE_AFTER:
         return INACTIVE
     return None
+
+
+def paused_until(doc: dict | None, now: datetime) -> datetime | None:
+    """Until when the member asked matching for no new buddy (None: not paused now)."""
+    profile = (doc or {}).get("profile") or {}
+    until = as_datetime(profile.get("matching_paused_until"))
+    return until if until is not None and until > now else None
+
+
+def not_paused(docs: list[dict], now: datetime) -> list[dict]:
+    """The members of ``docs`` matching may propose to, or for, now."""
+    return [doc for doc in docs if paused_until(doc, now) is None]

@@ -114,7 +114,7 @@ def _helpers_for(uow: MatchingUnitOfWork, ask: dict, count: int) -> list:
     mine = uow.pool.member(asker_id)
     if mine is None:
         return []
-    offering = [doc for doc in uow.pool.offering_support()
+    offering = [doc for doc in reachability.not_paused(uow.pool.offering_support(), now)
                 if doc["_id"] != asker_id and reachability.unreachable_because(doc, now) is None]
     busy = uow.asks.helping_now([doc["_id"] for doc in offering])
     willing = [asks.Helper(introductions.candidate_of(doc, now),

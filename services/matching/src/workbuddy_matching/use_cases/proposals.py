@@ -9,11 +9,13 @@ from workbuddy_contracts.profile import default_profile
 from workbuddy_platform.idempotency import derived_id, replay
 from workbuddy_platform.logs import get_logger
 
-from ..domain import buddyship, capacity, introductions
+from ..domain import buddyship, capacity, introductions, reachability
 from ..unit_of_work import MatchingUnitOfWork
 
 log = get_logger(__name__)
 
+PAUSED = ("this member is taking a break from new buddies until {until}; propose again after "
+          "that day")
 KEY_REUSED = ("this Idempotency-Key was already used to propose to another member; use a new "
               "key for a new proposal")
 
@@ -26,6 +28,8 @@ def propose(uow: MatchingUnitOfWork, *, proposer_id: str, invitee_id: str,
         if idempotency_key else None
     change = _member_proposal(uow, proposer_id, invitee_id, buddyship_id)  # refuses oneself
     refuse_blocked(uow, proposer_id, invitee_id)
+    if until := reachability.paused_until(uow.pool.member(invitee_id), uow.now()):
+        raise Conflict(PAUSED, "buddy_id", until=until.date().isoformat())
     language = reads(uow, proposer_id)
     if idempotency_key and (earlier := replay(uow.buddyships.get(buddyship_id),
                                               lambda b: b["invitee_id"] == invitee_id, KEY_REUSED)):

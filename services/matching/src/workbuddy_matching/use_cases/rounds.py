@@ -15,7 +15,7 @@ from workbuddy_platform.logs import get_logger
 from workbuddy_platform.pages import order_key
 
 from .. import metrics
-from ..domain import compatibility, introductions, reasons, round_plan
+from ..domain import compatibility, introductions, reachability, reasons, round_plan
 from ..domain.compatibility import Candidate
 from ..unit_of_work import MatchingUnitOfWork
 from . import proposals, turns
@@ -57,7 +57,7 @@ def run(uow: MatchingUnitOfWork, *, every: timedelta,
     now, timer = uow.now(), time.perf_counter()
     next_round_at = now + every if every > timedelta(0) else None
     previous = uow.rounds.last()
-    pool = uow.pool.answered()
+    pool = reachability.not_paused(uow.pool.answered(), now)  # a pause: nobody new
     slots = open_slots(uow, pool)
     left_out_before = {doc["_id"] for doc in pool if previous is not None
                        and (doc.get("left_out") or {}).get("round_id") == previous["_id"]}
@@ -117,6 +117,7 @@ def status(uow: MatchingUnitOfWork, *, member_id: str, every: timedelta) -> dict
     next_round = last["started_at"] + every if last and every > timedelta(0) else None
     return {
         "answered": bool(mine and mine.get("revision", 0) >= 1),
+        "paused_until": _iso(reachability.paused_until(mine, uow.now())),
         "open_slots": max(0, slots),
         "left_out": None if not left_out else {
             "reason": left_out["reason"], "at": left_out["at"].isoformat(),
@@ -148,3 +149,7 @@ def _someone_full_would_fit(member: Candidate, full: dict[str, list[Candidate]],
                     cooling_off=pair in cooling) is None:
                 return True
     return False
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None

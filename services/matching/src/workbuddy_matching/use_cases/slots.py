@@ -12,7 +12,7 @@ from eventlet import tpool
 
 from workbuddy_platform.logs import get_logger
 
-from ..domain import compatibility, introductions, ranking, reasons
+from ..domain import compatibility, introductions, ranking, reachability, reasons
 from ..domain.buddyship import other_member
 from ..domain.compatibility import Candidate
 from ..unit_of_work import MatchingUnitOfWork
@@ -59,7 +59,9 @@ def suggestions_for(uow: MatchingUnitOfWork, *, member_id: str, limit: int = 10)
     mine = uow.pool.member(member_id)
     if mine is None:
         return {"items": [], "next": None}
-    pool = uow.pool.sample(POOL_SCAN_MAX, mine)
+    # Members who paused are not suggested to others (the member themselves may be paused).
+    pool = [doc for doc in uow.pool.sample(POOL_SCAN_MAX, mine)
+            if doc["_id"] == member_id or reachability.paused_until(doc, uow.now()) is None]
     me, found = best_partners(uow, mine, pool, open_slots(uow, pool), max(1, min(int(limit), 50)))
     return {"items": [{
         "member_id": other.member_id, "display_name": other.display_name,
@@ -80,7 +82,11 @@ def fill_wanted(uow: MatchingUnitOfWork) -> None:
     with turns.proposing(uow) as allowed:
         if not allowed:
             return
-        for request in uow.rounds.wanting_slots_filled():
+        for request in uow.rounds.wanting_slots_filled(uow.now()):
+            until = reachability.paused_until(uow.pool.member(request["_id"]), uow.now())
+            if until is not None:  # served when the pause ends (asked again: new token)
+                uow.rounds.want_slots_filled(request["_id"], until)
+                continue
             fill(uow, request["_id"])
             uow.rounds.slots_filled(request)
 
@@ -88,10 +94,11 @@ def fill_wanted(uow: MatchingUnitOfWork) -> None:
 def fill(uow: MatchingUnitOfWork, member_id: str) -> list[dict]:
     """Propose the best members the hard rules allow, one per open slot of the member. Nothing
     for a member who has not answered the onboarding questions yet: proposals come from answers."""
-    mine = uow.pool.member(member_id)
-    if mine is None or mine.get("revision", 0) < 1:
+    mine, now = uow.pool.member(member_id), uow.now()
+    if mine is None or mine.get("revision", 0) < 1 or reachability.paused_until(mine, now):
         return []
-    pool = [doc for doc in uow.pool.sample(POOL_SCAN_MAX, mine) if doc.get("revision", 0) >= 1]
+    pool = [doc for doc in reachability.not_paused(uow.pool.sample(POOL_SCAN_MAX, mine), now)
+            if doc.get("revision", 0) >= 1]
     slots = open_slots(uow, pool)
     wanted = slots.get(member_id, 0)
     if wanted <= 0:

@@ -19,8 +19,9 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict) -> dict | None:
     """The proposal made, or None when the member needs none (or nobody fits)."""
     member_id, now = moment["member_id"], uow.now()
     mine = uow.pool.member(member_id)
-    if mine is None or _has_support(uow, member_id):
-        return None  # unknown here yet, or already has a support buddy (proposed or active)
+    if mine is None or _has_support(uow, member_id) or reachability.paused_until(mine, now):
+        # Unknown here yet, already has a support buddy (proposed or active), or paused.
+        return None
     buddies = [other_member(b, member_id) for b in uow.buddyships.open_of(member_id)
                if b["state"] == buddyship.ACTIVE]
     docs = {doc["_id"]: doc for doc in uow.pool.members(buddies)}
@@ -30,7 +31,7 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict) -> dict | None:
         return None
     willing = [supporters.Supporter(introductions.candidate_of(doc, now),
                                     frozenset(doc.get("setbacks", [])))
-               for doc in uow.pool.offering_support()
+               for doc in reachability.not_paused(uow.pool.offering_support(), now)
                if doc["_id"] != member_id and reachability.unreachable_because(doc, now) is None
                and not _has_support(uow, doc["_id"])]  # one member at a time
     excluded = set().union(*pairs_not_to_propose(uow, member_id, now).values())
