@@ -63,6 +63,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("ask.widened", "matching", {1: p.AskWidenedV1}),
         EventType("ask.taken", "matching", {1: p.AskTakenV1}),
         EventType("ask.closed", "matching", {1: p.AskClosedV1}),
+        EventType("support.unavailable", "matching", {1: p.SupportUnavailableV1}),
     )
 }
 
@@ -100,6 +101,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("ask.widened", "notifications", "on_ask_widened"),
     Subscription("ask.taken", "notifications", "on_ask_taken"),
     Subscription("ask.closed", "notifications", "on_ask_closed"),
+    # Nobody reachable after a setback or an ask: the member is told so, and what comes next.
+    Subscription("support.unavailable", "notifications", "on_support_unavailable"),
 )
 
 

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from .profile import Profile
 from .vocabulary import (
     ASK_CLOSINGS,
+    AWAY_REASONS,
     DISPLAY_NAME_MAX,
     LANGUAGES,
     MESSAGE_TEXT_MAX,
@@ -222,3 +223,21 @@ class AskClosedV1(Schema):
     reason = fields.String(required=True, validate=validate.OneOf(ASK_CLOSINGS))
     helper_ids = _helper_ids
     closed_at = fields.AwareDateTime(required=True)
+
+
+class SupportUnavailableV1(Schema):
+    """After a setback or an urgent ask, nobody can be reached now: none of the member's
+    buddies (why, and when the first is back), and for a setback no member offering support
+    either (when matching looks again). The member is told so, honestly."""
+
+    moment_id = fields.String(required=True)
+    member_id = member_id
+    kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
+    buddies = fields.Integer(required=True, metadata={"description": "Active buddies."})
+    away = fields.Dict(keys=fields.String(validate=validate.OneOf(AWAY_REASONS)),
+                       values=fields.Integer(), load_default=dict)
+    reachable_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+        "description": "When the first buddy can be reached (null: none soon)."})
+    retry_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+        "description": "When matching looks for a support buddy again (null: it does not)."})
+    at = fields.AwareDateTime(required=True)

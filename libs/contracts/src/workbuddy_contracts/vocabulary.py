@@ -49,7 +49,7 @@ BY_MATCHING = ("round", "rematch", "support")
 # What an in-app notification is about.
 NOTIFICATION_KINDS = ("moment", "reaction", "buddyship_proposed", "buddyship_started",
                       "buddyship_ended", "unmatched", "buddy_quiet", "message",
-                      "ask_help", "ask_update")
+                      "ask_help", "ask_update", "nobody_reachable")
 # An urgent ask nobody answered in time goes to members who offered help, if its author allowed
 # it when asking (``widen``); a helper answers yes or no, and the first yes opens a conversation.
 WIDENED_ASKS = ("urgent_advice",)
@@ -65,6 +65,8 @@ CHANNELS = ("email", "push")
 # Why a member reports another (a report blocks them as well).
 REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other")
 REPORT_DETAILS_MAX = 1000
+# Why a buddy cannot be reached now (matching's reachability).
+AWAY_REASONS = ("focus", "quiet_hours", "inactive")
 # Why a round left a member without a buddy.
 UNMATCHED_REASONS = ("no_compatible_member", "compatible_members_taken")
 

@@ -18,7 +18,7 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 
 from .adapters.repository import create_indexes
 from .unit_of_work import MatchingUnitOfWork
-from .use_cases import asks, checkups, members, proposals, rounds, safety, slots
+from .use_cases import asks, checkups, members, proposals, rounds, safety, slots, support
 
 EXPIRY_LEASE = timedelta(minutes=5)
 ASKS_LEASE = timedelta(seconds=30)
@@ -138,6 +138,12 @@ class MatchingService:
         if lease.hold(self.uow.db, "matching.widen_asks", ASKS_LEASE, now=self.uow.now()):
             asks.widen_due(self.uow, helpers=self.settings.ask_helpers,
                            open_for=self.settings.ask_open_for)
+
+    @timer(interval=10)
+    def retry_support(self):
+        """Setbacks that found nobody, looked at again once a buddy or supporter is back."""
+        if lease.hold(self.uow.db, "matching.retry_support", ASKS_LEASE, now=self.uow.now()):
+            support.retry_due(self.uow)
 
     @event_handler("profiles", "message.sent")
     @consumes

@@ -5,6 +5,7 @@ from workbuddy_readmodels.blocks import Blocks
 
 from .adapters.asks import Asks
 from .adapters.repository import Buddyships, Pool, Reports, Rounds
+from .adapters.support import SupportRetries
 
 
 class MatchingUnitOfWork(UnitOfWork):
@@ -15,3 +16,4 @@ class MatchingUnitOfWork(UnitOfWork):
         self.blocks = Blocks(self)  # matching decides blocks; the others keep copies
         self.reports = Reports(self)
         self.asks = Asks(self)
+        self.support_retries = SupportRetries(self)

@@ -101,6 +101,12 @@ class NotificationsService:
         telling.buddyship_quiet(self.uow, self.senders, event_id=event.event_id,
                                 payload=event.payload)
 
+    @event_handler("matching", "support.unavailable")
+    @consumes
+    def on_support_unavailable(self, event):
+        telling.support_unavailable(self.uow, self.senders, event_id=event.event_id,
+                                    payload=event.payload)
+
     @event_handler("profiles", "moment.reacted")
     @consumes
     def on_moment_reacted(self, event):

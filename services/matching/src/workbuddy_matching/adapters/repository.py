@@ -21,11 +21,12 @@ from workbuddy_platform.unit_of_work import Repository, write
 from workbuddy_readmodels.blocks import pair_key
 
 from ..domain import buddyship as rules
-from . import asks
+from . import asks, support
 
 
 def create_indexes(db: Database) -> None:
     asks.create_indexes(db)
+    support.create_indexes(db)
     db.buddyships.create_index([("proposer_id", ASCENDING)])
     db.buddyships.create_index([("invitee_id", ASCENDING)])
     db.buddyships.create_index([("closed_at", ASCENDING)])

@@ -8,7 +8,7 @@ Pure: the caller passes the pool document and the time.
 
 from datetime import datetime, timedelta
 
-from workbuddy_contracts.availability import as_datetime, in_quiet_hours
+from workbuddy_contracts.availability import as_datetime, in_quiet_hours, quiet_hours_end
 from workbuddy_contracts.profile import default_profile
 
 # Nothing logged, no reaction, no profile change for this long: not someone to count on today.
@@ -45,3 +45,24 @@ def paused_until(doc: dict | None, now: datetime) -> datetime | None:
 def not_paused(docs: list[dict], now: datetime) -> list[dict]:
     """The members of ``docs`` matching may propose to, or for, now."""
     return [doc for doc in docs if paused_until(doc, now) is None]
+
+
+def reachable_from(doc: dict, now: datetime) -> datetime | None:
+    """When the member can next be reached: ``now`` if they can, the end of their focus or
+    quiet hours (whichever comes last, when one runs into the other), None when they have been
+    inactive too long to count on."""
+    at = now
+    for _ in range(4):  # focus ending inside quiet hours, quiet hours ending inside focus...
+        why = unreachable_because(doc, at)
+        if why is None:
+            return at
+        if why == INACTIVE:
+            return None
+        profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
+        availability = profile.get("availability") or {}
+        if why == FOCUS:
+            at = as_datetime(availability["focus_until"])
+        else:
+            quiet = availability["quiet_hours"]
+            at = quiet_hours_end(quiet["start"], quiet["end"], profile["time_zone"], at) or at
+    return at

@@ -39,6 +39,8 @@ def moment_logged(uow: MatchingUnitOfWork, *, moment: dict, automatic: bool,
         lived = (uow.pool.member(member_id) or {}).get("setbacks", [])
         if moment["kind"] not in lived:
             uow.pool.lived(member_id, sorted({*lived, moment["kind"]}))
+    if moment["kind"] == "urgent_advice" and not moment.get("widen"):
+        support.tell_if_alone(uow, moment=moment)  # told, whoever proposes
     if not automatic:
         return
     if moment["kind"] in SETBACKS:
@@ -72,6 +74,7 @@ def left(uow: MatchingUnitOfWork, *, member_id: str, automatic: bool) -> None:
     uow.rounds.forget(member_id)
     uow.reports.forget(member_id)
     uow.asks.forget(member_id)
+    uow.support_retries.forget(member_id)
     uow.commit()
     uow.blocks.forget(member_id)
     outbox.forget(uow.db, member_id)

@@ -1,6 +1,13 @@
 """A support buddy after a setback: when none of the member's buddies can be reached now
 (focus, quiet hours, gone quiet, or no buddy yet), matching proposes, for a few days, a member
-who offered to support others, can be reached now and, best of all, lived the same setback."""
+who offered to support others, can be reached now and, best of all, lived the same setback.
+
+Nobody is left without an answer: when no supporter can be reached either, the member is told
+so honestly (why their buddies are away, when the first is back, when matching looks again),
+and matching looks again when the first buddy or supporter can be reached. An urgent ask
+whose author did not let it go wider gets the same honest word when no buddy is there."""
+
+from datetime import datetime, timedelta
 
 from eventlet import tpool
 
@@ -14,31 +21,33 @@ from .slots import pairs_not_to_propose
 
 log = get_logger(__name__)
 
+# A setback is looked after this long at most: after that, it is no longer "now".
+RETRY_FOR = timedelta(hours=24)
 
-def offer_support(uow: MatchingUnitOfWork, *, moment: dict) -> dict | None:
-    """The proposal made, or None when the member needs none (or nobody fits)."""
+
+def offer_support(uow: MatchingUnitOfWork, *, moment: dict, retry: bool = False) -> dict | None:
+    """The proposal made, or None when the member needs none (or nobody fits: then they are
+    told, once, and matching looks again later)."""
     member_id, now = moment["member_id"], uow.now()
     mine = uow.pool.member(member_id)
     if mine is None or _has_support(uow, member_id) or reachability.paused_until(mine, now):
         # Unknown here yet, already has a support buddy (proposed or active), or paused.
         return None
-    buddies = [other_member(b, member_id) for b in uow.buddyships.open_of(member_id)
-               if b["state"] == buddyship.ACTIVE]
-    docs = {doc["_id"]: doc for doc in uow.pool.members(buddies)}
-    why_not = [reachability.unreachable_because(docs[b], now) if b in docs else reachability.INACTIVE
-               for b in buddies]
+    buddies = _buddies(uow, member_id)
+    why_not = [reachability.unreachable_because(doc, now) if doc else reachability.INACTIVE
+               for doc in buddies]
     if not supporters.needs_support(why_not):
         return None
+    offering = [doc for doc in reachability.not_paused(uow.pool.offering_support(), now)
+                if doc["_id"] != member_id and not _has_support(uow, doc["_id"])]  # one at a time
     willing = [supporters.Supporter(introductions.candidate_of(doc, now),
                                     frozenset(doc.get("setbacks", [])))
-               for doc in reachability.not_paused(uow.pool.offering_support(), now)
-               if doc["_id"] != member_id and reachability.unreachable_because(doc, now) is None
-               and not _has_support(uow, doc["_id"])]  # one member at a time
+               for doc in offering if reachability.unreachable_because(doc, now) is None]
     excluded = set().union(*pairs_not_to_propose(uow, member_id, now).values())
     me = introductions.candidate_of(mine, now)
     choice = tpool.execute(supporters.choose, me, moment["kind"], willing, excluded=excluded)
     if choice is None:
-        log.info("matching.no_support_buddy", member_id=member_id, candidates=len(willing))
+        _nobody_now(uow, moment, buddies, why_not, offering, tell=not retry)
         return None
     change = introductions.proposal(me, choice.supporter, choice.reasons_for_member,
                                     choice.reasons_for_supporter, now, "support",
@@ -48,6 +57,67 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict) -> dict | None:
     log.info("matching.support_proposed", member_id=member_id,
              supporter_id=choice.supporter.member_id, buddies_away=why_not)
     return change.buddyship if made else None
+
+
+def tell_if_alone(uow: MatchingUnitOfWork, *, moment: dict) -> None:
+    """An urgent ask kept among the buddies: if none of them can be reached now, the member is
+    told when the first is back (no supporter is asked: the member did not let it go wider)."""
+    now = uow.now()
+    buddies = _buddies(uow, moment["member_id"])
+    why_not = [reachability.unreachable_because(doc, now) if doc else reachability.INACTIVE
+               for doc in buddies]
+    if supporters.needs_support(why_not):
+        _tell(uow, moment, buddies, why_not, retry_at=None)
+        uow.commit()
+
+
+def retry_due(uow: MatchingUnitOfWork) -> int:
+    """Setbacks that found nobody: looked at again once someone may be there. Returns how many."""
+    looked = 0
+    for retry in uow.support_retries.due(uow.now()):
+        if uow.support_retries.done(retry):
+            offer_support(uow, moment=retry["moment"], retry=True)
+            looked += 1
+    return looked
+
+
+def _nobody_now(uow: MatchingUnitOfWork, moment: dict, buddies: list[dict | None],
+                why_not: list[str | None], offering: list[dict], *, tell: bool) -> None:
+    """Nobody to propose: look again when the first buddy or supporter can be reached (within
+    RETRY_FOR of the setback), and tell the member the first time."""
+    now = uow.now()
+    logged_at = moment["logged_at"]
+    back = [reachability.reachable_from(doc, now) for doc in [*buddies, *offering] if doc]
+    soonest = min((at for at in back if at is not None and at > now), default=None)
+    retry_at = soonest if soonest is not None and soonest <= logged_at + RETRY_FOR else None
+    if retry_at is not None:
+        uow.support_retries.retry_at(moment, retry_at)
+    if tell:
+        _tell(uow, moment, buddies, why_not, retry_at)
+    uow.commit()
+    log.info("matching.no_support_buddy", member_id=moment["member_id"], retry_at=retry_at,
+             candidates=len(offering), told=tell)
+
+
+def _tell(uow: MatchingUnitOfWork, moment: dict, buddies: list[dict | None],
+          why_not: list[str | None], retry_at: datetime | None) -> None:
+    now = uow.now()
+    back = [at for doc in buddies if doc and (at := reachability.reachable_from(doc, now))]
+    away: dict[str, int] = {}
+    for why in why_not:
+        away[why] = away.get(why, 0) + 1
+    uow.record(("support.unavailable", {
+        "moment_id": moment["moment_id"], "member_id": moment["member_id"],
+        "kind": moment["kind"], "buddies": len(buddies), "away": away,
+        "reachable_at": min(back, default=None), "retry_at": retry_at, "at": now}))
+
+
+def _buddies(uow: MatchingUnitOfWork, member_id: str) -> list[dict | None]:
+    """The member's active buddies' pool documents (None for one matching no longer knows)."""
+    ids = [other_member(b, member_id) for b in uow.buddyships.open_of(member_id)
+           if b["state"] == buddyship.ACTIVE and b.get("origin") not in buddyship.TEMPORARY]
+    docs = {doc["_id"]: doc for doc in uow.pool.members(ids)}
+    return [docs.get(i) for i in ids]
 
 
 def _has_support(uow: MatchingUnitOfWork, member_id: str) -> bool:

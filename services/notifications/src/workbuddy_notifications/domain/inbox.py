@@ -20,8 +20,10 @@ MESSAGE = "message"  # a buddy's messages, still unread a while after they came
 # An urgent ask: a helper is asked to answer it; the member who asked (and the helpers) hear
 # what becomes of it, step by step (``data["step"]``).
 ASK_HELP, ASK_UPDATE = "ask_help", "ask_update"
+# After a setback or an urgent ask, nobody could be reached: when someone will be.
+NOBODY = "nobody_reachable"
 assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET, MESSAGE, ASK_HELP,
-        ASK_UPDATE) == NOTIFICATION_KINDS
+        ASK_UPDATE, NOBODY) == NOTIFICATION_KINDS
 # The steps told to the member who asked, by mail and push as well as in the app; the others
 # (told to helpers: it is yours, taken by another, closed) are for the app only.
 ASKER_STEPS = ("widened", "taken", "closed")
@@ -35,10 +37,11 @@ def new_item(*, event_id: str, recipient_id: str, kind: str, at: datetime,
             "data": data or {}, "at": at, "read_at": None}
 
 
-def view(item: dict, language: str, names: dict[str, str]) -> dict:
+def view(item: dict, language: str, names: dict[str, str], time_zone: str | None = None) -> dict:
     """The item as its member reads it: ``names`` are the display names of the members
-    involved, as they are now."""
+    involved, as they are now; times on the member's clock (``time_zone``)."""
     return {"id": item["_id"], "kind": item["kind"], "subject_id": item["subject_id"],
-            "text": describe(item["kind"], item["data"], names.get(item["subject_id"] or ""), language),
+            "text": describe(item["kind"], item["data"], names.get(item["subject_id"] or ""), language,
+                             time_zone),
             "data": item["data"], "at": item["at"].isoformat(),
             "read_at": item["read_at"].isoformat() if item["read_at"] else None}

@@ -1,6 +1,8 @@
 """Words a member reads, in French and English."""
 
-from workbuddy_contracts.vocabulary import LANGUAGES, tone_of
+from datetime import datetime
+
+from workbuddy_contracts.vocabulary import LANGUAGES, SETBACKS, tone_of
 
 KIND_LABELS = {
     "fr": {
@@ -96,16 +98,60 @@ def ask_step(data: dict, name: str | None, language: str) -> str:
                                             count=data.get("helpers", 0))
 
 
+# Nobody could be reached after a setback or an urgent ask: why, and what happens next.
+_AWAY = {"focus": {"fr": "{n} en mode focus", "en": "{n} in focus mode"},
+         "quiet_hours": {"fr": "{n} en heures calmes", "en": "{n} in their quiet hours"},
+         "inactive": {"fr": "{n} absent(s) depuis un moment", "en": "{n} away for a while"}}
+_NOBODY = {
+    "no_buddy": {"fr": "Tu n'as pas encore de buddy pour l'entendre.",
+                 "en": "You have no buddy yet to hear of it."},
+    "away": {"fr": "Aucun de tes buddies n'est joignable en ce moment ({detail}).",
+             "en": "None of your buddies can be reached right now ({detail})."},
+    "back": {"fr": "Le premier sera là {at} et le verra alors.",
+             "en": "The first one is back {at} and will see it then."},
+    "retry": {"fr": "Aucun membre prêt à épauler n'est libre non plus : on cherche à nouveau "
+                    "{at}.",
+              "en": "Nobody offering support is free either: we will look again {at}."},
+    "no_retry": {"fr": "Aucun membre prêt à épauler n'est libre non plus pour l'instant.",
+                 "en": "Nobody offering support is free right now either."},
+}
+
+
+def nobody_reachable(data: dict, language: str, time_zone: str | None) -> str:
+    """After a setback or an urgent ask with nobody there: the honest word, and what next."""
+    from .mails import local_time  # the mail's way of writing a time (Babel), on their clock
+
+    def when(iso: str) -> str:
+        return ("le " if language == "fr" else "on ") + local_time(
+            datetime.fromisoformat(iso), language, time_zone)
+
+    if not data.get("buddies"):
+        said = [_NOBODY["no_buddy"][language]]
+    else:
+        detail = ", ".join(_AWAY[why][language].format(n=n)
+                           for why, n in sorted((data.get("away") or {}).items()) if why in _AWAY)
+        said = [_NOBODY["away"][language].format(detail=detail)]
+        if data.get("reachable_at"):
+            said.append(_NOBODY["back"][language].format(at=when(data["reachable_at"])))
+    if data.get("kind") in SETBACKS:
+        said.append(_NOBODY["retry"][language].format(at=when(data["retry_at"]))
+                    if data.get("retry_at") else _NOBODY["no_retry"][language])
+    return " ".join(said)
+
+
 def written_in(language: str | None) -> str:
     """The language a member reads: theirs when we write it, English otherwise."""
     return language if language in LANGUAGES else "en"
 
 
-def describe(kind: str, data: dict, name: str | None, language: str) -> str:
-    """One line saying what happened, in ``language``."""
+def describe(kind: str, data: dict, name: str | None, language: str,
+             time_zone: str | None = None) -> str:
+    """One line saying what happened, in ``language`` (times on the ``time_zone`` clock)."""
     language = written_in(language)
     if kind == "ask_update":
         return ask_step(data, name, language)
+    if kind == "nobody_reachable":
+        return nobody_reachable(data, language, time_zone)
     label = ""
     if kind == "moment":
         label = KIND_LABELS[language].get(data.get("kind", ""), "")

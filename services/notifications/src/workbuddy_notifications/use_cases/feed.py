@@ -33,4 +33,4 @@ def shown_to(uow: NotificationsUnitOfWork, member_id: str, items: list[dict]) ->
     """The items as the member reads them: in their language, with the names as they are now."""
     me = uow.recipients.known(member_id) or {}
     names = uow.recipients.names({i["subject_id"] for i in items if i["subject_id"]})
-    return [inbox.view(i, me.get("language", "en"), names) for i in items]
+    return [inbox.view(i, me.get("language", "en"), names, me.get("time_zone")) for i in items]
