@@ -15,6 +15,7 @@ def test_a_win_mails_each_active_buddy_in_their_language(gateway, mailbox):
     bob = gateway.sign_up("Bob", "en")
     chloe = gateway.sign_up("Chloé", "fr")
     dan = gateway.sign_up("Dan", "en")  # proposed to, never accepted: not a buddy
+    gateway.make_room(alice, 3)
     gateway.become_buddies(alice, bob)
     gateway.become_buddies(chloe, alice)
     assert gateway.propose(alice, dan).status_code == 201

@@ -38,6 +38,7 @@ def test_a_page_cursor_is_stable_while_new_moments_arrive(gateway):
 def test_buddyships_page_oldest_first(gateway):
     wes = gateway.sign_up("Wes", "en")
     others = [gateway.sign_up(f"Buddy{i}", "en") for i in range(3)]
+    gateway.make_room(wes, 3)
     proposed = [gateway.propose(wes, other).json()["id"] for other in others]
     pages = all_pages(gateway, "/v1/me/buddyships", wes, limit=2)
     assert [b["id"] for p in pages for b in p] == proposed

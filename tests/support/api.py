@@ -1,5 +1,6 @@
 """A thin HTTP client for the gateway, the way a client app would call it."""
 
+import time
 import uuid
 
 import requests
@@ -29,6 +30,15 @@ class Gateway:
         body = response.json()
         return {**body["member"], "access_token": body["access_token"],
                 "refresh_token": body["refresh_token"]}
+
+    def make_room(self, member: dict, buddies: int) -> None:
+        """Room for ``buddies`` buddies (capacity holds on every proposal), once matching knows."""
+        changed = self.request("PATCH", "/v1/me", member, json={"buddy_capacity": buddies})
+        assert changed.status_code == 200, changed.text
+        deadline = time.monotonic() + 15
+        while self.request("GET", "/v1/me/matching", member).json()["open_slots"] < buddies:
+            assert time.monotonic() < deadline, "matching never learnt the new capacity"
+            time.sleep(0.1)
 
     def propose(self, proposer: dict, invitee: dict) -> requests.Response:
         return self.request("POST", "/v1/me/buddyships", proposer, json={"buddy_id": invitee["id"]})

@@ -19,6 +19,7 @@ from .vocabulary import (
     PASSWORD_MAX,
     PASSWORD_MIN,
     PREFERENCE_KINDS,
+    QUIET_CHOICES,
     REACTION_MESSAGE_MAX,
     REACTIONS,
     REPORT_DETAILS_MAX,
@@ -201,6 +202,12 @@ class SendMessage(Schema):
         if not data.get("text") and not data.get("call_me"):
             raise ValidationError("must be a message of 1 to 2,000 characters, or come with "
                                   "times to call (call_me)", "text")
+
+
+class QuietChoice(Schema):
+    choice = fields.String(required=True, validate=validate.OneOf(QUIET_CHOICES), metadata={
+        "description": "wait: keep the buddyship and wait for my buddy; someone_new: end it "
+                       "kindly (no blame shown) and be proposed someone new at once."})
 
 
 class AnswerAsk(Schema):

@@ -169,6 +169,8 @@ FRENCH: dict[str, str] = {
     "day":
         "ce membre fait une pause : pas de nouveau buddy jusqu'au {until} ; proposez-lui à "
         "nouveau après cette date",
+    "your buddy has not gone quiet: there is nothing to choose":
+        "votre buddy ne s'est pas fait silencieux : il n'y a rien à choisir",
     # conversations
     "no conversation {buddyship_id!r} among yours":
         "aucune conversation {buddyship_id!r} parmi les vôtres",

@@ -65,6 +65,8 @@ CHANNELS = ("email", "push")
 # Why a member reports another (a report blocks them as well).
 REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other")
 REPORT_DETAILS_MAX = 1000
+# A buddy gone quiet: the other keeps waiting, or ends it kindly and is proposed someone new.
+QUIET_CHOICES = ("wait", "someone_new")
 # Why a buddy cannot be reached now (matching's reachability).
 AWAY_REASONS = ("focus", "quiet_hours", "inactive")
 # Why a round left a member without a buddy.

@@ -106,6 +106,14 @@ class BuddyshipHealth(Schema):
     ratings = fields.List(fields.Integer(), required=True)
     quiet_member_id = fields.String(allow_none=True, required=True, metadata={
         "description": "A buddy who reacted to none of several recent moments of the other."})
+    waiting_since = fields.String(allow_none=True, required=True, metadata={
+        "format": "date-time", "description": "When I chose to keep waiting for my quiet buddy."})
+
+
+class QuietChoiceResult(Schema):
+    buddyship = fields.Nested(Buddyship, required=True)
+    proposed = fields.List(fields.Nested(Buddyship), required=True, metadata={
+        "description": "Proposals made to me at once, when I chose someone new."})
 
 
 class Moment(Schema):

@@ -118,6 +118,11 @@ class MatchingService:
         return checkups.check_up(self.uow)
 
     @rpc
+    def quiet_choice(self, buddyship_id: str, member_id: str, request: dict | None = None) -> dict:
+        return checkups.quiet_choice(self.uow, buddyship_id=buddyship_id, member_id=member_id,
+                                     request=request or {})
+
+    @rpc
     def buddyship_health(self, buddyship_id: str, member_id: str) -> dict:
         return checkups.buddyship_health(self.uow, buddyship_id=buddyship_id, member_id=member_id)
 

@@ -4,8 +4,10 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
+from workbuddy_contracts.commands import QuietChoice
+
 from ..auth import me
-from ..schemas import BuddyshipHealth, MatchingStatus
+from ..schemas import BuddyshipHealth, MatchingStatus, QuietChoiceResult
 from .calls import call
 
 blp = Blueprint("matching", __name__, url_prefix="/v1/me",
@@ -20,6 +22,18 @@ class Status(MethodView):
         """Where I stand: my open slots, why the last round found nobody for me (if it did not),
         and when the next round is"""
         return call("matching", "matching_status", me())
+
+
+@blp.route("/buddyships/<buddyship_id>/quiet")
+class Quiet(MethodView):
+    @jwt_required()
+    @blp.arguments(QuietChoice)
+    @blp.response(200, QuietChoiceResult)
+    def post(self, request, buddyship_id):
+        """My buddy has gone quiet: keep waiting (`wait`), or end it kindly and be proposed
+        someone new at once (`someone_new`; my buddy reads only that it ended). 409 when my
+        buddy has not gone quiet"""
+        return call("matching", "quiet_choice", buddyship_id, me(), QuietChoice().dump(request))
 
 
 @blp.route("/buddyships/<buddyship_id>/health")

@@ -105,6 +105,30 @@ function safetySection(memberId, name, done) {
     h("p", {}, block), place, report);
 }
 
+// A buddy gone quiet: one tap to keep waiting, or to end it kindly and meet someone new now.
+function quietChoice(buddyshipId, name, health, done) {
+  const box = h("div", { id: "quiet-choice" });
+  const choose = async (choice) => {
+    try {
+      const chosen = await post(`/v1/me/buddyships/${encodeURIComponent(buddyshipId)}/quiet`, { choice });
+      if (choice === "wait") {
+        announce(t("quiet.waiting", { name }));
+        box.replaceChildren(h("p", {}, t("quiet.waiting", { name })));
+      } else {
+        announce(chosen.proposed.length ? t("quiet.someone_new") : t("quiet.ended"));
+        done();
+      }
+    } catch (error) {
+      announce(error.message, { error: true });
+    }
+  };
+  if (health.waiting_since) return h("p", {}, t("quiet.waiting", { name }));
+  box.append(h("p", { class: "row" },
+    h("button", { type: "button", class: "quiet", onclick: () => choose("wait") }, t("quiet.wait")),
+    h("button", { type: "button", onclick: () => choose("someone_new") }, t("quiet.new"))));
+  return box;
+}
+
 export async function buddyView(root, { member, buddyshipId, done }) {
   const buddyship = await findBuddyship(buddyshipId);
   const back = h("p", {}, h("a", { href: "#/buddies" }, t("buddy.back")));
@@ -121,6 +145,7 @@ export async function buddyView(root, { member, buddyshipId, done }) {
     h("section", { class: "card", id: "health", "aria-labelledby": "health-title" },
       h("h2", { id: "health-title" }, t("health.title")),
       healthWords(health, member.id, name).map((sentence) => h("p", {}, sentence)),
+      health.quiet_member_id === buddyId && quietChoice(buddyshipId, name, health, done),
       h("p", {}, h("a", { class: "button", href: `#/conversations/${encodeURIComponent(buddyshipId)}` },
         t("buddy.write", { name }))),
       endButton(buddyshipId, name, done)),

@@ -62,6 +62,7 @@ function placeOf(notification) {
   const data = notification.data || {};
   if (notification.kind === "ask_update" && data.buddyship_id) return `#/conversations/${encodeURIComponent(data.buddyship_id)}`;
   if (notification.kind === "ask_help" || notification.kind === "ask_update") return "#/asks";
+  if (notification.kind === "buddy_quiet" && data.buddyship_id) return `#/buddies/${encodeURIComponent(data.buddyship_id)}`;
   return null;
 }
 

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
+from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound
 from workbuddy_contracts.vocabulary import BY_MATCHING, FORMER_MEMBER, BuddyshipState
 from workbuddy_platform.pages import order_key
 from workbuddy_readmodels.blocks import pair_key
@@ -221,6 +221,27 @@ def _check_answer(buddyship: dict | None, buddyship_id: str, member_id: str) -> 
     if member_id not in awaiting(buddyship):
         raise Forbidden("you have already accepted this proposal; it starts when your buddy "
                         "accepts too", "member_id")
+
+
+NOT_QUIET = "your buddy has not gone quiet: there is nothing to choose"
+
+
+def quiet_buddy_of(buddyship: dict | None, buddyship_id: str, member_id: str,
+                   quiet_now: str | None) -> str:
+    """The buddy gone quiet on ``member_id`` (flagged by the check-up, or ``quiet_now`` by the
+    buddyship's health); a Conflict when there is none, or it is the member themselves."""
+    _check_member(buddyship, buddyship_id, member_id)
+    quiet = (buddyship.get("quiet") or {}).get("member_id") or quiet_now
+    if buddyship["state"] != ACTIVE or quiet is None or quiet == member_id:
+        raise Conflict(NOT_QUIET, "buddyship_id")
+    return quiet
+
+
+def wait_for(buddyship: dict, quiet_member_id: str, now: datetime) -> Change:
+    """The member keeps the buddyship and waits: said once, not asked again until the buddy
+    shows up and goes quiet anew."""
+    quiet = buddyship.get("quiet") or {"member_id": quiet_member_id, "at": now}
+    return Change(buddyship | {"quiet": quiet | {"waiting_since": now}})
 
 
 def check_member(buddyship: dict | None, buddyship_id: str, member_id: str) -> dict:

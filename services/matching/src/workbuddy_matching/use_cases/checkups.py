@@ -6,12 +6,14 @@ has gone quiet is flagged once (until they show up again), and the other member 
 (``buddyship.quiet``) so that they can end it, no fault, and get a new buddy.
 """
 
+from workbuddy_contracts.commands import QuietChoice, load_or_refuse
 from workbuddy_contracts.errors import Conflict
 from workbuddy_platform import lease
 from workbuddy_platform.logs import get_logger
 
 from ..domain import buddyship, health
 from ..unit_of_work import MatchingUnitOfWork
+from . import proposals, slots
 
 log = get_logger(__name__)
 
@@ -31,7 +33,33 @@ def health_of(uow: MatchingUnitOfWork, found: dict) -> health.Health:
 def buddyship_health(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
     """Reciprocity, reaction times, ratings, and whether a buddy has gone quiet."""
     found = buddyship.check_member(uow.buddyships.get(buddyship_id), buddyship_id, member_id)
-    return health.view(health_of(uow, found))
+    flagged = found.get("quiet") or {}
+    seen = health.view(health_of(uow, found))
+    waiting = flagged.get("waiting_since")
+    # What the check-up told the member stands until the quiet buddy shows up again.
+    return seen | {"quiet_member_id": seen["quiet_member_id"] or flagged.get("member_id"),
+                   "waiting_since": waiting.isoformat() if waiting else None}
+
+
+def quiet_choice(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
+                 request: dict) -> dict:
+    """A buddy went quiet: the member keeps waiting, or ends it kindly (the other reads only
+    that it ended) and is proposed someone new at once (within their capacity)."""
+    choice = load_or_refuse(QuietChoice(), request)["choice"]
+    current = uow.buddyships.get(buddyship_id)
+    computed = health_of(uow, current).quiet_member if current else None
+    quiet = buddyship.quiet_buddy_of(current, buddyship_id, member_id, computed)
+    now = uow.now()
+    change = buddyship.wait_for(current, quiet, now) if choice == "wait" \
+        else buddyship.end(current, buddyship_id, member_id, now)
+    uow.buddyships.save(change.buddyship, was=current)
+    uow.record(*change.events)
+    uow.commit()
+    language = proposals.reads(uow, member_id)
+    proposed = slots.fill(uow, member_id) if choice == "someone_new" else []
+    log.info("matching.quiet_choice", member_id=member_id, choice=choice, proposed=len(proposed))
+    return {"buddyship": buddyship.view_for(change.buddyship, member_id, language),
+            "proposed": [buddyship.view_for(p, member_id, language) for p in proposed]}
 
 
 def check_up_if_due(uow: MatchingUnitOfWork, *, every) -> dict | None:
