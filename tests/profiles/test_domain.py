@@ -201,4 +201,5 @@ def test_the_moment_view_is_json_ready():
     moment = moments.new_moment(MEMBER, {"kind": "rough_day"}, NOW)
     assert moments.moment_view(moment) == {"id": moment["_id"], "member_id": "m-1",
                                           "kind": "rough_day", "note": None,
-                                          "widen": False, "logged_at": "2025-06-01T12:00:00+00:00"}
+                                          "widen": False, "seeking_partner": False,
+                                          "skills_wanted": [], "logged_at": "2025-06-01T12:00:00+00:00"}

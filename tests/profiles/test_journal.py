@@ -47,6 +47,20 @@ def test_an_urgent_ask_may_go_wider_and_only_an_urgent_ask(uow, sign_up):
     assert len(uow.outbox.of_type("moment.logged")) == 1
 
 
+def test_only_a_project_idea_seeks_a_partner_and_it_names_the_skills_it_needs(uow, sign_up):
+    alice = sign_up("Alice")
+    answer = journal.log_moment(uow, member_id=alice["id"], request={
+        "kind": "project_idea", "seeking_partner": True, "skills_wanted": [" React ", "SEO"]})
+    assert answer["moment"]["skills_wanted"] == ["React", "SEO"]
+    [told] = uow.outbox.of_type("moment.logged")
+    assert (told["seeking_partner"], told["skills_wanted"]) == (True, ["React", "SEO"])
+    for request, field in (({"kind": "client_won", "seeking_partner": True}, "seeking_partner"),
+                           ({"kind": "project_idea", "seeking_partner": True}, "skills_wanted")):
+        with pytest.raises(Invalid) as refused:
+            journal.log_moment(uow, member_id=alice["id"], request=request)
+        assert refused.value.field == field
+
+
 def test_an_unknown_member_logs_nothing(uow):
     with pytest.raises(NotFound):
         log(uow, {"id": "nobody"})

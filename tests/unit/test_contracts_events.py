@@ -39,11 +39,11 @@ def test_a_moment_event_survives_the_wire_with_its_types():
     assert received.event_id == sent.event_id
     assert received.type == "moment.logged"
     assert received.producer == "profiles"
-    assert received.version == 2  # v2: whether an urgent ask may go wider
+    assert received.version == 3  # v2: an urgent ask may go wider; v3: a project seeks a partner
     assert received.correlation_id == "corr-1"
     assert received.occurred_at == sent.occurred_at
     assert received.occurred_at.utcoffset() == timedelta(0)
-    assert received.payload == moment_payload(widen=False)
+    assert received.payload == moment_payload(widen=False, seeking_partner=False, skills_wanted=[])
     logged_at = received.payload["logged_at"]
     assert isinstance(logged_at, datetime) and logged_at.tzinfo is not None
     assert logged_at == LOGGED_AT  # microseconds kept
@@ -142,12 +142,12 @@ def test_read_event_refuses_an_unknown_event_type():
 
 
 def test_read_event_refuses_an_unknown_version_and_names_the_known_ones():
-    body = over_the_wire(moment_event()) | {"version": 3}
+    body = over_the_wire(moment_event()) | {"version": 4}
     with pytest.raises(UnreadableEvent) as caught:
         read_event(body)
     message = str(caught.value)
-    assert "moment.logged version 3 is unknown" in message
-    assert "known versions: [1, 2]" in message
+    assert "moment.logged version 4 is unknown" in message
+    assert "known versions: [1, 2, 3]" in message
 
 
 def test_read_event_refuses_a_version_that_is_not_an_integer():
@@ -171,7 +171,7 @@ def test_read_event_refuses_a_naive_occurred_at():
 def test_read_event_refuses_an_invalid_payload_and_names_the_field(change, field):
     body = over_the_wire(moment_event())
     body["payload"] = body["payload"] | change
-    with pytest.raises(UnreadableEvent, match=r"invalid moment.logged v2 payload") as caught:
+    with pytest.raises(UnreadableEvent, match=r"invalid moment.logged v3 payload") as caught:
         read_event(body)
     assert field in str(caught.value)
 

@@ -58,7 +58,9 @@ def test_an_unknown_kind_has_no_tone(kind):
 
 def test_load_or_refuse_returns_the_loaded_data_with_defaults():
     assert load_or_refuse(LogMoment(), {"kind": "milestone"}) == {"kind": "milestone",
-                                                                  "note": None, "widen": False}
+                                                                  "note": None, "widen": False,
+                                                                  "seeking_partner": False,
+                                                                  "skills_wanted": []}
 
 
 PW = "a long enough passphrase"

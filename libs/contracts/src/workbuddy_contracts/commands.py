@@ -24,6 +24,7 @@ from .vocabulary import (
     REACTIONS,
     REPORT_DETAILS_MAX,
     REPORT_REASONS,
+    SKILLS_WANTED_MAX,
     WIDENED_ASKS,
 )
 
@@ -156,6 +157,25 @@ class LogMoment(Schema):
         "description": "For an urgent ask (urgent_advice) only: if no buddy answers in time, "
                        "members who offered help and can be reached may see it (kind and note) "
                        "and offer to talk. Off unless asked."})
+
+    seeking_partner = fields.Boolean(load_default=False, metadata={
+        "description": "For a project idea only: look for a partner beyond my buddies, among "
+                       "members open to projects who have the skills wanted."})
+    skills_wanted = fields.List(Trimmed(validate=[validate.Length(min=1, max=40), ONE_LINE]),
+                                load_default=list, validate=validate.Length(max=SKILLS_WANTED_MAX),
+                                metadata={"description": "The skills the project needs (with "
+                                                         "seeking_partner, at least one)."})
+
+    @validates_schema
+    def _partner_only_for_a_project(self, data, **kwargs):
+        if data.get("kind") != "project_idea" and (data.get("seeking_partner")
+                                                   or data.get("skills_wanted")):
+            raise ValidationError("only a project idea (project_idea) looks for a partner; leave "
+                                  "seeking_partner and skills_wanted out for this kind",
+                                  "seeking_partner")
+        if data.get("seeking_partner") and not data.get("skills_wanted"):
+            raise ValidationError("name at least one skill the project needs, so that a partner "
+                                  "who has it can be found", "skills_wanted")
 
     @validates_schema
     def _widen_only_urgent(self, data, **kwargs):

@@ -171,6 +171,13 @@ FRENCH: dict[str, str] = {
         "nouveau après cette date",
     "your buddy has not gone quiet: there is nothing to choose":
         "votre buddy ne s'est pas fait silencieux : il n'y a rien à choisir",
+    "only a project idea (project_idea) looks for a partner; leave seeking_partner and "
+    "skills_wanted out for this kind":
+        "seule une idée de projet (project_idea) cherche un partenaire ; retirez seeking_partner "
+        "et skills_wanted pour ce type de moment",
+    "name at least one skill the project needs, so that a partner who has it can be found":
+        "indiquez au moins une compétence dont le projet a besoin, pour trouver un partenaire "
+        "qui l'a",
     # conversations
     "no conversation {buddyship_id!r} among yours":
         "aucune conversation {buddyship_id!r} parmi les vôtres",

@@ -153,6 +153,15 @@ class MomentLoggedV2(MomentLoggedV1):
     widen = fields.Boolean(load_default=False)
 
 
+class MomentLoggedV3(MomentLoggedV2):
+    """v3 adds whether a project idea looks for a partner beyond the buddies, and the skills
+    it needs."""
+
+    seeking_partner = fields.Boolean(load_default=False)
+    skills_wanted = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                                load_default=list)
+
+
 class MomentReactedV1(Schema):
     reaction_id = fields.String(required=True)
     moment_id = fields.String(required=True)

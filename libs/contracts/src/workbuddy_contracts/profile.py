@@ -93,6 +93,9 @@ class Profile(Schema):
     matching_paused_until = _DateTime(allow_none=True, metadata={
         "description": "A pause: no new buddy is proposed to or for the member until then "
                        "(their buddies stay); null: matching as usual."})
+    open_to_projects = fields.Boolean(metadata={
+        "description": "May be proposed as a partner for another member's project idea that "
+                       "needs my skills."})
     offers_support = fields.Boolean(metadata={
         "description": "Willing to be a temporary support buddy for a member going through a "
                        "setback while their own buddies are away."})
@@ -114,7 +117,7 @@ def default_profile(language: str) -> dict:
         "sector_preference": "any", "fit": "any", "bond": "any", "traits": {},
         "buddy_capacity": 2,
         "availability": {"focus_until": None, "quiet_hours": None, "delivery": "instant"},
-        "offers_support": False, "matching_paused_until": None,
+        "offers_support": False, "matching_paused_until": None, "open_to_projects": False,
     }
 
 

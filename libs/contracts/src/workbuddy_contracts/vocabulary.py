@@ -43,9 +43,12 @@ def tone_of(kind: str) -> Tone:
 
 # Who proposed a buddyship: a member (to another, or through an invitation), or matching
 # itself (a round, a rematch when a slot opens, a support buddy after a setback). Matching's own
-# proposals wait for both members to accept.
-ORIGINS = ("member", "invitation", "round", "rematch", "support", "ask")
-BY_MATCHING = ("round", "rematch", "support")
+# proposals wait for both members to accept; a "project" proposal answers a member's project idea
+# with someone whose skills it needs.
+ORIGINS = ("member", "invitation", "round", "rematch", "support", "ask", "project")
+BY_MATCHING = ("round", "rematch", "support", "project")
+# A project idea may look for a partner beyond the buddies: at most this many skills wanted.
+SKILLS_WANTED_MAX = 10
 # What an in-app notification is about.
 NOTIFICATION_KINDS = ("moment", "reaction", "buddyship_proposed", "buddyship_started",
                       "buddyship_ended", "unmatched", "buddy_quiet", "message",

@@ -123,6 +123,9 @@ class Moment(Schema):
     note = fields.String(allow_none=True)
     widen = fields.Boolean(required=True, metadata={
         "description": "An urgent ask its author let go to members who offered help."})
+    seeking_partner = fields.Boolean(required=True, metadata={
+        "description": "A project idea looking for a partner beyond the buddies."})
+    skills_wanted = fields.List(fields.String(), required=True)
     logged_at = fields.String(required=True, metadata={"format": "date-time"})
 
 

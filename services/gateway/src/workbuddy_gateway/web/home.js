@@ -12,22 +12,44 @@ const QUICK = [["client_won", "celebration"], ["client_lost", "support"], ["urge
 // member says so, each time (the box below the buttons, unticked on every visit).
 const WIDENED = ["urgent_advice"];
 
-async function logMoment(kind, note = null) {
+async function logMoment(kind, note = null, partner = null) {
   const wider = WIDENED.includes(kind) && Boolean(document.getElementById("f-widen")?.checked);
-  await post("/v1/me/moments", { kind, note, ...(wider ? { widen: true } : {}) }, { "Idempotency-Key": key() });
-  announce(t(wider ? "moment.sent.widen" : "moment.sent"));
+  await post("/v1/me/moments", { kind, note, ...(wider ? { widen: true } : {}), ...(partner || {}) },
+    { "Idempotency-Key": key() });
+  announce(t(wider ? "moment.sent.widen" : partner ? "moment.sent.partner" : "moment.sent"));
+}
+
+// A project idea may look for a partner beyond the buddies, with the skills it needs: shown only
+// while "a project idea" is the kind chosen.
+function partnerFields() {
+  return h("fieldset", { id: "partner", hidden: true },
+    h("legend", {}, momentLabel("project_idea")),
+    h("label", { class: "choice" }, h("input", { type: "checkbox", name: "seeking_partner", id: "f-seeking" }),
+      h("span", {}, t("moment.partner"))),
+    h("label", { for: "f-skills-wanted" }, t("moment.skills_wanted")),
+    h("input", { id: "f-skills-wanted", name: "skills_wanted", type: "text", maxlength: 400 }));
+}
+
+function partnerOf(data) {
+  if (data.get("kind") !== "project_idea" || !data.has("seeking_partner")) return null;
+  const skills = [...new Set(String(data.get("skills_wanted") || "").split(",").map((s) => s.trim()).filter(Boolean))];
+  return { seeking_partner: true, skills_wanted: skills };
 }
 
 function momentForm() {
   const form = submitting(h("form", { class: "card" },
     h("label", { for: "f-kind" }, t("moment.kind")),
-    h("select", { id: "f-kind", name: "kind" }, MOMENT_KINDS.map((kind) => h("option", { value: kind }, momentLabel(kind)))),
+    h("select", { id: "f-kind", name: "kind", onchange: (event) => {
+      form.querySelector("#partner").hidden = event.target.value !== "project_idea";
+    } }, MOMENT_KINDS.map((kind) => h("option", { value: kind }, momentLabel(kind)))),
     h("label", { for: "f-note" }, t("moment.note")),
     h("textarea", { id: "f-note", name: "note", rows: 2, maxlength: 500 }),
+    partnerFields(),
     h("p", {}, h("button", { type: "submit" }, t("moment.send")))),
   async (data) => {
-    await logMoment(data.get("kind"), data.get("note") || null);
+    await logMoment(data.get("kind"), data.get("note") || null, partnerOf(data));
     form.reset();
+    form.querySelector("#partner").hidden = true;
   });
   return h("details", {}, h("summary", {}, t("moment.other")), form);
 }

@@ -85,8 +85,11 @@ const STEPS = [
                    value: a.buddy_capacity, "aria-describedby": "capacity-hint" }),
       h("p", { id: "capacity-hint", class: "hint" }, t("capacity.hint")),
       h("label", { class: "choice" }, h("input", { type: "checkbox", name: "offers_support", checked: a.offers_support }),
-        h("span", {}, t("q.offers_support")))),
-    read: (d) => ({ buddy_capacity: Number(d.get("buddy_capacity")) || 1, offers_support: d.has("offers_support") }),
+        h("span", {}, t("q.offers_support"))),
+      h("label", { class: "choice" }, h("input", { type: "checkbox", name: "open_to_projects", checked: a.open_to_projects }),
+        h("span", {}, t("q.open_to_projects")))),
+    read: (d) => ({ buddy_capacity: Number(d.get("buddy_capacity")) || 1, offers_support: d.has("offers_support"),
+                    open_to_projects: d.has("open_to_projects") }),
   },
   {
     show: (a) => question(t("q.where"),
@@ -126,10 +129,10 @@ export async function onboardingView(root, { done, changing = false }) {
       Object.assign(answers, step.read(data));
       if (!last) { index += 1; render(); return; }
       const { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
-              offers_support, city, time_zone, languages } = answers;
+              offers_support, open_to_projects, city, time_zone, languages } = answers;
       await call("PATCH", "/v1/me", {
         body: { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
-                offers_support, city, time_zone, languages },
+                offers_support, open_to_projects, city, time_zone, languages },
         headers: { "If-Match": etag },
       });
       done();

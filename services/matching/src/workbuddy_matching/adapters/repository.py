@@ -112,7 +112,8 @@ class Buddyships(Repository):
 
     def open_held(self, member_id: str) -> list[dict]:
         """The member's proposed and active buddyships that count against their capacity."""
-        return [b for b in self.open_of(member_id) if b.get("origin") not in rules.TEMPORARY]
+        return [b for b in self.open_of(member_id)
+                if b.get("origin") not in rules.OUTSIDE_CAPACITY]
 
     @write
     def add(self, proposal: dict, slots: tuple[tuple[str, int], ...] = (),
@@ -121,7 +122,8 @@ class Buddyships(Repository):
         (``slots``: (member id, slot number)); a Conflict if another proposal took either first."""
         try:
             self.db.open_pairs.insert_one({"_id": proposal["pair"], "buddyship_id": proposal["_id"],
-                                           "support": proposal.get("origin") in rules.TEMPORARY},
+                                           "support": proposal.get("origin")
+                                           in rules.OUTSIDE_CAPACITY},
                                           session=session)
         except DuplicateKeyError as exc:
             raise Conflict(rules.OPEN_PAIR, "buddy_id") from exc
@@ -202,6 +204,9 @@ class Pool(Repository):
     def answered(self) -> list[dict]:
         """Members who have answered the onboarding questions: matching proposes only from them."""
         return list(self.db.pool.find({"revision": {"$gte": 1}}))
+
+    def open_to_projects(self) -> list[dict]:
+        return list(self.db.pool.find({"profile.open_to_projects": True}))
 
     def offering_support(self) -> list[dict]:
         return list(self.db.pool.find({"profile.offers_support": True}))

@@ -36,6 +36,8 @@ OPEN = (PROPOSED, ACTIVE)
 # Buddyships for a while only, outside the members' capacity: a support buddy after a setback,
 # and the helper who said yes to an urgent ask.
 TEMPORARY = ("support", "ask")
+# Outside both members' capacity: the temporary ones, and a partner for a project idea.
+OUTSIDE_CAPACITY = (*TEMPORARY, "project")
 # A pair has one proposed or active buddyship at most.
 OPEN_PAIR = "these two members already have a proposed or active buddyship"
 

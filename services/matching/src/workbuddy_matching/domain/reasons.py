@@ -218,6 +218,20 @@ def _lived_same_setback(reason: Reason, language: str, name: str) -> str:
     return f"{name} has been through it too: {lived['en']}"
 
 
+def _has_skills_wanted(reason: Reason, language: str, name: str) -> str:
+    skills = reason.get("skills") or ""
+    if language == "fr":
+        return f"{name} a les compétences dont votre projet a besoin : {skills}"
+    return f"{name} has the skills your project needs: {skills}"
+
+
+def _your_skills_wanted(reason: Reason, language: str, name: str) -> str:
+    skills = reason.get("skills") or ""
+    if language == "fr":
+        return f"{name} cherche un partenaire pour un projet et vos compétences y répondent : {skills}"
+    return f"{name} is looking for a project partner with your skills: {skills}"
+
+
 def _available_now(reason: Reason, language: str, name: str) -> str:
     if language == "fr":
         return f"{name} est disponible maintenant et se propose pour épauler un membre dans un coup dur"
@@ -227,6 +241,8 @@ def _available_now(reason: Reason, language: str, name: str) -> str:
 _SAY: dict[str, Callable[[Reason, str, str], str]] = {
     "lived_same_setback": _lived_same_setback,
     "available_now": _available_now,
+    "has_skills_wanted": _has_skills_wanted,
+    "your_skills_wanted": _your_skills_wanted,
     "shared_support": _shared_support,
     "same_sector": _same_sector,
     "adjacent_sectors": _two_sectors("métiers voisins", "adjacent trades"),

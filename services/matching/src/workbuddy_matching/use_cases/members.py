@@ -10,7 +10,7 @@ from workbuddy_platform.exports import exported
 
 from ..domain import buddyship
 from ..unit_of_work import MatchingUnitOfWork
-from . import asks, proposals, slots, support
+from . import asks, partners, proposals, slots, support
 
 
 def registered(uow: MatchingUnitOfWork, *, payload: dict, event_id: str) -> None:
@@ -39,6 +39,7 @@ def moment_logged(uow: MatchingUnitOfWork, *, moment: dict, automatic: bool,
         lived = (uow.pool.member(member_id) or {}).get("setbacks", [])
         if moment["kind"] not in lived:
             uow.pool.lived(member_id, sorted({*lived, moment["kind"]}))
+    partners.seek(uow, moment=moment)  # a project idea looking for a partner: the member asked
     if moment["kind"] == "urgent_advice" and not moment.get("widen"):
         support.tell_if_alone(uow, moment=moment)  # told, whoever proposes
     if not automatic:

@@ -82,7 +82,7 @@ def _slots_for(uow: MatchingUnitOfWork, proposal: dict) -> tuple[tuple[str, int]
     """The capacity slot the proposal takes of each member (none for a temporary buddyship);
     a Conflict naming who has no room. A member's own proposal is told about themselves
     first."""
-    if proposal.get("origin") in buddyship.TEMPORARY:
+    if proposal.get("origin") in buddyship.OUTSIDE_CAPACITY:
         return ()
     return tuple((member_id, capacity.claim(_held(uow, member_id), message))
                  for member_id, message in ((proposal["proposer_id"], capacity.PROPOSER_FULL),
@@ -117,7 +117,8 @@ def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:
 def accept(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
     current = uow.buddyships.get(buddyship_id)
     change = buddyship.accept(current, buddyship_id, member_id, uow.now())
-    if change.buddyship["state"] == buddyship.ACTIVE and current.get("origin") not in buddyship.TEMPORARY:
+    counted = current.get("origin") not in buddyship.OUTSIDE_CAPACITY
+    if change.buddyship["state"] == buddyship.ACTIVE and counted:
         for member in buddyship.members_of(current):  # a capacity lowered since the proposal
             active = [b for b in uow.buddyships.open_held(member)
                       if b["state"] == buddyship.ACTIVE and b["_id"] != buddyship_id]

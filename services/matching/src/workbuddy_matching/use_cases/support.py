@@ -115,7 +115,7 @@ def _tell(uow: MatchingUnitOfWork, moment: dict, buddies: list[dict | None],
 def _buddies(uow: MatchingUnitOfWork, member_id: str) -> list[dict | None]:
     """The member's active buddies' pool documents (None for one matching no longer knows)."""
     ids = [other_member(b, member_id) for b in uow.buddyships.open_of(member_id)
-           if b["state"] == buddyship.ACTIVE and b.get("origin") not in buddyship.TEMPORARY]
+           if b["state"] == buddyship.ACTIVE and b.get("origin") not in buddyship.OUTSIDE_CAPACITY]
     docs = {doc["_id"]: doc for doc in uow.pool.members(ids)}
     return [docs.get(i) for i in ids]
 

@@ -18,6 +18,8 @@ def new_moment(member: dict, request: dict, now: datetime, moment_id: str | None
         "kind": data["kind"],
         "note": note,
         "widen": data["widen"],
+        "seeking_partner": data["seeking_partner"],
+        "skills_wanted": data["skills_wanted"],
         "logged_at": now,
         "order": order_key(now, moment_id),
     }
@@ -30,14 +32,18 @@ def moment_view(doc: dict) -> dict:
         "kind": doc["kind"],
         "note": doc["note"],
         "widen": doc.get("widen", False),
+        "seeking_partner": doc.get("seeking_partner", False),
+        "skills_wanted": doc.get("skills_wanted", []),
         "logged_at": doc["logged_at"].isoformat(),
     }
 
 
 def same_moment(stored: dict, retried: dict) -> bool:
     """A retry carries the same kind, note and widening as the moment its key created."""
-    return (stored["kind"], stored["note"], stored.get("widen", False)) == (
-        retried["kind"], retried["note"], retried["widen"])
+    return (stored["kind"], stored["note"], stored.get("widen", False),
+            stored.get("seeking_partner", False), stored.get("skills_wanted", [])) == (
+        retried["kind"], retried["note"], retried["widen"], retried["seeking_partner"],
+        retried["skills_wanted"])
 
 
 def new_reaction(moment: dict, reactor_id: str, request: dict, now: datetime,
@@ -76,6 +82,8 @@ def logged(moment: dict) -> tuple[str, dict]:
     return "moment.logged", {"moment_id": moment["_id"], "member_id": moment["member_id"],
                              "kind": moment["kind"], "note": moment["note"],
                              "widen": moment.get("widen", False),
+                             "seeking_partner": moment.get("seeking_partner", False),
+                             "skills_wanted": moment.get("skills_wanted", []),
                              "logged_at": moment["logged_at"]}
 
 
