@@ -8,7 +8,9 @@ clock, acting through the services' own use cases, over a real store.
 - ``bus`` and ``services``: profiles, matching and notifications over one clock, their events
   carried between them in order, as the broker would;
 - ``senders``: mail and push doubles that note when each notification went out;
+- ``community``: the sign-ups, answers and first round before the week;
 - ``actors``: members noticing what reaches them and answering with their behaviour's delay;
-- ``engine``: the virtual clock's queue of actions and the services' timers;
-- ``figures``: what the week shows.
+- ``engine`` and ``timers``: the virtual clock's queue of actions, and the services' timers
+  run at the ticks where the events announce work;
+- ``figures`` and ``setbacks``: what the week shows; ``logs``: the services' logs, counted.
 """
