@@ -26,7 +26,7 @@ from workbuddy_contracts import sectors
 from workbuddy_contracts.errors import Conflict, Invalid, NotFound
 from workbuddy_contracts.vocabulary import FORMER_MEMBER, WIDENED_ASKS
 
-from .compatibility import Candidate, refusal, score
+from .compatibility import Candidate, may_meet, score
 
 WAITING, ANSWERED, WIDENED, TAKEN, CLOSED = "waiting", "answered", "widened", "taken", "closed"
 OPEN = (WAITING, WIDENED)
@@ -89,8 +89,7 @@ def choose_helpers(member: Candidate, note: str | None, helpers: list[Helper], *
     ranked = []
     for helper in helpers:
         other = helper.candidate
-        if other.member_id in excluded or other.member_id == member.member_id \
-                or refusal(member, other, open_slots_a=1, open_slots_b=1) is not None:
+        if not may_meet(member, other, excluded):
             continue
         named = skills_named(note, helper.skills)
         rank = score(member, other).score + SKILL_WEIGHT * min(len(named), 2) / 2 \

@@ -170,6 +170,13 @@ def refusal(a: Candidate, b: Candidate, *, open_slots_a: int, open_slots_b: int,
     return None
 
 
+def may_meet(a: Candidate, b: Candidate, excluded: set[str]) -> bool:
+    """Whether ``b`` may be introduced to ``a`` outside their slots (a support buddy, a helper
+    for an ask, a project partner): not ``excluded`` (blocked either way, cooling off, already
+    paired) and no hard rule against the pair."""
+    return b.member_id not in excluded and refusal(a, b, open_slots_a=1, open_slots_b=1) is None
+
+
 # --- components -------------------------------------------------------------------------------
 
 

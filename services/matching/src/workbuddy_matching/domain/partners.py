@@ -12,7 +12,7 @@ Pure: the use case gathers the pool documents.
 from dataclasses import dataclass
 
 from .asks import skills_named
-from .compatibility import Candidate, Reason, refusal, score
+from .compatibility import Candidate, Reason, may_meet, score
 
 # How many partners one project idea is proposed at most.
 PARTNERS_PER_IDEA = 2
@@ -46,8 +46,7 @@ def choose(member: Candidate, wanted: list[str], open_members: list[Open], *,
     ranked = []
     for found in open_members:
         other = found.candidate
-        if other.member_id in excluded or other.member_id == member.member_id \
-                or refusal(member, other, open_slots_a=1, open_slots_b=1) is not None:
+        if not may_meet(member, other, excluded):
             continue
         matched = wanted_among(wanted, found.skills)
         if not matched:

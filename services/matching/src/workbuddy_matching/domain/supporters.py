@@ -10,7 +10,7 @@ Pure: the service decides who is reachable and who offered; this module ranks th
 
 from dataclasses import dataclass
 
-from .compatibility import Candidate, Reason, refusal, score
+from .compatibility import Candidate, Reason, may_meet, score
 
 # What having lived the setback adds to the compatibility score when ranking supporters: the
 # same setback weighs more than anything the profiles say; another setback, a little.
@@ -47,8 +47,7 @@ def choose(member: Candidate, setback: str, supporters: list[Supporter], *,
     ranked = []
     for supporter in supporters:
         other = supporter.candidate
-        if other.member_id in excluded or refusal(member, other, open_slots_a=1,
-                                                  open_slots_b=1) is not None:
+        if not may_meet(member, other, excluded):
             continue
         lived = setback in supporter.setbacks_lived
         bonus = LIVED_SAME if lived else LIVED_OTHER if supporter.setbacks_lived else 0.0

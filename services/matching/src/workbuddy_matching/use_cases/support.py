@@ -7,6 +7,7 @@ so honestly (why their buddies are away, when the first is back, when matching l
 and matching looks again when the first buddy or supporter can be reached. An urgent ask
 whose author did not let it go wider gets the same honest word when no buddy is there."""
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from eventlet import tpool
@@ -33,9 +34,7 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict, retry: bool = False)
     if mine is None or _has_support(uow, member_id) or reachability.paused_until(mine, now):
         # Unknown here yet, already has a support buddy (proposed or active), or paused.
         return None
-    buddies = _buddies(uow, member_id)
-    why_not = [reachability.unreachable_because(doc, now) if doc else reachability.INACTIVE
-               for doc in buddies]
+    buddies, why_not = _buddies_away(uow, member_id, now)
     if not supporters.needs_support(why_not):
         return None
     offering = [doc for doc in reachability.not_paused(uow.pool.offering_support(), now)
@@ -63,11 +62,9 @@ def tell_if_alone(uow: MatchingUnitOfWork, *, moment: dict) -> None:
     """An urgent ask kept among the buddies: if none of them can be reached now, the member is
     told when the first is back (no supporter is asked: the member did not let it go wider)."""
     now = uow.now()
-    buddies = _buddies(uow, moment["member_id"])
-    why_not = [reachability.unreachable_because(doc, now) if doc else reachability.INACTIVE
-               for doc in buddies]
+    buddies, why_not = _buddies_away(uow, moment["member_id"], now)
     if supporters.needs_support(why_not):
-        _tell(uow, moment, buddies, why_not, retry_at=None)
+        _tell(uow, moment, buddies, why_not, _back(buddies, now), retry_at=None)
         uow.commit()
 
 
@@ -86,38 +83,46 @@ def _nobody_now(uow: MatchingUnitOfWork, moment: dict, buddies: list[dict | None
     """Nobody to propose: look again when the first buddy or supporter can be reached (within
     RETRY_FOR of the setback), and tell the member the first time."""
     now = uow.now()
-    logged_at = moment["logged_at"]
-    back = [reachability.reachable_from(doc, now) for doc in [*buddies, *offering] if doc]
-    soonest = min((at for at in back if at is not None and at > now), default=None)
-    retry_at = soonest if soonest is not None and soonest <= logged_at + RETRY_FOR else None
+    buddy_back = _back(buddies, now)
+    soonest = min((at for at in (buddy_back, _back(offering, now)) if at is not None),
+                  default=None)
+    retry_at = soonest if soonest is not None and soonest <= moment["logged_at"] + RETRY_FOR \
+        else None
     if retry_at is not None:
         uow.support_retries.retry_at(moment, retry_at)
     if tell:
-        _tell(uow, moment, buddies, why_not, retry_at)
+        _tell(uow, moment, buddies, why_not, buddy_back, retry_at)
     uow.commit()
     log.info("matching.no_support_buddy", member_id=moment["member_id"], retry_at=retry_at,
              candidates=len(offering), told=tell)
 
 
 def _tell(uow: MatchingUnitOfWork, moment: dict, buddies: list[dict | None],
-          why_not: list[str | None], retry_at: datetime | None) -> None:
-    now = uow.now()
-    back = [at for doc in buddies if doc and (at := reachability.reachable_from(doc, now))]
-    away: dict[str, int] = {}
-    for why in why_not:
-        away[why] = away.get(why, 0) + 1
+          why_not: list[str | None], reachable_at: datetime | None,
+          retry_at: datetime | None) -> None:
     uow.record(("support.unavailable", {
         "moment_id": moment["moment_id"], "member_id": moment["member_id"],
-        "kind": moment["kind"], "buddies": len(buddies), "away": away,
-        "reachable_at": min(back, default=None), "retry_at": retry_at, "at": now}))
+        "kind": moment["kind"], "buddies": len(buddies), "away": dict(Counter(why_not)),
+        "reachable_at": reachable_at, "retry_at": retry_at, "at": uow.now()}))
 
 
-def _buddies(uow: MatchingUnitOfWork, member_id: str) -> list[dict | None]:
-    """The member's active buddies' pool documents (None for one matching no longer knows)."""
+def _back(docs: list[dict | None], now: datetime) -> datetime | None:
+    """When the first of these members who are away now can be reached (None: none soon)."""
+    return min((at for doc in docs
+                if doc and (at := reachability.reachable_from(doc, now)) and at > now),
+               default=None)
+
+
+def _buddies_away(uow: MatchingUnitOfWork, member_id: str,
+                  now: datetime) -> tuple[list[dict | None], list[str | None]]:
+    """The member's active buddies' pool documents (None for one matching no longer knows), and
+    why each cannot be reached now (None when they can)."""
     ids = [other_member(b, member_id) for b in uow.buddyships.open_of(member_id)
            if b["state"] == buddyship.ACTIVE and b.get("origin") not in buddyship.OUTSIDE_CAPACITY]
     docs = {doc["_id"]: doc for doc in uow.pool.members(ids)}
-    return [docs.get(i) for i in ids]
+    buddies = [docs.get(i) for i in ids]
+    return buddies, [reachability.unreachable_because(doc, now) if doc else reachability.INACTIVE
+                     for doc in buddies]
 
 
 def _has_support(uow: MatchingUnitOfWork, member_id: str) -> bool:
