@@ -57,7 +57,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("buddyship.started", "matching", {1: p.BuddyshipStartedV1,
                                                     2: p.BuddyshipStartedV2}),
         EventType("buddyship.declined", "matching", {1: p.BuddyshipDeclinedV1}),
-        EventType("buddyship.ended", "matching", {1: p.BuddyshipEndedV1}),
+        EventType("buddyship.ended", "matching", {1: p.BuddyshipEndedV1, 2: p.BuddyshipEndedV2}),
         EventType("buddyship.expired", "matching", {1: p.BuddyshipExpiredV1}),
         EventType("member.unmatched", "matching", {1: p.MemberUnmatchedV1}),
         EventType("buddyship.quiet", "matching", {1: p.BuddyshipQuietV1}),
@@ -65,6 +65,9 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("ask.taken", "matching", {1: p.AskTakenV1}),
         EventType("ask.closed", "matching", {1: p.AskClosedV1}),
         EventType("support.unavailable", "matching", {1: p.SupportUnavailableV1}),
+        EventType("check_in.opened", "matching", {1: p.CheckInOpenedV1}),
+        EventType("check_in.mode_proposed", "matching", {1: p.CheckInModeProposedV1}),
+        EventType("check_in.closed", "matching", {1: p.CheckInClosedV1}),
     )
 }
 
@@ -104,6 +107,10 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("ask.closed", "notifications", "on_ask_closed"),
     # Nobody reachable after a setback or an ask: the member is told so, and what comes next.
     Subscription("support.unavailable", "notifications", "on_support_unavailable"),
+    # A check-in asks each buddy privately; a mode proposed waits for the other's answer.
+    Subscription("check_in.opened", "notifications", "on_check_in_opened"),
+    Subscription("check_in.mode_proposed", "notifications", "on_check_in_mode_proposed"),
+    Subscription("check_in.closed", "notifications", "on_check_in_closed"),
 )
 
 

@@ -11,9 +11,12 @@ from .i18n import translate
 from .vocabulary import (
     ASK_ANSWERS,
     CALL_ME_TIMES_MAX,
+    CHECK_IN_ANSWERS,
+    COMMITMENTS,
     DISPLAY_NAME_MAX,
     LANGUAGES,
     MESSAGE_TEXT_MAX,
+    MODE_ANSWERS,
     MOMENT_KINDS,
     MOMENT_NOTE_MAX,
     PASSWORD_MAX,
@@ -24,6 +27,7 @@ from .vocabulary import (
     REACTIONS,
     REPORT_DETAILS_MAX,
     REPORT_REASONS,
+    RHYTHMS,
     SKILLS_WANTED_MAX,
     WIDENED_ASKS,
 )
@@ -228,6 +232,39 @@ class QuietChoice(Schema):
     choice = fields.String(required=True, validate=validate.OneOf(QUIET_CHOICES), metadata={
         "description": "wait: keep the buddyship and wait for my buddy; someone_new: end it "
                        "kindly (no blame shown) and be proposed someone new at once."})
+
+
+class Mode(Schema):
+    """How two buddies work together: what they commit to, and how often they catch up."""
+
+    commitment = fields.String(required=True, validate=validate.OneOf(COMMITMENTS), metadata={
+        "description": "momentary: now and then; regular: a steady bond; projects: working on "
+                       "projects together."})
+    rhythm = fields.String(required=True, validate=validate.OneOf(RHYTHMS), metadata={
+        "description": "How often the two mean to catch up."})
+
+
+MODE_MISSING = ("say which mode you propose: mode.commitment (momentary, regular or projects) "
+                "and mode.rhythm (weekly, fortnightly or monthly)")
+MODE_UNASKED = "a mode goes only with the answer change_mode; leave it out or answer change_mode"
+
+
+class AnswerCheckIn(Schema):
+    answer = fields.String(required=True, validate=validate.OneOf(CHECK_IN_ANSWERS + MODE_ANSWERS),
+                           metadata={"description": (
+                               "keep_going: all is well; change_mode: propose another mode "
+                               "(with `mode`); end_kindly: end the buddyship, the other reads only "
+                               "a warm, neutral word; accept_mode / keep_mode: answer the mode "
+                               "your buddy proposed.")})
+    mode = fields.Nested(Mode, load_default=None, allow_none=True, metadata={
+        "description": "The mode proposed, with change_mode only."})
+
+    @validates_schema
+    def _mode_goes_with_change(self, data, **kwargs):
+        if data.get("answer") == "change_mode" and not data.get("mode"):
+            raise ValidationError(MODE_MISSING, "mode")
+        if data.get("mode") and data.get("answer") != "change_mode":
+            raise ValidationError(MODE_UNASKED, "mode")
 
 
 class AnswerAsk(Schema):

@@ -9,6 +9,9 @@ from .profile import Profile
 from .vocabulary import (
     ASK_CLOSINGS,
     AWAY_REASONS,
+    CHECK_IN_KINDS,
+    CHECK_IN_OUTCOMES,
+    COMMITMENTS,
     DISPLAY_NAME_MAX,
     LANGUAGES,
     MESSAGE_TEXT_MAX,
@@ -17,6 +20,7 @@ from .vocabulary import (
     ORIGINS,
     REACTION_MESSAGE_MAX,
     REACTIONS,
+    RHYTHMS,
     UNMATCHED_REASONS,
 )
 
@@ -123,6 +127,13 @@ class BuddyshipDeclinedV1(_PairV1):
 
 class BuddyshipEndedV1(_PairV1):
     ended_at = fields.AwareDateTime(required=True)
+
+
+class BuddyshipEndedV2(BuddyshipEndedV1):
+    """v2 says whether it ended kindly, after a check-in: the other member reads a warm word
+    and is proposed someone new; who ended it is never said."""
+
+    kindly = fields.Boolean(load_default=False)
 
 
 class BuddyshipExpiredV1(_PairV1):
@@ -232,6 +243,40 @@ class AskClosedV1(Schema):
     reason = fields.String(required=True, validate=validate.OneOf(ASK_CLOSINGS))
     helper_ids = _helper_ids
     closed_at = fields.AwareDateTime(required=True)
+
+
+class CheckInOpenedV1(_PairV1):
+    """The trial is over, or a check-in is due: each buddy is asked privately how it goes."""
+
+    check_in_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(CHECK_IN_KINDS))
+    opened_at = fields.AwareDateTime(required=True)
+    closes_at = fields.AwareDateTime(required=True)
+
+
+class _ModeV1(Schema):
+    commitment = fields.String(required=True, validate=validate.OneOf(COMMITMENTS))
+    rhythm = fields.String(required=True, validate=validate.OneOf(RHYTHMS))
+
+
+class CheckInModeProposedV1(_PairV1):
+    """One buddy proposes another way of working together; the other accepts it or keeps the
+    current one."""
+
+    check_in_id = fields.String(required=True)
+    proposer_id = member_id
+    mode = fields.Nested(_ModeV1, required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class CheckInClosedV1(_PairV1):
+    check_in_id = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(CHECK_IN_OUTCOMES))
+    mode = fields.Nested(_ModeV1, load_default=None, allow_none=True, metadata={
+        "description": "The mode the two now share (null: none agreed yet)."})
+    mode_changed = fields.Boolean(load_default=False)
+    next_check_in_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    at = fields.AwareDateTime(required=True)
 
 
 class SupportUnavailableV1(Schema):

@@ -52,7 +52,7 @@ SKILLS_WANTED_MAX = 10
 # What an in-app notification is about.
 NOTIFICATION_KINDS = ("moment", "reaction", "buddyship_proposed", "buddyship_started",
                       "buddyship_ended", "unmatched", "buddy_quiet", "message",
-                      "ask_help", "ask_update", "nobody_reachable")
+                      "ask_help", "ask_update", "nobody_reachable", "check_in")
 # An urgent ask nobody answered in time goes to members who offered help, if its author allowed
 # it when asking (``widen``); a helper answers yes or no, and the first yes opens a conversation.
 WIDENED_ASKS = ("urgent_advice",)
@@ -70,6 +70,17 @@ REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other
 REPORT_DETAILS_MAX = 1000
 # A buddy gone quiet: the other keeps waiting, or ends it kindly and is proposed someone new.
 QUIET_CHOICES = ("wait", "someone_new")
+# A buddyship starts with a trial; at its end, and then every so often, each buddy is asked
+# privately how it goes: keep going, change how we work together (a mode: a commitment and a
+# rhythm), or end it kindly. A mode proposed by one is accepted or declined by the other.
+CHECK_IN_ANSWERS = ("keep_going", "change_mode", "end_kindly")
+MODE_ANSWERS = ("accept_mode", "keep_mode")
+CHECK_IN_KINDS = ("trial", "regular")
+# What became of a check-in: both kept going (the buddyship is confirmed), one ended it kindly,
+# or nobody answered in time (it goes on as it was).
+CHECK_IN_OUTCOMES = ("confirmed", "ended", "lapsed")
+# How often the two mean to catch up, as agreed in a check-in.
+RHYTHMS = ("weekly", "fortnightly", "monthly")
 # Why a buddy cannot be reached now (matching's reachability).
 AWAY_REASONS = ("focus", "quiet_hours", "inactive")
 # Why a round left a member without a buddy.

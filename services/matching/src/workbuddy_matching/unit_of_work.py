@@ -4,6 +4,7 @@ from workbuddy_platform.unit_of_work import UnitOfWork
 from workbuddy_readmodels.blocks import Blocks
 
 from .adapters.asks import Asks
+from .adapters.check_ins import CheckIns
 from .adapters.repository import Buddyships, Pool, Reports, Rounds
 from .adapters.support import SupportRetries
 
@@ -17,3 +18,4 @@ class MatchingUnitOfWork(UnitOfWork):
         self.reports = Reports(self)
         self.asks = Asks(self)
         self.support_retries = SupportRetries(self)
+        self.check_ins = CheckIns(self)

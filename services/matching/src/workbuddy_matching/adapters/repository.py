@@ -21,11 +21,12 @@ from workbuddy_platform.unit_of_work import Repository, write
 from workbuddy_readmodels.blocks import pair_key
 
 from ..domain import buddyship as rules
-from . import asks, support
+from . import asks, check_ins, support
 
 
 def create_indexes(db: Database) -> None:
     asks.create_indexes(db)
+    check_ins.create_indexes(db)
     support.create_indexes(db)
     db.buddyships.create_index([("proposer_id", ASCENDING)])
     db.buddyships.create_index([("invitee_id", ASCENDING)])
@@ -102,6 +103,12 @@ class Buddyships(Repository):
         return list(self.db.buddyships.find({"state": BuddyshipState.ACTIVE.value,
                                              "origin": {"$in": list(rules.TEMPORARY)},
                                              "ends_at": {"$lt": now}}).limit(limit))
+
+    def due_for_check_in(self, now: datetime, limit: int = 100) -> list[dict]:
+        """Active buddyships whose trial is over or whose next check-in has come."""
+        return list(self.db.buddyships.find({"state": BuddyshipState.ACTIVE.value,
+                                             "next_check_in_at": {"$lte": now}})
+                    .sort("next_check_in_at", 1).limit(limit))
 
     def ratings_of(self, buddyship_id: str) -> list[int]:
         return [r["rating"] for r in self.db.ratings.find({"buddyship_id": buddyship_id})]

@@ -136,13 +136,16 @@ def decline(buddyship: dict | None, buddyship_id: str, member_id: str, now: date
     return _closed(buddyship, DECLINED, now)
 
 
-def end(buddyship: dict | None, buddyship_id: str, member_id: str, now: datetime) -> Change:
-    """Either buddy may end an active buddyship, without giving a reason."""
+def end(buddyship: dict | None, buddyship_id: str, member_id: str, now: datetime, *,
+        kindly: bool = False) -> Change:
+    """Either buddy may end an active buddyship, without giving a reason; ``kindly``: after a
+    check-in (or a quiet buddy), so that the other reads a warm word and is proposed someone
+    new."""
     _check_member(buddyship, buddyship_id, member_id)
     if buddyship["state"] != ACTIVE:
         raise Invalid("only an active buddyship can be ended; this one is {state}",
                       "buddyship_id", state=buddyship["state"])
-    return _closed(buddyship, ENDED, now)
+    return _closed(buddyship, ENDED, now, kindly=kindly)
 
 
 def expire(proposal: dict, now: datetime) -> Change | None:
@@ -191,11 +194,13 @@ _CLOSINGS = {ENDED: ("ended_at", "buddyship.ended"), DECLINED: ("declined_at", "
              EXPIRED: ("expired_at", "buddyship.expired")}
 
 
-def _closed(buddyship: dict, state: str, now: datetime) -> Change:
+def _closed(buddyship: dict, state: str, now: datetime, *, kindly: bool = False) -> Change:
     stamp, event = _CLOSINGS[state]
-    after = buddyship | {"state": state, stamp: now, "closed_at": now}
-    return Change(after, ((event, {"buddyship_id": buddyship["_id"],
-                                   "member_ids": members_of(buddyship), stamp: now}),))
+    after = buddyship | {"state": state, stamp: now, "closed_at": now, "next_check_in_at": None}
+    told = {"buddyship_id": buddyship["_id"], "member_ids": members_of(buddyship), stamp: now}
+    if state == ENDED:
+        told["kindly"] = kindly
+    return Change(after, ((event, told),))
 
 
 def awaiting(buddyship: dict) -> list[str]:
@@ -281,6 +286,12 @@ def view(doc: dict) -> dict:
         "expires_at": _iso(doc.get("expires_at")) if doc["state"] == PROPOSED else None,
         "started_at": _iso(doc.get("started_at")),
         "ends_at": _iso(doc.get("ends_at")),
+        # How the two work together, and when they are next asked how it goes.
+        "mode": doc.get("mode"),
+        "trial_ends_at": _iso(doc.get("trial_ends_at")),
+        "confirmed_at": _iso(doc.get("confirmed_at")),
+        "next_check_in_at": _iso(doc.get("next_check_in_at")) if doc["state"] == ACTIVE else None,
+        "check_in_id": doc.get("check_in_id") if doc["state"] == ACTIVE else None,
         "reasons": [],
     }
 

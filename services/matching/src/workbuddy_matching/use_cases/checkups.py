@@ -51,7 +51,7 @@ def quiet_choice(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
     quiet = buddyship.quiet_buddy_of(current, buddyship_id, member_id, computed)
     now = uow.now()
     change = buddyship.wait_for(current, quiet, now) if choice == "wait" \
-        else buddyship.end(current, buddyship_id, member_id, now)
+        else buddyship.end(current, buddyship_id, member_id, now, kindly=True)
     uow.buddyships.save(change.buddyship, was=current)
     uow.record(*change.events)
     uow.commit()

@@ -2,6 +2,8 @@
 decline, either buddy ends it; proposals nobody answers expire and support buddyships end when
 their days are over. Also how every proposal, a member's or matching's own, is saved."""
 
+from datetime import timedelta
+
 from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
 from workbuddy_contracts.errors import Conflict, NotFound, unknown_member
 from workbuddy_contracts.i18n import current_language
@@ -9,10 +11,13 @@ from workbuddy_contracts.profile import default_profile
 from workbuddy_platform.idempotency import derived_id, replay
 from workbuddy_platform.logs import get_logger
 
-from ..domain import buddyship, capacity, introductions, reachability
+from ..domain import buddyship, capacity, check_ins, introductions, reachability
 from ..unit_of_work import MatchingUnitOfWork
 
 log = get_logger(__name__)
+
+# How long a new buddyship's trial lasts, unless the settings say otherwise.
+TRIAL = timedelta(days=21)
 
 PAUSED = ("this member is taking a break from new buddies until {until}; propose again after "
           "that day")
@@ -96,9 +101,13 @@ def _held(uow: MatchingUnitOfWork, member_id: str) -> capacity.Held:
 
 def capacity_of(uow: MatchingUnitOfWork, member_id: str) -> int:
     """The member's buddy capacity, as their answers say (the default until they answered)."""
+    return answers_of(uow, member_id)["buddy_capacity"]
+
+
+def answers_of(uow: MatchingUnitOfWork, member_id: str) -> dict:
+    """The member's answers to the onboarding questions (the defaults until they answered)."""
     doc = uow.pool.member(member_id) or {}
-    profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
-    return profile["buddy_capacity"]
+    return default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
 
 
 def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:
@@ -114,15 +123,24 @@ def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:
     return True
 
 
-def accept(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
-    current = uow.buddyships.get(buddyship_id)
-    change = buddyship.accept(current, buddyship_id, member_id, uow.now())
-    counted = current.get("origin") not in buddyship.OUTSIDE_CAPACITY
-    if change.buddyship["state"] == buddyship.ACTIVE and counted:
+def accept(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
+           trial: timedelta = TRIAL) -> dict:
+    """The member says yes; a buddyship that starts (for good, not for a while) begins its
+    ``trial``, whose end is its first check-in."""
+    current, now = uow.buddyships.get(buddyship_id), uow.now()
+    change = buddyship.accept(current, buddyship_id, member_id, now)
+    if change.buddyship["state"] != buddyship.ACTIVE:
+        return _step(uow, current, change, member_id)
+    if current.get("origin") not in buddyship.OUTSIDE_CAPACITY:
         for member in buddyship.members_of(current):  # a capacity lowered since the proposal
             active = [b for b in uow.buddyships.open_held(member)
                       if b["state"] == buddyship.ACTIVE and b["_id"] != buddyship_id]
             capacity.check_accept(len(active), capacity_of(uow, member), mine=member == member_id)
+    if current.get("origin") not in buddyship.TEMPORARY:
+        mode = check_ins.starting_mode(*(answers_of(uow, m)["commitment"]
+                                         for m in buddyship.members_of(current)))
+        change = buddyship.Change(check_ins.schedule(change.buddyship, now, trial, mode),
+                                  change.events)
     return _step(uow, current, change, member_id)
 
 
