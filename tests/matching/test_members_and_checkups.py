@@ -88,7 +88,7 @@ def test_an_export_holds_buddyships_pool_and_reports_and_leaving_erases_them(uow
     assert [r["_id"] for r in uow.rounds.wanting_slots_filled(uow.now())] == [bob]  # Bob's slot is free
     assert members.export(uow, member_id=ana) == {"buddyships": [], "pool": [], "ratings": [],
                                                   "moments": [], "reactions": [],
-                                                  "reports_made": [], "asks": []}
+                                                  "reports_made": [], "asks": [], "check_ins": []}
 
 
 def test_the_check_up_flags_a_buddy_gone_quiet_once(uow, member, active):

@@ -178,6 +178,28 @@ FRENCH: dict[str, str] = {
     "name at least one skill the project needs, so that a partner who has it can be found":
         "indiquez au moins une compétence dont le projet a besoin, pour trouver un partenaire "
         "qui l'a",
+    # check-ins
+    "member {member_id} has no check-in {check_in_id!r}":
+        "le membre {member_id} n'a pas de point d'étape {check_in_id!r}",
+    "this buddyship has ended; there is nothing left to answer":
+        "ce binôme a pris fin ; il n'y a plus rien à répondre",
+    "this check-in is closed ({outcome}); there is nothing left to answer":
+        "ce point d'étape est clos ({outcome}) ; il n'y a plus rien à répondre",
+    "this is already your mode; answer keep_going to keep it":
+        "c'est déjà votre mode ; répondez keep_going pour le garder",
+    "your buddy has not proposed another mode; answer keep_going, change_mode or end_kindly":
+        "votre buddy n'a pas proposé d'autre mode ; répondez keep_going, change_mode ou "
+        "end_kindly",
+    "you proposed this mode; your buddy answers it":
+        "vous avez proposé ce mode ; c'est à votre buddy d'y répondre",
+    "this check-in changed meanwhile; look at it again":
+        "ce point d'étape a changé entre-temps ; regardez-le à nouveau",
+    "say which mode you propose: mode.commitment (momentary, regular or projects) and "
+    "mode.rhythm (weekly, fortnightly or monthly)":
+        "dites quel mode vous proposez : mode.commitment (momentary, regular ou projects) et "
+        "mode.rhythm (weekly, fortnightly ou monthly)",
+    "a mode goes only with the answer change_mode; leave it out or answer change_mode":
+        "un mode ne va qu'avec la réponse change_mode ; retirez-le ou répondez change_mode",
     # conversations
     "no conversation {buddyship_id!r} among yours":
         "aucune conversation {buddyship_id!r} parmi les vôtres",

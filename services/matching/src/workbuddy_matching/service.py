@@ -18,7 +18,7 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 
 from .adapters.repository import create_indexes
 from .unit_of_work import MatchingUnitOfWork
-from .use_cases import asks, checkups, members, proposals, rounds, safety, slots, support
+from .use_cases import asks, check_ins, checkups, members, proposals, rounds, safety, slots, support
 
 EXPIRY_LEASE = timedelta(minutes=5)
 ASKS_LEASE = timedelta(seconds=30)
@@ -46,7 +46,8 @@ class MatchingService:
 
     @rpc
     def accept(self, buddyship_id: str, member_id: str) -> dict:
-        return proposals.accept(self.uow, buddyship_id=buddyship_id, member_id=member_id)
+        return proposals.accept(self.uow, buddyship_id=buddyship_id, member_id=member_id,
+                                trial=self.settings.trial)
 
     @rpc
     def decline(self, buddyship_id: str, member_id: str) -> dict:
@@ -126,6 +127,25 @@ class MatchingService:
     def buddyship_health(self, buddyship_id: str, member_id: str) -> dict:
         return checkups.buddyship_health(self.uow, buddyship_id=buddyship_id, member_id=member_id)
 
+    # --- check-ins: the trial's end, and then every so often ------------------------------
+
+    @rpc
+    def check_ins_of(self, member_id: str) -> dict:
+        return check_ins.check_ins_of(self.uow, member_id=member_id)
+
+    @rpc
+    def answer_check_in(self, check_in_id: str, member_id: str,
+                        request: dict | None = None) -> dict:
+        return check_ins.answer(self.uow, check_in_id=check_in_id, member_id=member_id,
+                                request=request or {}, every=self.settings.check_in_every)
+
+    @timer(interval=2)
+    def open_check_ins(self):
+        """Check-ins that are due open, those left unanswered close; each step is
+        compare-and-set, and the lease saves a second replica the work."""
+        if lease.hold(self.uow.db, "matching.check_ins", ASKS_LEASE, now=self.uow.now()):
+            check_ins.open_due(self.uow, every=self.settings.check_in_every)
+
     # --- urgent asks, answered by a human ---------------------------------------------------
 
     @rpc
@@ -188,6 +208,7 @@ class MatchingService:
     @event_handler("matching", "buddyship.ended")
     @consumes
     def on_buddyship_ended(self, event):
+        check_ins.buddyship_ended(self.uow, buddyship_id=event.payload["buddyship_id"])
         members.slot_freed(self.uow, payload=event.payload, automatic=self.settings.automatic)
 
     @event_handler("matching", "buddyship.declined")

@@ -23,6 +23,10 @@ class MatchingSettings:
     ask_widen_after: timedelta = timedelta(minutes=15)
     ask_helpers: int = 3
     ask_open_for: timedelta = timedelta(hours=24)
+    # A buddyship starts with a trial this long; at its end, and then every check_in_every,
+    # each buddy is asked privately how it goes.
+    trial: timedelta = timedelta(days=21)
+    check_in_every: timedelta = timedelta(days=90)
 
     @classmethod
     def read(cls, env: Environment) -> "MatchingSettings":
@@ -39,6 +43,9 @@ class MatchingSettings:
             ask_helpers=env.integer("ASK_HELPERS", d.ask_helpers, minimum=1),
             ask_open_for=timedelta(hours=env.number("ASK_OPEN_FOR_HOURS", 24, above=0,
                                                     unit="hours")),
+            trial=timedelta(days=env.number("BUDDYSHIP_TRIAL_DAYS", 21, above=0, unit="days")),
+            check_in_every=timedelta(days=env.number("CHECK_IN_EVERY_DAYS", 90, above=0,
+                                                     unit="days")),
         )
 
     @classmethod

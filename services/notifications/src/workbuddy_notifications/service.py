@@ -107,6 +107,24 @@ class NotificationsService:
         telling.support_unavailable(self.uow, self.senders, event_id=event.event_id,
                                     payload=event.payload)
 
+    @event_handler("matching", "check_in.opened")
+    @consumes
+    def on_check_in_opened(self, event):
+        telling.check_in_opened(self.uow, self.senders, event_id=event.event_id,
+                                payload=event.payload)
+
+    @event_handler("matching", "check_in.mode_proposed")
+    @consumes
+    def on_check_in_mode_proposed(self, event):
+        telling.check_in_mode_proposed(self.uow, self.senders, event_id=event.event_id,
+                                       payload=event.payload)
+
+    @event_handler("matching", "check_in.closed")
+    @consumes
+    def on_check_in_closed(self, event):
+        telling.check_in_closed(self.uow, self.senders, event_id=event.event_id,
+                                payload=event.payload)
+
     @event_handler("profiles", "moment.reacted")
     @consumes
     def on_moment_reacted(self, event):

@@ -24,9 +24,9 @@ EVERY = timedelta(days=90)
 ENDED_MEANWHILE = "this buddyship has ended; there is nothing left to answer"
 
 
-def check_ins_of(uow: MatchingUnitOfWork, *, member_id: str) -> dict:
-    """The member's check-ins, open ones first, each as they see it."""
-    found = uow.check_ins.of_member(member_id)
+def check_ins_of(uow: MatchingUnitOfWork, *, member_id: str, limit: int = 20) -> dict:
+    """The member's check-ins, open ones first, each as they see it (``limit`` 0: all)."""
+    found = uow.check_ins.of_member(member_id, limit=limit)
     buddyships = {b: uow.buddyships.get(b) for b in {c["buddyship_id"] for c in found}}
     return {"items": [rules.view(c, member_id, buddyships[c["buddyship_id"]]) for c in found]}
 

@@ -3,7 +3,8 @@
 Each member's responsiveness (share of their buddies' moments they reacted to, median minutes)
 is refreshed in the pool, where the compatibility score reads it; a buddyship where one buddy
 has gone quiet is flagged once (until they show up again), and the other member is told
-(``buddyship.quiet``) so that they can end it, no fault, and get a new buddy.
+(``buddyship.quiet``) so that they can end it, no fault, and get a new buddy. Check-in answers
+count too: a check-in answered is a moment reacted to.
 """
 
 from workbuddy_contracts.commands import QuietChoice, load_or_refuse
@@ -11,11 +12,14 @@ from workbuddy_contracts.errors import Conflict
 from workbuddy_platform import lease
 from workbuddy_platform.logs import get_logger
 
-from ..domain import buddyship, health
+from ..domain import buddyship, check_ins, health
 from ..unit_of_work import MatchingUnitOfWork
 from . import proposals, slots
 
 log = get_logger(__name__)
+
+# Check-in answers count for responsiveness over the same window as reactions.
+ANSWERS_COUNTED_FOR = health.WINDOW
 
 
 def health_of(uow: MatchingUnitOfWork, found: dict) -> health.Health:
@@ -82,10 +86,15 @@ def check_up(uow: MatchingUnitOfWork) -> dict:
             # They showed up again: a later silence is news again.
             uow.buddyships.mark_quiet(active["_id"], None)
             _commit_if_still_active(uow)
+    # A check-in answered counts as a moment reacted to, and how soon, like a reaction.
+    answers = check_ins.responses(uow.check_ins.opened_since(uow.now() - ANSWERS_COUNTED_FOR),
+                                  uow.now())
     for member_id, sides in seen.items():
-        moments = sum(s.moments_seen for s in sides)
-        reacted = sum(s.reacted for s in sides)
-        minutes = sorted(s.median_minutes for s in sides if s.median_minutes is not None)
+        asked, answered, answer_minutes = answers.get(member_id, (0, 0, []))
+        moments = sum(s.moments_seen for s in sides) + asked
+        reacted = sum(s.reacted for s in sides) + answered
+        minutes = sorted([s.median_minutes for s in sides if s.median_minutes is not None]
+                         + answer_minutes)
         uow.pool.save_responsiveness(member_id, reacted / moments if moments else None,
                                      minutes[len(minutes) // 2] if minutes else None)
     log.info("matching.check_up", members=len(seen), flagged=flagged)

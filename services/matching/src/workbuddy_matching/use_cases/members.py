@@ -10,7 +10,7 @@ from workbuddy_platform.exports import exported
 
 from ..domain import buddyship
 from ..unit_of_work import MatchingUnitOfWork
-from . import asks, partners, proposals, slots, support
+from . import asks, check_ins, partners, proposals, slots, support
 
 
 def registered(uow: MatchingUnitOfWork, *, payload: dict, event_id: str) -> None:
@@ -76,6 +76,7 @@ def left(uow: MatchingUnitOfWork, *, member_id: str, automatic: bool) -> None:
     uow.reports.forget(member_id)
     uow.asks.forget(member_id)
     uow.support_retries.forget(member_id)
+    uow.check_ins.forget(member_id)
     uow.commit()
     uow.blocks.forget(member_id)
     outbox.forget(uow.db, member_id)
@@ -92,5 +93,7 @@ def export(uow: MatchingUnitOfWork, *, member_id: str) -> dict:
     return {"buddyships": [buddyship.view_for(b, member_id, language)
                            for b in found.pop("buddyships")],
             # As the member sees each ask: never the other helpers asked.
-            "asks": asks.asks_of(uow, member_id=member_id)["items"]} | \
+            "asks": asks.asks_of(uow, member_id=member_id)["items"],
+            # Their own answers only: a buddy's answers are theirs.
+            "check_ins": check_ins.check_ins_of(uow, member_id=member_id, limit=0)["items"]} | \
         {name: [exported(doc) for doc in docs] for name, docs in found.items()}

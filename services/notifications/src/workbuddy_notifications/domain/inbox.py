@@ -22,8 +22,12 @@ MESSAGE = "message"  # a buddy's messages, still unread a while after they came
 ASK_HELP, ASK_UPDATE = "ask_help", "ask_update"
 # After a setback or an urgent ask, nobody could be reached: when someone will be.
 NOBODY = "nobody_reachable"
+# A check-in: each buddy is asked how it goes, a mode proposed waits for the other's answer
+# (both by mail and push too); how it closed is for the app only (``data["step"]``).
+CHECK_IN = "check_in"
 assert (MOMENT, REACTION, PROPOSED, STARTED, ENDED, UNMATCHED, QUIET, MESSAGE, ASK_HELP,
-        ASK_UPDATE, NOBODY) == NOTIFICATION_KINDS
+        ASK_UPDATE, NOBODY, CHECK_IN) == NOTIFICATION_KINDS
+CHECK_IN_ASKING = ("opened", "mode_proposed")
 # The steps told to the member who asked, by mail and push as well as in the app; the others
 # (told to helpers: it is yours, taken by another, closed) are for the app only.
 ASKER_STEPS = ("widened", "taken", "closed")

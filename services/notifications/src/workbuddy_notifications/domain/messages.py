@@ -39,6 +39,8 @@ def preference_kind(item: dict) -> str | None:
         return "buddyship"
     if item["kind"] == inbox.MESSAGE:
         return "message"
+    if item["kind"] == inbox.CHECK_IN and item["data"]["step"] in inbox.CHECK_IN_ASKING:
+        return "buddyship"
     if item["kind"] == inbox.ASK_HELP or (item["kind"] == inbox.ASK_UPDATE
                                           and item["data"]["step"] in inbox.ASKER_STEPS):
         return "ask"
@@ -79,9 +81,12 @@ def mail_for(item: dict, *, recipient: dict, subject: dict | None, moment: dict 
                     "note": data.get("message"), "reacted": _when(item["at"], recipient)}
     elif kind in _BUDDYSHIP:
         template, tone = kind, _TONE_OF_BUDDYSHIP[kind]
+        if kind == inbox.ENDED and data.get("kindly"):
+            tone = "warmth"
         reasons = data.get("reasons") or {}  # for proposals: {language: [reason, ...]}
         told = (reasons.get(language) or reasons.get("en") or []) if isinstance(reasons, dict) else []
         context |= {"other": name, "since": _when(item["at"], recipient), "reasons": " ".join(told),
+                    "kindly": bool(data.get("kindly")),
                     # Where to answer a proposal or meet a new buddy; an end needs nothing done.
                     "action_url": links.app_url("buddies") if kind != inbox.ENDED else None}
     elif kind == inbox.MESSAGE:
@@ -90,6 +95,14 @@ def mail_for(item: dict, *, recipient: dict, subject: dict | None, moment: dict 
                     "since": _when(datetime.fromisoformat(data["first_sent_at"]), recipient),
                     "note": data["last_text"] or None,
                     "action_url": links.app_url(f"conversations/{data['buddyship_id']}")}
+    elif kind == inbox.CHECK_IN:
+        template, tone = "check_in", "warmth"
+        mode = data.get("mode") or {}
+        context |= {"other": name, "step": data["step"], "trial": data.get("kind") == "trial",
+                    "mode": wording.mode_of(mode, language) if mode else None,
+                    "until": _when(datetime.fromisoformat(data["closes_at"]), recipient)
+                    if data.get("closes_at") else None,
+                    "action_url": links.app_url(f"check-ins/{data['check_in_id']}")}
     elif kind == inbox.ASK_HELP:
         template, tone = "ask_help", "advice"
         context |= {"author": name, "label": KIND_LABELS[language][data["kind"]],

@@ -139,6 +139,64 @@ def nobody_reachable(data: dict, language: str, time_zone: str | None) -> str:
     return " ".join(said)
 
 
+# A check-in: each buddy is asked privately how it goes; a mode proposed; how it closed.
+_COMMITMENTS = {"momentary": {"fr": "de temps en temps", "en": "now and then"},
+                "regular": {"fr": "un lien régulier", "en": "a steady bond"},
+                "projects": {"fr": "des projets ensemble", "en": "projects together"}}
+_RHYTHMS = {"weekly": {"fr": "un point chaque semaine", "en": "a catch-up every week"},
+            "fortnightly": {"fr": "un point toutes les deux semaines",
+                            "en": "a catch-up every two weeks"},
+            "monthly": {"fr": "un point chaque mois", "en": "a catch-up every month"}}
+_CHECK_IN = {
+    "opened": {"fr": "Comment ça se passe avec {name} ? Dis-le-nous en privé : on continue, on "
+                     "change notre façon de faire, ou on se quitte en douceur",
+               "en": "How is it going with {name}? Tell us privately: keep going, change how you "
+                     "work together, or end it kindly"},
+    "trial_opened": {"fr": "Ta période d'essai avec {name} touche à sa fin : comment ça se passe ? "
+                           "Dis-le-nous en privé : on continue, on change notre façon de faire, "
+                           "ou on se quitte en douceur",
+                     "en": "Your trial with {name} is ending: how is it going? Tell us privately: "
+                           "keep going, change how you work together, or end it kindly"},
+    "mode_proposed": {"fr": "{name} propose une autre façon de faire : {mode}. Tu l'acceptes ou "
+                            "tu gardes l'actuelle ?",
+                      "en": "{name} proposes another way to work together: {mode}. Accept it or "
+                            "keep the current one?"},
+    "confirmed": {"fr": "{name} et toi continuez ensemble : votre binôme est confirmé",
+                  "en": "You and {name} are keeping going: your buddyship is confirmed"},
+    "changed": {"fr": "{name} et toi continuez ensemble, désormais ainsi : {mode}",
+                "en": "You and {name} are keeping going, from now on this way: {mode}"},
+    "lapsed": {"fr": "Le point avec {name} s'est clos sans réponse ; votre binôme continue comme "
+                     "avant",
+               "en": "The check-in with {name} closed unanswered; your buddyship goes on as it "
+                     "was"},
+}
+# An end after a check-in or a quiet buddy: the same warm, neutral word for both.
+_ENDED_KINDLY = {"fr": "Ton binôme avec {name} s'est terminé en douceur. Merci pour ce bout de "
+                       "chemin ; on te cherche quelqu'un de nouveau",
+                 "en": "Your buddyship with {name} came to a gentle close. Thank you for the time "
+                       "together; we are looking for someone new for you"}
+
+
+def mode_of(mode: dict, language: str) -> str:
+    """A mode in words: "a steady bond, a catch-up every week"."""
+    language = written_in(language)
+    said = [_COMMITMENTS[mode["commitment"]][language]] if mode.get("commitment") else []
+    said += [_RHYTHMS[mode["rhythm"]][language]] if mode.get("rhythm") else []
+    return ", ".join(said)
+
+
+def check_in_step(data: dict, name: str | None, language: str) -> str:
+    """A check-in's step as its member reads it, in ``language``."""
+    language = written_in(language)
+    step = data.get("step", "opened")
+    if step == "opened" and data.get("kind") == "trial":
+        step = "trial_opened"
+    elif step == "confirmed" and data.get("mode_changed"):
+        step = "changed"
+    return _CHECK_IN[step][language].format(name=name or FORMER[language],
+                                            mode=mode_of(data.get("mode") or {}, language))
+
+
 def written_in(language: str | None) -> str:
     """The language a member reads: theirs when we write it, English otherwise."""
     return language if language in LANGUAGES else "en"
@@ -152,6 +210,10 @@ def describe(kind: str, data: dict, name: str | None, language: str,
         return ask_step(data, name, language)
     if kind == "nobody_reachable":
         return nobody_reachable(data, language, time_zone)
+    if kind == "check_in":
+        return check_in_step(data, name, language)
+    if kind == "buddyship_ended" and data.get("kindly"):
+        return _ENDED_KINDLY[language].format(name=name or FORMER[language])
     label = ""
     if kind == "moment":
         label = KIND_LABELS[language].get(data.get("kind", ""), "")
@@ -188,6 +250,7 @@ def moment_push(moment: dict, author: dict, language: str) -> dict:
 # Where a tapped push opens the app (its hash route): a proposal is answered, and a new buddy
 # met, on the buddies page; the rest is read among the notifications.
 _PLACES = {"buddyship_proposed": "/buddies", "buddyship_started": "/buddies",
+           "check_in": "/check-ins",
            "message": "/conversations", "ask_help": "/asks", "ask_update": "/asks"}
 
 

@@ -55,8 +55,11 @@ def buddyship_started(uow: NotificationsUnitOfWork, senders: Senders, *, event_i
 
 def buddyship_ended(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
                     payload: dict) -> None:
+    """Both hear it; an end after a check-in or a quiet buddy (``kindly``) reads the same warm,
+    neutral word on both sides: who ended it is never said."""
     uow.buddy_links.record(payload)
-    _tell_pair(uow, senders, event_id, payload, inbox.ENDED, payload["ended_at"])
+    _tell_pair(uow, senders, event_id, payload, inbox.ENDED, payload["ended_at"],
+               {"kindly": True} if payload.get("kindly") else {})
 
 
 def buddyship_proposed(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
@@ -103,6 +106,48 @@ def support_unavailable(uow: NotificationsUnitOfWork, senders: Senders, *, event
                                  "retry_at": iso(payload["retry_at"])})
 
 
+def check_in_opened(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
+                    payload: dict) -> None:
+    """Each buddy is asked, privately, by mail and push as well as in the app."""
+    a, b = payload["member_ids"]
+    for member_id, other in ((a, b), (b, a)):
+        tell(uow, senders, item=keep(
+            uow, senders, event_id=event_id, recipient_id=member_id, kind=inbox.CHECK_IN,
+            at=payload["opened_at"], subject_id=other,
+            data=_check_in(payload, "opened") | {"kind": payload["kind"],
+                                                 "closes_at": payload["closes_at"].isoformat()}))
+
+
+def check_in_mode_proposed(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
+                           payload: dict) -> None:
+    """The other buddy hears the mode proposed: they answer it."""
+    proposer = payload["proposer_id"]
+    [told] = [m for m in payload["member_ids"] if m != proposer]
+    tell(uow, senders, item=keep(
+        uow, senders, event_id=event_id, recipient_id=told, kind=inbox.CHECK_IN, at=payload["at"],
+        subject_id=proposer, data=_check_in(payload, "mode_proposed") | {"mode": payload["mode"]}))
+
+
+def check_in_closed(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
+                    payload: dict) -> None:
+    """Both read in the app how it closed: confirmed (and the mode, if it changed), or lapsed.
+    A check-in that closed because the buddyship ended says nothing: buddyship.ended tells it,
+    without saying who ended it."""
+    if payload["outcome"] == "ended":
+        return
+    a, b = payload["member_ids"]
+    for member_id, other in ((a, b), (b, a)):
+        keep(uow, senders, event_id=event_id, recipient_id=member_id, kind=inbox.CHECK_IN,
+             at=payload["at"], subject_id=other,
+             data=_check_in(payload, payload["outcome"]) | {
+                 "mode": payload["mode"], "mode_changed": payload["mode_changed"]})
+
+
+def _check_in(payload: dict, step: str) -> dict:
+    return {"check_in_id": payload["check_in_id"], "buddyship_id": payload["buddyship_id"],
+            "step": step}
+
+
 def keep(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str, recipient_id: str,
          kind: str, at: datetime, subject_id: str | None = None, data: dict | None = None) -> dict | None:
     """Keep one notification in the app and return it; an event already told to this member
@@ -128,12 +173,12 @@ def _tell_moment(uow: NotificationsUnitOfWork, senders: Senders, moment: dict,
 
 
 def _tell_pair(uow: NotificationsUnitOfWork, senders: Senders, event_id: str, payload: dict,
-               kind: str, at: datetime) -> None:
+               kind: str, at: datetime, data: dict | None = None) -> None:
     a, b = payload["member_ids"]
     for member_id, other in ((a, b), (b, a)):
         tell(uow, senders, item=keep(
             uow, senders, event_id=event_id, recipient_id=member_id, kind=kind, at=at,
-            subject_id=other, data={"buddyship_id": payload["buddyship_id"]}))
+            subject_id=other, data={"buddyship_id": payload["buddyship_id"]} | (data or {})))
 
 
 def _available_first(uow: NotificationsUnitOfWork, member_ids: list[str]) -> list[str]:
