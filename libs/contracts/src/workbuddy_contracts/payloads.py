@@ -256,7 +256,9 @@ class CheckInOpenedV1(_PairV1):
 
 class _ModeV1(Schema):
     commitment = fields.String(required=True, validate=validate.OneOf(COMMITMENTS))
-    rhythm = fields.String(required=True, validate=validate.OneOf(RHYTHMS))
+    # Null in a buddyship's starting mode (the commitment both asked for, no rhythm yet); a
+    # mode proposed always has one.
+    rhythm = fields.String(required=True, allow_none=True, validate=validate.OneOf(RHYTHMS))
 
 
 class CheckInModeProposedV1(_PairV1):

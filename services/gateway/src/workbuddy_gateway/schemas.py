@@ -7,11 +7,17 @@ from workbuddy_contracts.vocabulary import (
     ASK_ANSWERS,
     ASK_CLOSINGS,
     ASK_STATES,
+    CHECK_IN_ANSWERS,
+    CHECK_IN_KINDS,
+    CHECK_IN_OUTCOMES,
+    COMMITMENTS,
     LANGUAGES,
+    MODE_ANSWERS,
     MOMENT_KINDS,
     NOTIFICATION_KINDS,
     ORIGINS,
     REACTIONS,
+    RHYTHMS,
     UNMATCHED_REASONS,
     BuddyshipState,
 )
@@ -48,6 +54,14 @@ class Refresh(Schema):
     refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class BuddyshipMode(Schema):
+    commitment = fields.String(required=True, allow_none=True,
+                               validate=validate.OneOf(COMMITMENTS))
+    rhythm = fields.String(required=True, allow_none=True, validate=validate.OneOf(RHYTHMS),
+                           metadata={"description": "How often the two mean to catch up; null "
+                                                    "until they agree on one."})
+
+
 class Buddyship(Schema):
     id = fields.String(required=True)
     proposer_id = fields.String(required=True)
@@ -68,6 +82,20 @@ class Buddyship(Schema):
     started_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     ends_at = fields.String(allow_none=True, metadata={
         "format": "date-time", "description": "A support buddy's last day."})
+    mode = fields.Nested(BuddyshipMode, allow_none=True, metadata={
+        "description": "How the two work together: the commitment both asked for when it was the "
+                       "same, then what they agree on at a check-in; null until then."})
+    trial_ends_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "The trial's end, and its first check-in (a "
+                                              "buddyship for good; null for a support buddy)."})
+    confirmed_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "When both said keep going at a check-in."})
+    next_check_in_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "When we next ask each of us how it goes; null "
+                                              "while a check-in is open or when it has ended."})
+    check_in_id = fields.String(allow_none=True, metadata={
+        "description": "The check-in open now, if any: answer it at "
+                       "POST /v1/me/check-ins/{check_in_id}."})
 
 
 class LeftOut(Schema):
@@ -114,6 +142,54 @@ class QuietChoiceResult(Schema):
     buddyship = fields.Nested(Buddyship, required=True)
     proposed = fields.List(fields.Nested(Buddyship), required=True, metadata={
         "description": "Proposals made to me at once, when I chose someone new."})
+
+
+class ModeProposed(Schema):
+    by_me = fields.Boolean(required=True)
+    commitment = fields.String(required=True, validate=validate.OneOf(COMMITMENTS))
+    rhythm = fields.String(required=True, validate=validate.OneOf(RHYTHMS))
+    answer = fields.String(required=True, allow_none=True, validate=validate.OneOf(MODE_ANSWERS),
+                           metadata={"description": "The other's answer; null while it waits."})
+
+
+class CheckIn(Schema):
+    id = fields.String(required=True)
+    buddyship_id = fields.String(required=True)
+    buddy_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(CHECK_IN_KINDS), metadata={
+        "description": "trial: at the end of the trial; regular: every so often after it."})
+    state = fields.String(required=True, validate=validate.OneOf(["open", "closed"]))
+    outcome = fields.String(required=True, allow_none=True,
+                            validate=validate.OneOf(CHECK_IN_OUTCOMES), metadata={
+        "description": "confirmed: both keep going; ended: it ended (who ended it is not told); "
+                       "lapsed: it closed unanswered and the buddyship goes on as it was."})
+    opened_at = fields.String(required=True, metadata={"format": "date-time"})
+    closes_at = fields.String(required=True, metadata={
+        "format": "date-time", "description": "Unanswered then, it closes by itself."})
+    closed_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    my_answer = fields.String(required=True, allow_none=True,
+                              validate=validate.OneOf(CHECK_IN_ANSWERS + MODE_ANSWERS), metadata={
+        "description": "Mine only: my buddy's answer is never shown."})
+    answers_allowed = fields.List(fields.String(validate=validate.OneOf(
+        CHECK_IN_ANSWERS + MODE_ANSWERS)), required=True, metadata={
+        "description": "What I may answer now (accept_mode and keep_mode when my buddy proposed "
+                       "a mode); empty once closed."})
+    mode = fields.Nested(BuddyshipMode, required=True, allow_none=True, metadata={
+        "description": "Our mode now."})
+    mode_proposed = fields.Nested(ModeProposed, required=True, allow_none=True)
+
+
+class CheckInList(Schema):
+    items = fields.List(fields.Nested(CheckIn), required=True)
+    next = fields.String(required=True, allow_none=True, metadata={
+        "description": "Always null: open check-ins and the latest closed come in one page."})
+
+
+class CheckInAnswered(Schema):
+    check_in = fields.Nested(CheckIn, required=True)
+    buddyship = fields.Nested(Buddyship, required=True)
+    proposed = fields.List(fields.Nested(Buddyship), required=True, metadata={
+        "description": "Proposals made to me at once, when I ended it kindly."})
 
 
 class Moment(Schema):

@@ -4,14 +4,23 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from workbuddy_contracts.commands import QuietChoice
+from workbuddy_contracts.commands import AnswerCheckIn, QuietChoice
 
+from .. import limits
 from ..auth import me
-from ..schemas import BuddyshipHealth, MatchingStatus, QuietChoiceResult
+from ..schemas import (
+    BuddyshipHealth,
+    CheckInAnswered,
+    CheckInList,
+    MatchingStatus,
+    QuietChoiceResult,
+    too_many,
+)
 from .calls import call
 
 blp = Blueprint("matching", __name__, url_prefix="/v1/me",
-                description="Matching: where I stand, and how my buddyships are doing.")
+                description="Matching: where I stand, how my buddyships are doing, and "
+                            "their check-ins.")
 
 
 @blp.route("/matching")
@@ -45,3 +54,30 @@ class Health(MethodView):
         fast, the ratings given, and whether one of us has gone quiet (then I may end it, no
         fault, and matching proposes someone new)"""
         return call("matching", "buddyship_health", buddyship_id, me())
+
+
+@blp.route("/check-ins")
+class CheckIns(MethodView):
+    @jwt_required()
+    @blp.response(200, CheckInList)
+    def get(self):
+        """My check-ins, open ones first: at the end of a buddyship's trial, and then every so
+        often, each of us is asked privately how it goes. Only my own answers are shown"""
+        return call("matching", "check_ins_of", me()) | {"next": None}
+
+
+@blp.route("/check-ins/<check_in_id>")
+class CheckInAnswer(MethodView):
+    @jwt_required()
+    @blp.arguments(AnswerCheckIn)
+    @blp.response(200, CheckInAnswered)
+    @blp.alt_response(429, **too_many("answers in a short time"))
+    @limits.limiter.limit(limits.MESSAGES, key_func=limits.member)
+    def post(self, request, check_in_id):
+        """Answer a check-in privately: `keep_going` (both: the buddyship is confirmed),
+        `change_mode` with a `mode` (my buddy accepts it or keeps ours), `end_kindly` (it ends;
+        my buddy reads a warm, neutral word and we are both proposed someone new), or, when my
+        buddy proposed a mode, `accept_mode` / `keep_mode`. 409 when it is closed or my answer
+        does not fit (e.g. no mode to accept); 404 for a check-in not mine"""
+        return call("matching", "answer_check_in", check_in_id, me(),
+                    AnswerCheckIn().dump(request))
