@@ -1,11 +1,15 @@
 """The whole system as real processes: four services, RabbitMQ, the store, an SMTP server."""
 
+from contextlib import contextmanager
+
 import pytest
 
+from workbuddy_devstack.broker import Management, with_vhost
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.stack import Stack
 from workbuddy_notifications.adapters.push import new_private_key
 
+from ..conftest import BROKER
 from ..support.api import Gateway
 from ..support.mailbox import SmtpServer
 from ..support.net import free_port
@@ -56,6 +60,31 @@ def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id, va
         yield system
     finally:
         supervisor.stop_all()
+
+
+@contextmanager
+def own_stack(name: str, extra_env: dict[str, str], *, mongo_uri, db_prefix, smtp, artifacts,
+              redis_url, run_id):
+    """A system of its own, for tests that need settings the shared one must not have (matching
+    proposing on its own, a trial of seconds): its own vhost, databases and processes, the
+    shared mail server. Yields {"gateway", "amqp_uri", "stack"}."""
+    management = Management(BROKER)
+    vhost = f"wb-test-{run_id}-{name}"
+    management.create_vhost(vhost)
+    amqp_uri = with_vhost(BROKER, vhost)
+    supervisor = Supervisor(artifacts / name)
+    system = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri, smtp_port=smtp.port,
+                   gateway_port=free_port(), db_prefix=f"{db_prefix}{name}_",
+                   rate_limit_storage=redis_url, rate_limit_prefix=f"wb-test-{run_id}-{name}",
+                   extra_env={"RATE_LIMIT_SIGNUP": "10000 per hour",
+                              "RATE_LIMIT_LOGIN": "10000 per minute"} | extra_env)
+    system.start_all()
+    try:
+        system.wait_ready()
+        yield {"gateway": Gateway(system.gateway_url), "amqp_uri": amqp_uri, "stack": system}
+    finally:
+        supervisor.stop_all()
+        management.delete_vhost(vhost)
 
 
 @pytest.fixture(scope="session")

@@ -15,41 +15,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from workbuddy_devstack.broker import Management, with_vhost
-from workbuddy_devstack.processes import Supervisor
-from workbuddy_devstack.stack import Stack
 from workbuddy_matching import operator
 
-from ..conftest import BROKER
 from ..support.api import Gateway
 from ..support.logs import wait_for_record
-from ..support.net import free_port
 from ..support.scrape import samples, value
 from ..support.waiting import eventually
+from .conftest import own_stack
 
 _codes = (a + b for a, b in itertools.product("qxz", string.ascii_lowercase))
 
 
 @pytest.fixture(scope="module")
 def matchmaking(mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
-    management = Management(BROKER)
-    vhost = f"wb-test-{run_id}-mm"
-    management.create_vhost(vhost)
-    amqp_uri = with_vhost(BROKER, vhost)
-    supervisor = Supervisor(artifacts / "matchmaking")
-    system = Stack(supervisor, amqp_uri=amqp_uri, mongo_uri=mongo_uri, smtp_port=smtp.port,
-                   gateway_port=free_port(), db_prefix=f"{db_prefix}mm_",
-                   rate_limit_storage=redis_url, rate_limit_prefix=f"wb-test-{run_id}-mm",
-                   extra_env={"RATE_LIMIT_SIGNUP": "10000 per hour",
-                              "RATE_LIMIT_LOGIN": "10000 per minute",
-                              "MATCHING_AUTOMATIC": "on", "MATCHING_ROUND_EVERY_HOURS": "24"})
-    system.start_all()
-    try:
-        system.wait_ready()
-        yield {"gateway": Gateway(system.gateway_url), "amqp_uri": amqp_uri, "stack": system}
-    finally:
-        supervisor.stop_all()
-        management.delete_vhost(vhost)
+    with own_stack("mm", {"MATCHING_AUTOMATIC": "on", "MATCHING_ROUND_EVERY_HOURS": "24"},
+                   mongo_uri=mongo_uri, db_prefix=db_prefix, smtp=smtp, artifacts=artifacts,
+                   redis_url=redis_url, run_id=run_id) as system:
+        yield system
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from workbuddy_contracts.vocabulary import BuddyshipState
 from workbuddy_gateway.sessions import Sessions
 from workbuddy_matching.adapters.repository import create_indexes as matching_indexes
 from workbuddy_matching.domain import buddyship as buddyships
+from workbuddy_matching.domain import check_ins as check_in_rules
 from workbuddy_matching.unit_of_work import MatchingUnitOfWork
 from workbuddy_matching.use_cases import proposals, slots
 from workbuddy_notifications.adapters.links import LinkSettings, MailLinks
@@ -385,6 +386,32 @@ def test_a_members_buddyships_both_ways_oldest_first(db):
     assert [(b["proposer_id"], b["invitee_id"]) for b in first["items"] + second["items"]] == [
         ("alice", "bob"), ("carol", "alice")]
     assert second["next"] is None
+
+
+def test_a_members_check_ins_open_first_then_the_latest(db):
+    matching_indexes(db)
+    uow, base = matching(db), datetime(2025, 6, 1, tzinfo=UTC)
+    for number, (pair, state) in enumerate([(("alice", "bob"), "closed"),
+                                            (("carol", "alice"), "open"),
+                                            (("bob", "carol"), "open")]):
+        buddyship = {"_id": f"b-{number}", "proposer_id": pair[0], "invitee_id": pair[1]}
+        check_in, _, _ = check_in_rules.open_for(buddyship, base + timedelta(days=number))
+        uow.check_ins.add(check_in | {"state": state})
+        uow.commit()
+    assert [c["_id"] for c in uow.check_ins.of_member("alice")] == ["b-1-1", "b-0-1"]
+    assert [c["_id"] for c in uow.check_ins.open_of_buddyship("b-2")] == ["b-2-1"]
+    uow.check_ins.forget("bob")
+    uow.commit()
+    assert [c["_id"] for c in uow.check_ins.all_of("carol")] == ["b-1-1"]
+
+
+def test_an_element_of_an_indexed_array_is_found_by_equality(db, gap_on_nx):
+    """Why check-ins name their two members in plain fields too ($in and $or still work)."""
+    gap_on_nx("a query {field: value} on an indexed array field finds nothing")
+    db.arrays.create_index("member_ids")
+    db.arrays.insert_one({"_id": 1, "member_ids": ["a", "b"]})
+    assert len(list(db.arrays.find({"member_ids": {"$in": ["a"]}}))) == 1
+    assert len(list(db.arrays.find({"member_ids": "a"}))) == 1
 
 
 def test_the_pool_remembers_a_member_once(db):

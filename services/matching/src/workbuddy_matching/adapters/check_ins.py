@@ -18,10 +18,18 @@ CHANGED = "this check-in changed meanwhile; look at it again"
 
 
 def create_indexes(db: Database) -> None:
-    db.check_ins.create_index([("member_ids", ASCENDING)])
+    # A member's check-ins are found by two plain fields, not by an element of member_ids:
+    # nx-27017 finds nothing by an element of an indexed array.
+    db.check_ins.create_index([("first_id", ASCENDING)])
+    db.check_ins.create_index([("second_id", ASCENDING)])
+    db.check_ins.create_index([("buddyship_id", ASCENDING)])
     db.check_ins.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
     db.check_ins.create_index([("opened_at", ASCENDING)])
     db.buddyships.create_index([("next_check_in_at", ASCENDING)])
+
+
+def _of(member_id: str) -> dict:
+    return {"$or": [{"first_id": member_id}, {"second_id": member_id}]}
 
 
 class CheckIns(Repository):
@@ -30,8 +38,7 @@ class CheckIns(Repository):
 
     def of_member(self, member_id: str, limit: int = 20) -> list[dict]:
         """Open ones first, then the latest closed."""
-        found = list(self.db.check_ins.find({"member_ids": member_id})
-                     .sort("opened_at", -1).limit(limit))
+        found = list(self.db.check_ins.find(_of(member_id)).sort("opened_at", -1).limit(limit))
         return sorted(found, key=lambda c: c["state"] != rules.OPEN)
 
     def open_of_buddyship(self, buddyship_id: str) -> list[dict]:
@@ -45,7 +52,7 @@ class CheckIns(Repository):
         return list(self.db.check_ins.find({"opened_at": {"$gte": since}}))
 
     def all_of(self, member_id: str) -> list[dict]:
-        return list(self.db.check_ins.find({"member_ids": member_id}))
+        return list(self.db.check_ins.find(_of(member_id)))
 
     @write
     def add(self, check_in: dict, session: ClientSession | None = None) -> None:
@@ -64,4 +71,4 @@ class CheckIns(Repository):
     @write
     def forget(self, member_id: str, session: ClientSession | None = None) -> None:
         """Check-ins are about one bond: when either member leaves, they go."""
-        self.db.check_ins.delete_many({"member_ids": member_id}, session=session)
+        self.db.check_ins.delete_many(_of(member_id), session=session)

@@ -66,7 +66,8 @@ def open_for(buddyship: dict, now: datetime) -> tuple[dict, dict, tuple[str, dic
     members = [buddyship["proposer_id"], buddyship["invitee_id"]]
     kind = "trial" if buddyship.get("confirmed_at") is None and number == 1 else "regular"
     check_in = {"_id": f"{buddyship['_id']}-{number}", "buddyship_id": buddyship["_id"],
-                "member_ids": members, "kind": kind, "state": OPEN, "opened_at": now,
+                "member_ids": members, "first_id": members[0], "second_id": members[1],
+                "kind": kind, "state": OPEN, "opened_at": now,
                 "closes_at": now + OPEN_FOR, "answers": [], "mode_proposal": None,
                 "outcome": None, "closed_at": None, "version": 0}
     marked = buddyship | {"check_ins": number, "check_in_id": check_in["_id"],
