@@ -1,11 +1,12 @@
 // The app's entry: the language, the session, and a small hash router (#/, #/buddies,
-// #/buddies/<buddyship>, #/conversations, #/conversations/<buddyship>, #/asks, #/settings, #/answers,
-// #/signup, #/login, #/welcome). Each view draws itself into <main>.
+// #/buddies/<buddyship>, #/conversations, #/conversations/<buddyship>, #/asks, #/check-ins,
+// #/check-ins/<check-in>, #/settings, #/answers, #/signup, #/login, #/welcome). Each view draws itself into <main>.
 import { call, get, logOut, session } from "./api.js";
 import { asksView } from "./asks.js";
 import { signUpView, logInView } from "./auth.js";
 import { buddiesView } from "./buddies.js";
 import { buddyView } from "./buddy.js";
+import { checkInsView } from "./checkins.js";
 import { conversationsView, conversationView } from "./conversations.js";
 import { announce, h } from "./dom.js";
 import { choose, language, t, translateStatic } from "./i18n.js";
@@ -18,11 +19,14 @@ const nav = document.getElementById("nav");
 let leaving = [];  // what the current view must stop (a live stream) when another is drawn
 let drawn = 0;     // which draw is current: a slower, older one must not draw over it
 // Addresses that only mean something signed in.
-const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations", "/asks", "/answers"];
+const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations", "/asks", "/answers", "/check-ins"];
 const CONVERSATION = /^\/conversations\/([^/]+)$/;
 const BUDDY = /^\/buddies\/([^/]+)$/;
-// The menu entry a page belongs to: a conversation to Conversations, a buddy's page to Buddies.
-const menuOf = (path) => path.replace(CONVERSATION, "/conversations").replace(BUDDY, "/buddies");
+const CHECK_IN = /^\/check-ins\/([^/]+)$/;
+// The menu entry a page belongs to: a conversation to Conversations, a buddy's page or a
+// check-in to Buddies.
+const menuOf = (path) => path.replace(CONVERSATION, "/conversations").replace(BUDDY, "/buddies")
+  .replace(CHECK_IN, "/buddies").replace(/^\/check-ins$/, "/buddies");
 
 function route() {
   const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
@@ -54,7 +58,7 @@ async function draw() {
       // A link into the app (a mail's "see the proposal") asks a member to sign in, then
       // opens what it pointed at; any other address is a newcomer's, who signs up.
       if (path === "/login") logInView(view, { done: () => go("/") });
-      else if (MEMBERS_VIEWS.includes(path) || CONVERSATION.test(path) || BUDDY.test(path)) {
+      else if (MEMBERS_VIEWS.includes(path) || CONVERSATION.test(path) || BUDDY.test(path) || CHECK_IN.test(path)) {
         logInView(view, { done: () => go(path) });
       } else signUpView(view, { invitation: params.get("invitation"), done: () => go("/welcome") });
     } else if (path === "/welcome") {
@@ -66,6 +70,7 @@ async function draw() {
       const onLeave = (stop) => (generation === drawn ? leaving.push(stop) : stop());
       const conversation = path.match(CONVERSATION);
       const buddy = path.match(BUDDY);
+      const checkIn = path.match(CHECK_IN);
       if (path === "/buddies") await buddiesView(view, { member });
       else if (buddy) await buddyView(view, { member, buddyshipId: decodeURIComponent(buddy[1]), done: () => go("/buddies") });
       else if (path === "/conversations") await conversationsView(view, { onLeave });
@@ -73,6 +78,8 @@ async function draw() {
         await conversationView(view, { member, onLeave, buddyshipId: decodeURIComponent(conversation[1]),
                                        momentId: params.get("moment") });
       } else if (path === "/asks") await asksView(view, { onLeave, go });
+      else if (path === "/check-ins") await checkInsView(view, {});
+      else if (checkIn) await checkInsView(view, { checkInId: decodeURIComponent(checkIn[1]) });
       else if (path === "/settings") await settingsView(view, { member });
       else await homeView(view, { member, onLeave });
       view.append(h("p", {}, h("button", { type: "button", class: "quiet", onclick: async () => {

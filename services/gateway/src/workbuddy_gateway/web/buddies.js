@@ -56,6 +56,8 @@ async function buddyCard(buddyship, me, refresh) {
   return h("article", { class: "card", dataset: { buddyship: buddyship.id } },
     h("h3", {}, name),
     buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
+    buddyship.check_in_id && h("p", { class: "checkin-waiting" },
+      h("a", { href: `#/check-ins/${encodeURIComponent(buddyship.check_in_id)}` }, t("checkin.waiting", { name }))),
     h("p", { class: "row" },
       h("a", { class: "button", href: `#/conversations/${encodeURIComponent(buddyship.id)}` }, t("buddy.write", { name })),
       h("a", { class: "button quiet", href: `#/buddies/${encodeURIComponent(buddyship.id)}` }, t("buddy.page", { name }))),

@@ -2,6 +2,7 @@
 // wrong: block them, or report them (which blocks too), each after a confirmation.
 import { get, nameOf, post } from "./api.js";
 import { endButton } from "./buddies.js";
+import { rhythmOf } from "./checkins.js";
 import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, language, t } from "./i18n.js";
 
@@ -142,6 +143,7 @@ export async function buddyView(root, { member, buddyshipId, done }) {
   show(root, back,
     h("h1", {}, t("buddy.title", { name })),
     buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
+    buddyship.trial_ends_at && rhythmOf(buddyship),
     h("section", { class: "card", id: "health", "aria-labelledby": "health-title" },
       h("h2", { id: "health-title" }, t("health.title")),
       healthWords(health, member.id, name).map((sentence) => h("p", {}, sentence)),

@@ -85,6 +85,7 @@ function placeOf(notification) {
   if (notification.kind === "ask_update" && data.buddyship_id) return `#/conversations/${encodeURIComponent(data.buddyship_id)}`;
   if (notification.kind === "ask_help" || notification.kind === "ask_update") return "#/asks";
   if (notification.kind === "buddy_quiet" && data.buddyship_id) return `#/buddies/${encodeURIComponent(data.buddyship_id)}`;
+  if (notification.kind === "check_in" && data.check_in_id) return `#/check-ins/${encodeURIComponent(data.check_in_id)}`;
   return null;
 }
 
