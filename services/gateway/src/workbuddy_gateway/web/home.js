@@ -100,6 +100,11 @@ export async function homeView(root, { member, onLeave }) {
   const feed = h("div", { id: "feed", "aria-live": "polite" });
   const notifications = h("ul", { id: "notifications", "aria-live": "polite" });
   const live = h("p", { class: "when" }, h("span", { class: "live-dot" }), t("feed.offline"));
+  // Right after a setback or an ask that reaches nobody now: the honest word, where the member
+  // just tapped, not only down in the notifications.
+  const answer = h("div", { id: "after-moment", "aria-live": "polite" });
+  const tell = (notification) => answer.replaceChildren(h("div", { class: "card support", role: "note" },
+    h("h3", {}, t("nobody.title")), h("p", {}, notification.text)));
   show(root,
     h("h1", {}, t("home.title", { name: member.display_name })),
     h("section", { "aria-labelledby": "log-title" },
@@ -109,6 +114,7 @@ export async function homeView(root, { member, onLeave }) {
           momentLabel(kind)))),
       h("p", { class: "choice" }, h("input", { id: "f-widen", name: "widen", type: "checkbox" }), " ",
         h("label", { for: "f-widen" }, t("moment.widen"))),
+      answer,
       momentForm()),
     h("section", { "aria-labelledby": "feed-title" }, h("h2", { id: "feed-title" }, t("feed.title")), live, feed),
     h("section", { "aria-labelledby": "notif-title" }, h("h2", { id: "notif-title" }, t("notifications.title")), notifications));
@@ -129,6 +135,8 @@ export async function homeView(root, { member, onLeave }) {
   if (!moments.items.length) feed.append(h("p", { class: "empty" }, t("feed.empty")));
   const seen = new Set(listed.items.map((n) => n.id));
   notifications.append(...listed.items.map(notificationItem));
+  const latest = listed.items[0];
+  if (latest?.kind === "nobody_reachable" && !latest.read_at) tell(latest);
   if (!listed.items.length) notifications.append(h("li", { class: "empty" }, t("notifications.empty")));
 
   const stop = follow({
@@ -140,6 +148,7 @@ export async function homeView(root, { member, onLeave }) {
       seen.add(notification.id);
       notifications.querySelector(".empty")?.remove();
       notifications.prepend(notificationItem(notification));
+      if (notification.kind === "nobody_reachable") tell(notification);
       if (notification.kind === "moment") {
         // The notification names the moment; the feed has all of it (the note too).
         feed.querySelector(".empty")?.remove();
