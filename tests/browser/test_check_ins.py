@@ -43,7 +43,8 @@ def test_buddies_agree_on_another_mode_at_their_check_in(new_context, check_ins_
                timeout=TRIAL_SECONDS + 20)
     phone.goto(f"{stack.gateway_url}/app/#/buddies")
     phone.get_by_role("link", name="Un point d'étape sur votre binôme avec Max attend votre réponse").click()
-    expect(phone.get_by_role("heading", name="Votre période d'essai avec Max touche à sa fin")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Votre période d'essai avec Max touche à sa fin")) \
+        .to_be_visible()
     expect(phone.get_by_text("Vous seul voyez votre réponse ; Max ne la voit jamais.")).to_be_visible()
     for answer in ("On continue", "Se quitter en douceur"):
         expect(phone.get_by_role("button", name=answer)).to_be_visible()
@@ -54,7 +55,8 @@ def test_buddies_agree_on_another_mode_at_their_check_in(new_context, check_ins_
     screenshots(phone, "check-in")
     phone.get_by_role("button", name="Proposer cette façon de faire").click()
     expect(phone.get_by_role("status")).to_contain_text("Votre réponse est enregistrée")
-    expect(phone.get_by_text("Vous avez proposé : Autour de projets communs · chaque semaine.")).to_be_visible()
+    expect(phone.get_by_text("Vous avez proposé : Autour de projets communs · chaque semaine.")) \
+        .to_be_visible()
 
     # Max reads it in his mail, and answers from its link.
     [mail] = mailbox.wait_for(max_["email"], kind="check_in", count=2)[1:]

@@ -206,3 +206,16 @@ def test_leaving_erases_check_ins_and_an_export_holds_ones_own(uow, member, acti
     assert members.export(uow, member_id=bob)["check_ins"][0]["my_answer"] is None
     members.left(uow, member_id=ana, automatic=False)
     assert uow.check_ins.all_of(bob) == []
+
+
+def test_a_buddyship_older_than_check_ins_is_given_its_schedule(uow, member, active):
+    ana, bob = member("Ana"), member("Bob")
+    buddyship_id = active(ana, bob)
+    kept = uow.buddyships.get(buddyship_id)
+    old = {k: v for k, v in kept.items()
+           if k not in ("trial_ends_at", "next_check_in_at", "mode", "check_ins")}
+    uow.db.buddyships.replace_one({"_id": buddyship_id}, old)  # as stored before check-ins
+    uow.clock.advance(days=60)
+    assert check_ins.open_due(uow)["opened"] == 1  # its trial long over: asked at once
+    assert uow.buddyships.get(buddyship_id)["trial_ends_at"] == old["started_at"] + TRIAL
+    assert check_ins.open_due(uow)["opened"] == 0

@@ -144,7 +144,8 @@ class MatchingService:
         """Check-ins that are due open, those left unanswered close; each step is
         compare-and-set, and the lease saves a second replica the work."""
         if lease.hold(self.uow.db, "matching.check_ins", ASKS_LEASE, now=self.uow.now()):
-            check_ins.open_due(self.uow, every=self.settings.check_in_every)
+            check_ins.open_due(self.uow, every=self.settings.check_in_every,
+                               trial=self.settings.trial)
 
     # --- urgent asks, answered by a human ---------------------------------------------------
 

@@ -110,6 +110,12 @@ class Buddyships(Repository):
                                              "next_check_in_at": {"$lte": now}})
                     .sort("next_check_in_at", 1).limit(limit))
 
+    def unscheduled(self, limit: int = 100) -> list[dict]:
+        """Active buddyships for good that started before trials and check-ins existed."""
+        return list(self.db.buddyships.find({"state": BuddyshipState.ACTIVE.value,
+                                             "origin": {"$nin": list(rules.TEMPORARY)},
+                                             "trial_ends_at": None}).limit(limit))
+
     def ratings_of(self, buddyship_id: str) -> list[int]:
         return [r["rating"] for r in self.db.ratings.find({"buddyship_id": buddyship_id})]
 

@@ -52,6 +52,13 @@ def schedule(buddyship: dict, now: datetime, trial: timedelta, mode: dict | None
                         "mode": mode, "check_ins": 0}
 
 
+def catch_up(buddyship: dict, now: datetime, trial: timedelta, mode: dict | None) -> dict:
+    """A buddyship that started before trials existed: scheduled as if it had one from its
+    start; its first check-in comes now if that trial is over."""
+    scheduled = schedule(buddyship, buddyship["started_at"], trial, mode)
+    return scheduled | {"next_check_in_at": max(scheduled["next_check_in_at"], now)}
+
+
 def starting_mode(commitment_a: str | None, commitment_b: str | None) -> dict | None:
     if commitment_a is not None and commitment_a == commitment_b:
         return {"commitment": commitment_a, "rhythm": None}

@@ -69,11 +69,17 @@ def answer(uow: MatchingUnitOfWork, *, check_in_id: str, member_id: str, request
             "proposed": [buddyship.view_for(p, member_id, language) for p in proposed]}
 
 
-def open_due(uow: MatchingUnitOfWork, *, every: timedelta = EVERY) -> dict:
+def open_due(uow: MatchingUnitOfWork, *, every: timedelta = EVERY,
+             trial: timedelta = proposals.TRIAL) -> dict:
     """Open the check-ins that are due, and close those nobody finished answering in time.
     Each step is conditional: one that changed meanwhile (another worker, an answer, an end)
-    is left as it is."""
+    is left as it is. Buddyships older than check-ins are given their schedule first."""
     now, opened, lapsed = uow.now(), 0, 0
+    for found in uow.buddyships.unscheduled():
+        mode = rules.starting_mode(*(proposals.answers_of(uow, m)["commitment"]
+                                     for m in buddyship.members_of(found)))
+        uow.buddyships.save(rules.catch_up(found, now, trial, mode), was=found)
+        _commit(uow)
     for found in uow.buddyships.due_for_check_in(now):
         check_in, marked, event = rules.open_for(found, now)
         uow.check_ins.add(check_in)
