@@ -45,7 +45,9 @@ def test_a_quiet_buddy_is_ended_kindly_and_someone_new_is_proposed_at_once(
     # Sol reads only that it ended.
     told = eventually(lambda: [n for n in gateway.request("GET", "/v1/me/notifications", sol)
                                .json()["items"] if n["kind"] == "buddyship_ended"])
-    assert told[0]["text"] == "Your buddyship with Rae has ended"
+    # Sol reads the same warm, neutral word as Rae: nothing says who ended it, or why.
+    assert told[0]["text"] == ("Your buddyship with Rae came to a gentle close. Thank you for the "
+                               "time you shared; your place is open again for someone new")
 
 
 def test_keeping_waiting_is_remembered(gateway, mongo_uri, db_prefix):

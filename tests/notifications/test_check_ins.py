@@ -98,7 +98,7 @@ def test_an_end_after_a_check_in_reads_the_same_warm_word_on_both_sides(uow, sen
         "kindly": True})
     [to_ana], [to_bob] = senders.mail.to("ana"), senders.mail.to("bob")
     assert to_ana.mail.subject == "Your buddyship with Bob came to a gentle close"
-    assert "looking for someone new for you" in to_ana.mail.text
+    assert "your place is open again for someone new" in to_ana.mail.text
     assert to_bob.mail.subject == "Ton binôme avec Ana s'est terminé en douceur"
     item = feed.notifications_of(uow, member_id="ana", limit=5)["items"][0]
     assert item["text"].startswith("Your buddyship with Bob came to a gentle close.")

@@ -172,9 +172,9 @@ _CHECK_IN = {
 }
 # An end after a check-in or a quiet buddy: the same warm, neutral word for both.
 _ENDED_KINDLY = {"fr": "Ton binôme avec {name} s'est terminé en douceur. Merci pour ce bout de "
-                       "chemin ; on te cherche quelqu'un de nouveau",
+                       "chemin partagé ; ta place est de nouveau libre pour quelqu'un de nouveau",
                  "en": "Your buddyship with {name} came to a gentle close. Thank you for the time "
-                       "together; we are looking for someone new for you"}
+                       "you shared; your place is open again for someone new"}
 
 
 def mode_of(mode: dict, language: str) -> str:
