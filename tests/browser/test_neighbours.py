@@ -47,7 +47,8 @@ def test_a_member_asks_to_meet_in_person_and_is_proposed_a_neighbour(new_context
     page.get_by_label("J'aimerais rencontrer mes buddies en personne").check()
     page.get_by_label("À combien de km au plus ?").fill("30")
     page.get_by_role("button", name="Trouver mes buddies").click()
-    expect(page.locator("#status.error")).to_contain_text("nous ne connaissons pas la ville 'Atlantide'")
+    expect(page.locator("#status.error")).to_contain_text("nous ne connaissons pas la ville 'Atlantide'",
+                                                          timeout=15000)
 
     city.fill("Lyon")
     page.get_by_role("button", name="Trouver mes buddies").click()
@@ -60,7 +61,7 @@ def test_a_member_asks_to_meet_in_person_and_is_proposed_a_neighbour(new_context
         assert time.monotonic() < deadline, page.locator("main").inner_text()
         time.sleep(1)
         page.reload()
-        page.locator("main h1").wait_for()
+        page.locator("main h1").wait_for()  # the page has drawn itself
     expect(page.get_by_text("3 km entre vous, tous les deux dans le coin de Lyon")).to_be_visible()
     expect(page.get_by_text("Nico").first).to_be_visible()
     farahs = gateway.request("GET", "/v1/me/buddyships", far).json()["items"]
