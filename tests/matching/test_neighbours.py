@@ -137,3 +137,15 @@ def test_a_large_round_keeps_the_rule_on_its_shortlist():
     by_id = {m.member_id: m for m in members}
     for pairing in plan.pairings:
         assert not too_far(by_id[pairing.a], by_id[pairing.b])
+
+
+def test_a_large_round_shortlists_neighbours_for_those_who_want_to_meet():
+    """The embedding knows nothing of distances: whatever the shortlist names (here nobody), the
+    few members near enough are found for those who asked to meet."""
+    far = [member(f"far{i:03d}", "Paris", sector="seo", sector_preference="same") for i in range(80)]
+    near = [member("near1", "Villeurbanne"), member("near2", "Lyon")]
+    ana = member("ana", "Lyon", meet=True, within=20, sector="seo", sector_preference="same")
+    everyone = far + near + [ana]
+    plan = plan_round(everyone, open_slots={m.member_id: 1 for m in everyone}, exact_up_to=10, k=3,
+                      shortlist=lambda members, k: [])
+    assert [(p.a, p.b) for p in plan.pairings] == [("ana", "near2")]  # Lyon itself, the nearest

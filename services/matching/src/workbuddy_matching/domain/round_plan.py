@@ -20,6 +20,8 @@ from itertools import combinations
 
 import numpy as np
 
+from workbuddy_contracts import places
+
 from .assignment import assign
 from .compatibility import Candidate, Compatibility, Reason, reasons, refusal, score
 
@@ -90,6 +92,9 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
     else:
         shortlist = shortlist or _EmbeddingShortlist(participants, blocked)
         round_.consider(round_.indexed_pairs(participants, shortlist(participants, k)))
+        # The embedding knows nothing of distances: members who want to meet in person are
+        # shortlisted their nearest neighbours too.
+        round_.consider(round_.nearby_pairs(k))
         round_.assign()
         # The best-liked members fill up first, and the shortlist of those left with room named
         # mostly them: shortlist again among the members with room, a few times.
@@ -217,6 +222,44 @@ class _Round:
         # refused anyway, and most of a large round shares few languages with most of it.
         for language in sorted(self.speakers):
             yield from combinations(self.speakers[language], 2)
+
+    def nearby_pairs(self, k: int) -> list[Pair]:
+        """For each participant who wants to meet in person, up to ``k`` participants within
+        their distance who share a language with them, nearest first (ties by id). Distances
+        here are numpy's, a shade from places.distance_km's: consider() applies the exact rule."""
+        table = self.table()
+        if not self.meeting:
+            return []
+        ids = list(self.members)
+        by_place: dict[int, list[int]] = {}
+        for row, code in enumerate(table.place.tolist()):
+            if code >= 0:
+                by_place.setdefault(code, []).append(row)
+        codes = np.fromiter(by_place, np.int64, len(by_place))
+        lat = np.radians([table.places[c].lat for c in codes.tolist()])
+        lon = np.radians([table.places[c].lon for c in codes.tolist()])
+        pairs: list[Pair] = []
+        for member_id in self.meeting:
+            row = self.index[member_id]
+            code, within = int(table.place[row]), float(table.within[row])
+            if code < 0:
+                continue
+            here = table.places[code]
+            h = (np.sin((lat - np.radians(here.lat)) / 2) ** 2 + np.cos(np.radians(here.lat)) * np.cos(lat)
+                 * np.sin((lon - np.radians(here.lon)) / 2) ** 2)
+            apart = 2 * places.EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+            near = np.flatnonzero(apart <= within * 1.001 + 0.01)
+            languages, found = self.members[member_id].languages, 0
+            for i in near[np.argsort(apart[near], kind="stable")].tolist():
+                for other in by_place[int(codes[i])]:
+                    if other != row and self.members[ids[other]].languages & languages:
+                        pairs.append(_key((member_id, ids[other])))
+                        found += 1
+                        if found >= k:
+                            break
+                if found >= k:
+                    break
+        return pairs
 
     def indexed_pairs(self, among: Sequence[Candidate], pairs: Iterable[tuple[int, int]]) -> Iterable[Pair]:
         ids = [m.member_id for m in among]
