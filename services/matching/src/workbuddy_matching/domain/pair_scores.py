@@ -134,7 +134,8 @@ class Scorer:
         # loads on first use).
         self.meets = np.fromiter((m.meet_in_person for m in members), bool, n)
         self.within = np.fromiter((m.meet_within_km for m in members), np.float64, n)
-        if self.meets.any():
+        self.anyone_meets = bool(self.meets.any())
+        if self.anyone_meets:
             self.place, self.places = _interned([m.place for m in members])
         else:
             self.place, self.places = np.full(n, -1, dtype=np.int64), []
@@ -149,6 +150,8 @@ class Scorer:
 
     def too_far(self, a: np.ndarray, b: np.ndarray, apart: np.ndarray | None = None) -> np.ndarray:
         """``compatibility.too_far`` for each pair."""
+        if not self.anyone_meets:
+            return np.zeros(len(a), dtype=bool)
         apart = self.apart(a, b) if apart is None else apart
         # NaN (a city unknown) compares False: too far, as compatibility.py says.
         return ((self.meets[a] & ~(apart <= self.within[a]))
@@ -158,6 +161,8 @@ class Scorer:
         """``compatibility.distance_km`` for each pair where one wants to meet in person (the very
         float: computed once per pair of places by places.distance_km); NaN elsewhere."""
         out = np.full(len(a), np.nan)
+        if not self.anyone_meets:
+            return out
         place_a, place_b = self.place[a], self.place[b]
         known = (place_a >= 0) & (place_b >= 0) & (self.meets[a] | self.meets[b])
         if not known.any():
