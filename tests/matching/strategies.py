@@ -29,4 +29,6 @@ def candidates(*, member_ids, display_names, spoken, max_languages: int, zones, 
         active=st.booleans(),
         responsiveness=st.none() | st.floats(0, 1),
         reaction_minutes=st.none() | st.floats(0, 3000),
+        meet_in_person=st.sampled_from([False, False, True]),
+        meet_within_km=st.sampled_from([1, 10, 30, 100, 500]),
     )

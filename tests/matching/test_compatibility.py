@@ -91,7 +91,8 @@ def test_hard_rules(a, b, slots, flags, expected):
 
 ZONES = ("Europe/Paris", "Europe/London", "America/Montreal", "America/Guadeloupe", "Africa/Dakar",
          "Indian/Reunion", "Pacific/Auckland", "Pacific/Tahiti", "Asia/Tokyo", "UTC", "Asia/Kolkata")
-CITIES = ("Lyon", "lyon", "Saint-Étienne", "saint etienne", "Le Havre", "Montréal", "Montreal", "Nantes")
+CITIES = ("Lyon", "lyon", "Saint-Étienne", "saint etienne", "Le Havre", "Montréal", "Montreal", "Nantes",
+          "Villeurbanne", "Grenoble", "Annecy")
 
 candidates = strategies.candidates(
     member_ids=["ana", "bob", "chloé", "dan"], display_names=["Ana", "Bob", "Chloé", ""],
@@ -262,7 +263,8 @@ def test_every_reason_code_has_both_languages(code):
               "time_zone_overlap": (("hours", "7"),), "fast_answers": (("minutes", "130"),),
               "similar_traits": (("trait", "steady"),), "complementary_traits": (),
               "same_bond": (("bond", "admiration"),), "shows_up": (("share", "90"),),
-              "shared_languages": (("languages", "es,fr"),)}[code]
+              "shared_languages": (("languages", "es,fr"),),
+              "nearby": (("km", "12"), ("city", "Villeurbanne"), ("area", "Lyon"))}[code]
     texts = {language: explain(Reason(code, params), language, other=member("bob"))
              for language in ("fr", "en")}
     assert texts["fr"] and texts["en"] and texts["fr"] != texts["en"]

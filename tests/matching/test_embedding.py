@@ -16,7 +16,8 @@ from . import strategies
 
 ZONES = ("Europe/Paris", "Europe/London", "America/Montreal", "Africa/Dakar", "Indian/Reunion",
          "Pacific/Tahiti", "Asia/Tokyo", "Asia/Kolkata", "UTC", "Not/AZone")
-CITIES = ("Lyon", "lyon", "Saint-Étienne", "saint etienne", "Montréal", "Montreal", "Nantes", "-", "")
+CITIES = ("Lyon", "lyon", "Saint-Étienne", "saint etienne", "Montréal", "Montreal", "Nantes", "-", "",
+          "Villeurbanne", "Grenoble")
 
 members_strategy = strategies.candidates(
     member_ids=["ana", "bob", "chloé", "dan", "eve"], display_names=[""],

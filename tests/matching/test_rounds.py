@@ -28,7 +28,7 @@ PROFILES = st.fixed_dictionaries({
     "language": st.sampled_from(["fr", "en"]),
     "languages": st.sampled_from([{"fr"}] * 3 + [{"en"}, {"fr", "en"}, {"de"}, set()]).map(frozenset),
     "time_zone": st.sampled_from(["Europe/Paris", "America/Montreal", "Asia/Tokyo", "UTC"]),
-    "city": st.sampled_from([None, "Lyon", "lyon", "Paris", "Montréal"]),
+    "city": st.sampled_from([None, "Lyon", "lyon", "Villeurbanne", "Grenoble", "Paris", "Montréal"]),
     "sector": st.one_of(st.none(), st.sampled_from(CODES)),
     "support": st.frozensets(st.sampled_from(SUPPORT), max_size=3),
     "commitment": st.one_of(st.none(), st.sampled_from(COMMITMENTS)),
@@ -41,6 +41,8 @@ PROFILES = st.fixed_dictionaries({
     "active": st.sampled_from([True] * 7 + [False]),
     "responsiveness": st.one_of(st.none(), st.floats(0, 1)),
     "reaction_minutes": st.one_of(st.none(), st.floats(0, 2000)),
+    "meet_in_person": st.sampled_from([False, False, False, True]),
+    "meet_within_km": st.sampled_from([5, 30, 500]),
 })
 # A third of the rounds are crowded: everybody active, speaking French, with one place.
 CROWDED = st.sampled_from([False, False, True])

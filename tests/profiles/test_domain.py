@@ -149,11 +149,37 @@ def test_a_change_that_changes_nothing_is_none():
     ({"availability": {"quiet_hours": {"start": "25:00", "end": "08:00"}}}, "availability.quiet_hours.start"),
     ({"email": "new@example.org"}, "email"),  # not changed here
     ({"revision": 9}, "revision"),  # server-owned
+    ({"meet_within_km": 0}, "meet_within_km"),
+    ({"meet_within_km": 501}, "meet_within_km"),
+    ({"meet_in_person": "yes please"}, "meet_in_person"),
+    ({"meet_in_person": True}, "city"),  # no city yet
+    ({"meet_in_person": True, "city": "Nowhere-sur-Rien"}, "city"),
 ])
 def test_a_bad_profile_change_is_refused_naming_the_field(request_, field):
     with pytest.raises(Invalid) as caught:
         members.change_profile(register(), request_, LATER)
     assert caught.value.field == field
+
+
+def test_meeting_in_person_needs_a_city_the_gazetteer_knows():
+    member = members.change_profile(register(), {"city": "Genève", "meet_in_person": True,
+                                                 "meet_within_km": 20}, LATER)
+    assert (member["profile"]["meet_in_person"], member["profile"]["meet_within_km"]) == (True, 20)
+    with pytest.raises(Invalid) as caught:
+        members.change_profile(member, {"city": "Atlantide-sous-Mer"}, LATER)
+    assert caught.value.field == "city"
+    assert "'Atlantide-sous-Mer' is not a city we know" in caught.value.message
+    # A city of any kind stays free text for a member who does not ask to meet.
+    assert members.change_profile(register(), {"city": "Atlantide-sous-Mer"}, LATER)
+    assert members.change_profile(member, {"city": "Atlantide-sous-Mer", "meet_in_person": False},
+                                  LATER)
+
+
+def test_a_member_from_before_the_meeting_answers_reads_their_defaults():
+    old = register()
+    old["profile"] = {k: v for k, v in old["profile"].items() if not k.startswith("meet_")}
+    view = members.member_view(old)
+    assert (view["profile"]["meet_in_person"], view["profile"]["meet_within_km"]) == (False, 30)
 
 
 def test_the_update_event_carries_no_email():

@@ -270,6 +270,16 @@ FRENCH: dict[str, str] = {
         "doit être un message de 1 à 2 000 caractères, ou proposer des horaires d'appel "
         "(call_me)",
     "must be a code such as K3Q7Z-X9MPA": "doit être un code comme K3Q7Z-X9MPA",
+    "must be the first letters of a city, {min} to {max} characters":
+        "doit être les premières lettres d'une ville, de {min} à {max} caractères",
+    # meeting in person
+    "{city!r} is not a city we know; to meet buddies in person, pick your city among the "
+    "suggestions, or the nearest town":
+        "nous ne connaissons pas la ville {city!r} ; pour rencontrer des buddies en personne, "
+        "choisissez votre ville parmi les suggestions, ou la ville la plus proche",
+    "to meet buddies in person, give your city too, so that matching knows who lives near you":
+        "pour rencontrer des buddies en personne, indiquez aussi votre ville, pour que nous "
+        "sachions qui habite près de chez vous",
     # invitations
     "this invitation is unknown, used or expired; ask the member who invited you for a new one":
         "cette invitation est inconnue, déjà utilisée ou expirée ; demandez-en une nouvelle au "

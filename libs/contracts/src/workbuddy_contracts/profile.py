@@ -19,6 +19,9 @@ from .vocabulary import (
     DISPLAY_NAME_MAX,
     FITS,
     LANGUAGES,
+    MEET_WITHIN_DEFAULT,
+    MEET_WITHIN_MAX,
+    MEET_WITHIN_MIN,
     SECTOR_PREFERENCES,
     SKILLS_MAX,
     SUPPORT,
@@ -96,6 +99,14 @@ class Profile(Schema):
     open_to_projects = fields.Boolean(metadata={
         "description": "May be proposed as a partner for another member's project idea that "
                        "needs my skills."})
+    meet_in_person = fields.Boolean(metadata={
+        "description": "Would like to meet buddies in person: matching then proposes only "
+                       "members within meet_within_km of the city (which must be one GET "
+                       "/v1/cities knows)."})
+    meet_within_km = fields.Integer(strict=True,
+                                    validate=validate.Range(min=MEET_WITHIN_MIN, max=MEET_WITHIN_MAX),
+                                    metadata={"description": "How far, in km as the crow flies, a "
+                                                             "buddy met in person may live."})
     offers_support = fields.Boolean(metadata={
         "description": "Willing to be a temporary support buddy for a member going through a "
                        "setback while their own buddies are away."})
@@ -118,6 +129,7 @@ def default_profile(language: str) -> dict:
         "buddy_capacity": 2,
         "availability": {"focus_until": None, "quiet_hours": None, "delivery": "instant"},
         "offers_support": False, "matching_paused_until": None, "open_to_projects": False,
+        "meet_in_person": False, "meet_within_km": MEET_WITHIN_DEFAULT,
     }
 
 

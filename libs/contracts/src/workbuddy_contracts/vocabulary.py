@@ -108,3 +108,6 @@ TRAITS = ("organised", "outgoing", "creative", "analytical", "steady")
 DELIVERIES = ("instant", "digest")
 BUDDY_CAPACITY_MAX = 5
 SKILLS_MAX = 20
+# How far a buddy met in person may live, in km as the crow flies: from the next street to a
+# train ride away; 30 km is a metropolitan area.
+MEET_WITHIN_MIN, MEET_WITHIN_DEFAULT, MEET_WITHIN_MAX = 1, 30, 500

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from workbuddy_contracts import places
 from workbuddy_contracts.profile import Profile
 from workbuddy_contracts.vocabulary import (
     ASK_ANSWERS,
@@ -330,6 +331,24 @@ class Family(Schema):
 class Sectors(Schema):
     families = fields.List(fields.Nested(Family), required=True)
     sectors = fields.List(fields.Nested(Sector), required=True)
+
+
+class CitiesQuery(Schema):
+    q = fields.String(required=True, validate=validate.Length(
+        min=2, max=80, error="must be the first letters of a city, {min} to {max} characters"),
+        metadata={"description": "What the member typed so far, e.g. Ly; case and accents do not "
+                                 "matter."})
+    limit = fields.Integer(load_default=8, validate=validate.Range(min=1, max=places.SUGGESTIONS_MAX))
+
+
+class City(Schema):
+    name = fields.String(required=True, metadata={"example": "Geneva"})
+    country = fields.String(required=True, metadata={
+        "description": "ISO 3166-1 alpha-2 code.", "example": "CH"})
+    name_fr = fields.String(required=True, allow_none=True, metadata={
+        "description": "The French name where it differs from name; null otherwise.",
+        "example": "Genève"})
+    population = fields.Integer(required=True, metadata={"example": 201741})
 
 
 class CallMeTimes(Schema):

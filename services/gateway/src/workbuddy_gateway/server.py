@@ -3,11 +3,13 @@ eventlet, and gunicorn has no eventlet worker any more). Imported by ``__main__`
 settings are read and PROMETHEUS_MULTIPROC_DIR is set."""
 
 import logging
+import threading
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
+from workbuddy_contracts import places
 from workbuddy_platform import tracing
 from workbuddy_platform.logs import configure_logging
 
@@ -49,6 +51,9 @@ class Gateway(BaseApplication):
         self.cfg.set("worker_exit", lambda server, worker: tracing.shutdown())
 
     def load(self):
+        # The gazetteer's indexes take a second or more to build: each worker builds them now,
+        # beside its first requests, so that no member typing a city waits for them.
+        threading.Thread(target=places.warm_up, name="gazetteer", daemon=True).start()
         # In each worker, from the settings the master read: every worker runs the same.
         return create_app(self.settings)
 

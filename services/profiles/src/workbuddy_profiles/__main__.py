@@ -7,6 +7,9 @@ import eventlet
 
 eventlet.monkey_patch()  # before anything else imports socket or threading
 
+from eventlet import tpool
+
+from workbuddy_contracts import places
 from workbuddy_platform.runner import run_service
 
 from .service import ProfilesService
@@ -14,6 +17,9 @@ from .settings import ProfilesSettings
 
 
 def main() -> None:
+    # The gazetteer checks the city of a member who wants to meet in person; its indexes take a
+    # few seconds to build: in a real thread now, rather than in the first such member's request.
+    eventlet.spawn_n(tpool.execute, places.warm_up)
     run_service(ProfilesService, ProfilesSettings.from_env)
 
 

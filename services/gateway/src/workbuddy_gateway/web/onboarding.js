@@ -1,6 +1,7 @@
 // The onboarding questions of the article, one at a time: what support, what commitment, which
 // trade and skills (and which trade for the buddies), affinity or complementarity, admiration or
-// conviviality, the member's traits, how many buddies, where and when. The answers are sent
+// conviviality, the member's traits, how many buddies, where (the city suggested as one types,
+// and whether to meet buddies in person, within how many km) and when. The answers are sent
 // together, with If-Match. "Change my answers" opens the same questions on the current profile.
 import { call, get } from "./api.js";
 import { h, show, submitting } from "./dom.js";
@@ -35,6 +36,39 @@ function traitSelect(trait, chosen) {
     h("select", { id, name: `trait.${trait}` },
       ["", 1, 2, 3, 4, 5].map((level) => h("option", { value: level, selected: level === (chosen ?? "") },
         t(level ? `level.${level}` : "level.none"))))];
+}
+
+// How far a buddy met in person may live (libs/contracts vocabulary.py).
+const MEET_MIN_KM = 1, MEET_DEFAULT_KM = 30, MEET_MAX_KM = 500;
+const CITY_TYPED_MIN = 2;
+
+// The cities the gazetteer knows, offered as one types (GET /v1/cities). A name the browser
+// shows twice (London, GB and London, CA) keeps its country after the first, most populous one,
+// so that the one picked is the one meant.
+function citySuggestions(input) {
+  let timer, asked = "";
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const typed = input.value.trim();
+    if (typed.length < CITY_TYPED_MIN || typed === asked) return;
+    timer = setTimeout(async () => {
+      asked = typed;
+      let cities;
+      try {
+        cities = await get(`/v1/cities?${new URLSearchParams({ q: typed, limit: 8 })}`);
+      } catch { return; }  // suggestions are a help: typing goes on without them
+      const list = document.getElementById(input.getAttribute("list"));
+      if (!list || input.value.trim() !== typed) return;
+      const seen = new Set();
+      list.replaceChildren(...cities.map((city) => {
+        const name = (language() === "fr" && city.name_fr) || city.name;
+        const value = seen.has(name) ? `${name}, ${city.country}` : name;
+        seen.add(name);
+        return h("option", { value }, `${name} (${city.country})`);
+      }));
+    }, 150);
+  });
+  return input;
 }
 
 function question(legend, ...body) {
@@ -94,13 +128,24 @@ const STEPS = [
   {
     show: (a) => question(t("q.where"),
       h("label", { for: "f-city" }, t("where.city")),
-      h("input", { id: "f-city", name: "city", type: "text", maxlength: 80, value: a.city || "", autocomplete: "address-level2" }),
+      citySuggestions(h("input", { id: "f-city", name: "city", type: "text", maxlength: 80, value: a.city || "",
+                                   autocomplete: "off", list: "f-city-list", "aria-describedby": "city-hint" })),
+      h("datalist", { id: "f-city-list" }),
+      h("p", { id: "city-hint", class: "hint" }, t("where.city_hint")),
+      h("label", { class: "choice" }, h("input", { type: "checkbox", name: "meet_in_person", checked: a.meet_in_person }),
+        h("span", {}, t("q.meet_in_person"))),
+      h("label", { for: "f-meet-km" }, t("where.meet_within_km")),
+      h("input", { id: "f-meet-km", name: "meet_within_km", type: "number", min: MEET_MIN_KM, max: MEET_MAX_KM,
+                   value: a.meet_within_km ?? MEET_DEFAULT_KM, "aria-describedby": "meet-hint" }),
+      h("p", { id: "meet-hint", class: "hint" }, t("where.meet_hint")),
       h("label", { for: "f-zone" }, t("where.time_zone")),
       h("select", { id: "f-zone", name: "time_zone" },
         Intl.supportedValuesOf("timeZone").map((zone) => h("option", { value: zone, selected: zone === a.time_zone }, zone))),
       h("p", { class: "hint" }, t("where.languages")),
       choices("languages", Object.keys(SPOKEN), a.languages, { multiple: true, label: (code) => SPOKEN[code] })),
-    read: (d) => ({ city: d.get("city") || null, time_zone: d.get("time_zone"),
+    read: (d) => ({ city: (d.get("city") || "").trim() || null, time_zone: d.get("time_zone"),
+                    meet_in_person: d.has("meet_in_person"),
+                    meet_within_km: Math.round(Number(d.get("meet_within_km"))) || MEET_DEFAULT_KM,
                     languages: d.getAll("languages").length ? d.getAll("languages") : [language()] }),
   },
 ];
@@ -129,10 +174,10 @@ export async function onboardingView(root, { done, changing = false }) {
       Object.assign(answers, step.read(data));
       if (!last) { index += 1; render(); return; }
       const { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
-              offers_support, open_to_projects, city, time_zone, languages } = answers;
+              offers_support, open_to_projects, city, meet_in_person, meet_within_km, time_zone, languages } = answers;
       await call("PATCH", "/v1/me", {
         body: { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
-                offers_support, open_to_projects, city, time_zone, languages },
+                offers_support, open_to_projects, city, meet_in_person, meet_within_km, time_zone, languages },
         headers: { "If-Match": etag },
       });
       done();

@@ -2,7 +2,9 @@
 
 The article's questions are the inputs: the support a member wants, the commitment, the sector
 preference (same / adjacent / different), the fit (affinity / complementarity) and the bond
-(admiration / conviviality); locality and time zone matter too.
+(admiration / conviviality); locality and time zone matter too. A member who wants to meet in
+person is proposed only members within the distance they chose (``too_far``), and the nearer the
+better on their side of the score.
 
 Pure: the standard library and workbuddy_contracts only, so it can be tested and benchmarked alone.
 
@@ -20,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from workbuddy_contracts import sectors
+from workbuddy_contracts import places, sectors
 from workbuddy_contracts.profile import default_profile
 from workbuddy_contracts.sectors import Relation
 from workbuddy_contracts.vocabulary import COMMITMENTS, SUPPORT, TRAITS
@@ -50,6 +52,9 @@ WEIGHTS: dict[str, float] = {
     "showing_up": 1.0,
     # One shared language is a hard rule; speaking more of them together is a small plus.
     "languages": 0.5,
+    # For a member who asked to meet in person (only them): how near, within the distance they
+    # chose. As much as the time zone: those who ask mean it, and the rule already keeps the far.
+    "nearby": 2.0,
 }
 
 # When we cannot tell (no sector, no traits, no history): neither good nor bad.
@@ -77,11 +82,13 @@ COMPLEMENTARY_TRAITS_MIN = 0.4
 TIME_ZONE_REASON_HOURS = 6
 FAST_MINUTES = 180  # the most we still call fast answers
 SHOWS_UP_SHARE = 0.8
+# Two members this close (km) are said to be in the same area, the larger city's.
+SAME_AREA_KM = 40
 
 REASON_CODES = (
     "shared_support", "same_sector", "adjacent_sectors", "different_sectors", "same_commitment",
     "time_zone_overlap", "fast_answers", "similar_traits", "complementary_traits", "same_bond",
-    "same_city", "shows_up", "shared_languages",
+    "nearby", "same_city", "shows_up", "shared_languages",
 )
 
 
@@ -106,6 +113,14 @@ class Candidate:
     responsiveness: float | None = None
     # Median minutes to react; None: unknown.
     reaction_minutes: float | None = None
+    # Would like to meet buddies in person, within that many km of their city.
+    meet_in_person: bool = False
+    meet_within_km: int = 30
+
+    @property
+    def place(self) -> places.Place | None:
+        """The city, as the gazetteer knows it (looked up only when a distance is needed)."""
+        return places.resolve(self.city) if self.city else None
 
 
 def from_pool(doc: dict, *, active: bool = True, responsiveness: float | None = None,
@@ -131,6 +146,8 @@ def from_pool(doc: dict, *, active: bool = True, responsiveness: float | None = 
         active=active,
         responsiveness=responsiveness,
         reaction_minutes=reaction_minutes,
+        meet_in_person=bool(profile["meet_in_person"]),
+        meet_within_km=profile["meet_within_km"],
     )
 
 
@@ -167,14 +184,37 @@ def refusal(a: Candidate, b: Candidate, *, open_slots_a: int, open_slots_b: int,
         return "no_shared_language"
     if cooling_off:
         return "cooling_off"
+    if too_far(a, b):
+        return "too_far"  # last: may_meet lets it pass, and no other rule may hide behind it
     return None
 
 
 def may_meet(a: Candidate, b: Candidate, excluded: set[str]) -> bool:
     """Whether ``b`` may be introduced to ``a`` outside their slots (a support buddy, a helper
     for an ask, a project partner): not ``excluded`` (blocked either way, cooling off, already
-    paired) and no hard rule against the pair."""
-    return b.member_id not in excluded and refusal(a, b, open_slots_a=1, open_slots_b=1) is None
+    paired) and no hard rule against the pair but the distance: that help is given remotely, so
+    a member who wants buddies to meet in person may still get it from afar."""
+    return (b.member_id not in excluded
+            and refusal(a, b, open_slots_a=1, open_slots_b=1) in (None, "too_far"))
+
+
+def distance_km(a: Candidate, b: Candidate) -> float | None:
+    """How far apart the two members' cities are; None when either is unknown."""
+    place_a, place_b = a.place, b.place
+    if place_a is None or place_b is None:
+        return None
+    return places.distance_km(place_a, place_b)
+
+
+def too_far(a: Candidate, b: Candidate) -> bool:
+    """A member who wants to meet in person is proposed only members whose city is within their
+    distance; each side's distance binds that side alone (a member who did not ask is not
+    restricted, but is not proposed to someone who asked and lives too far)."""
+    if not (a.meet_in_person or b.meet_in_person):
+        return False
+    apart = distance_km(a, b)
+    return any(member.meet_in_person and (apart is None or apart > member.meet_within_km)
+               for member in (a, b))
 
 
 # --- components -------------------------------------------------------------------------------
@@ -280,7 +320,16 @@ def _wishes(a: Candidate, b: Candidate) -> list[tuple[str, float]]:
     if "urgent_advice" in a.support:
         found.append(("urgent", (_speed(b.reaction_minutes) + _share(b.responsiveness)) / 2))
     found.append(("showing_up", _share(b.responsiveness)))
+    if a.meet_in_person:
+        found.append(("nearby", _nearness(distance_km(a, b), a.meet_within_km)))
     return found
+
+
+def _nearness(apart: float | None, within: int) -> float:
+    # 1 in the same city, fading to 0 at the distance the member chose (unknown: as far as that).
+    if apart is None:
+        return 0.0
+    return max(0.0, 1.0 - apart / within)
 
 
 def _side(components: list[tuple[str, float]]) -> float:
@@ -329,9 +378,12 @@ def _reasons(a: Candidate, b: Candidate) -> tuple[Reason, ...]:
         found.append((WEIGHTS["commitment"] * 0.9,
                       Reason("same_commitment", (("commitment", a.commitment),))))
 
-    city = same_place(a.city, b.city)
+    nearby = _nearby_reason(a, b)
+    if nearby is not None:
+        found.append(nearby)
+    city = nearby is None and same_place(a.city, b.city)
     hours = overlap_hours(a.time_zone, b.time_zone)
-    if not city and hours >= TIME_ZONE_REASON_HOURS:
+    if not city and nearby is None and hours >= TIME_ZONE_REASON_HOURS:
         found.append((WEIGHTS["time_zone"] * hours / WORK_HOURS * 0.8,
                       Reason("time_zone_overlap", (("hours", str(round(hours))),))))
     if city:
@@ -359,6 +411,29 @@ def _reasons(a: Candidate, b: Candidate) -> tuple[Reason, ...]:
 
     found.sort(key=lambda item: (-item[0], REASON_CODES.index(item[1].code)))
     return tuple(reason for _, reason in found[:MAX_REASONS])
+
+
+def _nearby_reason(a: Candidate, b: Candidate) -> tuple[float, Reason] | None:
+    """For a pair where one wants to meet in person and the other is within their distance: how
+    far apart, and the area when they are close ("12 km apart, both in the Lyon area")."""
+    wanting = [m for m in (a, b) if m.meet_in_person]
+    if not wanting:
+        return None
+    apart = distance_km(a, b)
+    if apart is None or any(apart > m.meet_within_km for m in wanting):
+        return None
+    params = [("km", str(round(apart))), *_place_names("city", b.place)]
+    if apart <= SAME_AREA_KM:
+        params += _place_names("area", max((a.place, b.place), key=lambda p: (p.population, p.geonameid)))
+    # Those who asked want this above all: it leads, and leads further when both asked.
+    farthest = max(m.meet_within_km for m in wanting)
+    strength = WEIGHTS["nearby"] * (1.0 + len(wanting)) * (1.5 - apart / farthest)
+    return strength, Reason("nearby", tuple(params))
+
+
+def _place_names(key: str, place: places.Place) -> list[tuple[str, str]]:
+    # GeoNames' name, and the French one where it differs: reasons.py picks the reader's.
+    return [(key, place.name)] + ([(f"{key}_fr", place.name_fr)] if place.name_fr else [])
 
 
 def _trait_reasons(a: Candidate, b: Candidate) -> list[tuple[float, Reason]]:

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-from workbuddy_contracts import sectors
+from workbuddy_contracts import places, sectors
 from workbuddy_contracts.sectors import Relation
 from workbuddy_contracts.vocabulary import COMMITMENTS, SUPPORT, TRAITS
 
@@ -130,12 +130,55 @@ class Scorer:
         self.urgent = np.fromiter(((_speed(m.reaction_minutes) + _share(m.responsiveness)) / 2
                                    for m in members), np.float64, n)
         self._overlaps: dict[tuple[int, int], float] = {}
+        # Meeting in person: the places are looked up only when somebody asked (the gazetteer
+        # loads on first use).
+        self.meets = np.fromiter((m.meet_in_person for m in members), bool, n)
+        self.within = np.fromiter((m.meet_within_km for m in members), np.float64, n)
+        self.anyone_meets = bool(self.meets.any())
+        if self.anyone_meets:
+            self.place, self.places = _interned([m.place for m in members])
+        else:
+            self.place, self.places = np.full(n, -1, dtype=np.int64), []
+        self._distances: dict[int, float] = {}
 
     def allowed(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """The hard rules that need no capacity nor history: not the same member, both active,
-        a shared language."""
+        a shared language, near enough for whoever wants to meet in person."""
+        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
         return ((self.identity[a] != self.identity[b]) & self.active[a] & self.active[b]
-                & (_shared_count(self.languages, a, b) > 0))
+                & (_shared_count(self.languages, a, b) > 0) & ~self.too_far(a, b))
+
+    def too_far(self, a: np.ndarray, b: np.ndarray, apart: np.ndarray | None = None) -> np.ndarray:
+        """``compatibility.too_far`` for each pair."""
+        if not self.anyone_meets:
+            return np.zeros(len(a), dtype=bool)
+        apart = self.apart(a, b) if apart is None else apart
+        # NaN (a city unknown) compares False: too far, as compatibility.py says.
+        return ((self.meets[a] & ~(apart <= self.within[a]))
+                | (self.meets[b] & ~(apart <= self.within[b])))
+
+    def apart(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``compatibility.distance_km`` for each pair where one wants to meet in person (the very
+        float: computed once per pair of places by places.distance_km); NaN elsewhere."""
+        out = np.full(len(a), np.nan)
+        if not self.anyone_meets:
+            return out
+        place_a, place_b = self.place[a], self.place[b]
+        known = (place_a >= 0) & (place_b >= 0) & (self.meets[a] | self.meets[b])
+        if not known.any():
+            return out
+        count = len(self.places)
+        keys, inverse = np.unique(place_a[known] * count + place_b[known], return_inverse=True)
+        values = np.empty(len(keys))
+        for i, key in enumerate(keys.tolist()):
+            found = self._distances.get(key)
+            if found is None:
+                first, second = divmod(key, count)
+                found = places.distance_km(self.places[first], self.places[second])
+                self._distances[key] = found
+            values[i] = found
+        out[known] = values[inverse.ravel()]
+        return out
 
     def score(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``compatibility.score(members[a], members[b]).score`` for each pair, exactly."""
@@ -151,12 +194,13 @@ class Scorer:
         shared.add("commitment", (commitment_a >= 0) & (commitment_b >= 0),
                    1.0 - np.abs(commitment_a - commitment_b) / (len(COMMITMENTS) - 1))
         traits = self._common_traits(a, b)
-        side_a = self._wishes(a, b, shared.copy(), traits)
-        side_b = self._wishes(b, a, shared, traits)
+        apart = self.apart(a, b)
+        side_a = self._wishes(a, b, shared.copy(), traits, apart)
+        side_b = self._wishes(b, a, shared, traits, apart)
         return np.minimum(1.0, np.maximum(0.0, np.sqrt(side_a * side_b)))
 
     def _wishes(self, a: np.ndarray, b: np.ndarray, side: "_Mean",
-                traits: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+                traits: tuple[np.ndarray, np.ndarray], apart: np.ndarray) -> np.ndarray:
         """How well each b answers what a asked for, added after the shared components."""
         wanted = self.support_count[a]
         side.add("support", wanted > 0, _shared_count(self.support, a, b) / np.where(wanted > 0, wanted, 1))
@@ -172,6 +216,8 @@ class Scorer:
                  np.where(bond_b == bond_a, BOND_SAME, np.where(bond_b == 2, BOND_OPEN, BOND_OTHER)))
         side.add("urgent", self.urgent_wish[a], self.urgent[b])
         side.add("showing_up", True, self.showing_up[b])
+        nearness = np.maximum(0.0, 1.0 - apart / self.within[a])
+        side.add("nearby", self.meets[a], np.where(np.isnan(apart), 0.0, nearness))
         return side.mean()
 
     def _common_traits(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -111,6 +111,33 @@ def _same_city(reason: Reason, language: str, name: str) -> str:
     return f"tous les deux {_in_city(city)}" if language == "fr" else f"both in {city}"
 
 
+def _of_city(city: str) -> str:
+    # "de Lyon", "d'Annecy", "du Havre", "des Sables-d'Olonne".
+    for article, contracted in (("Les ", "des "), ("Le ", "du ")):
+        if city[: len(article)].casefold() == article.casefold():
+            return contracted + city[len(article):]
+    return ("d'" if city[:1].casefold() in "aeiouyéèêâîôûh" and city[:1] else "de ") + city
+
+
+def _place(reason: Reason, key: str, language: str) -> str:
+    return (reason.get(f"{key}_fr") if language == "fr" else None) or reason.get(key, "?")
+
+
+def _nearby(reason: Reason, language: str, name: str) -> str:
+    """"12 km apart, both in the Lyon area"; in the same city: "both in Lyon, near enough to
+    meet"; farther: "Annecy, 110 km away"."""
+    km = reason.get("km", "?")
+    city = _place(reason, "city", language)
+    if reason.get("area") is None:
+        return f"{city}, à {km} km" if language == "fr" else f"{city}, {km} km away"
+    area = _place(reason, "area", language)
+    if km == "0":
+        return (f"tous les deux {_in_city(area)}, assez près pour vous voir" if language == "fr"
+                else f"both in {area}, near enough to meet")
+    return (f"{km} km entre vous, tous les deux dans le coin {_of_city(area)}" if language == "fr"
+            else f"{km} km apart, both in the {area} area")
+
+
 def _same_sector(reason: Reason, language: str, name: str) -> str:
     trade = _sector(reason.get("sector"), language)
     return f"même métier : {trade}" if language == "fr" else f"same trade: {trade}"
@@ -253,6 +280,7 @@ _SAY: dict[str, Callable[[Reason, str, str], str]] = {
     "similar_traits": _similar_traits,
     "complementary_traits": _complementary_traits,
     "same_bond": _same_bond,
+    "nearby": _nearby,
     "same_city": _same_city,
     "shows_up": _shows_up,
     "shared_languages": _shared_languages,

@@ -3,8 +3,9 @@
 Each member asks for several buddies, up to the slots they still have open (a b-matching). A pair
 may be proposed only when the hard rules allow it (``compatibility.refusal``: a shared language,
 both active, both with an open slot, never blocked, not ended or declined within the cooling-off
-period) and when the two have no proposed or active buddyship already. Among the pairs allowed,
-``assignment.assign`` picks a heavy set by mutual score.
+period, near enough for whoever asked to meet in person) and when the two have no proposed or
+active buddyship already. Among the pairs allowed, ``assignment.assign`` picks a heavy set by
+mutual score.
 
 A member left out of the previous round is not left out again while the round can help it (the
 *never left out twice* repair, see ``plan_round``). Everybody still without a pairing is told why.
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+
+from workbuddy_contracts import places
 
 from .assignment import assign
 from .compatibility import Candidate, Compatibility, Reason, reasons, refusal, score
@@ -89,6 +92,9 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
     else:
         shortlist = shortlist or _EmbeddingShortlist(participants, blocked)
         round_.consider(round_.indexed_pairs(participants, shortlist(participants, k)))
+        # The embedding knows nothing of distances: members who want to meet in person are
+        # shortlisted their nearest neighbours too.
+        round_.consider(round_.nearby_pairs(k))
         round_.assign()
         # The best-liked members fill up first, and the shortlist of those left with room named
         # mostly them: shortlist again among the members with room, a few times.
@@ -146,6 +152,7 @@ class _Round:
             for language in m.languages:
                 self.speakers.setdefault(language, []).append(m.member_id)
         self.excluded_pairs = self.blocked | self.cooling_off | self.open_pairs
+        self.meeting = [m.member_id for m in participants if m.meet_in_person]
         self._sharing: dict[frozenset[str], list[str]] = {}  # languages -> who shares one, by id
         self.scored: dict[Pair, Compatibility] = {}  # (a, b): score(a, b), told to a
         self.weights: dict[Pair, float] = {}  # (a, b): the score alone, for every pair weighed
@@ -179,8 +186,8 @@ class _Round:
             return []
         table = self.table()
         others = np.fromiter((self.index[o] for o in sharing), np.int64, len(sharing))
-        # Every participant has room; what is left is the member, activity, a shared language
-        # (at once for all) and the pair's history.
+        # Every participant has room; what is left is the member, activity, a shared language,
+        # the distance for those who want to meet (at once for all) and the pair's history.
         allowed = table.allowed(np.full(len(others), self.index[member_id]), others).tolist()
         excluded = self.excluded.get(member_id, set())
         return [o for o, ok in zip(sharing, allowed, strict=True) if ok and o not in excluded]
@@ -192,10 +199,21 @@ class _Round:
         # Minus the member themselves, counted among those who speak their languages.
         sharing = sum(count for spoken, count in self.language_sets.items() if spoken & languages)
         sharing -= 1 if languages else 0
-        excluded = sum(1 for other in self.excluded.get(member_id, ())
-                       if other in self.members and other != member_id
-                       and self.members[other].languages & languages)
-        return sharing - excluded
+        excluded = {other for other in self.excluded.get(member_id, ())
+                    if other in self.members and other != member_id
+                    and self.members[other].languages & languages}
+        if self.members[member_id].meet_in_person:
+            return len(self.compatible(member_id))
+        # Those who want to meet in person and live too far: few, so looked at one by one.
+        meeting = [o for o in self.meeting if o != member_id and o not in excluded
+                   and self.members[o].languages & languages]
+        if meeting:
+            table = self.table()
+            others = np.fromiter((self.index[o] for o in meeting), np.int64, len(meeting))
+            far = int(table.too_far(np.full(len(others), self.index[member_id]), others).sum())
+        else:
+            far = 0
+        return sharing - len(excluded) - far
 
     # --- the pairs considered ---------------------------------------------------------------
 
@@ -204,6 +222,44 @@ class _Round:
         # refused anyway, and most of a large round shares few languages with most of it.
         for language in sorted(self.speakers):
             yield from combinations(self.speakers[language], 2)
+
+    def nearby_pairs(self, k: int) -> list[Pair]:
+        """For each participant who wants to meet in person, up to ``k`` participants within
+        their distance who share a language with them, nearest first (ties by id). Distances
+        here are numpy's, a shade from places.distance_km's: consider() applies the exact rule."""
+        table = self.table()
+        if not self.meeting:
+            return []
+        ids = list(self.members)
+        by_place: dict[int, list[int]] = {}
+        for row, code in enumerate(table.place.tolist()):
+            if code >= 0:
+                by_place.setdefault(code, []).append(row)
+        codes = np.fromiter(by_place, np.int64, len(by_place))
+        lat = np.radians([table.places[c].lat for c in codes.tolist()])
+        lon = np.radians([table.places[c].lon for c in codes.tolist()])
+        pairs: list[Pair] = []
+        for member_id in self.meeting:
+            row = self.index[member_id]
+            code, within = int(table.place[row]), float(table.within[row])
+            if code < 0:
+                continue
+            here = table.places[code]
+            h = (np.sin((lat - np.radians(here.lat)) / 2) ** 2 + np.cos(np.radians(here.lat)) * np.cos(lat)
+                 * np.sin((lon - np.radians(here.lon)) / 2) ** 2)
+            apart = 2 * places.EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+            near = np.flatnonzero(apart <= within * 1.001 + 0.01)
+            languages, found = self.members[member_id].languages, 0
+            for i in near[np.argsort(apart[near], kind="stable")].tolist():
+                for other in by_place[int(codes[i])]:
+                    if other != row and self.members[ids[other]].languages & languages:
+                        pairs.append(_key((member_id, ids[other])))
+                        found += 1
+                        if found >= k:
+                            break
+                if found >= k:
+                    break
+        return pairs
 
     def indexed_pairs(self, among: Sequence[Candidate], pairs: Iterable[tuple[int, int]]) -> Iterable[Pair]:
         ids = [m.member_id for m in among]
@@ -220,7 +276,7 @@ class _Round:
         table = self.table()
         a = np.fromiter((self.index[x] for x, _ in unique), np.int64, len(unique))
         b = np.fromiter((self.index[y] for _, y in unique), np.int64, len(unique))
-        # Self, both active, a shared language: at once. Every participant has room, and the
+        # Self, both active, a shared language, near enough: at once. Every participant has room, and the
         # history (blocks, cooling off, open pairs) was checked above.
         allowed = table.allowed(a, b)
         kept = [pair for pair, ok in zip(unique, allowed.tolist(), strict=True) if ok]

@@ -5,7 +5,9 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from workbuddy_contracts import places
 from workbuddy_contracts.commands import SignUp, load_or_refuse
+from workbuddy_contracts.errors import Invalid
 from workbuddy_contracts.profile import Profile, ProfileChange, default_profile
 
 
@@ -49,14 +51,33 @@ def change_profile(member: dict, request: dict, now: datetime) -> dict | None:
         updated["profile"]["availability"] = {**updated["profile"]["availability"],
                                               **changes.pop("availability")}
     updated["profile"].update(changes)
+    _refuse_unknown_city(updated["profile"])
     if updated == {**member, "profile": profile_of(member)}:
         return None
     return updated | {"revision": revision_of(member) + 1, "updated_at": now}
 
 
+UNKNOWN_CITY = ("{city!r} is not a city we know; to meet buddies in person, pick your city among "
+                "the suggestions, or the nearest town")
+NO_CITY = "to meet buddies in person, give your city too, so that matching knows who lives near you"
+
+
+def _refuse_unknown_city(profile: dict) -> None:
+    """A member who wants to meet in person needs a city the gazetteer knows: matching measures
+    distances from it. The city stays free text for the others (a village, "Lyon 7e", "on the
+    road"), who need no distance: refusing their answers would gain nothing."""
+    if not profile.get("meet_in_person"):
+        return
+    city = profile.get("city")
+    if not city:
+        raise Invalid(NO_CITY, "city")
+    if places.resolve(city) is None:
+        raise Invalid(UNKNOWN_CITY, "city", city=city)
+
+
 def profile_of(member: dict) -> dict:
-    # Members registered before profiles existed start from the defaults.
-    return member.get("profile") or default_profile(member["language"])
+    # Members registered before an answer existed start from its default.
+    return default_profile(member["language"]) | (member.get("profile") or {})
 
 
 def revision_of(member: dict) -> int:
