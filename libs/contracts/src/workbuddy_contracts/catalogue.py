@@ -64,7 +64,8 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("ask.widened", "matching", {1: p.AskWidenedV1}),
         EventType("ask.taken", "matching", {1: p.AskTakenV1}),
         EventType("ask.closed", "matching", {1: p.AskClosedV1}),
-        EventType("support.unavailable", "matching", {1: p.SupportUnavailableV1}),
+        EventType("support.unavailable", "matching", {1: p.SupportUnavailableV1,
+                                                      2: p.SupportUnavailableV2}),
     )
 }
 

@@ -70,8 +70,10 @@ REPORT_REASONS = ("harassment", "spam", "inappropriate", "impersonation", "other
 REPORT_DETAILS_MAX = 1000
 # A buddy gone quiet: the other keeps waiting, or ends it kindly and is proposed someone new.
 QUIET_CHOICES = ("wait", "someone_new")
-# Why a buddy cannot be reached now (matching's reachability).
-AWAY_REASONS = ("focus", "quiet_hours", "inactive")
+# Why a buddy cannot be reached now (matching's reachability): support.unavailable v1 knew
+# three; v2 adds a buddy who reads their news in a daily digest.
+AWAY_REASONS_V1 = ("focus", "quiet_hours", "inactive")
+AWAY_REASONS = (*AWAY_REASONS_V1, "digest")
 # Why a round left a member without a buddy.
 UNMATCHED_REASONS = ("no_compatible_member", "compatible_members_taken")
 
