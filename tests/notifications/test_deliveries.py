@@ -151,6 +151,30 @@ def test_a_digest_due_in_focus_waits_for_its_end(uow, senders, buddies, log_mome
     assert len(senders.mail.to("bob")) == 1
 
 
+def test_a_focus_moved_later_holds_the_digest_until_its_new_end(uow, senders, buddies, log_moment):
+    buddies(focus_until=uow.now().replace(hour=10).isoformat())
+    uow.clock.at = uow.now().replace(minute=10)
+    log_moment("ana")  # set aside for 10:00
+    uow.clock.at = uow.now().replace(minute=50)
+    preferences_changed(uow, "bob", focus_until=uow.now().replace(hour=11, minute=0).isoformat())
+    uow.clock.at = uow.now().replace(hour=10, minute=0, second=10)
+    assert deliveries.send_digests(uow, senders) == 0
+    uow.clock.at = uow.now().replace(hour=11, minute=0, second=0)
+    assert deliveries.send_digests(uow, senders) == 1
+    assert len(senders.mail.to("bob")) == 1
+
+
+def test_a_focus_ending_inside_quiet_hours_holds_the_digest_until_morning(
+        uow, senders, buddies, log_moment):
+    buddies(focus_until=(uow.now().replace(hour=0) + timedelta(days=1)).isoformat(),
+            quiet_hours={"start": "22:00", "end": "07:00"})
+    log_moment("ana")
+    uow.clock.at = uow.now().replace(hour=0) + timedelta(days=1)
+    assert deliveries.send_digests(uow, senders) == 0
+    uow.clock.at = uow.now().replace(hour=7)
+    assert deliveries.send_digests(uow, senders) == 1
+
+
 def test_a_daily_digest_due_outside_quiet_hours_and_focus_leaves_at_once(
         uow, senders, buddies, log_moment):
     buddies(delivery="digest", quiet_hours={"start": "22:00", "end": "07:00"})
