@@ -12,8 +12,6 @@ When a setback was not reached within 15 minutes, one reason is given, the first
 - a support buddy was proposed (at once, or when matching looked again once someone could be
   reached), and accepted only later, or not at all;
 - the member had no buddy at all (and no support buddy was proposed);
-- a buddy matching counts as reachable (no focus told, outside their quiet hours) was not told
-  at once because they asked for a daily digest: matching then proposes no support buddy;
 - the member already had a support buddy (proposed or active): matching proposes one at a time;
 - no member who offers support was reachable, free and a fit.
 """
@@ -74,9 +72,6 @@ def _why_not(soon, proposed, accepted, buddies, logged, people, focus_told, had_
                                                      else "not accepted in the week")
     if not buddies:
         return "no buddy at all, no support buddy proposed"
-    if any(not focus_at(focus_told, b, logged) and not people[b].in_quiet_hours(logged)
-           and people[b].answers["availability"]["delivery"] == "digest" for b in buddies):
-        return "a buddy counted as reachable gets a daily digest: no support buddy proposed"
     if had_support:
         return "already had a support buddy"
     return "no support buddy reachable, free and fitting"

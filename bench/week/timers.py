@@ -15,10 +15,11 @@ ticks where the events announce that its work falls due:
   (retry_at), from support.unavailable;
 - notifications.tell_unread_messages: a message's sent_at + MESSAGE_NOTIFY_AFTER_SECONDS, from
   message.sent;
-- notifications.send_digests: a focus_until told, and 18:00 on the clock of a member with a
-  daily digest, from member.updated;
-- notifications.retry_deliveries: each day's end of a member's quiet hours on their clock,
-  from member.updated.
+- notifications.send_digests: a focus_until told, 18:00 on the clock of a member with a
+  daily digest, and each day's end of a member's quiet hours on their clock (a digest due
+  inside quiet hours or focus waits for their end), from member.updated;
+- notifications.retry_deliveries: each day's end of a member's quiet hours on their clock, and
+  a focus_until told (a digest held at its sending), from member.updated.
 
 Besides, each of these runs every ``safety`` in any case (on the same grid); a run there that
 sends or records anything is work this table did not announce, counted and printed. The
@@ -30,9 +31,9 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from workbuddy_contracts.availability import DIGEST_AT
 from workbuddy_contracts.events import Event
 from workbuddy_matching.domain.buddyship import SUPPORT_LASTS, TEMPORARY
-from workbuddy_notifications.domain.timing import DIGEST_AT
 
 from .engine import Engine
 from .services import intervals
@@ -135,10 +136,12 @@ class Timers:
             self.due("matching.fill_wanted_slots", datetime.fromisoformat(str(paused)))
         if focus := availability.get("focus_until"):
             self.due("notifications.send_digests", datetime.fromisoformat(str(focus)))
+            self.due("notifications.retry_deliveries", datetime.fromisoformat(str(focus)))
         if availability.get("delivery") == "digest":
             self._daily("notifications.send_digests", zone, DIGEST_AT)
         if quiet := availability.get("quiet_hours"):
             self._daily("notifications.retry_deliveries", zone, quiet["end"])
+            self._daily("notifications.send_digests", zone, quiet["end"])
 
     def _daily(self, timer: str, zone: str, clock: str) -> None:
         if (timer, zone, clock) in self.daily:

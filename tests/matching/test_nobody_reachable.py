@@ -82,3 +82,44 @@ def test_a_buddy_there_now_means_nothing_to_tell(uow, member, active):
     log(uow, mia, "client_lost", "m-1")
     log(uow, mia, "urgent_advice", "a-1")
     assert uow.outbox.of_type("support.unavailable") == []
+
+
+def digest(zone: str = "Europe/Paris", quiet: dict | None = None) -> dict:
+    return {"time_zone": zone,
+            "availability": {"focus_until": None, "quiet_hours": quiet, "delivery": "digest"}}
+
+
+def test_a_buddy_on_a_daily_digest_is_away_for_a_setback_so_a_supporter_is_proposed(
+        uow, member, active):
+    mia = member("Mia")
+    active(mia, member("Bob", **digest()))
+    member("Sam", offers_support=True)
+    uow.outbox.events.clear()
+    log(uow, mia, "client_lost", "m-1")
+    [proposed] = uow.outbox.of_type("buddyship.proposed")
+    assert (proposed["origin"], proposed["invitee_id"]) == ("support", "sam")
+    assert uow.outbox.of_type("support.unavailable") == []
+
+
+def test_buddies_on_a_digest_and_nobody_offering_support_say_when_they_read_it(
+        uow, member, active):
+    mia = member("Mia")
+    active(mia, member("Bob", **digest()))  # 18:00 in Paris is 17:00 UTC (winter)
+    active(mia, member("Zoe", **digest("Asia/Tokyo", quiet={"start": "22:00", "end": "07:00"})))
+    member("Sam", offers_support=True, **digest())  # a supporter on a digest would be late too
+    uow.outbox.events.clear()
+    log(uow, mia, "client_lost", "m-1")
+    assert uow.outbox.of_type("buddyship.proposed") == []
+    [told] = uow.outbox.of_type("support.unavailable")
+    assert (told["buddies"], told["away"], told["digest_at"]) == (2, {"digest": 2}, "18:00")
+    assert told["reachable_at"] == uow.now().replace(hour=17, minute=0)  # Bob; Zoe reads hers tomorrow
+    assert told["retry_at"] == told["reachable_at"]  # Sam's digest leaves then too
+
+
+def test_without_a_buddy_on_a_digest_the_event_names_no_digest_time(uow, member, active):
+    mia = member("Mia")
+    active(mia, member("Bob", **focus(uow, 2)))
+    uow.outbox.events.clear()
+    log(uow, mia, "client_lost", "m-1")
+    [told] = uow.outbox.of_type("support.unavailable")
+    assert told["digest_at"] is None

@@ -43,10 +43,36 @@ def test_focus_until_a_time_and_long_silence_make_a_member_unreachable():
     assert reachability.unreachable_because(doc(seen=NOW - timedelta(days=31)), NOW) == "inactive"
 
 
+def on_digest(member: dict) -> dict:
+    member["profile"]["availability"]["delivery"] = "digest"
+    return member
+
+
+def test_a_member_on_a_daily_digest_is_away_until_their_digest_leaves():
+    # 14:00 in Paris: the digest leaves at 18:00 there (17:00 UTC).
+    paris = on_digest(doc())
+    assert reachability.unreachable_because(paris, NOW) == reachability.DIGEST
+    assert reachability.reachable_from(paris, NOW) == datetime(2026, 1, 14, 17, 0, tzinfo=UTC)
+    # 18:00 falls in Paris quiet hours from 17:30: the digest waits for 08:00 (07:00 UTC).
+    sleepy = on_digest(doc(quiet={"start": "17:30", "end": "08:00"}))
+    assert reachability.unreachable_because(sleepy, NOW) == reachability.DIGEST
+    assert reachability.reachable_from(sleepy, NOW) == datetime(2026, 1, 15, 7, 0, tzinfo=UTC)
+
+
+def test_a_digest_member_in_focus_reads_it_when_focus_ends_and_one_long_gone_is_inactive():
+    focused = on_digest(doc(focus=NOW + timedelta(hours=1)))
+    assert reachability.unreachable_because(focused, NOW) == reachability.FOCUS
+    assert reachability.reachable_from(focused, NOW) == NOW + timedelta(hours=1)
+    gone = on_digest(doc(seen=NOW - timedelta(days=31)))
+    assert reachability.unreachable_because(gone, NOW) == reachability.INACTIVE
+    assert reachability.reachable_from(gone, NOW) is None
+
+
 def test_support_is_needed_only_when_no_buddy_can_be_reached():
     assert support.needs_support([])  # no buddy yet
     assert support.needs_support(["focus", "quiet_hours"])
     assert not support.needs_support(["focus", None])
+    assert support.needs_support(["digest"])  # they would read it hours later
 
 
 def candidate(member_id, **profile):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from workbuddy_contracts.profile import default_profile
 from workbuddy_notifications.adapters.push import PushDisabled, SubscriptionGone, TransientPushError
 from workbuddy_notifications.adapters.smtp import PermanentMailError, TransientMailError
 from workbuddy_notifications.domain import deliveries as ledger
@@ -27,6 +28,15 @@ def retried_after(uow, senders, **delta) -> int:
     uow.clock.advance(**delta)
     deliveries.retry_due(uow, senders)
     return len(moments_to(senders, "bob"))
+
+
+def preferences_changed(uow, member_id: str, **availability) -> None:
+    """Profiles told us the member's new availability (a later revision)."""
+    profile = default_profile("en") | {"time_zone": "UTC"}
+    profile["availability"] = profile["availability"] | availability
+    members.member_updated(uow, payload={
+        "member_id": member_id, "revision": 2, "display_name": member_id.title(),
+        "language": "en", "profile": profile, "updated_at": uow.now()})
 
 
 @pytest.fixture
@@ -103,6 +113,95 @@ def test_a_digest_whose_authors_were_blocked_since_is_not_sent(
     [digest] = uow.db.deliveries.find({"kind": ledger.DIGEST})
     assert digest["state"] == ledger.CANCELLED and "nothing left" in digest["reason"]
     assert senders.mail.to("bob") == []
+
+
+def test_a_daily_digest_due_in_quiet_hours_waits_until_they_end_then_leaves_once(
+        uow, senders, buddies, log_moment):
+    # Bob reads a digest at 18:00 UTC, inside his quiet hours (17:00-08:00 UTC).
+    buddies(delivery="digest", quiet_hours={"start": "17:00", "end": "08:00"})
+    log_moment("ana", n=1)
+    uow.clock.at = uow.now().replace(hour=18, minute=0)
+    assert deliveries.send_digests(uow, senders) == 0
+    assert senders.mail.to("bob") == []
+    tomorrow_eight = uow.now().replace(hour=8) + timedelta(days=1)
+    assert {f["not_before"] for f in uow.db.deliveries.find({"recipient_id": "bob"})} == \
+        {tomorrow_eight}
+    uow.clock.at = uow.now().replace(hour=23)
+    log_moment("ana", n=2)  # set aside for tomorrow's 18:00
+    uow.clock.at = tomorrow_eight - timedelta(minutes=1)
+    assert deliveries.send_digests(uow, senders) == 0
+
+    uow.clock.at = tomorrow_eight
+    assert deliveries.send_digests(uow, senders) == 1
+    [digest] = senders.mail.to("bob")
+    assert digest.headers["X-WorkBuddy-Kind"] == ledger.DIGEST
+    assert states(uow, recipient_id="bob", kind="moment") == {
+        "logged-mo-ana-1:bob:email": ledger.GATHERED, "logged-mo-ana-2:bob:email": ledger.FOR_DIGEST}
+
+
+def test_a_digest_due_in_focus_waits_for_its_end(uow, senders, buddies, log_moment):
+    buddies(delivery="digest")
+    log_moment("ana")
+    focus_ends = uow.now().replace(hour=18, minute=40)
+    preferences_changed(uow, "bob", delivery="digest", focus_until=focus_ends.isoformat())
+    uow.clock.at = uow.now().replace(hour=18, minute=0)
+    assert deliveries.send_digests(uow, senders) == 0
+    uow.clock.at = focus_ends
+    assert deliveries.send_digests(uow, senders) == 1
+    assert len(senders.mail.to("bob")) == 1
+
+
+def test_a_focus_moved_later_holds_the_digest_until_its_new_end(uow, senders, buddies, log_moment):
+    buddies(focus_until=uow.now().replace(hour=10).isoformat())
+    uow.clock.at = uow.now().replace(minute=10)
+    log_moment("ana")  # set aside for 10:00
+    uow.clock.at = uow.now().replace(minute=50)
+    preferences_changed(uow, "bob", focus_until=uow.now().replace(hour=11, minute=0).isoformat())
+    uow.clock.at = uow.now().replace(hour=10, minute=0, second=10)
+    assert deliveries.send_digests(uow, senders) == 0
+    uow.clock.at = uow.now().replace(hour=11, minute=0, second=0)
+    assert deliveries.send_digests(uow, senders) == 1
+    assert len(senders.mail.to("bob")) == 1
+
+
+def test_a_focus_ending_inside_quiet_hours_holds_the_digest_until_morning(
+        uow, senders, buddies, log_moment):
+    buddies(focus_until=(uow.now().replace(hour=0) + timedelta(days=1)).isoformat(),
+            quiet_hours={"start": "22:00", "end": "07:00"})
+    log_moment("ana")
+    uow.clock.at = uow.now().replace(hour=0) + timedelta(days=1)
+    assert deliveries.send_digests(uow, senders) == 0
+    uow.clock.at = uow.now().replace(hour=7)
+    assert deliveries.send_digests(uow, senders) == 1
+
+
+def test_a_daily_digest_due_outside_quiet_hours_and_focus_leaves_at_once(
+        uow, senders, buddies, log_moment):
+    buddies(delivery="digest", quiet_hours={"start": "22:00", "end": "07:00"})
+    log_moment("ana")
+    uow.clock.at = uow.now().replace(hour=18, minute=0)
+    assert deliveries.send_digests(uow, senders) == 1
+    [digest] = senders.mail.to("bob")
+    assert digest.headers["X-WorkBuddy-Kind"] == ledger.DIGEST
+
+
+def test_a_digest_retried_inside_quiet_hours_is_held_until_they_end(
+        uow, senders, buddies, log_moment):
+    buddies(delivery="digest", quiet_hours={"start": "18:30", "end": "07:00"})
+    log_moment("ana")
+    uow.clock.at = uow.now().replace(hour=18, minute=0)
+    senders.mail.refusal = TransientMailError("451 4.3.0 try again later")
+    assert deliveries.send_digests(uow, senders) == 1
+    senders.mail.refusal = None
+    uow.clock.at = uow.now().replace(hour=18, minute=45)  # the back-off is over, quiet hours began
+    deliveries.retry_due(uow, senders)
+    assert senders.mail.to("bob") == []
+    [digest] = uow.db.deliveries.find({"kind": ledger.DIGEST})
+    assert digest["state"] == ledger.PENDING and digest["held_because"] == "quiet hours or focus"
+    assert digest["not_before"] == uow.now().replace(hour=7, minute=0) + timedelta(days=1)
+    uow.clock.at = digest["not_before"]
+    deliveries.retry_due(uow, senders)
+    assert len(senders.mail.to("bob")) == 1
 
 
 def test_a_kind_turned_off_for_mail_is_cancelled_not_held(

@@ -35,3 +35,33 @@ def test_an_ask_without_a_buddy_yet_says_so_in_english(uow, senders, register):
     told(uow, senders, kind="urgent_advice", buddies=0, away={}, reachable_at=None)
     [item] = feed.notifications_of(uow, member_id="mia", limit=5)["items"]
     assert item["text"] == "You have no buddy yet to hear of it."
+
+
+def test_buddies_reading_a_daily_digest_are_said_to_read_their_news_once_a_day(
+        uow, senders, register):
+    register("mia", time_zone="Europe/Paris")
+    told(uow, senders, buddies=2, away={"digest": 2}, digest_at="18:00",
+         reachable_at=AT.replace(hour=17, minute=0), retry_at=None)
+    [item] = feed.notifications_of(uow, member_id="mia", limit=5)["items"]
+    assert item["text"] == (
+        "Your buddies read their news once a day, at 18:00 their time: none of them will see "
+        "it right away. The first one is back on Monday, March 2, 2026, 6:00\u202fPM and will "
+        "see it then. Nobody offering support is free right now either.")
+
+
+def test_in_french_one_buddy_on_a_digest_beside_one_in_focus(uow, senders, register):
+    register("mia", language="fr", time_zone="Europe/Paris")
+    told(uow, senders, away={"digest": 1, "focus": 1}, digest_at="18:00", retry_at=AT)
+    [item] = feed.notifications_of(uow, member_id="mia", limit=5)["items"]
+    assert item["text"].startswith(
+        "Aucun de tes buddies n'est joignable en ce moment (1 ne lisant ses nouvelles qu'une "
+        "fois par jour, à 18:00 à son heure, 1 en mode focus).")
+
+
+def test_a_single_buddy_on_a_digest_in_french(uow, senders, register):
+    register("mia", language="fr", time_zone="Europe/Paris")
+    told(uow, senders, buddies=1, away={"digest": 1}, digest_at="18:00", reachable_at=None)
+    [item] = feed.notifications_of(uow, member_id="mia", limit=5)["items"]
+    assert item["text"] == (
+        "Ton buddy ne lit ses nouvelles qu'une fois par jour, à 18:00 à son heure : ce ne sera "
+        "pas tout de suite. Aucun membre prêt à épauler n'est libre non plus pour l'instant.")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from workbuddy_contracts.availability import in_quiet_hours, next_local
-from workbuddy_notifications.domain.timing import DIGEST, LATER, NEVER, NOW, when
+from workbuddy_notifications.domain.timing import DIGEST, LATER, NEVER, NOW, digest_leaves, when
 
 QUIET = {"start": "22:00", "end": "07:30"}
 # 2026-01-14 13:00 UTC: 22:00 in Tokyo (quiet), 08:00 in Montreal (awake), 14:00 in Paris.
@@ -55,6 +55,28 @@ def test_a_member_who_asked_for_a_digest_gets_it_at_six_in_the_evening_local():
     decided = when(kind="reaction", channel="email", urgent=False,
                    recipient=member("America/Montreal", delivery="digest"), now=NOON_UTC)
     assert (decided.how, decided.at) == (DIGEST, datetime(2026, 1, 14, 23, 0, tzinfo=UTC))
+
+
+def test_a_digest_due_in_quiet_hours_leaves_when_they_end_on_the_members_clock():
+    # 22:00 in Tokyo: its quiet hours end at 07:30 local, 22:30 UTC.
+    assert digest_leaves(recipient=member("Asia/Tokyo", delivery="digest"), now=NOON_UTC) == \
+        datetime(2026, 1, 14, 22, 30, tzinfo=UTC)
+
+
+def test_a_digest_due_in_focus_leaves_when_focus_ends_or_later_if_quiet_hours_follow():
+    until = datetime(2026, 1, 14, 16, 0, tzinfo=UTC)
+    paris = member("Europe/Paris", focus_until=until.isoformat())
+    assert digest_leaves(recipient=paris, now=NOON_UTC) == until
+    # Focus until 22:00 in Paris runs into its quiet hours (22:00-07:30): 06:30 UTC next day.
+    late = member("Europe/Paris", focus_until=datetime(2026, 1, 14, 21, 0, tzinfo=UTC))
+    assert digest_leaves(recipient=late, now=NOON_UTC) == datetime(2026, 1, 15, 6, 30, tzinfo=UTC)
+
+
+def test_a_digest_due_outside_quiet_hours_and_focus_leaves_at_once():
+    assert digest_leaves(recipient=member("America/Montreal", delivery="digest"),
+                         now=NOON_UTC) == NOON_UTC
+    ended = member("Europe/Paris", focus_until=datetime(2026, 1, 14, 12, tzinfo=UTC))
+    assert digest_leaves(recipient=ended, now=NOON_UTC) == NOON_UTC
 
 
 def test_a_channel_turned_off_for_a_kind_stays_silent():

@@ -1,8 +1,11 @@
-"""Invitation codes, and member.registered read at both of its versions."""
+"""Invitation codes, and member.registered and support.unavailable read at both of their
+versions."""
 
 from datetime import UTC, datetime, timedelta
 
-from workbuddy_contracts.events import make_event, read_event
+import pytest
+
+from workbuddy_contracts.events import UnreadableEvent, make_event, read_event
 from workbuddy_profiles.domain import invitations
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -44,3 +47,29 @@ def test_a_v1_member_registered_is_still_understood():
     message["payload"] = {k: v for k, v in message["payload"].items() if k != "invited_by"}
     event = read_event(message)
     assert event.version == 1 and "invited_by" not in event.payload
+
+
+def unavailable(**extra) -> dict:
+    return {"moment_id": "mo-1", "member_id": "m-1", "kind": "client_lost", "buddies": 1,
+            "away": {"digest": 1}, "reachable_at": NOW, "retry_at": None, "at": NOW,
+            "digest_at": "18:00", **extra}
+
+
+def test_support_unavailable_is_emitted_at_v2_with_buddies_on_a_digest():
+    event = make_event("support.unavailable", unavailable(), producer="matching",
+                       correlation_id=None)
+    assert event.version == 2
+    payload = read_event(event.to_message()).payload
+    assert (payload["away"], payload["digest_at"]) == ({"digest": 1}, "18:00")
+
+
+def test_a_v1_support_unavailable_is_still_understood_and_never_names_a_digest():
+    v2 = make_event("support.unavailable", unavailable(away={"focus": 1}, digest_at=None),
+                    producer="matching", correlation_id=None)
+    message = v2.to_message() | {"version": 1}
+    message["payload"] = {k: v for k, v in message["payload"].items() if k != "digest_at"}
+    event = read_event(message)
+    assert event.version == 1 and event.payload["away"] == {"focus": 1}
+    message["payload"]["away"] = {"digest": 1}  # a reason v1 does not know
+    with pytest.raises(UnreadableEvent, match="support.unavailable v1"):
+        read_event(message)

@@ -1,12 +1,17 @@
-"""A member's time, read in their own time zone: quiet hours and when they end.
+"""A member's time, read in their own time zone: quiet hours and when they end, focus, and
+when their daily digest leaves.
 
 Quiet hours are a daily window of local clock time ("21:00" to "08:00", which may wrap past
-midnight). Matching asks whether a buddy can be reached now; notifications ask until when to
-hold a notification. Both read the same rules here, so that they never disagree.
+midnight). Matching asks whether a buddy can be reached now, and when they will read what they
+are told; notifications ask until when to hold a notification or a digest. Both read the same
+rules here, so that they never disagree.
 """
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# A member who asked for a digest gets it once a day, at this time on their own clock.
+DIGEST_AT = "18:00"
 
 
 def as_datetime(value) -> datetime | None:
@@ -69,6 +74,29 @@ def quiet_hours_end(start: str, end: str, zone_name: str | None, now: datetime) 
     if not in_quiet_hours(start, end, zone_name, now):
         return None
     return next_local(end, zone_name, now)
+
+
+def next_digest(zone_name: str | None, now: datetime) -> datetime:
+    """When the daily digest of a member in ``zone_name`` falls due next (UTC), before focus or
+    quiet hours may push it later (``free_from``)."""
+    return next_local(DIGEST_AT, zone_name, now)
+
+
+def free_from(at: datetime, *, focus_until: datetime | None, quiet_hours: dict | None,
+              zone_name: str | None) -> datetime:
+    """The first moment from ``at`` on outside the member's focus and quiet hours: ``at`` when
+    it is outside both; else the end of the focus or quiet hours it falls in, or of the quiet
+    hours that focus ends in (or the focus those quiet hours end in)."""
+    for _ in range(4):
+        if focus_until is not None and focus_until > at:
+            at = focus_until
+            continue
+        ends = quiet_hours_end(quiet_hours["start"], quiet_hours["end"], zone_name, at) \
+            if quiet_hours else None
+        if ends is None:
+            return at
+        at = ends
+    return at
 
 
 def _after_the_jump(wall: datetime, tz: ZoneInfo) -> datetime:

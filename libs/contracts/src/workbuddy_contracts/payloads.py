@@ -9,6 +9,7 @@ from .profile import Profile
 from .vocabulary import (
     ASK_CLOSINGS,
     AWAY_REASONS,
+    AWAY_REASONS_V1,
     CHECK_IN_KINDS,
     CHECK_IN_OUTCOMES,
     COMMITMENTS,
@@ -290,10 +291,23 @@ class SupportUnavailableV1(Schema):
     member_id = member_id
     kind = fields.String(required=True, validate=validate.OneOf(MOMENT_KINDS))
     buddies = fields.Integer(required=True, metadata={"description": "Active buddies."})
-    away = fields.Dict(keys=fields.String(validate=validate.OneOf(AWAY_REASONS)),
+    away = fields.Dict(keys=fields.String(validate=validate.OneOf(AWAY_REASONS_V1)),
                        values=fields.Integer(), load_default=dict)
     reachable_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
         "description": "When the first buddy can be reached (null: none soon)."})
     retry_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
         "description": "When matching looks for a support buddy again (null: it does not)."})
     at = fields.AwareDateTime(required=True)
+
+
+class SupportUnavailableV2(SupportUnavailableV1):
+    """v2 counts a buddy who reads their news in a daily digest as away (``digest``: they would
+    read it hours later), and says when that digest leaves on their clock. v1 consumers read
+    the rest as before."""
+
+    away = fields.Dict(keys=fields.String(validate=validate.OneOf(AWAY_REASONS)),
+                       values=fields.Integer(), load_default=dict)
+    digest_at = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^([01][0-9]|2[0-3]):[0-5][0-9]$"), metadata={
+        "description": "When buddies on a daily digest read it (HH:MM on their own clock; "
+                       "null: no buddy is away for a digest)."})

@@ -81,8 +81,10 @@ CHECK_IN_KINDS = ("trial", "regular")
 CHECK_IN_OUTCOMES = ("confirmed", "ended", "lapsed")
 # How often the two mean to catch up, as agreed in a check-in.
 RHYTHMS = ("weekly", "fortnightly", "monthly")
-# Why a buddy cannot be reached now (matching's reachability).
-AWAY_REASONS = ("focus", "quiet_hours", "inactive")
+# Why a buddy cannot be reached now (matching's reachability): support.unavailable v1 knew
+# three; v2 adds a buddy who reads their news in a daily digest.
+AWAY_REASONS_V1 = ("focus", "quiet_hours", "inactive")
+AWAY_REASONS = (*AWAY_REASONS_V1, "digest")
 # Why a round left a member without a buddy.
 UNMATCHED_REASONS = ("no_compatible_member", "compatible_members_taken")
 

@@ -1,38 +1,41 @@
 """Whether a member can be reached right now, from what matching knows of them.
 
 A setback calls for someone *now*: a buddy in deep focus, asleep in their quiet hours in their
-own time zone, or long gone quiet is not there for it, however good a buddy they are.
+own time zone, or long gone quiet is not there for it, however good a buddy they are. Nor is a
+buddy who asked for their news in a daily digest: they read it hours later, at the digest time
+on their clock (notifications sends it then, or when their focus or quiet hours end).
 
 Pure: the caller passes the pool document and the time.
 """
 
 from datetime import datetime, timedelta
 
-from workbuddy_contracts.availability import as_datetime, in_quiet_hours, quiet_hours_end
+from workbuddy_contracts.availability import as_datetime, free_from, in_quiet_hours, next_digest
 from workbuddy_contracts.profile import default_profile
 
 # Nothing logged, no reaction, no profile change for this long: not someone to count on today.
 INACTIVE_AFTER = timedelta(days=30)
 
-FOCUS, QUIET_HOURS, INACTIVE = "focus", "quiet_hours", "inactive"
+FOCUS, QUIET_HOURS, INACTIVE, DIGEST = "focus", "quiet_hours", "inactive", "digest"
 
 
 def unreachable_because(doc: dict, now: datetime) -> str | None:
-    """None when the member can be reached at ``now``; else why not: focus, quiet_hours or
-    inactive."""
-    profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
+    """None when the member can be reached at ``now``; else why not: focus, digest (they read
+    their news once a day), quiet_hours or inactive."""
+    profile = _profile(doc)
     availability = profile.get("availability") or {}
     focus_until = as_datetime(availability.get("focus_until"))
     if focus_until is not None and focus_until > now:
         return FOCUS
+    seen = [as_datetime(doc.get(f)) for f in ("last_active_at", "profile_updated_at", "registered_at")]
+    seen = [s for s in seen if s is not None]
+    inactive = bool(seen) and now - max(seen) > INACTIVE_AFTER
+    if availability.get("delivery") == "digest" and not inactive:
+        return DIGEST  # asleep or not, what they are told waits for their digest
     quiet = availability.get("quiet_hours")
     if quiet and in_quiet_hours(quiet["start"], quiet["end"], profile["time_zone"], now):
         return QUIET_HOURS
-    seen = [as_datetime(doc.get(f)) for f in ("last_active_at", "profile_updated_at", "registered_at")]
-    seen = [s for s in seen if s is not None]
-    if seen and now - max(seen) > INACTIVE_AFTER:
-        return INACTIVE
-    return None
+    return INACTIVE if inactive else None
 
 
 def paused_until(doc: dict | None, now: datetime) -> datetime | None:
@@ -50,19 +53,25 @@ def not_paused(docs: list[dict], now: datetime) -> list[dict]:
 def reachable_from(doc: dict, now: datetime) -> datetime | None:
     """When the member can next be reached: ``now`` if they can, the end of their focus or
     quiet hours (whichever comes last, when one runs into the other), None when they have been
-    inactive too long to count on."""
-    at = now
-    for _ in range(4):  # focus ending inside quiet hours, quiet hours ending inside focus...
-        why = unreachable_because(doc, at)
-        if why is None:
-            return at
-        if why == INACTIVE:
-            return None
-        profile = default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
-        availability = profile.get("availability") or {}
-        if why == FOCUS:
-            at = as_datetime(availability["focus_until"])
-        else:
-            quiet = availability["quiet_hours"]
-            at = quiet_hours_end(quiet["start"], quiet["end"], profile["time_zone"], at) or at
-    return at
+    inactive too long to count on. A member on a daily digest reads what they are told when it
+    leaves: when their focus ends, else at the next digest time (past their quiet hours)."""
+    why = unreachable_because(doc, now)
+    if why is None:
+        return now
+    if why == INACTIVE:
+        return None
+    profile = _profile(doc)
+    availability = profile.get("availability") or {}
+    zone = profile["time_zone"]
+    start = next_digest(zone, now) if why == DIGEST else now
+    return free_from(start, focus_until=as_datetime(availability.get("focus_until")),
+                     quiet_hours=availability.get("quiet_hours"), zone_name=zone)
+
+
+def digest_member(doc: dict | None) -> bool:
+    """Whether the member reads their news in a daily digest."""
+    return bool(doc) and (_profile(doc).get("availability") or {}).get("delivery") == "digest"
+
+
+def _profile(doc: dict) -> dict:
+    return default_profile(doc.get("language", "en")) | (doc.get("profile") or {})

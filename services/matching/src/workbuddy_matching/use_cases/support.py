@@ -1,6 +1,7 @@
 """A support buddy after a setback: when none of the member's buddies can be reached now
-(focus, quiet hours, gone quiet, or no buddy yet), matching proposes, for a few days, a member
-who offered to support others, can be reached now and, best of all, lived the same setback.
+(focus, quiet hours, gone quiet, reading their news in a daily digest only, or no buddy yet),
+matching proposes, for a few days, a member who offered to support others, can be reached now
+and, best of all, lived the same setback.
 
 Nobody is left without an answer: when no supporter can be reached either, the member is told
 so honestly (why their buddies are away, when the first is back, when matching looks again),
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 
 from eventlet import tpool
 
+from workbuddy_contracts.availability import DIGEST_AT
 from workbuddy_platform.logs import get_logger
 
 from ..domain import buddyship, introductions, reachability, supporters
@@ -103,7 +105,8 @@ def _tell(uow: MatchingUnitOfWork, moment: dict, buddies: list[dict | None],
     uow.record(("support.unavailable", {
         "moment_id": moment["moment_id"], "member_id": moment["member_id"],
         "kind": moment["kind"], "buddies": len(buddies), "away": dict(Counter(why_not)),
-        "reachable_at": reachable_at, "retry_at": retry_at, "at": uow.now()}))
+        "reachable_at": reachable_at, "retry_at": retry_at, "at": uow.now(),
+        "digest_at": DIGEST_AT if reachability.DIGEST in why_not else None}))
 
 
 def _back(docs: list[dict | None], now: datetime) -> datetime | None:

@@ -164,6 +164,13 @@ class Deliveries(Repository):
                                         {"recipient_id": 1})
         return sorted({f["recipient_id"] for f in found})
 
+    def postpone_digest(self, recipient_id: str, *, due: datetime, until: datetime) -> int:
+        """The member's digest items due by ``due`` wait until ``until`` (their quiet hours or
+        focus end then); how many."""
+        return self.db.deliveries.update_many(
+            {"recipient_id": recipient_id, "state": d.FOR_DIGEST, "not_before": {"$lte": due}},
+            {"$set": {"not_before": until, "updated_at": self.uow.now()}}).modified_count
+
     def gather(self, recipient_id: str, digest_id: str, now: datetime) -> int:
         """Move the member's due digest items into the digest ``digest_id``; how many moved.
         Each moves by compare-and-set, so an item is in at most one digest."""

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from workbuddy_contracts.availability import DIGEST_AT
 from workbuddy_contracts.vocabulary import LANGUAGES, SETBACKS, tone_of
 
 KIND_LABELS = {
@@ -101,12 +102,26 @@ def ask_step(data: dict, name: str | None, language: str) -> str:
 # Nobody could be reached after a setback or an urgent ask: why, and what happens next.
 _AWAY = {"focus": {"fr": "{n} en mode focus", "en": "{n} in focus mode"},
          "quiet_hours": {"fr": "{n} en heures calmes", "en": "{n} in their quiet hours"},
-         "inactive": {"fr": "{n} absent(s) depuis un moment", "en": "{n} away for a while"}}
+         "inactive": {"fr": "{n} absent(s) depuis un moment", "en": "{n} away for a while"},
+         # support.unavailable v2: a buddy who reads their news in a daily digest only.
+         "digest": {"fr": "{n} ne lisant ses nouvelles qu'une fois par jour, à {at} à son heure",
+                    "en": "{n} reading their news once a day, at {at} their time"}}
+_AWAY_MANY = {"digest": {"fr": "{n} ne lisant leurs nouvelles qu'une fois par jour, à {at} à "
+                               "leur heure",
+                         "en": "{n} reading their news once a day, at {at} their time"}}
 _NOBODY = {
     "no_buddy": {"fr": "Tu n'as pas encore de buddy pour l'entendre.",
                  "en": "You have no buddy yet to hear of it."},
     "away": {"fr": "Aucun de tes buddies n'est joignable en ce moment ({detail}).",
              "en": "None of your buddies can be reached right now ({detail})."},
+    "all_digest": {"fr": "Tes buddies ne lisent leurs nouvelles qu'une fois par jour, à {at} à "
+                         "leur heure : aucun ne le verra tout de suite.",
+                   "en": "Your buddies read their news once a day, at {at} their time: none of "
+                         "them will see it right away."},
+    "one_digest": {"fr": "Ton buddy ne lit ses nouvelles qu'une fois par jour, à {at} à son "
+                         "heure : ce ne sera pas tout de suite.",
+                   "en": "Your buddy reads their news once a day, at {at} their time: not right "
+                         "away."},
     "back": {"fr": "Le premier sera là {at} et le verra alors.",
              "en": "The first one is back {at} and will see it then."},
     "retry": {"fr": "Aucun membre prêt à épauler n'est libre non plus : on cherche à nouveau "
@@ -125,14 +140,20 @@ def nobody_reachable(data: dict, language: str, time_zone: str | None) -> str:
         return ("le " if language == "fr" else "on ") + local_time(
             datetime.fromisoformat(iso), language, time_zone)
 
+    away = {why: n for why, n in (data.get("away") or {}).items() if why in _AWAY and n}
+    digest_at = data.get("digest_at") or DIGEST_AT
     if not data.get("buddies"):
         said = [_NOBODY["no_buddy"][language]]
+    elif set(away) == {"digest"}:
+        said = [_NOBODY["one_digest" if away["digest"] == 1 else "all_digest"][language].format(
+            at=digest_at)]
     else:
-        detail = ", ".join(_AWAY[why][language].format(n=n)
-                           for why, n in sorted((data.get("away") or {}).items()) if why in _AWAY)
+        detail = ", ".join(
+            (_AWAY_MANY.get(why, _AWAY[why]) if n > 1 else _AWAY[why])[language].format(
+                n=n, at=digest_at) for why, n in sorted(away.items()))
         said = [_NOBODY["away"][language].format(detail=detail)]
-        if data.get("reachable_at"):
-            said.append(_NOBODY["back"][language].format(at=when(data["reachable_at"])))
+    if data.get("buddies") and data.get("reachable_at"):
+        said.append(_NOBODY["back"][language].format(at=when(data["reachable_at"])))
     if data.get("kind") in SETBACKS:
         said.append(_NOBODY["retry"][language].format(at=when(data["retry_at"]))
                     if data.get("retry_at") else _NOBODY["no_retry"][language])

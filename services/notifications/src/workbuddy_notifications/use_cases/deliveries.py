@@ -46,7 +46,8 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
     if delivery is None:
         return  # sent already, or another worker is on it
     if delivery.get("kind") == d.DIGEST:
-        _send_digest(uow, senders, delivery)
+        if _digest_may_go_now(uow, delivery):
+            _send_digest(uow, senders, delivery)
         return
     # (A delivery opened by an older version names no notification: it is cancelled below.)
     item = uow.inbox.get(delivery.get("notification_id"))
@@ -180,6 +181,22 @@ def send_digests(uow: NotificationsUnitOfWork, senders: Senders) -> int:
     for key in keys:
         attempt(uow, senders, key=key)
     return len(keys)
+
+
+def _digest_may_go_now(uow: NotificationsUnitOfWork, delivery: dict) -> bool:
+    """A digest opened outside quiet hours and focus may be retried (or sent late) inside
+    them: then it is held until they end, like any notification."""
+    recipient = uow.recipients.get(delivery["recipient_id"])
+    if recipient is None:
+        return True  # the member left: the digest cancels itself, nothing is sent
+    now = uow.now()
+    leaves = timing.digest_leaves(recipient=recipient, now=now)
+    if leaves <= now:
+        return True
+    uow.deliveries.hold(delivery["_id"], until=leaves, reason="quiet hours or focus")
+    log.info("delivery.held", delivery=delivery["_id"], until=leaves.isoformat(),
+             reason="quiet hours or focus")
+    return False
 
 
 def _send_digest(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict) -> None:

@@ -1,5 +1,6 @@
 """The digest: what focus mode or digest delivery set aside, told in one mail when it is due
-(focus ends, or 18:00 in the member's zone).
+(focus ends, or 18:00 in the member's zone), and never inside their quiet hours or focus: a
+digest that falls due then waits, all of it, until they end (domain/timing.py).
 
 The digest timer opens one delivery of kind ``digest`` per member whose digest is due, before
 it gathers their items into it: a crash in between leaves a digest the retry sweep still
@@ -19,6 +20,12 @@ def open_due(uow: NotificationsUnitOfWork, *, now: datetime) -> list[str]:
     """Open and fill the digests due at ``now``; their delivery keys, to be attempted."""
     keys = []
     for recipient_id in uow.deliveries.digests_due(now):
+        recipient = uow.recipients.get(recipient_id)
+        leaves = timing.digest_leaves(recipient=recipient, now=now) if recipient else now
+        if leaves > now:
+            # Due in their quiet hours or focus: what is due waits for one mail when they end.
+            uow.deliveries.postpone_digest(recipient_id, due=now, until=leaves)
+            continue
         digest_id = d.digest_id(recipient_id, uow.now())
         # Not before a minute: this run attempts it first; the retry sweep only after a crash.
         keys.append(uow.deliveries.open(event_id=digest_id, recipient_id=recipient_id,

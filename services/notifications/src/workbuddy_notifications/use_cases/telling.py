@@ -97,13 +97,16 @@ def buddyship_quiet(uow: NotificationsUnitOfWork, senders: Senders, *, event_id:
 def support_unavailable(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
                         payload: dict) -> None:
     """Nobody could be reached after the member's setback or urgent ask: they read it in the
-    app at once (they are there, having just logged it), with when someone will be."""
+    app at once (they are there, having just logged it), with when someone will be. Read at
+    version 1 (no digest reason) and 2 alike."""
     iso = lambda at: at.isoformat() if at else None  # noqa: E731
     keep(uow, senders, event_id=event_id, recipient_id=payload["member_id"], kind=inbox.NOBODY,
          at=payload["at"], data={"moment_id": payload["moment_id"], "kind": payload["kind"],
                                  "buddies": payload["buddies"], "away": payload["away"],
                                  "reachable_at": iso(payload["reachable_at"]),
-                                 "retry_at": iso(payload["retry_at"])})
+                                 "retry_at": iso(payload["retry_at"]),
+                                 # v2: when buddies on a daily digest read it, on their clock
+                                 "digest_at": payload.get("digest_at")})
 
 
 def check_in_opened(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
