@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from workbuddy_contracts.i18n import DEFAULT_LANGUAGE, use_language
 from workbuddy_devstack.broker import Management, ensure_rabbitmq, with_vhost
 from workbuddy_devstack.counters import ensure_redis
 from workbuddy_devstack.processes import Supervisor
@@ -21,6 +22,14 @@ REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def worker_name() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(autouse=True)
+def speaking_the_default_language():
+    """Each test starts in the default language: a test that reads a refusal in French (or
+    calls the gateway in-process with Accept-Language: fr) leaves the language it set in this
+    thread, which would otherwise speak French to whichever test runs next on the worker."""
+    use_language(DEFAULT_LANGUAGE)
 
 
 @pytest.fixture(scope="session")
