@@ -112,13 +112,9 @@ def support_unavailable(uow: NotificationsUnitOfWork, senders: Senders, *, event
 def check_in_opened(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
                     payload: dict) -> None:
     """Each buddy is asked, privately, by mail and push as well as in the app."""
-    a, b = payload["member_ids"]
-    for member_id, other in ((a, b), (b, a)):
-        tell(uow, senders, item=keep(
-            uow, senders, event_id=event_id, recipient_id=member_id, kind=inbox.CHECK_IN,
-            at=payload["opened_at"], subject_id=other,
-            data=_check_in(payload, "opened") | {"kind": payload["kind"],
-                                                 "closes_at": payload["closes_at"].isoformat()}))
+    _tell_pair(uow, senders, event_id, payload, inbox.CHECK_IN, payload["opened_at"],
+               _check_in(payload, "opened") | {"kind": payload["kind"],
+                                               "closes_at": payload["closes_at"].isoformat()})
 
 
 def check_in_mode_proposed(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
@@ -133,17 +129,14 @@ def check_in_mode_proposed(uow: NotificationsUnitOfWork, senders: Senders, *, ev
 
 def check_in_closed(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
                     payload: dict) -> None:
-    """Both read in the app how it closed: confirmed (and the mode, if it changed), or lapsed.
-    A check-in that closed because the buddyship ended says nothing: buddyship.ended tells it,
-    without saying who ended it."""
+    """Both read how it closed: confirmed (and the mode, if it changed), or lapsed; in the app
+    only (these steps have no preference kind). A check-in that closed because the buddyship
+    ended says nothing: buddyship.ended tells it, without saying who ended it."""
     if payload["outcome"] == "ended":
         return
-    a, b = payload["member_ids"]
-    for member_id, other in ((a, b), (b, a)):
-        keep(uow, senders, event_id=event_id, recipient_id=member_id, kind=inbox.CHECK_IN,
-             at=payload["at"], subject_id=other,
-             data=_check_in(payload, payload["outcome"]) | {
-                 "mode": payload["mode"], "mode_changed": payload["mode_changed"]})
+    _tell_pair(uow, senders, event_id, payload, inbox.CHECK_IN, payload["at"],
+               _check_in(payload, payload["outcome"]) | {
+                   "mode": payload["mode"], "mode_changed": payload["mode_changed"]})
 
 
 def _check_in(payload: dict, step: str) -> dict:
