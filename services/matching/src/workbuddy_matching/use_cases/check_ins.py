@@ -76,9 +76,8 @@ def open_due(uow: MatchingUnitOfWork, *, every: timedelta = EVERY,
     is left as it is. Buddyships older than check-ins are given their schedule first."""
     now, opened, lapsed = uow.now(), 0, 0
     for found in uow.buddyships.unscheduled():
-        mode = rules.starting_mode(*(proposals.answers_of(uow, m)["commitment"]
-                                     for m in buddyship.members_of(found)))
-        uow.buddyships.save(rules.catch_up(found, now, trial, mode), was=found)
+        uow.buddyships.save(rules.catch_up(found, now, trial, proposals.starting_mode(uow, found)),
+                            was=found)
         _commit(uow)
     for found in uow.buddyships.due_for_check_in(now):
         check_in, marked, event = rules.open_for(found, now)

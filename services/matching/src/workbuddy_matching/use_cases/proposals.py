@@ -110,6 +110,12 @@ def answers_of(uow: MatchingUnitOfWork, member_id: str) -> dict:
     return default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
 
 
+def starting_mode(uow: MatchingUnitOfWork, found: dict) -> dict | None:
+    """The mode a buddyship starts with: the commitment both members asked for, if the same."""
+    return check_ins.starting_mode(*(answers_of(uow, m)["commitment"]
+                                     for m in buddyship.members_of(found)))
+
+
 def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:
     """Matching's own proposal: saved unless the pair is blocked or already has an open
     buddyship (then nothing happens, and False)."""
@@ -137,9 +143,8 @@ def accept(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
                       if b["state"] == buddyship.ACTIVE and b["_id"] != buddyship_id]
             capacity.check_accept(len(active), capacity_of(uow, member), mine=member == member_id)
     if current.get("origin") not in buddyship.TEMPORARY:
-        mode = check_ins.starting_mode(*(answers_of(uow, m)["commitment"]
-                                         for m in buddyship.members_of(current)))
-        change = buddyship.Change(check_ins.schedule(change.buddyship, now, trial, mode),
+        change = buddyship.Change(check_ins.schedule(change.buddyship, now, trial,
+                                                     starting_mode(uow, current)),
                                   change.events)
     return _step(uow, current, change, member_id)
 
