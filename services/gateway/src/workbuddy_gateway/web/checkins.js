@@ -5,6 +5,7 @@
 import { get, nameOf, post } from "./api.js";
 import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
+import { choices } from "./onboarding.js";
 
 export const COMMITMENTS = ["momentary", "regular", "projects"];
 export const RHYTHMS = ["weekly", "fortnightly", "monthly"];
@@ -29,19 +30,16 @@ export function rhythmOf(buddyship) {
     h("h2", { id: "rhythm-title" }, t("checkin.how_we_work")), lines);
 }
 
-function choices(name, values, label, current) {
-  return h("fieldset", {}, h("legend", {}, label),
-    values.map((value) => h("label", { class: "choice" },
-      h("input", { type: "radio", name, value, required: true, checked: value === current }),
-      h("span", {}, t(`${name}.${value}`)))));
+function modeChoice(name, values, label, current) {
+  return h("fieldset", {}, h("legend", {}, label), choices(name, values, current, { required: true }));
 }
 
 // The form to propose another mode, shown when "Change our mode" is chosen.
 function modeForm(checkIn, send) {
   return submitting(h("form", { class: "mode-form", "aria-labelledby": `mode-title-${checkIn.id}` },
     h("h4", { id: `mode-title-${checkIn.id}` }, t("checkin.propose_title")),
-    choices("commitment", COMMITMENTS, t("q.commitment"), checkIn.mode?.commitment),
-    choices("rhythm", RHYTHMS, t("checkin.rhythm"), checkIn.mode?.rhythm),
+    modeChoice("commitment", COMMITMENTS, t("q.commitment"), checkIn.mode?.commitment),
+    modeChoice("rhythm", RHYTHMS, t("checkin.rhythm"), checkIn.mode?.rhythm),
     h("p", {}, h("button", { type: "submit" }, t("checkin.propose")))),
   async (data) => send("change_mode", { commitment: data.get("commitment"), rhythm: data.get("rhythm") }));
 }

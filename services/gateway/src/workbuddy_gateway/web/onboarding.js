@@ -14,9 +14,9 @@ const SKILLS_MAX = 20;
 const SKILL_LENGTH_MAX = 40;
 const SPOKEN = { fr: "Français", en: "English", es: "Español", de: "Deutsch", it: "Italiano", pt: "Português", ar: "العربية" };
 
-function choices(name, values, chosen, { multiple = false, label = (v) => t(`${name}.${v}`) } = {}) {
+export function choices(name, values, chosen, { multiple = false, required = false, label = (v) => t(`${name}.${v}`) } = {}) {
   return values.map((value) => h("label", { class: "choice" },
-    h("input", { type: multiple ? "checkbox" : "radio", name, value,
+    h("input", { type: multiple ? "checkbox" : "radio", name, value, required,
                  checked: multiple ? chosen.includes(value) : chosen === value }),
     h("span", {}, label(value))));
 }
