@@ -219,3 +219,14 @@ def test_a_buddyship_older_than_check_ins_is_given_its_schedule(uow, member, act
     assert check_ins.open_due(uow)["opened"] == 1  # its trial long over: asked at once
     assert uow.buddyships.get(buddyship_id)["trial_ends_at"] == old["started_at"] + TRIAL
     assert check_ins.open_due(uow)["opened"] == 0
+
+
+def test_a_check_in_the_store_finds_due_a_moment_early_is_left_for_the_next_tick(uow, member,
+                                                                                  active):
+    """nx-27017 compares dates to the second: it may offer one that closes a moment later."""
+    ana, bob, buddyship_id, opened = trial_over(uow, member, active)
+    uow.clock.advance(days=7, milliseconds=-400)
+    early = uow.check_ins.get(opened["check_in_id"])
+    uow.check_ins.due_to_lapse = lambda now: [early]
+    assert check_ins.open_due(uow) == {"opened": 0, "lapsed": 0}
+    assert uow.check_ins.get(opened["check_in_id"])["state"] == "open"

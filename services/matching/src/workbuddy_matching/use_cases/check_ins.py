@@ -91,6 +91,8 @@ def open_due(uow: MatchingUnitOfWork, *, every: timedelta = EVERY,
             _close_ended(uow, current)
             continue
         step = rules.lapse(current, now, found.get("mode"))
+        if step is None:  # the store compares dates to the second: not quite due yet
+            continue
         uow.check_ins.save(step.check_in, was=current)
         uow.record(*step.events)
         if found.get("check_in_id") == current["_id"]:
