@@ -17,7 +17,9 @@ $(UV):
 run: setup
 	.venv/bin/workbuddy-dev
 
+# Starts RabbitMQ (with its management API) and Redis first when they are installed and stopped.
 test: setup
+	.venv/bin/python -m workbuddy_devstack.for_tests
 	.venv/bin/pytest -n 2 --dist loadgroup
 
 # The OpenAPI document in docs/ is generated from the code; a test fails when it is stale.

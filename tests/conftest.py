@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbuddy_contracts.i18n import DEFAULT_LANGUAGE, use_language
-from workbuddy_devstack.broker import Management, ensure_rabbitmq, with_vhost
+from workbuddy_devstack.broker import Management, ensure_management, ensure_rabbitmq, with_vhost
 from workbuddy_devstack.counters import ensure_redis
 from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.store import start_embedded
@@ -48,11 +48,12 @@ def artifacts(run_id) -> Path:
 def amqp_uri(run_id):
     """A vhost of our own, so that a running dev stack or another test run never steals
     our messages; deleted at the end with everything in it."""
-    ensure_rabbitmq(BROKER)
+    try:  # `make test` did both already; a bare `pytest` does them here
+        ensure_rabbitmq(BROKER)
+        ensure_management(BROKER)
+    except SystemExit as exc:
+        pytest.fail(str(exc))
     management = Management(BROKER)
-    if not management.available():
-        pytest.fail("the RabbitMQ management API is not reachable on port 15672; enable it with "
-                    "`rabbitmq-plugins enable rabbitmq_management` (.ci/run does this)")
     vhost = f"wb-test-{run_id}"
     management.create_vhost(vhost)
     yield with_vhost(BROKER, vhost)

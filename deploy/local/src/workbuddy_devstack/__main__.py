@@ -57,7 +57,7 @@ def main() -> None:
         sys.exit(f"port(s) already in use: {', '.join(busy)}. Stop what uses them, or set "
                  "those variables to free ports (e.g. GATEWAY_PORT=8081 make run).")
 
-    print(ensure_rabbitmq(settings.amqp_uri), flush=True)
+    print(ensure_rabbitmq(settings.amqp_uri, ask=True), flush=True)
     redis_url = settings.redis_url
     redis_said = ensure_redis(redis_url)
     print(redis_said or f"No Redis at {redis_url}: rate limits are counted per gateway process "
