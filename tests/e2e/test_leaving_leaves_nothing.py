@@ -43,12 +43,14 @@ def unreadable(producer: str, event_type: str, payload: dict) -> tuple[str, str,
 
 def park_events_about(amqp_uri: str, member: dict) -> None:
     """Real parked events naming the member, in every service's parking lot: member.updated
-    (matching and notifications park it) and member.blocked (profiles and notifications)."""
+    (matching and notifications park it) and member.blocked (profiles and notifications),
+    with the member's email and name."""
     with Connection(amqp_uri, connect_timeout=5) as connection:
         producer = connection.Producer()
         for producer_name, event_type, body in (
-                unreadable("profiles", "member.updated", {"member_id": member["id"],
-                                                          "email": member["email"]}),
+                unreadable("profiles", "member.updated", {
+                    "member_id": member["id"], "email": member["email"],
+                    "display_name": member["display_name"]}),
                 unreadable("matching", "member.blocked", {"blocker_id": member["id"],
                                                           "blocked_id": "someone"})):
             producer.publish(body, exchange=Exchange(f"{producer_name}.events", type="topic",
@@ -93,14 +95,16 @@ def limit_keys(stack, redis_url: str) -> list[str]:
 def test_after_a_member_leaves_no_parked_event_retry_limit_key_or_session_holds_them(
         system, redis_url, mongo_uri, db_prefix):
     gateway, stack, amqp_uri = system["gateway"], system["stack"], system["amqp_uri"]
-    ada, bo = gateway.sign_up("Ada", "en"), gateway.sign_up("Bo", "en")
+    tag = uuid.uuid4().hex[:8]
+    ada, bo = gateway.sign_up(f"Ada{tag}", "en"), gateway.sign_up("Bo", "en")
+    note = f"my secret note {tag}"
     # Ada on a second device; both count against limits: her log-ins, her moments, Bo's too.
     again = gateway.request("POST", "/v1/auth/login", json={"email": ada["email"],
                                                             "password": PASSWORD})
     assert again.status_code == 200, again.text
     other_device = again.json()
-    for member in (ada, bo):
-        gateway.log_moment(member, "client_won", "a win")
+    gateway.log_moment(ada, "client_won", note)
+    gateway.log_moment(bo, "client_won", "a win")
     for member in (ada, bo):
         park_events_about(amqp_uri, member)
     retried = {member["id"]: retry_about(amqp_uri, member) for member in (ada, bo)}
@@ -150,3 +154,9 @@ def test_after_a_member_leaves_no_parked_event_retry_limit_key_or_session_holds_
     assert naming(remaining, bo) == expected
     parked.forget_member(amqp_uri, bo["id"], services=list(SERVICES),
                          retry_delays=[LONGEST_DELAY])
+
+    # Logs, kept for their retention (docs/security.md), hold nothing of hers but her opaque
+    # id: not even the events the consumers could not read, which the parking lots held whole.
+    for service in (*SERVICES, "gateway"):
+        log = stack.supervisor.log_path(service).read_text()
+        assert [p for p in (ada["email"], f"Ada{tag}", note) if p in log] == [], service
