@@ -4,6 +4,7 @@ session is left to them. On a system of its own (its own vhost, store and Redis 
 parked events here are made on purpose, and must not meet other tests'."""
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -26,7 +27,8 @@ SERVICES = ("profiles", "matching", "notifications")
 
 @pytest.fixture(scope="module")
 def system(mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id):
-    with own_stack("leaving", {"EVENT_RETRY_DELAYS": f"1,{LONGEST_DELAY}"}, mongo_uri=mongo_uri,
+    with own_stack("leaving", {"EVENT_RETRY_DELAYS": f"1,{LONGEST_DELAY}",
+                               "STREAM_KEEP_ALIVE": "1"}, mongo_uri=mongo_uri,
                    db_prefix=db_prefix, smtp=smtp, artifacts=artifacts, redis_url=redis_url,
                    run_id=run_id) as system:
         yield system
@@ -127,12 +129,18 @@ def test_after_a_member_leaves_no_parked_event_retry_limit_key_or_session_holds_
     refused = gateway.request("DELETE", "/v1/me", ada, json={"password": "not it at all"})
     assert refused.status_code == 422, refused.text
     assert gateway.request("GET", "/v1/me", ada).status_code == 200
+    stream = gateway.request("GET", "/v1/me/notifications/stream", ada, stream=True)
+    assert stream.status_code == 200, stream.text
     correlation_id = f"leave-{uuid.uuid4().hex[:8]}"
     left = gateway.request("DELETE", "/v1/me", ada, json={"password": PASSWORD},
                            headers={"X-Correlation-Id": correlation_id})
     assert left.status_code == 204, left.text
 
-    # Every session is gone with the erase: this one, and the other device's.
+    # Every session is gone with the erase: this one, the other device's, and the live stream
+    # the app held open (ended at its next keep-alive, a second here).
+    started = time.monotonic()
+    for _ in stream.iter_lines():
+        assert time.monotonic() - started < 10, "the stream outlived its session"
     assert gateway.request("GET", "/v1/me", ada).status_code == 401
     assert gateway.request("POST", "/v1/auth/refresh", json={
         "refresh_token": other_device["refresh_token"]}).status_code == 401
