@@ -6,7 +6,7 @@ parked events here are made on purpose, and must not meet other tests'."""
 import json
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -168,3 +168,37 @@ def test_after_a_member_leaves_no_parked_event_retry_limit_key_or_session_holds_
     for service in (*SERVICES, "gateway"):
         log = stack.supervisor.log_path(service).read_text()
         assert [p for p in (ada["email"], f"Ada{tag}", note) if p in log] == [], service
+
+
+def test_a_leave_whose_answer_is_lost_never_leaves_a_session_to_the_erased_member(
+        system, mongo_uri):
+    """profiles is down when the member leaves: the gateway gets no answer, and cannot know
+    whether the erase will happen (here it does, later: the request waits in profiles' queue).
+    The sessions were closed before the request went, and the first sign-in once the leave is
+    stale finishes it."""
+    gateway, stack = system["gateway"], system["stack"]
+    ada, bo = gateway.sign_up("Ada", "en"), gateway.sign_up("Bo", "en")
+    gateway_db = MongoClient(mongo_uri, tz_aware=True)[f"{stack.db_prefix}gateway"]
+    stack.supervisor.stop("profiles")
+    try:
+        lost = gateway.request("DELETE", "/v1/me", ada, json={"password": PASSWORD})
+        assert lost.status_code in (503, 504), lost.text
+        assert gateway.request("GET", "/v1/me", ada).status_code == 401  # closed at once
+        assert gateway.request("POST", "/v1/auth/refresh", json={
+            "refresh_token": ada["refresh_token"]}).status_code == 401
+    finally:
+        stack.start("profiles")
+    # Back, profiles carries out the leave that waited for it; the gateway is not told.
+    signing_in = {"email": ada["email"], "password": PASSWORD}
+    eventually(lambda: gateway.request("POST", "/v1/auth/login", json=signing_in).status_code
+               == 401, timeout=60)
+    held = [doc for doc in gateway_db.sessions.find({"member_id": ada["id"]})]
+    assert held and all(doc["revoked"] for doc in held)  # closed, never live again
+    # Two minutes on (as if), anyone's sign-in finishes the leave.
+    mark = gateway_db.leaving.find_one({"_id": ada["id"]})
+    gateway_db.leaving.replace_one({"_id": ada["id"]}, mark | {
+        "since": mark["since"] - timedelta(minutes=3)})
+    assert gateway.request("POST", "/v1/auth/login", json={
+        "email": bo["email"], "password": PASSWORD}).status_code == 200
+    assert [doc for name in gateway_db.list_collection_names()
+            for doc in gateway_db[name].find() if ada["id"] in str(doc)] == []

@@ -81,7 +81,7 @@ def test_an_interrupted_leave_is_finished_by_settle_whichever_side_of_the_erase_
         asked.append(sorted(ids))
         return {"here"}  # profiles erased "gone", and never got to "here"
 
-    sessions.settle(still_members)
+    assert sessions.settle(still_members) == ["gone"]
     assert asked == [["gone", "here"]]  # a leave still young may yet finish: not asked
     assert held_by(db, "gone") == []
     assert not sessions.is_open(still_here)  # signed out, not erased: signs in again

@@ -114,11 +114,13 @@ class Sessions:
         self.sessions.delete_many({"member_id": member_id})
         self.leaving.delete_one({"_id": member_id})
 
-    def settle(self, still_members: Callable[[list[str]], set[str]]) -> None:
+    def settle(self, still_members: Callable[[list[str]], set[str]]) -> list[str]:
         """Finish the leaves that a crash or a lost answer interrupted (``still_members``: which
         of these ids profiles still knows), and delete the sessions past their expiry, which
-        nobody can use any more. Cheap when there is nothing to do: two indexed queries."""
+        nobody can use any more; the ids of the members found erased. Cheap when there is
+        nothing to do: two indexed queries."""
         now = clock.now()
+        erased = []
         stale = [mark["_id"] for mark in
                  self.leaving.find({"since": {"$lt": now - LEAVE_SETTLES_AFTER}}).limit(100)]
         if stale:
@@ -128,7 +130,9 @@ class Sessions:
                     self.leaving.delete_one({"_id": member_id})
                 else:
                     self.forget(member_id)
+                    erased.append(member_id)
         self.sessions.delete_many({"expires_at": {"$lt": now}})
+        return erased
 
     @staticmethod
     def _open(session: dict) -> bool:

@@ -52,8 +52,8 @@ class ProfilesService:
         return accounts.export(self.uow, member_id=member_id)
 
     @rpc
-    def leave(self, member_id: str, request: dict) -> None:
-        accounts.leave(self.uow, self.passwords, member_id=member_id, request=request)
+    def leave(self, member_id: str, request: dict) -> dict:
+        return accounts.leave(self.uow, self.passwords, member_id=member_id, request=request)
 
     # --- profiles and invitations -------------------------------------------------------------
 
