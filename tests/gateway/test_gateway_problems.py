@@ -57,6 +57,9 @@ class FakeSessions:
     def open(self, member_id):
         return "s-1", "s-1.refresh"
 
+    def settle(self, still_members):
+        return []
+
 
 class Client:
     """Flask's test client, signed in as member m-1 unless told otherwise."""

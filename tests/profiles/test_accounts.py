@@ -110,7 +110,8 @@ def test_leaving_needs_the_password_then_erases_everything_and_tells_every_servi
         accounts.leave(uow, passwords, member_id=alice["id"], request={"password": "wrong one"})
     assert refused.value.field == "password"
     assert uow.members.find(alice["id"]) is not None
-    accounts.leave(uow, passwords, member_id=alice["id"], request={"password": PASSWORD})
+    assert accounts.leave(uow, passwords, member_id=alice["id"],
+                          request={"password": PASSWORD}) == {"email": alice["email"]}
     assert uow.members.find(alice["id"]) is None
     assert uow.members.password_hash_of(alice["id"]) is None
     assert uow.moments.of_member(alice["id"], 10, None)["items"] == []

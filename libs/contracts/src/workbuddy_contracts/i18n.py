@@ -58,6 +58,10 @@ FRENCH: dict[str, str] = {
     "the access token has expired; refresh it or sign in again":
         "le jeton d'accès a expiré ; renouvelez-le ou reconnectez-vous",
     "this session has ended; sign in again": "cette session est terminée ; reconnectez-vous",
+    "this account is being erased, as its member asked; if that leave did not finish, sign "
+    "in again in two minutes":
+        "ce compte est en cours d'effacement, à la demande de son membre ; si ce départ n'a pas "
+        "abouti, reconnectez-vous dans deux minutes",
     # buddyships
     "a member cannot be their own buddy; choose another member":
         "on ne peut pas être son propre buddy ; choisissez un autre membre",

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import ChangePassword, LogIn, SignUp
 
-from .. import auth, limits
-from ..schemas import Refresh, SignedIn, too_many
+from .. import auth, leaving, limits
+from ..schemas import Refresh, SignedIn, problem_doc, too_many
 from . import idempotency
 from .calls import call, sessions
 
@@ -18,6 +18,7 @@ PUBLIC = {"security": []}
 
 
 def signed_in(member: dict) -> dict:
+    leaving.settle()
     sid, refresh_token = sessions().open(member["id"])
     return {"member": member, **auth.issue(member["id"], sid, refresh_token)}
 
@@ -41,6 +42,7 @@ class LogInView(MethodView):
     @blp.arguments(LogIn)
     @blp.response(200, SignedIn)
     @blp.alt_response(429, **too_many("attempts for this address or account"))
+    @blp.alt_response(409, **problem_doc("This account is being erased, as its member asked."))
     @limits.limiter.limit(limits.LOGIN)
     @limits.limiter.limit(limits.LOGIN_PER_ACCOUNT, key_func=limits.account)
     def post(self, request):

@@ -13,7 +13,7 @@ from workbuddy_contracts.errors import PreconditionFailed
 from workbuddy_contracts.profile import ProfileChange
 from workbuddy_platform import clock
 
-from .. import limits
+from .. import leaving, limits
 from ..auth import me
 from ..schemas import (
     Buddyship,
@@ -32,7 +32,7 @@ from ..schemas import (
 )
 from ..settings import settings_of
 from . import idempotency
-from .calls import call, require_member, sessions
+from .calls import call, require_member
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="What the signed-in member sees and does.")
@@ -76,11 +76,11 @@ class Me(MethodView):
     @jwt_required()
     @blp.arguments(Leave)
     @blp.response(204)
+    @blp.alt_response(409, **problem_doc("A leave of this account is already under way."))
     def delete(self, request):
         """Leave Work Buddy: my account and everything every service holds of me are erased
-        (confirm with my password); my sessions end at once"""
-        call("profiles", "leave", me(), request)
-        sessions().forget(me())
+        (confirm with my password); my sessions end before the erase, and go with it"""
+        leaving.leave(me(), request)
 
     @jwt_required()
     @blp.arguments(ProfileChange)

@@ -76,14 +76,18 @@ def change_password(uow: ProfilesUnitOfWork, passwords: Passwords, *, member_id:
     uow.commit()
 
 
-def leave(uow: ProfilesUnitOfWork, passwords: Passwords, *, member_id: str, request: dict) -> None:
-    """Erase the member (the password confirms it) and tell every service to forget them."""
+def leave(uow: ProfilesUnitOfWork, passwords: Passwords, *, member_id: str, request: dict) -> dict:
+    """Erase the member (the password confirms it) and tell every service to forget them.
+    Answers the email they had, for the caller to forget what it kept under it (the gateway's
+    rate limits): after this, nobody can look it up."""
     data = load_or_refuse(Leave(), request)
     _check_password(uow, passwords, member_id, data["password"], "password")
+    email = existing_member(uow, member_id)["email"]
     uow.members.erase(member_id)
     uow.record(members.left(member_id, uow.now()))
     uow.commit()
     outbox.forget(uow.db, member_id)  # the published copies of events about them
+    return {"email": email}
 
 
 def export(uow: ProfilesUnitOfWork, *, member_id: str) -> dict:
