@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from kombu import Connection, Exchange
 
 from . import retries
+from .broker import connect
 from .settings import PlatformSettings
 
 SERVICES = ("profiles", "matching", "notifications")
@@ -77,7 +78,7 @@ def _taken(connection: Connection, service: str) -> Iterator[list[tuple[Parked, 
 
 
 def list_parked(amqp_uri: str, services=SERVICES) -> list[Parked]:
-    with Connection(amqp_uri, connect_timeout=5) as connection:
+    with connect(amqp_uri, connect_timeout=5) as connection:
         found = []
         for service in services:
             with _taken(connection, service) as taken:
@@ -88,7 +89,7 @@ def list_parked(amqp_uri: str, services=SERVICES) -> list[Parked]:
 def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
     """Back to the queue of the handler that failed (``event_ids`` None: all); their ids."""
     done = []
-    with Connection(amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
+    with connect(amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
         producer = connection.Producer()
         with _taken(connection, service) as taken:
             for parked, message in taken:
@@ -104,7 +105,7 @@ def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]
 
 def purge(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
     done = []
-    with Connection(amqp_uri, connect_timeout=5) as connection, _taken(connection, service) as taken:
+    with connect(amqp_uri, connect_timeout=5) as connection, _taken(connection, service) as taken:
         for parked, message in taken:
             if event_ids is None or parked.event_id in event_ids:
                 message.ack()
