@@ -82,3 +82,12 @@ def test_a_node_that_is_not_an_amqp_url_is_refused_without_showing_passwords():
     assert "amqp:// (or amqps://) URLs separated by commas" in message
     assert "secret" not in message
     assert "RPC_QUEUE_TYPE='mirrored'" in message
+
+
+def test_nameko_logs_a_lost_broker_without_any_nodes_password():
+    import nameko.messaging
+
+    import workbuddy_platform.runner  # noqa: F401 - what a service's process imports
+
+    shown = nameko.messaging.sanitize_url("amqp://u:secret@rabbit-0/wb;amqp://u:secret@rabbit-1/wb")
+    assert "secret" not in shown and "rabbit-1" in shown

@@ -5,12 +5,17 @@ service class and the function that reads its settings to ``run_service``."""
 import sys
 from collections.abc import Callable
 
+import nameko.messaging
 from nameko.cli.run import run
 
 from . import ops, tracing
 from .logs import configure_logging, get_logger
 from .settings import PlatformSettings, SettingsError, redact
 from .topology import declare_topology
+
+# nameko's warning on a broker it cannot reach masks the password of the first node only of a
+# list of them (AMQP_URI): every node's is masked instead.
+nameko.messaging.sanitize_url = redact
 
 
 def run_service(service_cls, read_settings: Callable[[], object]) -> None:
