@@ -97,7 +97,8 @@ def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]
                     continue
                 headers = {k: v for k, v in message.headers.items() if not k.startswith(retries.OURS)}
                 retries.republish(producer, message, Exchange(""), parked.queue,
-                                  headers | {"x-wb-replayed-at": datetime.now(UTC).isoformat()})
+                                  headers | {"x-wb-replayed-at": datetime.now(UTC).isoformat()},
+                                  mandatory=True)  # a queue gone, or on a node down: not acked
                 message.ack()  # only once the broker confirmed the copy
                 done.append(parked.event_id)
     return done
