@@ -24,6 +24,7 @@ from amqp.exceptions import ResourceLocked
 from kombu import Connection, Exchange, Queue
 
 from . import retries
+from .broker import connect
 from .logs import get_logger
 from .settings import PlatformSettings
 
@@ -91,7 +92,7 @@ def _held(connection: Connection, queue: Queue, service: str | None) -> Iterator
 
 
 def list_parked(amqp_uri: str, services=SERVICES) -> list[Parked]:
-    with Connection(amqp_uri, connect_timeout=5) as connection:
+    with connect(amqp_uri, connect_timeout=5) as connection:
         found = []
         for service in services:
             with _taken(connection, service) as taken:
@@ -102,7 +103,7 @@ def list_parked(amqp_uri: str, services=SERVICES) -> list[Parked]:
 def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
     """Back to the queue of the handler that failed (``event_ids`` None: all); their ids."""
     done = []
-    with Connection(amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
+    with connect(amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
         producer = connection.Producer()
         with _taken(connection, service) as taken:
             for parked, message in taken:
@@ -110,7 +111,8 @@ def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]
                     continue
                 headers = {k: v for k, v in message.headers.items() if not k.startswith(retries.OURS)}
                 retries.republish(producer, message, Exchange(""), parked.queue,
-                                  headers | {"x-wb-replayed-at": datetime.now(UTC).isoformat()})
+                                  headers | {"x-wb-replayed-at": datetime.now(UTC).isoformat()},
+                                  mandatory=True)  # a queue gone, or on a node down: not acked
                 message.ack()  # only once the broker confirmed the copy
                 done.append(parked.event_id)
     return done
@@ -118,7 +120,7 @@ def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]
 
 def purge(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
     done = []
-    with Connection(amqp_uri, connect_timeout=5) as connection, _taken(connection, service) as taken:
+    with connect(amqp_uri, connect_timeout=5) as connection, _taken(connection, service) as taken:
         for parked, message in taken:
             if event_ids is None or parked.event_id in event_ids:
                 message.ack()
@@ -143,7 +145,7 @@ def forget_member(amqp_uri: str, member_id: str, *, services: list[str],
     queues = [(retries.parking_lot(service), service) for service in services] + [
         (retries.retry_queue(delay), None) for delay in retry_delays]
     done = []
-    with Connection(amqp_uri, connect_timeout=5) as connection, _alone(connection, wait_seconds):
+    with connect(amqp_uri, connect_timeout=5) as connection, _alone(connection, wait_seconds):
         for queue, service in queues:
             with _held(connection, queue, service) as taken:
                 for parked, message in taken:

@@ -7,6 +7,7 @@ and answered with a problem that quotes it.
 import socket
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
+from amqp.exceptions import NotFound as AmqpNotFound
 from flask import current_app, g, jsonify
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
@@ -126,6 +127,9 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(socket.error)
     @app.errorhandler(AmqpConnectionError)  # e.g. CONNECTION_FORCED: the broker is shutting down
+    # On a cluster, a call in flight when a node dies reconnects to another node and declares
+    # its reply queue again, which the broker refuses while the queue's home node is down.
+    @app.errorhandler(AmqpNotFound)
     def broker_down(exc):
         log.error("rpc.broker_unreachable", error=str(exc))
         return problem(503, "the message broker is unreachable; retry in a moment")
