@@ -57,3 +57,16 @@ def test_a_service_started_with_a_bad_setting_stops_at_once_saying_why(tmp_path)
     assert done.returncode == 2
     assert "matching cannot start" in done.stderr
     assert "MATCHING_ROUND_EVERY_HOURS='abc'" in done.stderr
+
+
+@pytest.mark.parametrize("said, isolates", [(None, None), ("auto", None), ("AUTO", None),
+                                            ("false", False), ("off", False), ("on", True)])
+def test_whether_the_store_isolates_is_asked_unless_said(said, isolates):
+    environ = {} if said is None else {"STORE_ISOLATES": said}
+    assert PlatformSettings.from_env(environ).store_isolates is isolates
+
+
+def test_a_store_isolation_that_is_neither_auto_nor_on_nor_off_is_refused():
+    with pytest.raises(SettingsError) as refused:
+        PlatformSettings.from_env({"STORE_ISOLATES": "sometimes"})
+    assert "STORE_ISOLATES='sometimes'" in str(refused.value) and "auto" in str(refused.value)
