@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import weakref
+from collections import deque
 
 import greenlet
 from pymongo import monitoring
@@ -54,6 +55,7 @@ class Turn:
         self._guard = threading.Lock()
         self._free = threading.Condition(self._guard)
         self._holder: greenlet.greenlet | None = None
+        self._waiting: deque[greenlet.greenlet] = deque()
         self._depth = 0
         self._file: int | None = None
         self._file_pid: int | None = None
@@ -64,16 +66,36 @@ class Turn:
             if self._holder is me:
                 self._depth += 1
                 return
-            while self._holder is not None and not self._holder.dead:
-                # A timeout, to notice a holder that was killed and will never notify.
-                self._free.wait(0.5)
-            if self._holder is not None:
-                log.warning("store.turn_taken_over", database_lock=self.path)
-            self._holder, self._depth = me, 1
+            if self._holder is None and not self._waiting:
+                self._holder = me
+            else:
+                self._wait_for_turn(me)
+            self._depth = 1
         try:
             self._lock_file()
         except BaseException:
             self.give_back()
+            raise
+
+    def _wait_for_turn(self, me: greenlet.greenlet) -> None:
+        """In the order asked: the turn is handed to the first in line when given back (a
+        holder that takes it again at once would otherwise starve the others)."""
+        self._waiting.append(me)
+        try:
+            while self._holder is not me:
+                if self._waiting[0] is me and (self._holder is None or self._holder.dead):
+                    if self._holder is not None:
+                        log.warning("store.turn_taken_over", database_lock=self.path)
+                    self._waiting.popleft()
+                    self._holder = me
+                    return
+                # A timeout, to notice a holder that was killed and will never give it back.
+                self._free.wait(0.5)
+        except BaseException:  # killed while waiting: out of the line, or pass the turn on
+            if me in self._waiting:
+                self._waiting.remove(me)
+            elif self._holder is me:
+                self._hand_on()
             raise
 
     def give_back(self) -> None:
@@ -84,8 +106,11 @@ class Turn:
             if self._depth:
                 return
             self._unlock_file()
-            self._holder = None
-            self._free.notify()
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        self._holder = self._waiting.popleft() if self._waiting else None
+        self._free.notify_all()
 
     def __enter__(self) -> "Turn":
         self.take()
