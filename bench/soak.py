@@ -568,7 +568,8 @@ def soak(args, run_id: str, amqp_uri: str, vhost: str, management: Management,
     try:
         # The token must outlive setup + soak + drain (tokens last 15 min by default).
         token_ttl = int(args.minutes * 60 + args.drain_seconds + 1800)
-        system = start_system(supervisor, workdir, amqp_uri, smtp.port, f"soak-{run_id}", token_ttl)
+        system = start_system(supervisor, workdir, amqp_uri, smtp.port, f"soak-{run_id}", token_ttl,
+                              {"STORE_ISOLATES": args.store_isolates})
         stack, mongo_uri, db_prefix = system.stack, system.mongo_uri, system.db_prefix
         say(f"system up: vhost {vhost}, store {mongo_uri}, SMTP 127.0.0.1:{smtp.port}, gateway "
             f"{stack.gateway_url}, logs in {supervisor.log_dir}")
@@ -616,7 +617,8 @@ def run(args) -> int:
     say(f"settings: rate {args.rate:g} moments/s for {args.minutes:g} min from {args.threads} threads; "
         f"{args.authors} authors x {args.buddies} buddies each; drain up to {args.drain_seconds:g} s "
         f"then {args.settle_seconds:g} s for late duplicates; ceiling {args.ceiling_count:,} messages "
-        f"of ~{args.ceiling_size} B, prefetch {args.ceiling_prefetch}")
+        f"of ~{args.ceiling_size} B, prefetch {args.ceiling_prefetch}; "
+        f"STORE_ISOLATES={args.store_isolates}")
     say("method: its own vhost, store (nx-27017), SMTP server (aiosmtpd, in this process) and four "
         "service processes; open-loop schedule; latency = mail arrival at the SMTP server - 201 "
         "received by the client (time.monotonic, one process)")
@@ -747,6 +749,10 @@ def main() -> int:
     parser.add_argument("--ceiling-size", type=int, default=500, help="bytes per ceiling message (JSON)")
     parser.add_argument("--ceiling-prefetch", type=int, default=10,
                         help="unacknowledged messages the ceiling's consumer may hold (WB_MAX_WORKERS)")
+    parser.add_argument("--store-isolates", default="auto", choices=("auto", "on", "off"),
+                        help="the services' STORE_ISOLATES: 'on' makes them trust nx-27017 to "
+                             "isolate transactions (it does not: for measuring what taking "
+                             "turns costs, never for real use)")
     args = parser.parse_args()
     return run_interruptibly(run, args)
 

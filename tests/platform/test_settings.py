@@ -91,3 +91,16 @@ def test_nameko_logs_a_lost_broker_without_any_nodes_password():
 
     shown = nameko.messaging.sanitize_url("amqp://u:secret@rabbit-0/wb;amqp://u:secret@rabbit-1/wb")
     assert "secret" not in shown and "rabbit-1" in shown
+
+
+@pytest.mark.parametrize("said, isolates", [(None, None), ("auto", None), ("AUTO", None),
+                                            ("false", False), ("off", False), ("on", True)])
+def test_whether_the_store_isolates_is_asked_unless_said(said, isolates):
+    environ = {} if said is None else {"STORE_ISOLATES": said}
+    assert PlatformSettings.from_env(environ).store_isolates is isolates
+
+
+def test_a_store_isolation_that_is_neither_auto_nor_on_nor_off_is_refused():
+    with pytest.raises(SettingsError) as refused:
+        PlatformSettings.from_env({"STORE_ISOLATES": "sometimes"})
+    assert "STORE_ISOLATES='sometimes'" in str(refused.value) and "auto" in str(refused.value)

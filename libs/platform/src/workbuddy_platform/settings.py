@@ -154,6 +154,9 @@ class PlatformSettings:
     mongo_uri: str = field(default="mongodb://127.0.0.1:27017/?directConnection=true", repr=False)
     # Each service owns its database: "<prefix><service>", e.g. workbuddy_profiles.
     db_prefix: str = "workbuddy_"
+    # Whether the store isolates transactions: None asks it (MongoDB does, nx-27017 does not).
+    # Where it does not, each database is used by one transaction at a time (turns.py).
+    store_isolates: bool | None = None
     max_workers: int = 10
     log_level: str = "INFO"
     # Published events are kept this long in the outbox, for inspection and replay.
@@ -180,6 +183,8 @@ class PlatformSettings:
             amqp_uri=broker_urls(env, "AMQP_URI", d.amqp_uri),
             mongo_uri=env.text("MONGO_URI", d.mongo_uri),
             db_prefix=env.text("WB_DB_PREFIX", d.db_prefix),
+            store_isolates=_isolates(env.choice("STORE_ISOLATES", "auto", ("auto", *_TRUE,
+                                                                           *_FALSE))),
             max_workers=env.integer("WB_MAX_WORKERS", d.max_workers, minimum=1),
             log_level=env.choice("LOG_LEVEL", d.log_level,
                                  ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), fold=str.upper),
@@ -246,6 +251,10 @@ def _redact_one(url: str) -> str:
         return url
     scheme, rest = url.split("://", 1)
     return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+
+
+def _isolates(said: str) -> bool | None:
+    return None if said == "auto" else said in _TRUE
 
 
 def of_container(container):
