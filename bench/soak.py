@@ -169,8 +169,24 @@ class Client:
         body = response.json()
         return {**body["member"], "email": address.lower(), "access_token": body["access_token"]}
 
+    def make_room(self, member: dict, buddies: int) -> None:
+        """Room for ``buddies`` buddies, once matching knows (capacity holds on every proposal)."""
+        changed = self.call("PATCH", "/v1/me", member, json={"buddy_capacity": buddies})
+        if changed.status_code != 200:
+            raise RuntimeError(f"capacity answered {changed.status_code}: {changed.text}")
+        deadline = time.monotonic() + 30
+        while self.call("GET", "/v1/me/matching", member).json()["open_slots"] < buddies:
+            if time.monotonic() > deadline:
+                raise RuntimeError("matching never learnt the new capacity")
+            time.sleep(0.2)
+
     def become_buddies(self, proposer: dict, invitee: dict) -> None:
-        proposed = self.call("POST", "/v1/me/buddyships", proposer, json={"buddy_id": invitee["id"]})
+        for _ in range(10):  # proposals to one author at once: a 409 asks to send it again
+            proposed = self.call("POST", "/v1/me/buddyships", proposer,
+                                 json={"buddy_id": invitee["id"]})
+            if proposed.status_code != 409:
+                break
+            time.sleep(0.2)
         if proposed.status_code != 201:
             raise RuntimeError(f"proposal answered {proposed.status_code}: {proposed.text}")
         accepted = self.call("POST", f"/v1/me/buddyships/{proposed.json()['id']}/accept", invitee)
@@ -200,6 +216,8 @@ def sign_up_cast(client: Client, run: str, n_authors: int, n_buddies: int) -> Ca
         members = list(pool.map(lambda w, language: client.sign_up(w[0], language, w[1]),
                                 wanted, languages))
     authors = members[:n_authors]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda author: client.make_room(author, n_buddies), authors))
     buddies_of: dict[str, list[str]] = {}
     pairs = []
     for (_, _, author_index), member in zip(wanted[n_authors:], members[n_authors:], strict=True):
