@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from .errors import Invalid
 from .i18n import translate
-from .values import ONE_LINE, WRITING, Flag, Trimmed, WholeNumber
+from .values import ONE_LINE, WRITING, Flag, Pattern, Trimmed, WholeNumber
 from .vocabulary import (
     ASK_ANSWERS,
     CALL_ME_TIMES_MAX,
@@ -65,8 +65,8 @@ class SignUp(Schema):
     email = fields.Email(required=True, metadata={"example": "alice@example.org"})
     password = password(f"At least {PASSWORD_MIN} characters; a passphrase is best.")
     invitation = Invitation(load_default=None, allow_none=True,
-                            validate=validate.Regexp(INVITATION_AS_TYPED,
-                                                     error="must be a code such as K3Q7Z-X9MPA"),
+                            validate=Pattern(INVITATION_AS_TYPED,
+                                            error="must be a code such as K3Q7Z-X9MPA"),
                             metadata={"description": "The code of an invitation from a member: "
                                                      "the two are proposed to each other first.",
                                       "example": "K3Q7Z-X9MPA"})

@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 from marshmallow import Schema, ValidationError, fields, validate
 
 from . import sectors
-from .values import ONE_LINE, Distinct, Flag, Trimmed, WholeNumber
+from .values import ONE_LINE, Distinct, Flag, Pattern, Trimmed, WholeNumber
 from .vocabulary import (
     BONDS,
     BUDDY_CAPACITY_MAX,
@@ -29,7 +29,7 @@ from .vocabulary import (
 )
 
 _ZONES = frozenset(available_timezones())
-_CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="must be a time such as 22:30")
+_CLOCK = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="must be a time such as 22:30")
 
 
 def _time_zone(value: str) -> None:
@@ -77,7 +77,7 @@ class Profile(Schema):
                          validate=[validate.Length(max=SKILLS_MAX), Distinct()])
     city = Trimmed(allow_none=True, validate=[validate.Length(max=80), ONE_LINE])
     time_zone = fields.String(validate=_time_zone, metadata={"example": "Europe/Paris"})
-    languages = fields.List(fields.String(validate=validate.Regexp(
+    languages = fields.List(fields.String(validate=Pattern(
         r"^[a-z]{2}$", error="must be a two-letter ISO 639-1 code such as fr")),
         validate=[validate.Length(min=1, max=10), Distinct()],
         metadata={"description": "Languages spoken."})

@@ -7,14 +7,25 @@ field that holds one is named. Line breaks and tabs are writing, where a field h
 
 from marshmallow import fields, validate
 
+
+class Pattern(validate.Regexp):
+    """A regular expression the whole value matches, as the document's `pattern` reads it:
+    with re.match, a `$` would let a final line break through."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise validate.ValidationError(self._format_error(value))
+        return value
+
+
 # C0 and C1 control characters (Unicode category Cc) but tab and line feed; a carriage
 # return only before a line feed, as Windows writes a line break.
-WRITING = validate.Regexp(
+WRITING = Pattern(
     r"^(?:[^\x00-\x08\x0b-\x1f\x7f-\x9f]|\r\n)*$",
     error="must not contain control characters (line breaks and tabs are fine)")
 
 # A name or a city ends up in mail headers and titles: a line break there would forge headers.
-ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f-\x9f]*$",
+ONE_LINE = Pattern(r"^[^\x00-\x1f\x7f-\x9f]*$",
                            error="must be on one line, without control characters")
 
 
