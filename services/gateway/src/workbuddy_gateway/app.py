@@ -15,7 +15,7 @@ from workbuddy_contracts.vocabulary import LANGUAGES
 from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.store import client_for
 
-from . import auth, limits, metrics, problems, traces, webapp
+from . import auth, documenting, journeys, limits, metrics, problems, traces, webapp
 from .api import (
     asks,
     cities,
@@ -97,7 +97,9 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     auth.init(app, settings)
     metrics.init(app)
     limits.init(app, settings)
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [documenting.CrossFieldRules(),
+                                                    journeys.Journeys()]})
+    documenting.init(api)
     for blueprint in (probes.blp, auth_api.blp, me.blp, conversations.blp, matching.blp, asks.blp,
                       notifications.blp, push.blp, members.blp, moments.blp, sectors.blp,
                       cities.blp):

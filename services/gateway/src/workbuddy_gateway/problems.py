@@ -58,8 +58,15 @@ def from_http_exception(exc: HTTPException):
         return problem(413, "the request body is larger than {limit} KiB; send a smaller one",
                        limit=current_app.config["MAX_CONTENT_LENGTH"] // 1024)
     if exc.code in _OWN_WORDS:
-        return problem(exc.code, _OWN_WORDS[exc.code])
+        return _with_allow(problem(exc.code, _OWN_WORDS[exc.code]), exc)
     return problem(exc.code or 500, exc.description or HTTP_STATUS_CODES.get(exc.code, ""))
+
+
+def _with_allow(response, exc: HTTPException):
+    """A 405 names the methods the path does serve (RFC 9110, 15.5.6), as werkzeug knows them."""
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
 
 
 _OWN_WORDS = {404: "this path does not exist; see /docs for the API",

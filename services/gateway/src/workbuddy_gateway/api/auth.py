@@ -2,13 +2,13 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import ChangePassword, LogIn, SignUp
 
 from .. import auth, leaving, limits
 from ..schemas import Refresh, SignedIn, problem_doc, too_many
 from . import idempotency
+from .blueprint import Blueprint
 from .calls import call, sessions
 
 blp = Blueprint("auth", __name__, url_prefix="/v1/auth",

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import EndBuddyship, Leave, LogMoment, ProposeBuddyship
 from workbuddy_contracts.errors import PreconditionFailed
@@ -32,6 +31,7 @@ from ..schemas import (
 )
 from ..settings import settings_of
 from . import idempotency
+from .blueprint import Blueprint
 from .calls import call, require_member
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
@@ -208,7 +208,7 @@ class Accept(MethodView):
 @blp.route("/buddyships/<buddyship_id>/end")
 class End(MethodView):
     @jwt_required()
-    @blp.arguments(EndBuddyship)
+    @blp.arguments(EndBuddyship, required=False)  # nothing to say is fine: no rating
     @blp.response(200, Buddyship)
     def post(self, request, buddyship_id):
         """End one of my buddyships, no reason asked; I may rate it (1-5)"""

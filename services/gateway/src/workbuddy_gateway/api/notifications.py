@@ -7,7 +7,6 @@ import time
 from flask import Response, current_app, request, stream_with_context
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import NotificationSettings
 from workbuddy_platform import live
@@ -16,6 +15,7 @@ from .. import problems
 from ..auth import me, session_id
 from ..schemas import Notification, NotificationPage, NotificationsQuery
 from ..settings import settings_of
+from .blueprint import Blueprint
 from .calls import call
 
 # Where create_app keeps the process's stream slots (a semaphore of STREAM_MAX_OPEN): each

@@ -8,7 +8,7 @@ from workbuddy_contracts.commands import (
     load_or_refuse,
     normalise_invitation,
 )
-from workbuddy_contracts.errors import Invalid, Unauthorized
+from workbuddy_contracts.errors import Forbidden, NotFound, Unauthorized
 from workbuddy_platform import outbox
 from workbuddy_platform.exports import exported
 from workbuddy_platform.idempotency import derived_id, replay
@@ -51,7 +51,7 @@ def _usable_invitation(uow: ProfilesUnitOfWork, code: str | None, now) -> dict |
         return None
     invitation = uow.invitations.get(normalise_invitation(code))
     if not invitations.usable(invitation, now):
-        raise Invalid(invitations.GONE, "invitation")
+        raise NotFound(invitations.GONE, "invitation")
     return invitation
 
 
@@ -101,4 +101,4 @@ def export(uow: ProfilesUnitOfWork, *, member_id: str) -> dict:
 def _check_password(uow: ProfilesUnitOfWork, passwords: Passwords, member_id: str, given: str,
                     field: str) -> None:
     if not passwords.verify(uow.members.password_hash_of(member_id), given):
-        raise Invalid(NOT_YOUR_PASSWORD, field)
+        raise Forbidden(NOT_YOUR_PASSWORD, field)
