@@ -9,22 +9,14 @@ import pytest
 import requests
 
 from workbuddy_contracts.events import make_event
-from workbuddy_platform import clock, outbox, parked
+from workbuddy_platform import clock, outbox
 from workbuddy_platform.store import in_transaction
 from workbuddy_profiles.domain import moments
 
 from ..support.logs import wait_for_record
 from ..support.push import Answer
 from .harness import Journey, Moment
-
-
-def assert_all_told_once(system, journey: Journey, within: float = 120) -> None:
-    account = journey.account(system.mailbox, within)
-    print(account)
-    assert account.accepted > 0
-    assert account.lost == [], account
-    assert account.double_sent == [], account
-    assert parked.list_parked(system.stack.amqp_uri) == []
+from .harness import assert_told_once as assert_all_told_once
 
 
 def test_rabbitmq_restarted_while_moments_stream_in(make_system):
