@@ -6,8 +6,8 @@ processes of every nameko service competing for the same queues) — optionally 
 broker and the store through fault-injecting proxies (``proxied=True``)."""
 
 import sys
-from concurrent.futures import ThreadPoolExecutor
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
