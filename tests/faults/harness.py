@@ -59,7 +59,9 @@ class Account:
                 f"{self.expected_pushes} pushes expected, "
                 f"lost={len(self.lost)} double-sent={len(self.double_sent)}, "
                 f"refusals on the way: {dict(self.refusals)}, "
-                f"longest answer {self.longest_wait:.1f}s")
+                f"longest answer {self.longest_wait:.1f}s"
+                + (f"; lost: {self.lost[:5]}" if self.lost else "")
+                + (f"; sent twice: {self.double_sent[:5]}" if self.double_sent else ""))
 
 
 class Journey:
