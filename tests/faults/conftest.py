@@ -84,12 +84,16 @@ class System:
         else:
             self.stack.start(service)
 
-    def start_and_wait(self, process: str, timeout: float = 60) -> None:
-        """Start it and wait until it serves."""
-        log = self.supervisor.log_path(process)
-        connected = log.read_text().count("Connected to amqp") if log.exists() else 0
-        self.start(process)
-        wait_until(lambda: self.serves(process, connected), timeout, process)
+    def start_and_wait(self, *processes: str, timeout: float = 60) -> None:
+        """Start them and wait until each serves. From the test's main thread only: a child
+        is told to stop when the thread that started it ends (PR_SET_PDEATHSIG)."""
+        logs = {p: self.supervisor.log_path(p) for p in processes}
+        connected = {p: log.read_text().count("Connected to amqp") if log.exists() else 0
+                     for p, log in logs.items()}
+        for process in processes:
+            self.start(process)
+        for process in processes:
+            wait_until(lambda p=process: self.serves(p, connected[p]), timeout, process)
 
     def serves(self, process: str, connected_before: int = 0) -> bool:
         """A gateway answers /readyz; a service reaches its broker and store, and has

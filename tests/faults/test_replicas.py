@@ -7,6 +7,9 @@ carries on: every accepted moment still reaches every buddy once, and nothing is
 (Both matching replicas proposing for the same members: test_capacity_under_replicas.py.)"""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from workbuddy_devstack.stack import SERVICES
 
@@ -33,17 +36,22 @@ def test_a_replica_of_each_service_killed_while_the_other_carries_on(make_system
     assert "event.processed" in system.supervisor.log_path("notifications-2").read_text()
 
 
+@pytest.mark.long
 def test_a_rolling_restart_of_every_service_while_moments_stream_in(make_system):
-    """A deploy: each process in turn is stopped (SIGTERM: it finishes what it holds), started
-    again and waited for before the next one goes. Nothing is killed, so nothing is excused."""
+    """A deploy of every service at once, each rolling one replica at a time: a process is
+    stopped (SIGTERM: it finishes what it holds), started again and waited for before its
+    twin goes. Nothing is killed, so nothing is excused."""
     system = make_system(replicas=2)
     journey = Journey(system.gateways)
     stream = journey.stream(seconds=600, per_second=3)  # until the deploy is done
     time.sleep(2)
     started = time.monotonic()
-    for process in system.all_processes():
-        system.supervisor.stop(process)
-        system.start_and_wait(process)
+
+    for wave in range(system.replicas):
+        processes = [system.processes(service)[wave] for service in (*SERVICES, "gateway")]
+        with ThreadPoolExecutor(len(processes)) as deploy_tool:  # each stops in its own time
+            list(deploy_tool.map(system.supervisor.stop, processes))
+        system.start_and_wait(*processes)
     deploy = time.monotonic() - started
     time.sleep(2)
     stream.stop()
