@@ -20,6 +20,7 @@ RPC_TIMEOUT = 10  # the gateway's default
 ANSWER_BOUND = RPC_TIMEOUT + 8
 
 
+@pytest.mark.long
 def test_a_slow_and_flaky_network_keeps_moments_flowing_and_answers_bounded(make_system):
     system = make_system(proxied=True, RPC_TIMEOUT=str(RPC_TIMEOUT))
     links = (system.broker_link, system.store_link)
