@@ -19,9 +19,12 @@ from .harness import Journey, Moment
 from .harness import assert_told_once as assert_all_told_once
 
 
-def test_rabbitmq_restarted_while_moments_stream_in(make_system):
-    system = make_system(own_broker=True, push=True)
-    journey = Journey(system.gateway, push=system.push)
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_rabbitmq_restarted_while_moments_stream_in(make_system, replicas):
+    """With two processes of everything, too: twenty connections drop at once, and both
+    gateways refuse until their services are back."""
+    system = make_system(own_broker=True, push=True, replicas=replicas)
+    journey = Journey(system.gateways, push=system.push)
     stream = journey.stream(seconds=12, per_second=3)
     time.sleep(4)
     system.broker.restart()  # every connection of every service drops; queues stay on disk
