@@ -114,6 +114,8 @@ class FaultProxy:
         self._call(close())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self._loop.close()
 
     def calm(self) -> None:
         """Back to a fast, reliable network (open connections stay)."""
