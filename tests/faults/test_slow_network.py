@@ -25,7 +25,7 @@ def test_a_slow_and_flaky_network_keeps_moments_flowing_and_answers_bounded(make
     system = make_system(proxied=True, RPC_TIMEOUT=str(RPC_TIMEOUT))
     links = (system.broker_link, system.store_link)
     journey = Journey(system.gateway, authors=2)  # the members sign up on a calm network
-    stream = journey.stream(seconds=26, per_second=2)
+    stream = journey.stream(seconds=26, per_second=2, clients=4)  # some always on their way
     accepted = []
 
     def phase(seconds: float, **faults) -> None:
