@@ -41,6 +41,7 @@ class Moment:
     waits: list[float] = field(default_factory=list)
     # 503 and 504 answers that did not say when to come back (no Retry-After).
     unadvised: list[int] = field(default_factory=list)
+    accepted_at: float | None = None  # time.monotonic() of the 201
 
 
 @dataclass
@@ -93,14 +94,17 @@ class Journey:
         self._lock = threading.Lock()
         self._count = 0
 
-    def log_one(self, give_up_after: float = 90) -> Moment:
+    # How long a moment is sent again before the client gives up (the test fails).
+    give_up_after: float = 90
+
+    def log_one(self) -> Moment:
         """Log one tagged moment; sent again, with the same key, until the API accepts it
         (to the other gateway, when there are several)."""
         with self._lock:
             n, self._count = self._count, self._count + 1
         author, buddies = self.circles[n % len(self.circles)]
         moment = Moment(tag=f"fault-{self.run}-{n}", author=author, buddies=buddies)
-        deadline = time.monotonic() + give_up_after
+        deadline = time.monotonic() + self.give_up_after
         for attempt in itertools.count(n):
             gateway = self.gateways[attempt % len(self.gateways)]
             started = time.monotonic()
@@ -115,7 +119,7 @@ class Journey:
                 status = 0  # the gateway itself was unreachable, or did not answer in 30 s
             moment.waits.append(time.monotonic() - started)
             if status == 201:
-                moment.moment_id = answer.json()["id"]
+                moment.moment_id, moment.accepted_at = answer.json()["id"], time.monotonic()
                 break
             moment.refusals.append(status)
             assert status in (0, 502, 503, 504), f"{moment.tag}: unexpected {status}: {answer.text}"

@@ -104,3 +104,25 @@ def test_a_store_isolation_that_is_neither_auto_nor_on_nor_off_is_refused():
     with pytest.raises(SettingsError) as refused:
         PlatformSettings.from_env({"STORE_ISOLATES": "sometimes"})
     assert "STORE_ISOLATES='sometimes'" in str(refused.value) and "auto" in str(refused.value)
+
+
+def test_silent_connections_are_given_up_after_the_store_timeout_and_two_heartbeats():
+    settings = PlatformSettings.from_env({"STORE_TIMEOUT_SECONDS": "4.5", "AMQP_HEARTBEAT": "7"})
+    assert settings.store_timeout == 4.5 and settings.amqp_heartbeat == 7
+    assert settings.nameko_config()["HEARTBEAT"] == 7
+    defaults = PlatformSettings.from_env({})
+    assert (defaults.store_timeout, defaults.amqp_heartbeat) == (30.0, 60)
+    with pytest.raises(SettingsError) as refused:
+        PlatformSettings.from_env({"STORE_TIMEOUT_SECONDS": "0", "AMQP_HEARTBEAT": "soon"})
+    assert "STORE_TIMEOUT_SECONDS='0'" in str(refused.value)
+    assert "AMQP_HEARTBEAT='soon'" in str(refused.value)
+
+
+def test_a_socket_timeout_in_the_store_uri_wins_over_the_setting():
+    from workbuddy_platform.store import client_for
+
+    given = client_for("mongodb://127.0.0.1:9/?directConnection=true&socketTimeoutMS=1500",
+                       timeout=30)
+    assert given.options.pool_options.socket_timeout == 1.5
+    default = client_for("mongodb://127.0.0.1:9/?directConnection=true&appName=x", timeout=4)
+    assert default.options.pool_options.socket_timeout == 4

@@ -10,7 +10,10 @@ While it runs, a test turns on:
   (as one slow link would be); None is as fast as the machine;
 - ``reset_chance``: for each chunk handed on, the chance that the connection is reset in the
   middle of it (the first half goes through, then both sides get a TCP RST);
-- ``reset_all()``: reset every open connection now, cutting whatever is on its way.
+- ``reset_all()``: reset every open connection now, cutting whatever is on its way;
+- ``silence_all()``: every open connection goes silent: from now on what either side sends is
+  dropped, and neither side hears a reset or an end (as a NAT or a firewall that forgot the
+  connection); new connections work. Only a side's own timeouts and heartbeats can tell.
 
 Toxiproxy does the same but is a Go binary; this one lives in the test process, on an asyncio
 loop of its own thread, so a test only sets attributes.
@@ -36,6 +39,7 @@ QUEUED = 64
 class Counts:
     connections: int = 0
     resets: int = 0
+    silenced: int = 0
     bytes: int = 0
 
 
@@ -62,6 +66,7 @@ class _Connection:
     upstream: asyncio.StreamWriter
     tasks: list[asyncio.Task] = field(default_factory=list)
     reset: bool = False
+    silent: bool = False
 
     def abort(self) -> None:
         """A TCP RST to both sides (SO_LINGER 0), not an orderly close: as a middlebox or a
@@ -131,6 +136,16 @@ class FaultProxy:
 
         return self._call(reset())
 
+    def silence_all(self) -> int:
+        """Silence every open connection now; returns how many."""
+        async def silence():
+            for connection in self._open:
+                connection.silent = True
+            self.counts.silenced += len(self._open)
+            return len(self._open)
+
+        return self._call(silence())
+
     def uri(self, uri: str) -> str:
         """``uri`` (amqp://… or mongodb://…) with its host and port replaced by the proxy's."""
         scheme, rest = uri.split("://", 1)
@@ -183,6 +198,8 @@ class FaultProxy:
             while True:
                 due, chunk = await queue.get()
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
+                if connection.silent:
+                    continue  # dropped on the way; an end is never heard either
                 if not chunk:
                     if writer.can_write_eof():
                         writer.write_eof()

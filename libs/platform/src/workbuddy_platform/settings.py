@@ -157,6 +157,14 @@ class PlatformSettings:
     # Whether the store isolates transactions: None asks it (MongoDB does, nx-27017 does not).
     # Where it does not, each database is used by one transaction at a time (turns.py).
     store_isolates: bool | None = None
+    # How long a command to the store may wait for its answer before the connection is given
+    # up (and a new one opened): a connection the network dropped without a word would
+    # otherwise hold its worker, and on a store that takes turns everyone behind it, forever.
+    store_timeout: float = 30.0
+    # Seconds between AMQP heartbeats: a broker connection that hears nothing for two of them
+    # is closed by both sides (and the services open another), so a connection the network
+    # dropped silently is noticed within twice this.
+    amqp_heartbeat: int = 60
     max_workers: int = 10
     log_level: str = "INFO"
     # Published events are kept this long in the outbox, for inspection and replay.
@@ -185,6 +193,10 @@ class PlatformSettings:
             db_prefix=env.text("WB_DB_PREFIX", d.db_prefix),
             store_isolates=_isolates(env.choice("STORE_ISOLATES", "auto", ("auto", *_TRUE,
                                                                            *_FALSE))),
+            store_timeout=env.number("STORE_TIMEOUT_SECONDS", d.store_timeout, above=0,
+                                     unit="seconds"),
+            amqp_heartbeat=env.integer("AMQP_HEARTBEAT", d.amqp_heartbeat, minimum=1,
+                                       unit="seconds"),
             max_workers=env.integer("WB_MAX_WORKERS", d.max_workers, minimum=1),
             log_level=env.choice("LOG_LEVEL", d.log_level,
                                  ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), fold=str.upper),
@@ -219,6 +231,7 @@ class PlatformSettings:
         """nameko's config, carrying the service's settings to its dependency providers."""
         return {
             "AMQP_URI": self.amqp_uri,
+            "HEARTBEAT": self.amqp_heartbeat,
             "max_workers": self.max_workers,
             "serializer": "json",
             CONFIG_KEY: service_settings if service_settings is not None else self,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import TypeVar
 
-from pymongo import MongoClient
+from pymongo import MongoClient, uri_parser
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
@@ -25,19 +25,24 @@ _turns: dict[int, StoreTurns] = {}  # by id(client): the clients made here
 _lock = threading.Lock()
 
 
-def client_for(uri: str, traced: bool = False, isolates: bool | None = None) -> MongoClient:
+def client_for(uri: str, traced: bool = False, isolates: bool | None = None,
+               timeout: float = 30.0) -> MongoClient:
     """A MongoClient is a thread-safe pool: share one per URI in a process. ``traced``: a span
     per command. ``isolates``: whether the store isolates transactions (``STORE_ISOLATES``);
-    None asks the store. Both are taken from the first call for the URI."""
+    None asks the store. ``timeout``: seconds a command waits for its answer
+    (``STORE_TIMEOUT_SECONDS``; a socketTimeoutMS in the URI wins). All are taken from the
+    first call for the URI."""
     with _lock:
         if uri not in _clients:
             listeners = [tracing.StoreCommands()] if traced else []
             turns = StoreTurns(isolates)
             if isolates is not True:  # MongoDB: not a listener more on every command
                 listeners.append(turns)
+            given = {name.lower() for name in uri_parser.parse_uri(uri, validate=False)["options"]}
+            waits = {} if "sockettimeoutms" in given else {"socketTimeoutMS": int(timeout * 1000)}
             client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
                                  connectTimeoutMS=5000, appname="workbuddy",
-                                 event_listeners=listeners)
+                                 event_listeners=listeners, **waits)
             turns.client = client
             _clients[uri], _turns[id(client)] = client, turns
         return _clients[uri]

@@ -90,7 +90,8 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     traces.init(app, platform.tracing)  # first: its span then covers what the other hooks do
     app.extensions["services"] = services or Services(platform.amqp_uri, settings.rpc_timeout)
     app.extensions["sessions"] = sessions or Sessions(
-        client_for(platform.mongo_uri, traced=platform.tracing, isolates=platform.store_isolates)[
+        client_for(platform.mongo_uri, traced=platform.tracing, isolates=platform.store_isolates,
+                   timeout=platform.store_timeout)[
             platform.database_name("gateway")])
     # One per process, as the app is: what a process holds is what its threads can serve.
     app.extensions[notifications.SLOTS] = threading.BoundedSemaphore(settings.stream_slots)
