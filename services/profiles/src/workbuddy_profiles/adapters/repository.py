@@ -16,10 +16,12 @@ from workbuddy_platform.unit_of_work import Repository, write
 from workbuddy_readmodels import buddy_links
 
 from ..domain import invitations
+from . import tokens
 
 
 def create_indexes(db: Database) -> None:
     db.members.create_index([("email", ASCENDING)], unique=True)
+    tokens.create_indexes(db)
     db.moments.create_index([("member_id", ASCENDING), ("order", DESCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING), ("order", ASCENDING)])
     db.invitations.create_index([("inviter_id", ASCENDING), ("order", DESCENDING)])
@@ -77,6 +79,12 @@ class Members(Repository):
                                         session=session)
 
     @write
+    def verify(self, member_id: str, session: ClientSession | None = None) -> None:
+        """The address is proven: the member's other fields are left as they are."""
+        self.db.members.update_one({"_id": member_id}, {"$set": {"email_verified": True}},
+                                   session=session)
+
+    @write
     def erase(self, member_id: str, session: ClientSession | None = None) -> None:
         """Everything profiles holds of the member; others' records keep a nameless place."""
         mine = {"$or": [{"author_id": member_id}, {"reactor_id": member_id}]}
@@ -92,7 +100,8 @@ class Members(Repository):
                                   # A conversation needs both: it goes with either of them.
                                   ("messages", {"$or": [{"author_id": member_id},
                                                         {"recipient_id": member_id}]}),
-                                  ("read_marks", {"member_id": member_id})):
+                                  ("read_marks", {"member_id": member_id}),
+                                  ("tokens", {"member_id": member_id})):
             self.db[collection].delete_many(where, session=session)
         self.db.invitations.update_many({"used_by": member_id}, {"$set": {"used_by": FORMER_MEMBER}},
                                         session=session)
