@@ -49,7 +49,8 @@ class MemberRegisteredV3(MemberRegisteredV2):
     through address.verification_requested). Earlier versions: the address counts as verified."""
 
     email = fields.Email(required=True, allow_none=True)
-    email_verified = fields.Boolean(required=True)
+    # Left out: verified, as every address was before v3 (profiles always says it).
+    email_verified = fields.Boolean(load_default=True)
 
 
 class MemberAddressVerifiedV1(Schema):
