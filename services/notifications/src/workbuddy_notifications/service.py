@@ -19,8 +19,8 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 
 from .adapters.repository import create_indexes
 from .adapters.senders import SendersProvider
-from .unit_of_work import NotificationsUnitOfWork
 from .domain import account_mails
+from .unit_of_work import NotificationsUnitOfWork
 from .use_cases import (
     accounts,
     asks,

@@ -6,8 +6,8 @@ from datetime import timedelta
 from eventlet import tpool
 from nameko.timer import timer
 
-from workbuddy_platform.consumers import consumes
 from workbuddy_platform import lease
+from workbuddy_platform.consumers import consumes
 from workbuddy_platform.dependencies import Configured, RequestContext
 from workbuddy_platform.metrics import Observed
 from workbuddy_platform.ops import health_answer

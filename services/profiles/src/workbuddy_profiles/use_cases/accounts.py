@@ -20,11 +20,12 @@ from ..unit_of_work import ProfilesUnitOfWork
 from .addresses import ask_for_verification
 from .profiles import existing_member
 
+DEFAULT_POLICY = AddressPolicy()
 NOT_YOUR_PASSWORD = "this is not your current password; type it again"
 
 
 def register(uow: ProfilesUnitOfWork, passwords: Passwords, *, request: dict,
-             idempotency_key: str | None = None, policy: AddressPolicy = AddressPolicy()) -> dict:
+             idempotency_key: str | None = None, policy: AddressPolicy = DEFAULT_POLICY) -> dict:
     """{"member": ..., "replayed": bool}: a retried sign-up with the same key and password
     finds the account its first attempt created.
 
