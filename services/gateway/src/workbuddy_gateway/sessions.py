@@ -66,6 +66,10 @@ class Sessions:
         self.sessions.update_many({"member_id": member_id, "_id": {"$ne": keep}},
                                   {"$set": {"revoked": True}})
 
+    def revoke_all(self, member_id: str) -> None:
+        """A new password from a reset link: whoever held a session of the member is out."""
+        self.sessions.update_many({"member_id": member_id}, {"$set": {"revoked": True}})
+
     def forget(self, member_id: str) -> None:
         """The member left: their sessions go, not only their validity."""
         self.sessions.delete_many({"member_id": member_id})
