@@ -1,5 +1,6 @@
 """The signed-in member's address: a new link to prove it."""
 
+from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
@@ -24,3 +25,4 @@ class Verification(MethodView):
         """Mail me a new link to prove my address (the older ones keep working until they
         expire)"""
         call("profiles", "resend_verification", me())
+        return Response(status=202)

@@ -1,6 +1,7 @@
 """Signing up, in and out; keeping a session alive; changing the password; proving the address
 and choosing a new password from a mailed link."""
 
+from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
@@ -124,6 +125,7 @@ class PasswordResetView(MethodView):
     def post(self, request):
         """Forgot my password: mail a reset link to the address, if an account holds it"""
         call("profiles", "request_password_reset", request)
+        return Response(status=202)  # no body: the same nothing for every address
 
 
 @blp.route("/password-reset/confirm")
