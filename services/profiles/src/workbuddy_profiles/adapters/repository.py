@@ -79,12 +79,6 @@ class Members(Repository):
                                         session=session)
 
     @write
-    def verify(self, member_id: str, session: ClientSession | None = None) -> None:
-        """The address is proven: the member's other fields are left as they are."""
-        self.db.members.update_one({"_id": member_id}, {"$set": {"email_verified": True}},
-                                   session=session)
-
-    @write
     def erase(self, member_id: str, session: ClientSession | None = None) -> None:
         """Everything profiles holds of the member; others' records keep a nameless place."""
         mine = {"$or": [{"author_id": member_id}, {"reactor_id": member_id}]}

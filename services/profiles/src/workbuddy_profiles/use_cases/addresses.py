@@ -89,8 +89,10 @@ def _proven(uow: ProfilesUnitOfWork, member: dict, now) -> dict:
     """The member with their address verified (recorded when it was not yet)."""
     if addresses.verified(member):
         return member
-    uow.members.verify(member["_id"])
-    verified = member | {"email_verified": True}
+    # A new revision: the member's view changed, so its ETag must (or a client's cache keeps
+    # showing the address unproven).
+    verified = member | {"email_verified": True, "revision": members.revision_of(member) + 1}
+    uow.members.replace(verified, member)
     uow.record(addresses.address_verified(verified, now))
     return verified
 
