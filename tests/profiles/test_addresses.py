@@ -165,3 +165,19 @@ def test_decoys_are_erased_when_their_day_is_over_and_expired_links_forgotten(uo
     assert uow.members.find(decoy["id"]) is None
     assert uow.outbox.of_type("member.left") == [{"member_id": decoy["id"], "left_at": uow.now()}]
     assert uow.db.tokens.count_documents({}) == 0  # both links to Ada's address have expired
+
+
+def test_the_address_policy_is_read_from_the_environment_and_a_wrong_value_named():
+    from datetime import timedelta
+
+    from workbuddy_platform.settings import SettingsError
+    from workbuddy_profiles.settings import ProfilesSettings
+
+    assert ProfilesSettings.from_env({}).addresses == AddressPolicy()
+    read = ProfilesSettings.from_env({"ADDRESS_VERIFICATION": "Trusted",
+                                      "VERIFICATION_LINK_HOURS": "48",
+                                      "PASSWORD_RESET_LINK_MINUTES": "15"}).addresses
+    assert read == AddressPolicy("trusted", timedelta(hours=48), timedelta(minutes=15))
+    with pytest.raises(SettingsError, match="ADDRESS_VERIFICATION='sometimes': must be one of "
+                                            "required, trusted"):
+        ProfilesSettings.from_env({"ADDRESS_VERIFICATION": "sometimes"})

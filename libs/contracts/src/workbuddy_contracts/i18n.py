@@ -34,8 +34,6 @@ FRENCH: dict[str, str] = {
         "aucun membre n'a l'identifiant {member_id!r} ; vérifiez l'identifiant qu'on vous a donné",
     "a member with the email {email} is already registered; use another address":
         "un membre est déjà inscrit avec l'adresse {email} ; utilisez-en une autre",
-    "the email or the password is wrong; check both and try again":
-        "l'adresse e-mail ou le mot de passe est incorrect ; vérifiez les deux et réessayez",
     "the email or the password is wrong, or the address is not confirmed yet: open the link "
     "we mailed you":
         "l'adresse e-mail ou le mot de passe est incorrect, ou l'adresse n'est pas encore "
