@@ -169,8 +169,24 @@ class Client:
         body = response.json()
         return {**body["member"], "email": address.lower(), "access_token": body["access_token"]}
 
+    def make_room(self, member: dict, buddies: int) -> None:
+        """Room for ``buddies`` buddies, once matching knows (capacity holds on every proposal)."""
+        changed = self.call("PATCH", "/v1/me", member, json={"buddy_capacity": buddies})
+        if changed.status_code != 200:
+            raise RuntimeError(f"capacity answered {changed.status_code}: {changed.text}")
+        deadline = time.monotonic() + 30
+        while self.call("GET", "/v1/me/matching", member).json()["open_slots"] < buddies:
+            if time.monotonic() > deadline:
+                raise RuntimeError("matching never learnt the new capacity")
+            time.sleep(0.2)
+
     def become_buddies(self, proposer: dict, invitee: dict) -> None:
-        proposed = self.call("POST", "/v1/me/buddyships", proposer, json={"buddy_id": invitee["id"]})
+        for _ in range(10):  # proposals to one author at once: a 409 asks to send it again
+            proposed = self.call("POST", "/v1/me/buddyships", proposer,
+                                 json={"buddy_id": invitee["id"]})
+            if proposed.status_code != 409:
+                break
+            time.sleep(0.2)
         if proposed.status_code != 201:
             raise RuntimeError(f"proposal answered {proposed.status_code}: {proposed.text}")
         accepted = self.call("POST", f"/v1/me/buddyships/{proposed.json()['id']}/accept", invitee)
@@ -200,6 +216,8 @@ def sign_up_cast(client: Client, run: str, n_authors: int, n_buddies: int) -> Ca
         members = list(pool.map(lambda w, language: client.sign_up(w[0], language, w[1]),
                                 wanted, languages))
     authors = members[:n_authors]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda author: client.make_room(author, n_buddies), authors))
     buddies_of: dict[str, list[str]] = {}
     pairs = []
     for (_, _, author_index), member in zip(wanted[n_authors:], members[n_authors:], strict=True):
@@ -568,7 +586,8 @@ def soak(args, run_id: str, amqp_uri: str, vhost: str, management: Management,
     try:
         # The token must outlive setup + soak + drain (tokens last 15 min by default).
         token_ttl = int(args.minutes * 60 + args.drain_seconds + 1800)
-        system = start_system(supervisor, workdir, amqp_uri, smtp.port, f"soak-{run_id}", token_ttl)
+        system = start_system(supervisor, workdir, amqp_uri, smtp.port, f"soak-{run_id}", token_ttl,
+                              {"STORE_ISOLATES": args.store_isolates})
         stack, mongo_uri, db_prefix = system.stack, system.mongo_uri, system.db_prefix
         say(f"system up: vhost {vhost}, store {mongo_uri}, SMTP 127.0.0.1:{smtp.port}, gateway "
             f"{stack.gateway_url}, logs in {supervisor.log_dir}")
@@ -616,7 +635,8 @@ def run(args) -> int:
     say(f"settings: rate {args.rate:g} moments/s for {args.minutes:g} min from {args.threads} threads; "
         f"{args.authors} authors x {args.buddies} buddies each; drain up to {args.drain_seconds:g} s "
         f"then {args.settle_seconds:g} s for late duplicates; ceiling {args.ceiling_count:,} messages "
-        f"of ~{args.ceiling_size} B, prefetch {args.ceiling_prefetch}")
+        f"of ~{args.ceiling_size} B, prefetch {args.ceiling_prefetch}; "
+        f"STORE_ISOLATES={args.store_isolates}")
     say("method: its own vhost, store (nx-27017), SMTP server (aiosmtpd, in this process) and four "
         "service processes; open-loop schedule; latency = mail arrival at the SMTP server - 201 "
         "received by the client (time.monotonic, one process)")
@@ -747,6 +767,10 @@ def main() -> int:
     parser.add_argument("--ceiling-size", type=int, default=500, help="bytes per ceiling message (JSON)")
     parser.add_argument("--ceiling-prefetch", type=int, default=10,
                         help="unacknowledged messages the ceiling's consumer may hold (WB_MAX_WORKERS)")
+    parser.add_argument("--store-isolates", default="auto", choices=("auto", "on", "off"),
+                        help="the services' STORE_ISOLATES: 'on' makes them trust nx-27017 to "
+                             "isolate transactions (it does not: for measuring what taking "
+                             "turns costs, never for real use)")
     args = parser.parse_args()
     return run_interruptibly(run, args)
 

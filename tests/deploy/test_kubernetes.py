@@ -187,7 +187,8 @@ def test_production_runs_the_engines_as_clusters(prod):
     (mongo,) = of_kind(prod, "MongoDBCommunity").values()
     assert rabbit["spec"]["replicas"] == 3
     assert mongo["spec"]["members"] == 3 and mongo["spec"]["type"] == "ReplicaSet"
-    assert of_kind(prod, "ConfigMap")["workbuddy-config"]["data"]["EVENT_QUEUE_TYPE"] == "quorum"
+    config = of_kind(prod, "ConfigMap")["workbuddy-config"]["data"]
+    assert config["EVENT_QUEUE_TYPE"] == "quorum" and config["RPC_QUEUE_TYPE"] == "quorum"
 
 
 def test_the_services_point_at_the_engines_the_operators_run(manifests):

@@ -53,7 +53,7 @@ def test_unknown_buddy(gateway, pair):
 
 def test_a_member_cannot_be_their_own_buddy(gateway, pair):
     mia, _ = pair
-    assert_problem(gateway.propose(mia, mia), 422, "buddy_id")
+    assert_problem(gateway.propose(mia, mia), 403, "buddy_id")
 
 
 def test_a_pair_is_proposed_once(gateway):
@@ -68,7 +68,7 @@ def test_only_the_invitee_accepts(gateway):
     accept = f"/v1/me/buddyships/{proposal['id']}/accept"
     assert_problem(gateway.request("POST", accept, quinn), 403, "member_id")
     assert gateway.request("POST", accept, rose).status_code == 200
-    assert_problem(gateway.request("POST", accept, rose), 422, "buddyship_id")  # already active
+    assert_problem(gateway.request("POST", accept, rose), 409, "buddyship_id")  # already active
 
 
 def test_someone_elses_buddyship_is_unknown(gateway, pair):
@@ -96,6 +96,69 @@ def test_note_too_long(gateway, pair):
     mia, _ = pair
     assert_problem(gateway.request("POST", "/v1/me/moments", mia,
                                    json={"kind": "client_won", "note": "x" * 501}), 422, "note")
+
+
+# Every field a member writes in, and a request that puts `text` there.
+FREE_TEXT = {
+    "note": ("POST", "/v1/me/moments", lambda text: {"kind": "client_won", "note": text}),
+    "display_name": ("PATCH", "/v1/me", lambda text: {"display_name": text}),
+    "city": ("PATCH", "/v1/me", lambda text: {"city": text}),
+    "skills": ("PATCH", "/v1/me", lambda text: {"skills": [text]}),
+    "skills_wanted": ("POST", "/v1/me/moments", lambda text: {
+        "kind": "project_idea", "seeking_partner": True, "skills_wanted": [text]}),
+}
+
+
+@pytest.mark.parametrize("field", FREE_TEXT)
+@pytest.mark.parametrize("control", ["\x00", "\x1b[31m", "\x08", "\x7f", "\x85", "\r"])
+def test_free_text_refuses_control_characters_and_names_the_field(gateway, pair, field,
+                                                                  control):
+    mia, _ = pair
+    method, path, body = FREE_TEXT[field]
+    refused = assert_problem(gateway.request(method, path, mia, json=body(f"Acme{control}deal")),
+                             422, field)
+    assert field in refused["detail"] and "control characters" in refused["errors"][field][0]
+
+
+def test_a_nul_note_is_refused_in_french_too(gateway, pair):
+    mia, _ = pair
+    refused = assert_problem(gateway.request(
+        "POST", "/v1/me/moments", mia, json={"kind": "client_won", "note": "\x00"},
+        headers={"Accept-Language": "fr"}), 422, "note")
+    assert refused["errors"]["note"] == [
+        "ne doit pas contenir de caractères de contrôle (retours à la ligne et tabulations "
+        "acceptés)"]
+
+
+def test_line_breaks_and_tabs_are_writing(gateway):
+    """In text that has lines: a note, a reaction's words, a message, a report's details."""
+    ana, ben = gateway.sign_up("Ana", "en"), gateway.sign_up("Ben", "en")
+    gateway.become_buddies(ana, ben)
+    text = "Signed with Acme!\n\tNext: the contract.\r\nThanks"
+    moment = gateway.log_moment(ana, "client_won", text)
+    assert moment["note"] == text
+    for control in ("\x00", "\x0b"):
+        assert_problem(gateway.request("POST", f"/v1/moments/{moment['id']}/reactions", ben,
+                                       json={"kind": "cheer", "message": f"Bravo{control}"}),
+                       422, "message")
+        assert_problem(gateway.request("POST", f"/v1/members/{ana['id']}/report", ben, json={
+            "reason": "spam", "details": f"It{control}"}), 422, "details")
+
+
+def test_a_profile_change_needs_a_body(gateway, pair):
+    """Without a body, PATCH /v1/me would change nothing and answer 200 as if it had."""
+    mia, _ = pair
+    assert_problem(gateway.request("PATCH", "/v1/me", mia), 400, "body")
+    assert_problem(gateway.request("PUT", "/v1/me/notifications/settings", mia), 400, "body")
+    assert_problem(gateway.request("PATCH", "/v1/me", mia, data="display_name=Mia",
+                                   headers={"Content-Type": "text/plain"}), 415, "body")
+
+
+def test_a_method_a_path_does_not_serve_is_refused_with_the_methods_it_does(gateway, pair):
+    mia, _ = pair
+    refused = gateway.request("PUT", "/v1/me/moments", mia)
+    assert_problem(refused, 405)
+    assert set(refused.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
 def test_malformed_json(gateway):

@@ -50,7 +50,7 @@ def test_after_a_block_nothing_goes_between_the_two(gateway, stack, mailbox):
 
 def test_a_member_cannot_block_themselves_or_nobody(gateway):
     kat = gateway.sign_up("Kat", "fr")
-    assert_problem(gateway.request("POST", f"/v1/members/{kat['id']}/block", kat), 422)
+    assert_problem(gateway.request("POST", f"/v1/members/{kat['id']}/block", kat), 403)
     assert_problem(gateway.request("POST", "/v1/members/nobody/block", kat), 404, "member_id")
 
 

@@ -61,7 +61,7 @@ def test_a_buddy_cheers_and_the_author_sees_it(gateway, stack):
     assert_problem(gateway.request("GET", f"/v1/moments/{win['id']}/reactions", fox),
                    404, "moment_id")
     assert_problem(gateway.request("POST", f"/v1/moments/{win['id']}/reactions", dee,
-                                   json={"kind": "cheer"}), 422, "moment_id")
+                                   json={"kind": "cheer"}), 403, "moment_id")
     assert_problem(gateway.request("POST", f"/v1/moments/{win['id']}/reactions", eli,
                                    json={"kind": "applause"}), 422, "kind")
     assert_problem(gateway.request("POST", f"/v1/moments/{win['id']}/reactions", eli,

@@ -87,7 +87,7 @@ def test_changing_the_password_signs_out_every_other_session(gateway):
 
     assert_problem(gateway.request("POST", change, fay, json={
         "current_password": "wrong guess", "new_password": "a brand new passphrase"}),
-        422, "current_password")
+        403, "current_password")
     assert_problem(gateway.request("POST", change, fay, json={
         "current_password": PASSWORD, "new_password": "short"}), 422, "new_password")
 

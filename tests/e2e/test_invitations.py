@@ -39,9 +39,9 @@ def test_an_invited_member_is_proposed_to_whoever_invited_them(gateway):
     assert (mine["code"], mine["state"], mine["used_by"]) == (code, "used", zina["id"])
 
     # A code works once.
-    assert_problem(sign_up_with(gateway, code, "Ugo"), 422, "invitation")
+    assert_problem(sign_up_with(gateway, code, "Ugo"), 404, "invitation")
 
 
 def test_an_unknown_or_malformed_code_is_refused_and_nothing_is_created(gateway):
-    assert_problem(sign_up_with(gateway, "AAAAA-BBBBB", "Vlad"), 422, "invitation")
+    assert_problem(sign_up_with(gateway, "AAAAA-BBBBB", "Vlad"), 404, "invitation")
     assert_problem(sign_up_with(gateway, "short", "Vlad"), 422, "invitation")

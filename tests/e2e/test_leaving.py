@@ -67,7 +67,7 @@ def test_a_member_exports_their_data_then_leaves_and_every_service_forgets_them(
 
     # Leaving takes the password, and then everything goes.
     assert_problem(gateway.request("DELETE", "/v1/me", ada, json={"password": "not it at all"}),
-                   422, "password")
+                   403, "password")
     correlation_id = f"leave-{tag}"
     left = gateway.request("DELETE", "/v1/me", ada, json={"password": PASSWORD},
                            headers={"X-Correlation-Id": correlation_id})

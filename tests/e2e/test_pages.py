@@ -51,3 +51,18 @@ def test_a_cursor_that_this_api_did_not_give_is_refused(gateway):
                        422, "cursor")
     assert_problem(gateway.request("GET", "/v1/me/moments", xia, params={"limit": 101}),
                    422, "limit")
+
+
+def test_any_cursor_of_the_documented_form_is_a_place_in_the_list(gateway):
+    """The document states the cursor's form (a pattern): any cursor of that form is served."""
+    yan = gateway.sign_up("Yan", "en")
+    older = gateway.log_moment(yan, "client_won", "first")
+    newer = gateway.log_moment(yan, "client_won", "second")
+    page = gateway.request("GET", "/v1/me/moments", yan, params={"limit": 1}).json()
+    assert [m["id"] for m in page["items"]] == [newer["id"]]
+    assert page["next"].endswith(f":{newer['id']}")
+    for cursor, expected in [(page["next"], [older["id"]]), ("99999999999999:~", [newer["id"], older["id"]]),
+                             ("00000000000000:0", [])]:
+        found = gateway.request("GET", "/v1/me/moments", yan, params={"cursor": cursor})
+        assert found.status_code == 200, found.text
+        assert [m["id"] for m in found.json()["items"]] == expected

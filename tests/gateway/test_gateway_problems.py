@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 from amqp.exceptions import ConnectionForced
+from amqp.exceptions import NotFound as AmqpNotFound
 from flask_jwt_extended import create_access_token
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
@@ -56,6 +57,9 @@ class FakeSessions:
 
     def open(self, member_id):
         return "s-1", "s-1.refresh"
+
+    def settle(self, still_members):
+        return []
 
 
 class Client:
@@ -140,7 +144,10 @@ def test_the_503_detail_reads_naturally():
                                  ConnectionRefusedError(111, "Connection refused"),
                                  TimeoutError("timed out"),
                                  ConnectionForced("(320) CONNECTION_FORCED - broker forced "
-                                                  "connection closure with reason 'shutdown'")])
+                                                  "connection closure with reason 'shutdown'"),
+                                 AmqpNotFound("Queue.declare: (404) NOT_FOUND - home node "
+                                              "'rabbit@n0' of durable queue 'rpc.reply-x' in "
+                                              "vhost '/' is down or inaccessible")])
 def test_an_unreachable_broker_is_503(exc):
     _, response = get_member_raising(exc)
     assert response.status_code == 503

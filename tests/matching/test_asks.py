@@ -150,7 +150,7 @@ def test_when_every_helper_says_no_the_member_is_told_and_a_late_yes_is_refused(
         asks.answer(uow, ask_id="ask-1", member_id=helper, request={"answer": "no"})
     [closed] = uow.outbox.of_type("ask.closed")
     assert (closed["reason"], closed["helper_ids"]) == ("nobody_said_yes", [])
-    with pytest.raises(Invalid, match="this ask is closed"):
+    with pytest.raises(Conflict, match="this ask is closed"):
         asks.answer(uow, ask_id="ask-1", member_id="hana", request={"answer": "yes"})
 
 

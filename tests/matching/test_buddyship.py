@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
+from workbuddy_contracts.errors import Conflict, Forbidden, NotFound
 from workbuddy_contracts.events import make_event
 from workbuddy_contracts.vocabulary import FORMER_MEMBER, BuddyshipState
 from workbuddy_matching.domain import buddyship as buddyships
@@ -49,10 +49,10 @@ def test_a_proposal_is_told_with_each_member_s_reasons_in_their_language():
 
 
 def test_nobody_can_be_their_own_buddy():
-    with pytest.raises(Invalid) as caught:
+    with pytest.raises(Forbidden) as caught:
         buddyships.propose("alice", "alice", NOW)
     assert caught.value.field == "buddy_id"
-    assert caught.value.status == 422
+    assert caught.value.status == 403
 
 
 def proposed(state=BuddyshipState.PROPOSED.value, origin="member") -> dict:
@@ -120,7 +120,7 @@ def test_the_proposer_may_not_answer_their_own_proposal():
 @pytest.mark.parametrize("state", [BuddyshipState.ACTIVE, BuddyshipState.DECLINED,
                                    BuddyshipState.EXPIRED, BuddyshipState.ENDED])
 def test_only_a_proposed_buddyship_can_be_answered(state):
-    with pytest.raises(Invalid) as caught:
+    with pytest.raises(Conflict) as caught:
         buddyships.decline(proposed(state.value), "b-1", "bob", NOW)
     assert caught.value.field == "buddyship_id"
     assert state.value in caught.value.message
@@ -130,7 +130,7 @@ def test_either_buddy_ends_an_active_buddyship_and_only_an_active_one():
     change = buddyships.end(proposed("active"), "b-1", "alice", LATER)
     assert (change.buddyship["state"], change.buddyship["ended_at"]) == ("ended", LATER)
     assert change.events[0][1]["ended_at"] == LATER
-    with pytest.raises(Invalid):
+    with pytest.raises(Conflict):
         buddyships.end(proposed(), "b-1", "alice", LATER)
 
 

@@ -152,7 +152,7 @@ def test_the_same_mode_again_is_refused(uow, member, active):
     uow.clock.advance(days=90)
     check_ins.open_due(uow)
     later = uow.outbox.of_type("check_in.opened")[-1]
-    with pytest.raises(Invalid, match="already your mode"):
+    with pytest.raises(Conflict, match="already your mode"):
         say(uow, later["check_in_id"], bob, "change_mode", WEEKLY_PROJECTS)
 
 

@@ -92,7 +92,7 @@ def test_either_buddy_ends_it_with_an_optional_rating(uow, member, active):
     assert ended["state"] == "ended"
     assert uow.buddyships.ratings_of(buddyship_id) == [4]
     assert uow.outbox.of_type("buddyship.ended")[0]["buddyship_id"] == buddyship_id
-    with pytest.raises(Invalid):  # ended already
+    with pytest.raises(Conflict):  # ended already
         proposals.end(uow, buddyship_id=buddyship_id, member_id=bob)
 
 

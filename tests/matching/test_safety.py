@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbuddy_contracts.errors import Invalid
+from workbuddy_contracts.errors import Forbidden, Invalid
 from workbuddy_matching.use_cases import proposals, safety, slots
 
 
@@ -28,7 +28,7 @@ def test_blocking_again_or_oneself_changes_nothing(uow, member):
     safety.block(uow, blocker_id=ana, blocked_id=bob)
     safety.block(uow, blocker_id=bob, blocked_id=ana)  # the first block of a pair counts
     assert len(uow.outbox.of_type("member.blocked")) == 1
-    with pytest.raises(Invalid):
+    with pytest.raises(Forbidden):
         safety.block(uow, blocker_id=ana, blocked_id=ana)
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from workbuddy_contracts.errors import Forbidden, Invalid
+from workbuddy_contracts.errors import Conflict, Forbidden
 from workbuddy_matching.domain import buddyship as buddyships
 from workbuddy_matching.domain import health, reachability
 from workbuddy_matching.domain import supporters as support
@@ -143,7 +143,7 @@ def test_a_matching_proposal_needs_both_members_and_refuses_a_second_yes():
     with pytest.raises(Forbidden, match="already accepted"):
         buddyships.accept(halfway, proposal["_id"], "ana", NOW)
     buddyships.accept(halfway, proposal["_id"], "bob", NOW)
-    with pytest.raises(Invalid):
+    with pytest.raises(Conflict):
         buddyships.accept(halfway | {"state": "active"}, proposal["_id"], "bob", NOW)
 
 

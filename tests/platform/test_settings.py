@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from workbuddy_matching.settings import MatchingSettings
-from workbuddy_platform.settings import PlatformSettings, SettingsError
+from workbuddy_platform.settings import PlatformSettings, SettingsError, redact
 
 
 def test_nothing_set_means_the_laptop_defaults():
@@ -57,3 +57,50 @@ def test_a_service_started_with_a_bad_setting_stops_at_once_saying_why(tmp_path)
     assert done.returncode == 2
     assert "matching cannot start" in done.stderr
     assert "MATCHING_ROUND_EVERY_HOURS='abc'" in done.stderr
+
+
+def test_the_broker_may_be_several_nodes_tried_in_order():
+    settings = PlatformSettings.from_env({
+        "AMQP_URI": "amqp://u:p@rabbit-0:5672/wb, amqp://u:p@rabbit-1:5672/wb;amqp://u:p@rabbit-2/wb,",
+        "RPC_QUEUE_TYPE": "quorum"})
+    # kombu and nameko take the nodes as one string, separated by semicolons
+    assert settings.amqp_uri == ("amqp://u:p@rabbit-0:5672/wb;amqp://u:p@rabbit-1:5672/wb;"
+                                 "amqp://u:p@rabbit-2/wb")
+    assert settings.amqp_urls == ("amqp://u:p@rabbit-0:5672/wb", "amqp://u:p@rabbit-1:5672/wb",
+                                  "amqp://u:p@rabbit-2/wb")
+    assert settings.rpc_queue_type == "quorum"
+    assert redact(settings.amqp_uri) == ("amqp://***@rabbit-0:5672/wb;amqp://***@rabbit-1:5672/wb;"
+                                         "amqp://***@rabbit-2/wb")
+
+
+def test_a_node_that_is_not_an_amqp_url_is_refused_without_showing_passwords():
+    with pytest.raises(SettingsError) as refused:
+        PlatformSettings.from_env({"AMQP_URI": "amqp://u:secret@rabbit-0/wb,http://u:secret@rabbit-1/",
+                                   "RPC_QUEUE_TYPE": "mirrored"})
+    message = str(refused.value)
+    assert "AMQP_URI" in message and "'http://***@rabbit-1/'" in message
+    assert "amqp:// (or amqps://) URLs separated by commas" in message
+    assert "secret" not in message
+    assert "RPC_QUEUE_TYPE='mirrored'" in message
+
+
+def test_nameko_logs_a_lost_broker_without_any_nodes_password():
+    import nameko.messaging
+
+    import workbuddy_platform.runner  # noqa: F401 - what a service's process imports
+
+    shown = nameko.messaging.sanitize_url("amqp://u:secret@rabbit-0/wb;amqp://u:secret@rabbit-1/wb")
+    assert "secret" not in shown and "rabbit-1" in shown
+
+
+@pytest.mark.parametrize("said, isolates", [(None, None), ("auto", None), ("AUTO", None),
+                                            ("false", False), ("off", False), ("on", True)])
+def test_whether_the_store_isolates_is_asked_unless_said(said, isolates):
+    environ = {} if said is None else {"STORE_ISOLATES": said}
+    assert PlatformSettings.from_env(environ).store_isolates is isolates
+
+
+def test_a_store_isolation_that_is_neither_auto_nor_on_nor_off_is_refused():
+    with pytest.raises(SettingsError) as refused:
+        PlatformSettings.from_env({"STORE_ISOLATES": "sometimes"})
+    assert "STORE_ISOLATES='sometimes'" in str(refused.value) and "auto" in str(refused.value)

@@ -3,7 +3,7 @@ change, export and leaving, each against the in-memory unit of work."""
 
 import pytest
 
-from workbuddy_contracts.errors import Invalid, Unauthorized
+from workbuddy_contracts.errors import Forbidden, Invalid, NotFound, Unauthorized
 from workbuddy_profiles.use_cases import accounts, invitations, journal
 
 from .conftest import PASSWORD
@@ -42,7 +42,7 @@ def test_an_invitation_is_used_once_and_names_who_invited(uow, passwords, sign_u
     assert uow.outbox.of_type("member.registered")[-1]["invited_by"] == alice["id"]
     [shown] = invitations.invitations_of(uow, member_id=alice["id"])["items"]
     assert (shown["state"], shown["used_by"]) == ("used", bob["id"])
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(NotFound) as refused:
         sign_up("Carol", invitation=code)
     assert refused.value.field == "invitation"
     assert uow.members.find_by_email("carol@example.org") is None
@@ -52,7 +52,7 @@ def test_an_expired_invitation_is_refused(uow, sign_up):
     alice = sign_up("Alice")
     code = invitations.invite(uow, member_id=alice["id"])["code"]
     uow.clock.advance(days=15)
-    with pytest.raises(Invalid):
+    with pytest.raises(NotFound):
         sign_up("Bob", invitation=code)
 
 
@@ -73,7 +73,7 @@ def test_logging_in_needs_the_right_email_and_password_and_says_the_same_for_bot
 
 def test_a_password_changes_only_with_the_current_one(uow, passwords, sign_up):
     alice = sign_up("Alice")
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(Forbidden) as refused:
         accounts.change_password(uow, passwords, member_id=alice["id"], request={
             "current_password": "a guess, not it", "new_password": "a brand new passphrase"})
     assert refused.value.field == "current_password"
@@ -98,11 +98,12 @@ def test_leaving_needs_the_password_then_erases_everything_and_tells_every_servi
         uow, passwords, sign_up):
     alice = sign_up("Alice")
     journal.log_moment(uow, member_id=alice["id"], request={"kind": "client_lost", "note": None})
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(Forbidden) as refused:
         accounts.leave(uow, passwords, member_id=alice["id"], request={"password": "wrong one"})
     assert refused.value.field == "password"
     assert uow.members.find(alice["id"]) is not None
-    accounts.leave(uow, passwords, member_id=alice["id"], request={"password": PASSWORD})
+    assert accounts.leave(uow, passwords, member_id=alice["id"],
+                          request={"password": PASSWORD}) == {"email": alice["email"]}
     assert uow.members.find(alice["id"]) is None
     assert uow.members.password_hash_of(alice["id"]) is None
     assert uow.moments.of_member(alice["id"], 10, None)["items"] == []

@@ -3,7 +3,7 @@ reactions, against the in-memory unit of work."""
 
 import pytest
 
-from workbuddy_contracts.errors import Invalid, NotFound
+from workbuddy_contracts.errors import Forbidden, Invalid, NotFound
 from workbuddy_profiles.use_cases import buddies, journal
 
 
@@ -128,7 +128,7 @@ def test_a_buddy_reacts_once_per_key_and_the_author_is_told(uow, sign_up, become
 def test_nobody_reacts_to_their_own_moment_or_to_a_stranger_s(uow, sign_up):
     alice, carol = sign_up("Alice"), sign_up("Carol")
     moment = log(uow, alice)["moment"]
-    with pytest.raises(Invalid):
+    with pytest.raises(Forbidden):
         journal.react(uow, reactor_id=alice["id"], moment_id=moment["id"],
                       request={"kind": "cheer", "message": None})
     for use_case in (journal.react, journal.reactions_to):

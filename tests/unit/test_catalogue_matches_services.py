@@ -127,3 +127,17 @@ def test_every_event_handler_goes_through_the_idempotent_consumer(service):
     for handler in event_handlers(SERVICES[service]):
         method = getattr(SERVICES[service], handler.method_name)
         assert method.__code__ is wrapper_code, f"{service}.{handler.method_name}"
+
+
+@pytest.mark.parametrize("queue_type", ["classic", "quorum"])
+def test_a_services_rpc_queue_is_of_the_type_asked(queue_type):
+    """On a cluster the RPC queue must outlive its node (RPC_QUEUE_TYPE=quorum); otherwise it
+    stays as nameko declares it, so that an existing classic queue still matches."""
+    config = PlatformSettings(amqp_uri="memory://", rpc_queue_type=queue_type).nameko_config()
+    container = ServiceContainer(ProfilesService, config)
+    (consumer,) = {ep.rpc_consumer for ep in container.entrypoints if isinstance(ep, Rpc)}
+    consumer.setup()
+    assert consumer.queue.name == "rpc-profiles" and consumer.queue.durable
+    assert consumer.queue.routing_key == "profiles.*"
+    expected = {"x-queue-type": "quorum"} if queue_type == "quorum" else {}
+    assert (consumer.queue.queue_arguments or {}) == expected

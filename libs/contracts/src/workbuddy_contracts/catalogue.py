@@ -94,6 +94,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("password.reset_requested", "notifications", "on_password_reset_requested"),
     Subscription("member.updated", "matching", "on_member_updated"),
     Subscription("member.updated", "notifications", "on_member_updated"),
+    Subscription("member.left", "profiles", "on_member_left"),
     Subscription("member.left", "matching", "on_member_left"),
     Subscription("member.left", "notifications", "on_member_left"),
     Subscription("member.blocked", "profiles", "on_member_blocked"),

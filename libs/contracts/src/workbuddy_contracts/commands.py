@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from .errors import Invalid
 from .i18n import translate
+from .values import ONE_LINE, WRITING, Flag, Pattern, Trimmed, WholeNumber
 from .vocabulary import (
     ASK_ANSWERS,
     CALL_ME_TIMES_MAX,
@@ -33,18 +34,6 @@ from .vocabulary import (
 )
 
 
-class Trimmed(fields.String):
-    """A string whose surrounding spaces are dropped before it is checked."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-# A display name ends up in mail headers: a line break there would forge headers.
-ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$",
-                           error="must be on one line, without control characters")
-
-
 def password(description: str) -> fields.String:
     return fields.String(
         required=True, load_only=True,
@@ -59,17 +48,25 @@ def normalise_invitation(code: str) -> str:
     return "".join(str(code).split()).replace("-", "").upper()
 
 
+# As people type a code: ten letters or digits, in any case, with or without its dash or spaces.
+INVITATION_AS_TYPED = r"^[ -]*(?:[A-Za-z0-9][ -]*){10}$"
+
+
 class Invitation(fields.String):
+    """Checked as typed (what the document states), then kept as the code itself."""
+
     def _deserialize(self, value, attr, data, **kwargs):
-        return normalise_invitation(super()._deserialize(value, attr, data, **kwargs))
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        self._validate(typed)
+        return normalise_invitation(typed)
 
 
 class SignUp(Schema):
     email = fields.Email(required=True, metadata={"example": "alice@example.org"})
     password = password(f"At least {PASSWORD_MIN} characters; a passphrase is best.")
     invitation = Invitation(load_default=None, allow_none=True,
-                            validate=validate.Regexp(r"^[A-Z0-9]{10}$",
-                                                     error="must be a code such as K3Q7Z-X9MPA"),
+                            validate=Pattern(INVITATION_AS_TYPED,
+                                            error="must be a code such as K3Q7Z-X9MPA"),
                             metadata={"description": "The code of an invitation from a member: "
                                                      "the two are proposed to each other first.",
                                       "example": "K3Q7Z-X9MPA"})
@@ -132,9 +129,9 @@ class Leave(Schema):
 class EndBuddyship(Schema):
     """No reason asked: ending is allowed, and kind. A rating helps find better buddies."""
 
-    rating = fields.Integer(load_default=None, allow_none=True, strict=True,
-                            validate=validate.Range(min=1, max=5), metadata={
-                                "description": "How the buddyship went, 1 to 5 (optional)."})
+    rating = WholeNumber(load_default=None, allow_none=True,
+                         validate=validate.Range(min=1, max=5), metadata={
+                             "description": "How the buddyship went, 1 to 5 (optional)."})
 
 
 class ReportMember(Schema):
@@ -143,13 +140,13 @@ class ReportMember(Schema):
     reason = fields.String(required=True, validate=validate.OneOf(REPORT_REASONS), metadata={
         "description": "What happened."})
     details = Trimmed(load_default=None, allow_none=True,
-                      validate=validate.Length(max=REPORT_DETAILS_MAX), metadata={
+                      validate=[validate.Length(max=REPORT_DETAILS_MAX), WRITING], metadata={
                           "description": "Anything operators should know (optional)."})
 
 
 class ChannelChoice(Schema):
-    email = fields.Boolean(load_default=True)
-    push = fields.Boolean(load_default=True)
+    email = Flag(load_default=True)
+    push = Flag(load_default=True)
 
 
 class NotificationSettings(Schema):
@@ -159,7 +156,7 @@ class NotificationSettings(Schema):
                         values=fields.Nested(ChannelChoice), load_default=dict, metadata={
                             "description": "win, setback, ask, reaction, buddyship: "
                                            "{\"email\": bool, \"push\": bool}; unnamed kinds: both on."})
-    setbacks_break_quiet_hours = fields.Boolean(load_default=False, metadata={
+    setbacks_break_quiet_hours = Flag(load_default=False, metadata={
         "description": "A buddy's setback may reach me during my quiet hours."})
 
 
@@ -176,21 +173,32 @@ class LogMoment(Schema):
     note = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=MOMENT_NOTE_MAX),
+        validate=[validate.Length(max=MOMENT_NOTE_MAX), WRITING],
         metadata={"description": f"A few words for the buddies, at most {MOMENT_NOTE_MAX} characters."},
     )
-    widen = fields.Boolean(load_default=False, metadata={
+    widen = Flag(load_default=False, metadata={
         "description": "For an urgent ask (urgent_advice) only: if no buddy answers in time, "
                        "members who offered help and can be reached may see it (kind and note) "
                        "and offer to talk. Off unless asked."})
 
-    seeking_partner = fields.Boolean(load_default=False, metadata={
+    seeking_partner = Flag(load_default=False, metadata={
         "description": "For a project idea only: look for a partner beyond my buddies, among "
                        "members open to projects who have the skills wanted."})
     skills_wanted = fields.List(Trimmed(validate=[validate.Length(min=1, max=40), ONE_LINE]),
                                 load_default=list, validate=validate.Length(max=SKILLS_WANTED_MAX),
                                 metadata={"description": "The skills the project needs (with "
                                                          "seeking_partner, at least one)."})
+
+    # The two validators below, as the API's document states them.
+    JSON_SCHEMA = {"allOf": [
+        {"if": {"properties": {"kind": {"const": "project_idea"}}, "required": ["kind"]},
+         "else": {"properties": {"seeking_partner": {"const": False},
+                                 "skills_wanted": {"maxItems": 0}}}},
+        {"if": {"properties": {"seeking_partner": {"const": True}}, "required": ["seeking_partner"]},
+         "then": {"properties": {"skills_wanted": {"minItems": 1}}, "required": ["skills_wanted"]}},
+        {"if": {"properties": {"widen": {"const": True}}, "required": ["widen"]},
+         "then": {"properties": {"kind": {"enum": list(WIDENED_ASKS)}}}},
+    ]}
 
     @validates_schema
     def _partner_only_for_a_project(self, data, **kwargs):
@@ -214,14 +222,9 @@ class React(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(REACTIONS), metadata={
         "description": "cheer (🍾) or support (a hand on the shoulder)."})
     message = Trimmed(load_default=None, allow_none=True,
-                      validate=validate.Length(max=REACTION_MESSAGE_MAX), metadata={
+                      validate=[validate.Length(max=REACTION_MESSAGE_MAX), WRITING], metadata={
                           "description": f"A few words, at most {REACTION_MESSAGE_MAX} characters, "
                                          "e.g. \"call me?\""})
-
-
-# Line breaks and tabs are writing; other control characters are not, and a mail would carry them.
-NO_CONTROL = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
-                             error="must not contain control characters")
 
 
 class CallMe(Schema):
@@ -234,7 +237,7 @@ class CallMe(Schema):
 
 
 class SendMessage(Schema):
-    text = Trimmed(load_default="", validate=[validate.Length(max=MESSAGE_TEXT_MAX), NO_CONTROL],
+    text = Trimmed(load_default="", validate=[validate.Length(max=MESSAGE_TEXT_MAX), WRITING],
                    metadata={"description": f"1 to {MESSAGE_TEXT_MAX} characters; may be left "
                                             "out when `call_me` proposes times."})
     moment_id = fields.String(load_default=None, allow_none=True,
@@ -242,6 +245,12 @@ class SendMessage(Schema):
                                   "description": "A moment of either buddy this message answers."})
     call_me = fields.Nested(CallMe, load_default=None, allow_none=True, metadata={
         "description": "\"Call me?\" with the times that suit the sender."})
+
+    # As the API's document states _says_something: a text that is not only spaces, or times.
+    JSON_SCHEMA = {"anyOf": [
+        {"properties": {"text": {"pattern": r"\S"}}, "required": ["text"]},
+        {"properties": {"call_me": {"type": "object"}}, "required": ["call_me"]},
+    ]}
 
     @validates_schema
     def _says_something(self, data, **kwargs):
@@ -280,6 +289,13 @@ class AnswerCheckIn(Schema):
                                "your buddy proposed.")})
     mode = fields.Nested(Mode, load_default=None, allow_none=True, metadata={
         "description": "The mode proposed, with change_mode only."})
+
+    # As the API's document states _mode_goes_with_change.
+    JSON_SCHEMA = {
+        "if": {"properties": {"answer": {"const": "change_mode"}}, "required": ["answer"]},
+        "then": {"properties": {"mode": {"type": "object"}}, "required": ["mode"]},
+        "else": {"properties": {"mode": {"type": "null"}}},
+    }
 
     @validates_schema
     def _mode_goes_with_change(self, data, **kwargs):

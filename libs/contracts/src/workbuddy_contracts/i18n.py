@@ -76,6 +76,10 @@ FRENCH: dict[str, str] = {
     "the access token has expired; refresh it or sign in again":
         "le jeton d'accès a expiré ; renouvelez-le ou reconnectez-vous",
     "this session has ended; sign in again": "cette session est terminée ; reconnectez-vous",
+    "this account is being erased, as its member asked; if that leave did not finish, sign "
+    "in again in two minutes":
+        "ce compte est en cours d'effacement, à la demande de son membre ; si ce départ n'a pas "
+        "abouti, reconnectez-vous dans deux minutes",
     # buddyships
     "a member cannot be their own buddy; choose another member":
         "on ne peut pas être son propre buddy ; choisissez un autre membre",
@@ -248,6 +252,8 @@ FRENCH: dict[str, str] = {
         "ce curseur ne vient pas de cette liste ; recommencez sans lui",
     "{name}: {detail}": "{name} : {detail}",
     "the request is not valid: check {fields}": "la requête n'est pas valide : vérifiez {fields}",
+    "send the request's fields as a JSON object, with Content-Type: application/json":
+        "envoyez les champs de la requête en objet JSON, avec Content-Type: application/json",
     "the request body is larger than {limit} KiB; send a smaller one":
         "le corps de la requête dépasse {limit} Kio ; envoyez-en un plus petit",
     "too many requests ({limit}); wait for the number of seconds in Retry-After, then try again":
@@ -280,7 +286,9 @@ FRENCH: dict[str, str] = {
     "must be a two-letter ISO 639-1 code such as fr":
         "doit être un code ISO 639-1 de deux lettres comme fr",
     "must not repeat a value": "ne doit pas répéter une valeur",
-    "must not contain control characters": "ne doit pas contenir de caractères de contrôle",
+    "must not contain control characters (line breaks and tabs are fine)":
+        "ne doit pas contenir de caractères de contrôle (retours à la ligne et tabulations "
+        "acceptés)",
     "must be times to come, within {days} days":
         "doit être des horaires à venir, dans les {days} jours",
     "must propose between {min} and {max} times": "doit proposer entre {min} et {max} horaires",
@@ -323,6 +331,7 @@ _LIBRARY_FR: list[tuple[re.Pattern, str]] = [(re.compile(p), fr) for p, fr in (
     (r"^Not a valid email address\.$", "Adresse e-mail invalide."),
     (r"^Not a valid string\.$", "Ce n'est pas un texte."),
     (r"^Not a valid integer\.$", "Ce n'est pas un nombre entier."),
+    (r"^Not a valid boolean\.$", "Ce n'est pas un booléen (true ou false)."),
     (r"^Not a valid list\.$", "Ce n'est pas une liste."),
     (r"^Not a valid mapping type\.$", "Ce n'est pas un objet."),
     (r"^Not a valid datetime\.$", "Date et heure invalides."),

@@ -7,10 +7,10 @@ One schema serves the API (validation and documentation), profiles (validation a
 from datetime import UTC
 from zoneinfo import available_timezones
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from . import sectors
-from .commands import ONE_LINE, Trimmed
+from .values import ONE_LINE, Distinct, Flag, Pattern, Trimmed, WholeNumber
 from .vocabulary import (
     BONDS,
     BUDDY_CAPACITY_MAX,
@@ -29,7 +29,7 @@ from .vocabulary import (
 )
 
 _ZONES = frozenset(available_timezones())
-_CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="must be a time such as 22:30")
+_CLOCK = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="must be a time such as 22:30")
 
 
 def _time_zone(value: str) -> None:
@@ -74,49 +74,41 @@ class Profile(Schema):
     sector = fields.String(allow_none=True, validate=validate.OneOf(sectors.CODES), metadata={
         "description": "A code from GET /v1/sectors."})
     skills = fields.List(Trimmed(validate=[validate.Length(min=1, max=40), ONE_LINE]),
-                         validate=validate.Length(max=SKILLS_MAX))
+                         validate=[validate.Length(max=SKILLS_MAX), Distinct()])
     city = Trimmed(allow_none=True, validate=[validate.Length(max=80), ONE_LINE])
     time_zone = fields.String(validate=_time_zone, metadata={"example": "Europe/Paris"})
-    languages = fields.List(fields.String(validate=validate.Regexp(
+    languages = fields.List(fields.String(validate=Pattern(
         r"^[a-z]{2}$", error="must be a two-letter ISO 639-1 code such as fr")),
-        validate=validate.Length(min=1, max=10), metadata={"description": "Languages spoken."})
-    support = fields.List(fields.String(validate=validate.OneOf(SUPPORT)),
+        validate=[validate.Length(min=1, max=10), Distinct()],
+        metadata={"description": "Languages spoken."})
+    support = fields.List(fields.String(validate=validate.OneOf(SUPPORT)), validate=Distinct(),
                           metadata={"description": "What support the member looks for."})
     commitment = _one_of(COMMITMENTS, allow_none=True)
     sector_preference = _one_of(SECTOR_PREFERENCES)
     fit = _one_of(FITS, metadata={"description": "Similar characters, or complementary ones."})
     bond = _one_of(BONDS, metadata={"description": "Be stretched, or be well together."})
     traits = fields.Dict(keys=fields.String(validate=validate.OneOf(TRAITS)),
-                         values=fields.Integer(strict=True, validate=validate.Range(min=1, max=5)),
+                         values=WholeNumber(validate=validate.Range(min=1, max=5)),
                          metadata={"description": "Self-assessed, from 1 to 5."})
-    buddy_capacity = fields.Integer(strict=True,
-                                    validate=validate.Range(min=1, max=BUDDY_CAPACITY_MAX),
-                                    metadata={"description": "How many buddies at most."})
+    buddy_capacity = WholeNumber(validate=validate.Range(min=1, max=BUDDY_CAPACITY_MAX),
+                                 metadata={"description": "How many buddies at most."})
     availability = fields.Nested(Availability)
     matching_paused_until = _DateTime(allow_none=True, metadata={
         "description": "A pause: no new buddy is proposed to or for the member until then "
                        "(their buddies stay); null: matching as usual."})
-    open_to_projects = fields.Boolean(metadata={
+    open_to_projects = Flag(metadata={
         "description": "May be proposed as a partner for another member's project idea that "
                        "needs my skills."})
-    meet_in_person = fields.Boolean(metadata={
+    meet_in_person = Flag(metadata={
         "description": "Would like to meet buddies in person: matching then proposes only "
                        "members within meet_within_km of the city (which must be one GET "
                        "/v1/cities knows)."})
-    meet_within_km = fields.Integer(strict=True,
-                                    validate=validate.Range(min=MEET_WITHIN_MIN, max=MEET_WITHIN_MAX),
-                                    metadata={"description": "How far, in km as the crow flies, a "
-                                                             "buddy met in person may live."})
-    offers_support = fields.Boolean(metadata={
+    meet_within_km = WholeNumber(validate=validate.Range(min=MEET_WITHIN_MIN, max=MEET_WITHIN_MAX),
+                                 metadata={"description": "How far, in km as the crow flies, a "
+                                                          "buddy met in person may live."})
+    offers_support = Flag(metadata={
         "description": "Willing to be a temporary support buddy for a member going through a "
                        "setback while their own buddies are away."})
-
-    @validates_schema
-    def _distinct(self, data, **kwargs):
-        for name in ("skills", "languages", "support"):
-            values = data.get(name) or []
-            if len(set(values)) != len(values):
-                raise ValidationError("must not repeat a value", name)
 
 
 def default_profile(language: str) -> dict:

@@ -48,8 +48,11 @@ def consumes(handler):
         try:
             event = read_event(body)
         except UnreadableEvent as exc:
-            # Raised on: it can never be handled, so it is parked at once (retries.py).
-            log.error("event.unreadable", consumer=consumer, reason=str(exc), body=body)
+            # Raised on: it can never be handled, so it is parked at once (retries.py), where
+            # an operator reads it whole. Not its body here: logs hold no personal data.
+            known = body if isinstance(body, dict) else {}
+            log.error("event.unreadable", consumer=consumer, reason=str(exc),
+                      event_id=known.get("event_id"), event_type=known.get("type"))
             raise
         bind_correlation(event.correlation_id, event_id=event.event_id, event_type=event.type,
                          entrypoint=handler.__name__)

@@ -1,12 +1,16 @@
 """nameko dependency providers every service declares beside its unit of work
-(workbuddy_platform.unit_of_work): the request context, and the settings it was started with."""
+(workbuddy_platform.unit_of_work): the request context, the settings it was started with, and
+what the broker holds of a member who left."""
+
+from functools import partial
 
 from nameko.extensions import DependencyProvider
 
 from workbuddy_contracts.i18n import use_language
 
 from .logs import bind_correlation
-from .settings import of_container
+from .parked import forget_member
+from .settings import of_container, platform_of
 
 
 def correlation_of(worker_ctx) -> str | None:
@@ -35,3 +39,17 @@ class Configured(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.settings
+
+
+class BrokerTraces(DependencyProvider):
+    """Gives workers ``forget(member_id)``: delete the events naming a member who left that the
+    broker still holds for this service (its parking lot) and in the retry queues
+    (parked.forget_member). For the service's member.left handler."""
+
+    def setup(self):
+        self.amqp_uri = self.container.config["AMQP_URI"]
+        self.delays = platform_of(self.container).event_retry_delays
+
+    def get_dependency(self, worker_ctx):
+        return partial(forget_member, self.amqp_uri, services=[self.container.service_name],
+                       retry_delays=self.delays)

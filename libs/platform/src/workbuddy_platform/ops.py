@@ -8,10 +8,10 @@ import json
 import threading
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from kombu import Connection
 from prometheus_client import make_wsgi_app
 from pymongo.database import Database
 
+from .broker import connect
 from .logs import get_logger
 from .settings import PlatformSettings
 from .store import client_for, ping
@@ -32,8 +32,8 @@ def health_answer(service: str, db: Database) -> dict:
 def readiness(amqp_uri: str, mongo_uri: str) -> dict:
     checks = {}
     try:
-        with Connection(amqp_uri, connect_timeout=2) as connection:
-            connection.ensure_connection(max_retries=1)
+        with connect(amqp_uri, connect_timeout=2):  # any node of the list will do
+            pass
         checks["broker"] = "ok"
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         checks["broker"] = f"down: {type(exc).__name__}"

@@ -14,17 +14,22 @@ to the other consumers of the event, which handled it already), with its attempt
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from kombu import Connection, Exchange
+from amqp.exceptions import ResourceLocked
+from kombu import Connection, Exchange, Queue
 
 from . import retries
+from .broker import connect
+from .logs import get_logger
 from .settings import PlatformSettings
 
 SERVICES = ("profiles", "matching", "notifications")
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,13 +66,23 @@ def _view(service: str, position: int, message) -> Parked:
 def _taken(connection: Connection, service: str) -> Iterator[list[tuple[Parked, object]]]:
     """Every parked message of the service, held unacknowledged for the block; those the block
     neither acked nor rejected go back to the parking lot in their order."""
+    with _held(connection, retries.parking_lot(service), service) as taken:
+        yield taken
+
+
+@contextmanager
+def _held(connection: Connection, queue: Queue, service: str | None) -> Iterator[list[tuple[Parked, object]]]:
+    """Every message of the queue, held unacknowledged for the block (``service``: whose they
+    are, None: the handler's, as its headers say); those neither acked nor rejected go back
+    where they were, with the time they had left to wait in a retry queue."""
     channel = connection.channel()
-    queue = retries.parking_lot(service)(channel)
-    queue.declare()
+    bound = queue(channel)
+    bound.declare()
     taken = []
     try:
-        while (message := queue.get(no_ack=False)) is not None:
-            taken.append((_view(service, len(taken) + 1, message), message))
+        while (message := bound.get(no_ack=False)) is not None:
+            whose = service or str((message.headers or {}).get(retries.HANDLER, "")).partition(".")[0]
+            taken.append((_view(whose, len(taken) + 1, message), message))
         yield taken
     finally:
         for _, message in taken:
@@ -77,7 +92,7 @@ def _taken(connection: Connection, service: str) -> Iterator[list[tuple[Parked, 
 
 
 def list_parked(amqp_uri: str, services=SERVICES) -> list[Parked]:
-    with Connection(amqp_uri, connect_timeout=5) as connection:
+    with connect(amqp_uri, connect_timeout=5) as connection:
         found = []
         for service in services:
             with _taken(connection, service) as taken:
@@ -88,7 +103,7 @@ def list_parked(amqp_uri: str, services=SERVICES) -> list[Parked]:
 def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
     """Back to the queue of the handler that failed (``event_ids`` None: all); their ids."""
     done = []
-    with Connection(amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
+    with connect(amqp_uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
         producer = connection.Producer()
         with _taken(connection, service) as taken:
             for parked, message in taken:
@@ -96,7 +111,8 @@ def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]
                     continue
                 headers = {k: v for k, v in message.headers.items() if not k.startswith(retries.OURS)}
                 retries.republish(producer, message, Exchange(""), parked.queue,
-                                  headers | {"x-wb-replayed-at": datetime.now(UTC).isoformat()})
+                                  headers | {"x-wb-replayed-at": datetime.now(UTC).isoformat()},
+                                  mandatory=True)  # a queue gone, or on a node down: not acked
                 message.ack()  # only once the broker confirmed the copy
                 done.append(parked.event_id)
     return done
@@ -104,12 +120,66 @@ def replay(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]
 
 def purge(amqp_uri: str, service: str, event_ids: set[str] | None) -> list[str]:
     done = []
-    with Connection(amqp_uri, connect_timeout=5) as connection, _taken(connection, service) as taken:
+    with connect(amqp_uri, connect_timeout=5) as connection, _taken(connection, service) as taken:
         for parked, message in taken:
             if event_ids is None or parked.event_id in event_ids:
                 message.ack()
                 done.append(parked.event_id)
     return done
+
+
+# Held by whoever is forgetting a member (an exclusive queue: the broker gives it to one
+# connection at a time, and takes it back when that connection ends, crash included). While
+# one forgetter holds a queue's messages, another would not see them: one at a time.
+FORGETTING = Queue("workbuddy.forgetting", exclusive=True, auto_delete=True, durable=False)
+# The one event about a member that must stay: the word to forget them, to its last consumer.
+KEPT = "member.left"
+
+
+def forget_member(amqp_uri: str, member_id: str, *, services: list[str],
+                  retry_delays: list[float], wait_seconds: float = 30.0) -> list[str]:
+    """Delete, from the services' parking lots and from every retry queue, the events whose
+    body or headers name the member (a member who left); the others stay where they were. The
+    ids of those deleted. Retry queues are shared by all services: each forgetter goes
+    through all of them, whoever's handler failed."""
+    queues = [(retries.parking_lot(service), service) for service in services] + [
+        (retries.retry_queue(delay), None) for delay in retry_delays]
+    done = []
+    with connect(amqp_uri, connect_timeout=5) as connection, _alone(connection, wait_seconds):
+        for queue, service in queues:
+            with _held(connection, queue, service) as taken:
+                for parked, message in taken:
+                    if parked.type != KEPT and _names(message, member_id):
+                        message.ack()
+                        done.append(parked.event_id)
+    if done:
+        log.info("parked.member_forgotten", events=len(done))
+    return done
+
+
+def _names(message, member_id: str) -> bool:
+    """Whether the event names the member: ids are long random strings, found as they are."""
+    body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+    return member_id.encode() in body or member_id in str(message.headers or {})
+
+
+@contextmanager
+def _alone(connection: Connection, wait_seconds: float) -> Iterator[None]:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        channel = connection.channel()
+        try:
+            FORGETTING(channel).declare()
+            break
+        except ResourceLocked as exc:  # another forgetter has it
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"another service kept {FORGETTING.name} for "
+                                   f"{wait_seconds:.0f} s") from exc
+            time.sleep(0.2)
+    try:
+        yield
+    finally:
+        channel.close()  # the lock goes with its channel's connection, at the latest
 
 
 def main(argv: list[str] | None = None) -> None:

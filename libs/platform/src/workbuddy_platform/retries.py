@@ -134,8 +134,10 @@ class ReliableEventHandler(EventHandler):
         with Connection(self.container.config["AMQP_URI"], connect_timeout=5,
                         transport_options={"confirm_publish": True}) as connection:
             # Confirmed before the original is acknowledged: at least once, never zero times.
+            # Mandatory: on a cluster, the broker confirms a copy routed to a classic queue whose
+            # node is down and drops it; mandatory, it is returned instead and raises here.
             republish(connection.Producer(), message, queue.exchange, routing_key, headers,
-                      declare=[queue], retry=True,
+                      declare=[queue], retry=True, mandatory=True,
                       retry_policy={"max_retries": 3, "interval_start": 0.2})
 
 

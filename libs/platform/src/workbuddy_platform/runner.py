@@ -5,12 +5,17 @@ service class and the function that reads its settings to ``run_service``."""
 import sys
 from collections.abc import Callable
 
+import nameko.messaging
 from nameko.cli.run import run
 
 from . import ops, tracing
 from .logs import configure_logging, get_logger
-from .settings import PlatformSettings, SettingsError
+from .settings import PlatformSettings, SettingsError, redact
 from .topology import declare_topology
+
+# nameko's warning on a broker it cannot reach masks the password of the first node only of a
+# list of them (AMQP_URI): every node's is masked instead.
+nameko.messaging.sanitize_url = redact
 
 
 def run_service(service_cls, read_settings: Callable[[], object]) -> None:
@@ -28,16 +33,10 @@ def run_service(service_cls, read_settings: Callable[[], object]) -> None:
     config = platform.nameko_config(settings)
     declare_topology(platform)
     ops.serve(service_cls.name, platform)  # probes and /metrics
-    get_logger(__name__).info("service.starting", amqp=_redact(platform.amqp_uri),
+    get_logger(__name__).info("service.starting", amqp=redact(platform.amqp_uri),
                               database=platform.database_name(service_cls.name))
     try:
         run([service_cls], config)  # SIGTERM stops gracefully: in-flight workers finish and ack
     finally:
         tracing.shutdown()
 
-
-def _redact(uri: str) -> str:
-    if "@" not in uri:
-        return uri
-    scheme, rest = uri.split("://", 1)
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"

@@ -147,10 +147,16 @@ class PlatformSettings:
     """What every service process needs: its broker, its store, and how it runs."""
 
     # Either may carry a password: kept out of the settings' repr (and so out of logs).
+    # The broker's nodes, in the order a connection tries them: AMQP_URI holds one URL or
+    # several (a RabbitMQ cluster), separated by commas or semicolons; kept here as kombu and
+    # nameko take such a list, joined by semicolons (``amqp_urls`` gives them one by one).
     amqp_uri: str = field(default="amqp://guest:guest@127.0.0.1:5672/", repr=False)
     mongo_uri: str = field(default="mongodb://127.0.0.1:27017/?directConnection=true", repr=False)
     # Each service owns its database: "<prefix><service>", e.g. workbuddy_profiles.
     db_prefix: str = "workbuddy_"
+    # Whether the store isolates transactions: None asks it (MongoDB does, nx-27017 does not).
+    # Where it does not, each database is used by one transaction at a time (turns.py).
+    store_isolates: bool | None = None
     max_workers: int = 10
     log_level: str = "INFO"
     # Published events are kept this long in the outbox, for inspection and replay.
@@ -159,6 +165,9 @@ class PlatformSettings:
     event_retry_delays: tuple[float, ...] = (1, 5, 30, 120, 600)
     event_queue_type: str = "classic"
     event_delivery_limit: int = 20
+    # The queue each service's RPC requests wait in (rpc-<service>): quorum on a cluster, so
+    # that the node it lives on can die without the service going deaf.
+    rpc_queue_type: str = "classic"
     # The ops server (probes, /metrics): 0 picks a free port; 0.0.0.0 in a container.
     ops_host: str = "127.0.0.1"
     ops_port: int = 0
@@ -171,9 +180,11 @@ class PlatformSettings:
         d = cls()
         endpoints = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         return cls(
-            amqp_uri=env.text("AMQP_URI", d.amqp_uri),
+            amqp_uri=broker_urls(env, "AMQP_URI", d.amqp_uri),
             mongo_uri=env.text("MONGO_URI", d.mongo_uri),
             db_prefix=env.text("WB_DB_PREFIX", d.db_prefix),
+            store_isolates=_isolates(env.choice("STORE_ISOLATES", "auto", ("auto", *_TRUE,
+                                                                           *_FALSE))),
             max_workers=env.integer("WB_MAX_WORKERS", d.max_workers, minimum=1),
             log_level=env.choice("LOG_LEVEL", d.log_level,
                                  ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), fold=str.upper),
@@ -185,6 +196,7 @@ class PlatformSettings:
                                         ("classic", "quorum")),
             event_delivery_limit=env.integer("EVENT_DELIVERY_LIMIT", d.event_delivery_limit,
                                              minimum=1),
+            rpc_queue_type=env.choice("RPC_QUEUE_TYPE", d.rpc_queue_type, ("classic", "quorum")),
             ops_host=env.text("OPS_HOST", d.ops_host),
             ops_port=env.port("OPS_PORT", d.ops_port),
             tracing=not env.flag("OTEL_SDK_DISABLED", False)
@@ -195,6 +207,10 @@ class PlatformSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PlatformSettings":
         return read(cls.read, environ)
+
+    @property
+    def amqp_urls(self) -> tuple[str, ...]:
+        return tuple(self.amqp_uri.split(";"))
 
     def database_name(self, service: str) -> str:
         return f"{self.db_prefix}{service}"
@@ -207,6 +223,38 @@ class PlatformSettings:
             "serializer": "json",
             CONFIG_KEY: service_settings if service_settings is not None else self,
         }
+
+
+def broker_urls(env: Environment, name: str, default: str) -> str:
+    """One broker URL or several, separated by commas or semicolons, e.g. every node of a
+    cluster; joined by semicolons, as kombu takes a list of nodes to fail over between. A
+    comma or a semicolon inside a password is written %2C or %3B, as in any URL."""
+    value = env.text(name, default)
+    urls = [url.strip() for url in value.replace(",", ";").split(";") if url.strip()]
+    wrong = [url for url in urls if not url.startswith(("amqp://", "amqps://"))]
+    if not urls or wrong:
+        shown = ", ".join(repr(redact(url)) for url in wrong)
+        env.refuse(name, f"{shown or 'nothing'}: must be amqp:// (or amqps://) URLs separated "
+                         "by commas, e.g. amqp://user:password@rabbit-0:5672/vhost,"
+                         "amqp://user:password@rabbit-1:5672/vhost")
+        return default
+    return ";".join(urls)
+
+
+def redact(uri: str) -> str:
+    """A broker URL, or a list of them, without the passwords (for logs and messages)."""
+    return ";".join(_redact_one(url) for url in uri.split(";"))
+
+
+def _redact_one(url: str) -> str:
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+
+
+def _isolates(said: str) -> bool | None:
+    return None if said == "auto" else said in _TRUE
 
 
 def of_container(container):

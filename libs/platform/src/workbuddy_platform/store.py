@@ -16,22 +16,30 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from . import tracing
+from .turns import StoreTurns, Turn, turn_of
 
 T = TypeVar("T")
 
 _clients: dict[str, MongoClient] = {}
+_turns: dict[int, StoreTurns] = {}  # by id(client): the clients made here
 _lock = threading.Lock()
 
 
-def client_for(uri: str, traced: bool = False) -> MongoClient:
+def client_for(uri: str, traced: bool = False, isolates: bool | None = None) -> MongoClient:
     """A MongoClient is a thread-safe pool: share one per URI in a process. ``traced``: a span
-    per command (when the first client for the URI is made)."""
+    per command. ``isolates``: whether the store isolates transactions (``STORE_ISOLATES``);
+    None asks the store. Both are taken from the first call for the URI."""
     with _lock:
         if uri not in _clients:
             listeners = [tracing.StoreCommands()] if traced else []
-            _clients[uri] = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
-                                        connectTimeoutMS=5000, appname="workbuddy",
-                                        event_listeners=listeners)
+            turns = StoreTurns(isolates)
+            if isolates is not True:  # MongoDB: not a listener more on every command
+                listeners.append(turns)
+            client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
+                                 connectTimeoutMS=5000, appname="workbuddy",
+                                 event_listeners=listeners)
+            turns.client = client
+            _clients[uri], _turns[id(client)] = client, turns
         return _clients[uri]
 
 
@@ -39,30 +47,28 @@ def in_transaction(db: Database, work: Callable[[ClientSession], T]) -> T:
     """Run ``work`` so that all of its writes land together or not at all.
 
     ``work`` may run more than once when the server reports a transient error, so it must
-    only write through the session it is given.
+    only write through the session it is given. On a store that does not isolate transactions
+    (nx-27017), the transaction takes the database's turn (workbuddy_platform.turns): no other
+    thread or process uses the database until it is committed or aborted.
     """
-    with _one_at_a_time(db) or nullcontext():
+    with _turn(db) or nullcontext():
         with db.client.start_session() as session:
             return session.with_transaction(work)
 
 
-_serialised: dict[tuple[int, str], "threading.RLock | None"] = {}
+_embedded: dict[int, bool] = {}
 
 
-def _one_at_a_time(db: Database) -> "threading.RLock | None":
-    """On nx-27017, a lock that lets this process run one transaction per database at a time.
-
-    nx-27017 runs every transaction of a database as a SQLite savepoint on one connection: two
-    at once nest, and the first to commit releases the other's savepoint, which then fails
-    with "no such savepoint". MongoDB isolates transactions itself: no lock there.
-    """
-    key = (id(db.client), db.name)
-    if key not in _serialised:
-        # Asked outside the lock: a store that is down makes this wait (and raise).
-        embedded = is_embedded(db.client)
-        with _lock:
-            _serialised.setdefault(key, threading.RLock() if embedded else None)
-    return _serialised[key]
+def _turn(db: Database) -> Turn | None:
+    turns = _turns.get(id(db.client))
+    if turns is not None:
+        takes = turns.takes_turns(db.client.address)
+    else:  # a client made elsewhere: its transactions at least take turns, as they must
+        if id(db.client) not in _embedded:
+            # Asked outside any lock: a store that is down makes this wait (and raise).
+            _embedded[id(db.client)] = is_embedded(db.client)
+        takes = _embedded[id(db.client)]
+    return turn_of(db.client.address, db.name) if takes else None
 
 
 def is_embedded(client: MongoClient) -> bool:

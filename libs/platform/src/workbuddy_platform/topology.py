@@ -15,7 +15,7 @@ from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS
 
 from . import retries
 from .logs import configure_logging, get_logger
-from .settings import PlatformSettings, SettingsError
+from .settings import PlatformSettings, SettingsError, redact
 
 log = get_logger(__name__)
 
@@ -47,5 +47,5 @@ def main() -> None:
     try:
         declare_topology(settings)
     except Exception as exc:  # a deploy step: say what failed and exit non-zero
-        print(f"could not declare the topology on {settings.amqp_uri}: {exc}", file=sys.stderr)
+        print(f"could not declare the topology on {redact(settings.amqp_uri)}: {exc}", file=sys.stderr)
         sys.exit(1)

@@ -160,7 +160,7 @@ class UnitsOfWork(DependencyProvider):
         from .relay import OutboxRelay
 
         settings = platform_of(self.container)
-        client = client_for(settings.mongo_uri, settings.tracing)
+        client = client_for(settings.mongo_uri, settings.tracing, settings.store_isolates)
         self.db = client[settings.database_name(self.container.service_name)]
         if self.indexes:
             self.indexes(self.db)

@@ -15,7 +15,7 @@ from workbuddy_contracts.vocabulary import LANGUAGES
 from workbuddy_platform.logs import bind_correlation, get_logger
 from workbuddy_platform.store import client_for
 
-from . import auth, limits, metrics, problems, traces, webapp
+from . import auth, documenting, journeys, limits, metrics, problems, traces, webapp
 from .api import (
     address,
     asks,
@@ -91,13 +91,16 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     traces.init(app, platform.tracing)  # first: its span then covers what the other hooks do
     app.extensions["services"] = services or Services(platform.amqp_uri, settings.rpc_timeout)
     app.extensions["sessions"] = sessions or Sessions(
-        client_for(platform.mongo_uri, traced=platform.tracing)[platform.database_name("gateway")])
+        client_for(platform.mongo_uri, traced=platform.tracing, isolates=platform.store_isolates)[
+            platform.database_name("gateway")])
     # One per process, as the app is: what a process holds is what its threads can serve.
     app.extensions[notifications.SLOTS] = threading.BoundedSemaphore(settings.stream_slots)
     auth.init(app, settings)
     metrics.init(app)
     limits.init(app, settings)
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [documenting.CrossFieldRules(),
+                                                    journeys.Journeys()]})
+    documenting.init(api)
     for blueprint in (probes.blp, auth_api.blp, me.blp, address.blp, conversations.blp,
                       matching.blp, asks.blp, notifications.blp, push.blp, members.blp,
                       moments.blp, sectors.blp, cities.blp):

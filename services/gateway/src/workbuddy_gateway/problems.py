@@ -7,6 +7,7 @@ and answered with a problem that quotes it.
 import socket
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
+from amqp.exceptions import NotFound as AmqpNotFound
 from flask import current_app, g, jsonify
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
@@ -57,8 +58,15 @@ def from_http_exception(exc: HTTPException):
         return problem(413, "the request body is larger than {limit} KiB; send a smaller one",
                        limit=current_app.config["MAX_CONTENT_LENGTH"] // 1024)
     if exc.code in _OWN_WORDS:
-        return problem(exc.code, _OWN_WORDS[exc.code])
+        return _with_allow(problem(exc.code, _OWN_WORDS[exc.code]), exc)
     return problem(exc.code or 500, exc.description or HTTP_STATUS_CODES.get(exc.code, ""))
+
+
+def _with_allow(response, exc: HTTPException):
+    """A 405 names the methods the path does serve (RFC 9110, 15.5.6), as werkzeug knows them."""
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
 
 
 _OWN_WORDS = {404: "this path does not exist; see /docs for the API",
@@ -126,6 +134,9 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(socket.error)
     @app.errorhandler(AmqpConnectionError)  # e.g. CONNECTION_FORCED: the broker is shutting down
+    # On a cluster, a call in flight when a node dies reconnects to another node and declares
+    # its reply queue again, which the broker refuses while the queue's home node is down.
+    @app.errorhandler(AmqpNotFound)
     def broker_down(exc):
         log.error("rpc.broker_unreachable", error=str(exc))
         return problem(503, "the message broker is unreachable; retry in a moment")

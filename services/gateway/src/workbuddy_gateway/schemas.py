@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from workbuddy_contracts import places
 from workbuddy_contracts.profile import Profile
+from workbuddy_contracts.values import Pattern
 from workbuddy_contracts.vocabulary import (
     ASK_ANSWERS,
     ASK_CLOSINGS,
@@ -22,6 +23,7 @@ from workbuddy_contracts.vocabulary import (
     UNMATCHED_REASONS,
     BuddyshipState,
 )
+from workbuddy_platform import pages
 
 
 class Member(Schema):
@@ -266,23 +268,30 @@ class Notification(Schema):
     read_at = fields.String(allow_none=True, required=True, metadata={"format": "date-time"})
 
 
+def cursor() -> fields.String:
+    return fields.String(
+        validate=[validate.Length(max=pages.CURSOR_MAX),
+                  Pattern(pages.CURSOR_FORMAT, error=pages.NOT_A_CURSOR)],
+        metadata={"description": "The `next` of the previous page; omit it for the first page.",
+                  "example": "01733526000000:8cdeae167dd6423d90d3daff5cc0c8ce"})
+
+
 class NotificationsQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "description": "The `next` of the previous page; omit it for the first page."})
+    cursor = cursor()
     unread = fields.Boolean(load_default=False, metadata={"description": "Only the unread ones."})
 
 
 class PageQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "description": "The `next` of the previous page; omit it for the first page."})
+    cursor = cursor()
 
 
 def page_of(item: type[Schema], name: str) -> type[Schema]:
     return Schema.from_dict({
         "items": fields.List(fields.Nested(item), required=True),
-        "next": fields.String(required=True, allow_none=True, metadata={
+        "next": fields.String(required=True, allow_none=True, validate=Pattern(
+            pages.CURSOR_FORMAT), metadata={
             "description": "Pass as `cursor` for the following page; null on the last one."}),
     }, name=name)
 

@@ -3,23 +3,36 @@
 A session holds the hash of its current refresh token. Refreshing rotates it; presenting an
 older token again means it was copied, so the whole session is closed. Access tokens name
 their session, and a closed session's access tokens stop working at once.
+
+Leaving closes every session of the member *before* profiles erases them, so that no session
+ever acts on an erased account, whatever crashes when: a mark in ``leaving`` says a leave is
+under way (a sign-in racing it is refused), a leave that profiles refuses (a wrong password)
+reopens what it closed, one that succeeds deletes the sessions and the mark, and one whose
+outcome is unknown (a crash, a lost answer) stays closed until ``settle`` finds the mark and
+asks profiles whether the member is still there.
 """
 
 import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from pymongo import ASCENDING
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
-from workbuddy_contracts.errors import Unauthorized
+from workbuddy_contracts.errors import Conflict, Unauthorized
 from workbuddy_platform import clock
 from workbuddy_platform.store import transition
 
 SESSION_TTL = timedelta(days=30)
 SIGN_IN_AGAIN = "your session has ended; sign in again"
+# A leave still marked after this long was interrupted: no call to profiles lasts as long.
+LEAVE_SETTLES_AFTER = timedelta(minutes=2)
+BEING_ERASED = ("this account is being erased, as its member asked; if that leave did not "
+                "finish, sign in again in two minutes")
 
 
 def _digest(secret: str) -> str:
@@ -30,6 +43,9 @@ class Sessions:
     def __init__(self, db: Database):
         self.sessions = db.sessions
         self.sessions.create_index([("member_id", ASCENDING)])
+        self.sessions.create_index([("expires_at", ASCENDING)])
+        self.leaving = db.leaving
+        self.leaving.create_index([("since", ASCENDING)])
 
     def open(self, member_id: str) -> tuple[str, str]:
         """A new session; returns its id and its first refresh token."""
@@ -37,6 +53,11 @@ class Sessions:
         now = clock.now()
         self.sessions.insert_one({"_id": sid, "member_id": member_id, "refresh": _digest(secret),
                                   "revoked": False, "opened_at": now, "expires_at": now + SESSION_TTL})
+        # Written, then looked: a leave marks, then closes. Whatever the interleaving, either
+        # the leave closes this session or this sign-in sees the mark.
+        if self.leaving.find_one({"_id": member_id}) is not None:
+            self.sessions.delete_one({"_id": sid})
+            raise Conflict(BEING_ERASED)
         return sid, f"{sid}.{secret}"
 
     def rotate(self, refresh_token: str) -> tuple[str, str, str]:
@@ -59,20 +80,63 @@ class Sessions:
         session = self.sessions.find_one({"_id": sid})
         return session is not None and self._open(session)
 
+    # Closing a session for good also takes it out of a leave under way: a refused leave must
+    # not reopen a session its member signed out of meanwhile.
+    _CLOSED = {"$set": {"revoked": True}, "$unset": {"leaving": ""}}
+
     def revoke(self, sid: str) -> None:
-        self.sessions.update_one({"_id": sid}, {"$set": {"revoked": True}})
+        self.sessions.update_one({"_id": sid}, self._CLOSED)
 
     def revoke_others(self, member_id: str, keep: str) -> None:
-        self.sessions.update_many({"member_id": member_id, "_id": {"$ne": keep}},
-                                  {"$set": {"revoked": True}})
+        self.sessions.update_many({"member_id": member_id, "_id": {"$ne": keep}}, self._CLOSED)
+
+    def close_for_leaving(self, member_id: str) -> str:
+        """The first step of leaving, before the erase: from here no session of the member acts.
+        Returns the attempt, to reopen what it closed if the leave is refused."""
+        attempt = uuid.uuid4().hex
+        try:
+            self.leaving.insert_one({"_id": member_id, "attempt": attempt, "since": clock.now()})
+        except DuplicateKeyError:
+            raise Conflict(BEING_ERASED) from None  # a second click, or another device
+        self.sessions.update_many({"member_id": member_id, "revoked": False},
+                                  {"$set": {"revoked": True, "leaving": attempt}})
+        return attempt
+
+    def stay(self, member_id: str, attempt: str) -> None:
+        """Profiles refused the leave (nothing was erased): the sessions it closed reopen."""
+        self.sessions.update_many({"member_id": member_id, "leaving": attempt},
+                                  {"$set": {"revoked": False}, "$unset": {"leaving": ""}})
+        self.leaving.delete_one({"_id": member_id, "attempt": attempt})
 
     def revoke_all(self, member_id: str) -> None:
         """A new password from a reset link: whoever held a session of the member is out."""
         self.sessions.update_many({"member_id": member_id}, {"$set": {"revoked": True}})
 
     def forget(self, member_id: str) -> None:
-        """The member left: their sessions go, not only their validity."""
+        """The member is erased: their sessions go, not only their validity; the mark last, so
+        that a crash before it leaves ``settle`` something to finish."""
         self.sessions.delete_many({"member_id": member_id})
+        self.leaving.delete_one({"_id": member_id})
+
+    def settle(self, still_members: Callable[[list[str]], set[str]]) -> list[str]:
+        """Finish the leaves that a crash or a lost answer interrupted (``still_members``: which
+        of these ids profiles still knows), and delete the sessions past their expiry, which
+        nobody can use any more; the ids of the members found erased. Cheap when there is
+        nothing to do: two indexed queries."""
+        now = clock.now()
+        erased = []
+        stale = [mark["_id"] for mark in
+                 self.leaving.find({"since": {"$lt": now - LEAVE_SETTLES_AFTER}}).limit(100)]
+        if stale:
+            here = still_members(stale)
+            for member_id in stale:
+                if member_id in here:  # the erase never happened: the sessions stay closed
+                    self.leaving.delete_one({"_id": member_id})
+                else:
+                    self.forget(member_id)
+                    erased.append(member_id)
+        self.sessions.delete_many({"expires_at": {"$lt": now}})
+        return erased
 
     @staticmethod
     def _open(session: dict) -> bool:

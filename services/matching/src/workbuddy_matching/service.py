@@ -8,7 +8,7 @@ from nameko.timer import timer
 
 from workbuddy_platform import lease
 from workbuddy_platform.consumers import consumes
-from workbuddy_platform.dependencies import Configured, RequestContext
+from workbuddy_platform.dependencies import BrokerTraces, Configured, RequestContext
 from workbuddy_platform.metrics import Observed
 from workbuddy_platform.ops import health_answer
 from workbuddy_platform.retries import event_handler
@@ -31,6 +31,7 @@ class MatchingService:
     context = RequestContext()
     uow = UnitsOfWork(MatchingUnitOfWork, indexes=create_indexes)
     settings = Configured()  # MatchingSettings
+    forget_queued = BrokerTraces()  # events naming a member who left, parked or retrying
 
     @rpc
     def health(self) -> dict:
@@ -200,6 +201,7 @@ class MatchingService:
     def on_member_left(self, event):
         members.left(self.uow, member_id=event.payload["member_id"],
                      automatic=self.settings.automatic)
+        self.forget_queued(event.payload["member_id"])
 
     @event_handler("profiles", "moment.logged")
     @consumes

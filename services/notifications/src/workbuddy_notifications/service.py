@@ -8,7 +8,7 @@ from nameko.timer import timer
 
 from workbuddy_platform import lease
 from workbuddy_platform.consumers import consumes
-from workbuddy_platform.dependencies import Configured, RequestContext
+from workbuddy_platform.dependencies import BrokerTraces, Configured, RequestContext
 from workbuddy_platform.exports import exported
 from workbuddy_platform.metrics import Observed
 from workbuddy_platform.ops import health_answer
@@ -41,6 +41,7 @@ class NotificationsService:
     uow = UnitsOfWork(NotificationsUnitOfWork, indexes=create_indexes, emits=False)
     senders = SendersProvider()
     settings = Configured()  # NotificationsSettings
+    forget_queued = BrokerTraces()  # events naming a member who left, parked or retrying
 
     @rpc
     def health(self) -> dict:
@@ -97,6 +98,7 @@ class NotificationsService:
     @consumes
     def on_member_left(self, event):
         members.member_left(self.uow, member_id=event.payload["member_id"])
+        self.forget_queued(event.payload["member_id"])
 
     @rpc
     def export(self, member_id: str) -> dict:

@@ -8,7 +8,7 @@ from nameko.timer import timer
 
 from workbuddy_platform import lease
 from workbuddy_platform.consumers import consumes
-from workbuddy_platform.dependencies import Configured, RequestContext
+from workbuddy_platform.dependencies import BrokerTraces, Configured, RequestContext
 from workbuddy_platform.metrics import Observed
 from workbuddy_platform.ops import health_answer
 from workbuddy_platform.retries import event_handler
@@ -31,6 +31,7 @@ class ProfilesService:
     # Hashing in eventlet's thread pool: other workers and broker heartbeats carry on meanwhile.
     passwords = Passwords(offload=tpool.execute)
     settings = Configured()  # ProfilesSettings
+    forget_queued = BrokerTraces()  # events naming a member who left, parked or retrying
 
     @rpc
     def health(self) -> dict:
@@ -81,8 +82,8 @@ class ProfilesService:
         return accounts.export(self.uow, member_id=member_id)
 
     @rpc
-    def leave(self, member_id: str, request: dict) -> None:
-        accounts.leave(self.uow, self.passwords, member_id=member_id, request=request)
+    def leave(self, member_id: str, request: dict) -> dict:
+        return accounts.leave(self.uow, self.passwords, member_id=member_id, request=request)
 
     # --- profiles and invitations -------------------------------------------------------------
 
@@ -179,3 +180,10 @@ class ProfilesService:
     @consumes
     def on_member_blocked(self, event):
         buddies.member_blocked(self.uow, payload=event.payload)
+
+    @event_handler("profiles", "member.left")
+    @consumes
+    def on_member_left(self, event):
+        """Its own event: the member was erased with the leave (accounts.leave); what the
+        broker still holds about them for profiles goes once the erase is committed."""
+        self.forget_queued(event.payload["member_id"])

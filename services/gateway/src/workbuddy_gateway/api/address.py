@@ -3,11 +3,11 @@
 from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from .. import limits
 from ..auth import me
 from ..schemas import too_many
+from .blueprint import Blueprint
 from .calls import call
 
 blp = Blueprint("address", __name__, url_prefix="/v1/me/address",

@@ -3,13 +3,13 @@ with (answer yes or no). matching decides who is asked and who takes it."""
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import AnswerAsk
 
 from .. import limits
 from ..auth import me
 from ..schemas import Ask, AskList, too_many
+from .blueprint import Blueprint
 from .calls import call
 
 blp = Blueprint("asks", __name__, url_prefix="/v1/me/asks",

@@ -4,7 +4,6 @@ and choosing a new password from a mailed link."""
 from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import (
     ChangePassword,
@@ -15,9 +14,10 @@ from workbuddy_contracts.commands import (
     VerifyAddress,
 )
 
-from .. import auth, limits
+from .. import auth, leaving, limits
 from ..schemas import Refresh, SignedIn, problem_doc, too_many
 from . import idempotency
+from .blueprint import Blueprint
 from .calls import call, sessions
 
 blp = Blueprint("auth", __name__, url_prefix="/v1/auth",
@@ -34,6 +34,7 @@ LINK_REFUSED = {
 
 
 def signed_in(member: dict) -> dict:
+    leaving.settle()
     sid, refresh_token = sessions().open(member["id"])
     return {"member": member, **auth.issue(member["id"], sid, refresh_token)}
 
@@ -58,6 +59,7 @@ class LogInView(MethodView):
     @blp.arguments(LogIn)
     @blp.response(200, SignedIn)
     @blp.alt_response(429, **too_many("attempts for this address or account"))
+    @blp.alt_response(409, **problem_doc("This account is being erased, as its member asked."))
     @limits.limiter.limit(limits.LOGIN)
     @limits.limiter.limit(limits.LOGIN_PER_ACCOUNT, key_func=limits.account)
     def post(self, request):

@@ -2,11 +2,11 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts import places
 
 from ..schemas import CitiesQuery, City
+from .blueprint import Blueprint
 
 blp = Blueprint("cities", __name__, url_prefix="/v1/cities",
                 description="Cities the gazetteer knows (GeoNames, 5,000 people or more).")

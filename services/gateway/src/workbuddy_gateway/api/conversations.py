@@ -3,7 +3,6 @@ who may read or write; anyone else gets 404)."""
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import ReadUpTo, SendMessage
 
@@ -11,6 +10,7 @@ from .. import limits
 from ..auth import me
 from ..schemas import ConversationList, Message, MessagePage, PageQuery, ReadState, too_many
 from . import idempotency
+from .blueprint import Blueprint
 from .calls import call
 
 blp = Blueprint("conversations", __name__, url_prefix="/v1/me/conversations",

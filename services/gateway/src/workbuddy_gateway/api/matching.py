@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import AnswerCheckIn, QuietChoice
 
@@ -16,6 +15,7 @@ from ..schemas import (
     QuietChoiceResult,
     too_many,
 )
+from .blueprint import Blueprint
 from .calls import call
 
 blp = Blueprint("matching", __name__, url_prefix="/v1/me",

@@ -6,14 +6,13 @@ from urllib.parse import urlencode
 from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import EndBuddyship, Leave, LogMoment, ProposeBuddyship
 from workbuddy_contracts.errors import PreconditionFailed
 from workbuddy_contracts.profile import ProfileChange
 from workbuddy_platform import clock
 
-from .. import limits
+from .. import leaving, limits
 from ..auth import me
 from ..schemas import (
     Buddyship,
@@ -32,7 +31,8 @@ from ..schemas import (
 )
 from ..settings import settings_of
 from . import idempotency
-from .calls import call, require_member, sessions
+from .blueprint import Blueprint
+from .calls import call, require_member
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="What the signed-in member sees and does.")
@@ -76,11 +76,11 @@ class Me(MethodView):
     @jwt_required()
     @blp.arguments(Leave)
     @blp.response(204)
+    @blp.alt_response(409, **problem_doc("A leave of this account is already under way."))
     def delete(self, request):
         """Leave Work Buddy: my account and everything every service holds of me are erased
-        (confirm with my password); my sessions end at once"""
-        call("profiles", "leave", me(), request)
-        sessions().forget(me())
+        (confirm with my password); my sessions end before the erase, and go with it"""
+        leaving.leave(me(), request)
 
     @jwt_required()
     @blp.arguments(ProfileChange)
@@ -208,7 +208,7 @@ class Accept(MethodView):
 @blp.route("/buddyships/<buddyship_id>/end")
 class End(MethodView):
     @jwt_required()
-    @blp.arguments(EndBuddyship)
+    @blp.arguments(EndBuddyship, required=False)  # nothing to say is fine: no rating
     @blp.response(200, Buddyship)
     def post(self, request, buddyship_id):
         """End one of my buddyships, no reason asked; I may rate it (1-5)"""

@@ -2,12 +2,12 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import ReportMember
 
 from ..auth import me
 from ..schemas import MomentPage, PageQuery, PublicMember
+from .blueprint import Blueprint
 from .calls import call, require_member
 
 blp = Blueprint("members", __name__, url_prefix="/v1/members",

@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import React
 
@@ -10,6 +9,7 @@ from .. import limits
 from ..auth import me
 from ..schemas import PageQuery, Reaction, ReactionPage, too_many
 from . import idempotency
+from .blueprint import Blueprint
 from .calls import call
 
 blp = Blueprint("moments", __name__, url_prefix="/v1/moments",

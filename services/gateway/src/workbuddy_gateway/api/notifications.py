@@ -7,15 +7,15 @@ import time
 from flask import Response, current_app, request, stream_with_context
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts.commands import NotificationSettings
 from workbuddy_platform import live
 
 from .. import problems
-from ..auth import me
+from ..auth import me, session_id
 from ..schemas import Notification, NotificationPage, NotificationsQuery
 from ..settings import settings_of
+from .blueprint import Blueprint
 from .calls import call
 
 # Where create_app keeps the process's stream slots (a semaphore of STREAM_MAX_OPEN): each
@@ -89,7 +89,7 @@ class Stream(MethodView):
     def get(self):
         """My new notifications as they come (server-sent events). After a reconnection, send
         Last-Event-ID: what was missed meanwhile comes first"""
-        member_id = me()
+        member_id, sid = me(), session_id()
         missed_since = request.headers.get("Last-Event-ID")
         config = settings_of(current_app)
         uri = config.platform.amqp_uri
@@ -107,6 +107,7 @@ class Stream(MethodView):
             return busy
 
         app = request.environ.get("gunicorn.socket")
+        sessions = current_app.extensions["sessions"]
 
         def events():
             ends = time.monotonic() + max_seconds
@@ -122,6 +123,10 @@ class Stream(MethodView):
                     if item:
                         yield _event(item)
                     elif time.monotonic() >= keep_alive_at:
+                        # A session closed meanwhile (signed out, or its member left) ends its
+                        # stream; the app's reconnection is refused.
+                        if not sessions.is_open(sid):
+                            return
                         yield ": keep-alive\n\n"
                         keep_alive_at = time.monotonic() + keep_alive_seconds
 

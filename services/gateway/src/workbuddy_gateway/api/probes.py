@@ -2,9 +2,9 @@
 
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..schemas import Liveness, Readiness
+from .blueprint import Blueprint
 
 blp = Blueprint("health", __name__, description="Health checks for operators and probes.")
 

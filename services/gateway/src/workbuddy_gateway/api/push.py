@@ -2,12 +2,12 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 
 from workbuddy_contracts.errors import NotFound
 
 from ..auth import me
+from .blueprint import Blueprint
 from .calls import call
 
 blp = Blueprint("push", __name__, url_prefix="/v1", description="Web Push notifications.")
@@ -45,6 +45,7 @@ class PushSubscription(Schema):
 
 @blp.route("/push/key")
 class Key(MethodView):
+    @blp.doc(security=[])  # a browser asks before anyone signs in
     @blp.response(200, PushKey)
     def get(self):
         """The key to subscribe browsers with (404 when this server does not send pushes)"""

@@ -2,11 +2,11 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from workbuddy_contracts import sectors
 
 from ..schemas import Sectors
+from .blueprint import Blueprint
 
 blp = Blueprint("sectors", __name__, url_prefix="/v1/sectors",
                 description="The curated taxonomy of trades, in French and English.")

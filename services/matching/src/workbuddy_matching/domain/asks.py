@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from workbuddy_contracts import sectors
-from workbuddy_contracts.errors import Conflict, Invalid, NotFound
+from workbuddy_contracts.errors import Conflict, NotFound
 from workbuddy_contracts.vocabulary import FORMER_MEMBER, WIDENED_ASKS
 
 from .compatibility import Candidate, may_meet, score
@@ -125,8 +125,8 @@ def say_yes(ask: dict | None, ask_id: str, helper_id: str, buddyship_id: str,
             return Change(ask)
         raise Conflict(TAKEN_BY_ANOTHER, "ask_id")
     if ask["state"] != WIDENED:
-        raise Invalid("this ask is closed: the member who asked is no longer looking for help "
-                      "with it", "ask_id")
+        raise Conflict("this ask is closed: the member who asked is no longer looking for help "
+                       "with it", "ask_id")
     others = [h for h in ask["helper_ids"] if h != helper_id]
     after = ask | {"state": TAKEN, "taker_id": helper_id, "taken_at": now,
                    "buddyship_id": buddyship_id,
@@ -140,8 +140,8 @@ def say_no(ask: dict | None, ask_id: str, helper_id: str, now: datetime) -> Chan
     """Not this time: once every helper said no, the ask closes and the member is told."""
     ask = check_helper(ask, ask_id, helper_id)
     if ask["state"] == TAKEN and ask["taker_id"] == helper_id:
-        raise Invalid("you said yes to this ask already: write to the member in your "
-                      "conversation, or end it", "answer")
+        raise Conflict("you said yes to this ask already: write to the member in your "
+                       "conversation, or end it", "answer")
     if ask["state"] != WIDENED or helper_id in ask["declined"]:
         return Change(ask)  # taken by another or closed: nothing to decline any more
     after = ask | {"declined": [*ask["declined"], helper_id]}

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound
+from workbuddy_contracts.errors import Conflict, Forbidden, NotFound
 from workbuddy_contracts.vocabulary import BY_MATCHING, FORMER_MEMBER, BuddyshipState
 from workbuddy_platform.pages import order_key
 from workbuddy_readmodels.blocks import pair_key
@@ -59,7 +59,7 @@ def propose(proposer_id: str, invitee_id: str, now: datetime,
     language each member reads; ``more``: what else the proposal keeps (its round, the moment a
     support buddy answers)."""
     if proposer_id == invitee_id:
-        raise Invalid("a member cannot be their own buddy; choose another member", "buddy_id")
+        raise Forbidden("a member cannot be their own buddy; choose another member", "buddy_id")
     buddyship_id = buddyship_id or uuid.uuid4().hex
     by_matching = origin in BY_MATCHING
     proposal = {
@@ -143,8 +143,8 @@ def end(buddyship: dict | None, buddyship_id: str, member_id: str, now: datetime
     new."""
     _check_member(buddyship, buddyship_id, member_id)
     if buddyship["state"] != ACTIVE:
-        raise Invalid("only an active buddyship can be ended; this one is {state}",
-                      "buddyship_id", state=buddyship["state"])
+        raise Conflict("only an active buddyship can be ended; this one is {state}",
+                       "buddyship_id", state=buddyship["state"])
     return _closed(buddyship, ENDED, now, kindly=kindly)
 
 
@@ -223,8 +223,8 @@ def _check_answer(buddyship: dict | None, buddyship_id: str, member_id: str) -> 
         raise Forbidden("only the invited member can answer this proposal; "
                         "wait for your buddy to accept", "member_id")
     if buddyship["state"] != PROPOSED:
-        raise Invalid("this buddyship is {state}, not proposed: there is nothing to answer",
-                      "buddyship_id", state=buddyship["state"])
+        raise Conflict("this buddyship is {state}, not proposed: there is nothing to answer",
+                       "buddyship_id", state=buddyship["state"])
     if member_id not in awaiting(buddyship):
         raise Forbidden("you have already accepted this proposal; it starts when your buddy "
                         "accepts too", "member_id")

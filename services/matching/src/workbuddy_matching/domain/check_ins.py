@@ -18,7 +18,7 @@ Pure: no I/O here.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from workbuddy_contracts.errors import Conflict, Invalid, NotFound
+from workbuddy_contracts.errors import Conflict, NotFound
 
 # A check-in left unanswered this long closes by itself; the buddyship goes on as it was.
 OPEN_FOR = timedelta(days=7)
@@ -99,7 +99,7 @@ def answer(check_in: dict | None, check_in_id: str, member_id: str, request: dic
         if pending["by"] == member_id:
             raise Conflict(OWN_PROPOSAL, "answer")
     if said == CHANGE_MODE and _same(request["mode"], current_mode):
-        raise Invalid(SAME_MODE, "mode")
+        raise Conflict(SAME_MODE, "mode")
     after = check_in | {"answers": [a for a in check_in["answers"] if a["member_id"] != member_id]
                         + [{"member_id": member_id, "answer": said, "at": now}]}
     if said == END_KINDLY:

@@ -2,7 +2,7 @@
 in any service, and they are never proposed to each other again."""
 
 from workbuddy_contracts.commands import ReportMember, load_or_refuse
-from workbuddy_contracts.errors import Conflict, Invalid
+from workbuddy_contracts.errors import Conflict, Forbidden
 from workbuddy_platform.exports import exported
 
 from ..domain import buddyship
@@ -16,7 +16,7 @@ def block(uow: MatchingUnitOfWork, *, blocker_id: str, blocked_id: str) -> None:
     """Their open buddyship (or proposal) closes at once, and every service stops showing and
     sending between them (member.blocked). Blocking again changes nothing."""
     if blocker_id == blocked_id:
-        raise Invalid("a member cannot block themselves", "member_id")
+        raise Forbidden("a member cannot block themselves", "member_id")
     for attempt in range(ATTEMPTS):
         if uow.blocks.between(blocker_id, blocked_id):
             return

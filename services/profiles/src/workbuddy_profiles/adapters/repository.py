@@ -8,7 +8,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_contracts.errors import Conflict, Invalid
+from workbuddy_contracts.errors import Conflict, NotFound
 from workbuddy_contracts.vocabulary import FORMER_MEMBER
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import transition
@@ -170,7 +170,7 @@ class Invitations(Repository):
         """Conditional on the invitation being unused still: two sign-ups cannot share one."""
         if transition(self.db.invitations, {"_id": code, "used_by": None}, {"used_by": member_id},
                       session=session) is None:
-            raise Invalid(invitations.GONE, "invitation")
+            raise NotFound(invitations.GONE, "invitation")
 
 
 class Conversations(Repository):

@@ -8,7 +8,7 @@ from workbuddy_contracts.commands import (
     load_or_refuse,
     normalise_invitation,
 )
-from workbuddy_contracts.errors import Conflict, Invalid, Unauthorized
+from workbuddy_contracts.errors import Conflict, Forbidden, NotFound, Unauthorized
 from workbuddy_platform import outbox
 from workbuddy_platform.exports import exported
 from workbuddy_platform.idempotency import derived_id, replay
@@ -92,7 +92,7 @@ def _usable_invitation(uow: ProfilesUnitOfWork, code: str | None, now) -> dict |
         return None
     invitation = uow.invitations.get(normalise_invitation(code))
     if not invitations.usable(invitation, now):
-        raise Invalid(invitations.GONE, "invitation")
+        raise NotFound(invitations.GONE, "invitation")
     return invitation
 
 
@@ -119,14 +119,18 @@ def change_password(uow: ProfilesUnitOfWork, passwords: Passwords, *, member_id:
     uow.commit()
 
 
-def leave(uow: ProfilesUnitOfWork, passwords: Passwords, *, member_id: str, request: dict) -> None:
-    """Erase the member (the password confirms it) and tell every service to forget them."""
+def leave(uow: ProfilesUnitOfWork, passwords: Passwords, *, member_id: str, request: dict) -> dict:
+    """Erase the member (the password confirms it) and tell every service to forget them.
+    Answers the email they had, for the caller to forget what it kept under it (the gateway's
+    rate limits): after this, nobody can look it up."""
     data = load_or_refuse(Leave(), request)
     _check_password(uow, passwords, member_id, data["password"], "password")
+    email = existing_member(uow, member_id)["email"]
     uow.members.erase(member_id)
     uow.record(members.left(member_id, uow.now()))
     uow.commit()
     outbox.forget(uow.db, member_id)  # the published copies of events about them
+    return {"email": email}
 
 
 def export(uow: ProfilesUnitOfWork, *, member_id: str) -> dict:
@@ -140,4 +144,4 @@ def export(uow: ProfilesUnitOfWork, *, member_id: str) -> dict:
 def _check_password(uow: ProfilesUnitOfWork, passwords: Passwords, member_id: str, given: str,
                     field: str) -> None:
     if not passwords.verify(uow.members.password_hash_of(member_id), given):
-        raise Invalid(NOT_YOUR_PASSWORD, field)
+        raise Forbidden(NOT_YOUR_PASSWORD, field)

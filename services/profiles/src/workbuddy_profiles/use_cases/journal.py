@@ -3,7 +3,7 @@ each buddyship began) and react with a cheer or a word of support."""
 
 from pymongo.errors import DuplicateKeyError
 
-from workbuddy_contracts.errors import Invalid
+from workbuddy_contracts.errors import Forbidden
 from workbuddy_platform.idempotency import derived_id, replay
 
 from ..domain import moments, visibility
@@ -54,7 +54,7 @@ def react(uow: ProfilesUnitOfWork, *, reactor_id: str, moment_id: str, request: 
     """{"reaction": ..., "replayed": bool}: a buddy cheers or supports a moment."""
     moment = visible_moment(uow, reactor_id, moment_id)
     if moment["member_id"] == reactor_id:
-        raise Invalid("a moment is cheered by buddies, not by its author", "moment_id")
+        raise Forbidden("a moment is cheered by buddies, not by its author", "moment_id")
     reaction_id = derived_id(f"reaction:{reactor_id}", idempotency_key) \
         if idempotency_key else None
     reaction = moments.new_reaction(moment, reactor_id, request, uow.now(), reaction_id)
