@@ -27,7 +27,7 @@ blp = Blueprint("auth", __name__, url_prefix="/v1/auth",
                             "whether an address has an account.")
 PUBLIC = {"security": []}
 LINK_REFUSED = {
-    400: problem_doc("The link is not one of ours, or it was cut short: open it again, whole."),
+    404: problem_doc("The link is not one of ours, or it was cut short: open it again, whole."),
     410: problem_doc("The link was already used, or is too old: the detail says how to get a "
                      "new one."),
 }
@@ -105,7 +105,7 @@ class VerifyView(MethodView):
     @blp.doc(**PUBLIC)
     @blp.arguments(VerifyAddress)
     @blp.response(200, SignedIn)
-    @blp.alt_response(400, **LINK_REFUSED[400])
+    @blp.alt_response(404, **LINK_REFUSED[404])
     @blp.alt_response(410, **LINK_REFUSED[410])
     @blp.alt_response(429, **too_many("attempts from this address"))
     @limits.limiter.limit(limits.LOGIN)
@@ -135,7 +135,7 @@ class ResetPasswordView(MethodView):
     @blp.doc(**PUBLIC)
     @blp.arguments(ResetPassword)
     @blp.response(200, SignedIn)
-    @blp.alt_response(400, **LINK_REFUSED[400])
+    @blp.alt_response(404, **LINK_REFUSED[404])
     @blp.alt_response(410, **LINK_REFUSED[410])
     @blp.alt_response(429, **too_many("attempts from this address"))
     @limits.limiter.limit(limits.LOGIN)

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from workbuddy_contracts.errors import Gone, Refusal
+from workbuddy_contracts.errors import Gone, NotFound
 
 VERIFY, RESET = "verify", "reset"
 DECOY_DOMAIN = "unclaimed.invalid"  # RFC 2606: a name that can never receive mail
@@ -66,7 +66,7 @@ def new_token(purpose: str, member_id: str, now: datetime, life: timedelta) -> t
 def check_token(found: dict | None, purpose: str, now: datetime) -> dict:
     """The token's document when it may be used now; a refusal saying how to get a new one."""
     if found is None or found["purpose"] != purpose:
-        raise Refusal(UNKNOWN_LINK, "token")
+        raise NotFound(UNKNOWN_LINK, "token")
     # Compared here, not in a query: the embedded store compares dates to the second.
     if found["used"] or found["expires_at"] <= now:
         raise Gone(USED_VERIFY if purpose == VERIFY else USED_RESET, "token")

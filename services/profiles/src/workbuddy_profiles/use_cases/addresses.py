@@ -8,7 +8,7 @@ from workbuddy_contracts.commands import (
     VerifyAddress,
     load_or_refuse,
 )
-from workbuddy_contracts.errors import Refusal
+from workbuddy_contracts.errors import NotFound
 from workbuddy_platform import outbox
 from workbuddy_platform.logs import get_logger
 
@@ -36,7 +36,7 @@ def verify(uow: ProfilesUnitOfWork, *, request: dict) -> dict:
     found = addresses.check_token(uow.tokens.find(data["token"]), addresses.VERIFY, now)
     member = uow.members.find(found["member_id"])
     if member is None:  # the account left since
-        raise Refusal(addresses.UNKNOWN_LINK, "token")
+        raise NotFound(addresses.UNKNOWN_LINK, "token")
     uow.tokens.use(found, now)
     member = _proven(uow, member, now)
     uow.commit()
@@ -75,7 +75,7 @@ def reset_password(uow: ProfilesUnitOfWork, passwords: Passwords, *, request: di
     found = addresses.check_token(uow.tokens.find(data["token"]), addresses.RESET, now)
     member = uow.members.find(found["member_id"])
     if member is None:
-        raise Refusal(addresses.UNKNOWN_LINK, "token")
+        raise NotFound(addresses.UNKNOWN_LINK, "token")
     password_hash = passwords.hash(data["new_password"])
     uow.tokens.use(found, now)
     uow.tokens.spend_all(member["_id"], addresses.RESET)  # older reset links stop working too
