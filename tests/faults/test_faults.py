@@ -9,27 +9,22 @@ import pytest
 import requests
 
 from workbuddy_contracts.events import make_event
-from workbuddy_platform import clock, outbox, parked
+from workbuddy_platform import clock, outbox
 from workbuddy_platform.store import in_transaction
 from workbuddy_profiles.domain import moments
 
 from ..support.logs import wait_for_record
 from ..support.push import Answer
 from .harness import Journey, Moment
+from .harness import assert_told_once as assert_all_told_once
 
 
-def assert_all_told_once(system, journey: Journey, within: float = 120) -> None:
-    account = journey.account(system.mailbox, within)
-    print(account)
-    assert account.accepted > 0
-    assert account.lost == [], account
-    assert account.double_sent == [], account
-    assert parked.list_parked(system.stack.amqp_uri) == []
-
-
-def test_rabbitmq_restarted_while_moments_stream_in(make_system):
-    system = make_system(own_broker=True, push=True)
-    journey = Journey(system.gateway, push=system.push)
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_rabbitmq_restarted_while_moments_stream_in(make_system, replicas):
+    """With two processes of everything, too: twenty connections drop at once, and both
+    gateways refuse until their services are back."""
+    system = make_system(own_broker=True, push=True, replicas=replicas)
+    journey = Journey(system.gateways, push=system.push)
     stream = journey.stream(seconds=12, per_second=3)
     time.sleep(4)
     system.broker.restart()  # every connection of every service drops; queues stay on disk

@@ -124,13 +124,13 @@ def test_a_refusal_without_a_field_has_no_errors():
 
 def test_a_service_that_does_not_answer_in_time_is_504():
     _, response = get_member_raising(RpcTimeout("profiles.get_member"))
-    assert response.status_code == 504
+    assert response.status_code == 504 and response.headers["Retry-After"] == "5"
     assert "did not answer in time" in problem_of(response)["detail"]
 
 
 def test_a_service_that_is_not_running_is_503_naming_it():
     _, response = get_member_raising(UnknownService("profiles"))
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "profiles" in problem_of(response)["detail"]
 
 
@@ -150,7 +150,7 @@ def test_the_503_detail_reads_naturally():
                                               "vhost '/' is down or inaccessible")])
 def test_an_unreachable_broker_is_503(exc):
     _, response = get_member_raising(exc)
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "broker is unreachable" in problem_of(response)["detail"]
 
 

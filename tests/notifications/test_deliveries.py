@@ -6,9 +6,11 @@ taken back; push goes to each browser and a browser gone is forgotten."""
 from datetime import timedelta
 
 import pytest
+from pymongo.errors import AutoReconnect
 
 from workbuddy_contracts.profile import default_profile
 from workbuddy_notifications.adapters.push import PushDisabled, SubscriptionGone, TransientPushError
+from workbuddy_notifications.adapters.repository import Deliveries
 from workbuddy_notifications.adapters.smtp import PermanentMailError, TransientMailError
 from workbuddy_notifications.domain import deliveries as ledger
 from workbuddy_notifications.metrics import DELIVERIES
@@ -272,6 +274,27 @@ def test_a_send_whose_worker_died_is_taken_back_after_the_reclaim_time_and_goes(
     deliveries.retry_due(uow, senders)
     delivery = uow.db.deliveries.find_one({"_id": KEY})
     assert (delivery["state"], delivery["attempts"]) == (ledger.SENT, 2)
+    assert len(moments_to(senders, "bob")) == 1
+
+
+def test_a_store_blinking_as_a_sent_mail_is_recorded_does_not_send_it_twice(
+        uow, senders, buddies, log_moment, monkeypatch):
+    """The mail went out and the store dropped the connection as "sent" was written: written
+    again after a pause, rather than left "sending" and taken back as interrupted."""
+    buddies()
+    record, blinks = Deliveries.settle, [AutoReconnect("connection reset by peer")] * 2
+
+    def blinking(self, key, state, **fields):
+        if blinks:
+            raise blinks.pop()
+        return record(self, key, state, **fields)
+
+    monkeypatch.setattr(Deliveries, "settle", blinking)
+    monkeypatch.setattr(deliveries.time, "sleep", lambda seconds: None)
+    log_moment("ana")
+    assert states(uow, _id=KEY) == {KEY: ledger.SENT}
+    uow.clock.advance(seconds=senders.reclaim_after.total_seconds() + 60)
+    deliveries.retry_due(uow, senders)
     assert len(moments_to(senders, "bob")) == 1
 
 

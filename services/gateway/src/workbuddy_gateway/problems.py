@@ -25,6 +25,11 @@ log = get_logger(__name__)
 
 CONTENT_TYPE = "application/problem+json"
 
+# A 503 or 504 passes by itself (a service restarting, a broker or store away, a slow link):
+# it says when to ask again (RFC 9110 §10.2.3), so that clients pace their retries instead
+# of piling onto a system that is recovering.
+RETRY_AFTER_SECONDS = 5
+
 
 def problem(status: int, detail: str, errors: dict | None = None, **params):
     """``detail`` is an English template from workbuddy_contracts.i18n (or a message already
@@ -41,6 +46,8 @@ def problem(status: int, detail: str, errors: dict | None = None, **params):
     response = jsonify(body)
     response.status_code = status
     response.content_type = CONTENT_TYPE
+    if status in (503, 504):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -108,10 +115,8 @@ STORE_UNREACHABLE = {"ServerSelectionTimeoutError", "AutoReconnect", "NetworkTim
 def _store_unreachable():
     # Nothing was half-written (each change is one transaction): the same request, with the
     # same Idempotency-Key, can simply be sent again.
-    response = problem(503, "a service cannot reach its database; nothing was changed: retry in "
-                            "a moment (with the same Idempotency-Key)")
-    response.headers["Retry-After"] = "5"
-    return response
+    return problem(503, "a service cannot reach its database; nothing was changed: retry in "
+                        "a moment (with the same Idempotency-Key)")
 
 
 def register(app) -> None:

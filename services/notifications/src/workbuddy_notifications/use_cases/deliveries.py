@@ -7,6 +7,10 @@ two workers (or a redelivered event) never send the same mail twice; what cannot
 stays pending (or waits for the digest) and is retried, never dropped.
 """
 
+import time
+
+from pymongo.errors import ConnectionFailure
+
 from workbuddy_contracts.vocabulary import FORMER_MEMBER
 from workbuddy_platform.logs import get_logger
 
@@ -104,6 +108,24 @@ def settle(uow: NotificationsUnitOfWork, key: str, state: str, **fields) -> None
         DELIVERIES.labels(d.medium_of(settled["channel"]), state).inc()
 
 
+def _settle_sent(uow: NotificationsUnitOfWork, senders: Senders, key: str, **fields) -> None:
+    """Record that the mail or push went out. The store may blink just then (a connection
+    reset): the delivery would stay "sending", be taken back as interrupted and sent again.
+    The record is tried again for a while instead, well before that takes it back."""
+    patience = senders.reclaim_after.total_seconds() / 2
+    deadline, pause = time.monotonic() + patience, 0.2
+    while True:
+        try:
+            settle(uow, key, d.SENT, **fields)
+            return
+        except ConnectionFailure:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("delivery.sent_not_recorded_yet", delivery=key)
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
 def _mail(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict, build) -> None:
     key = delivery["_id"]
     try:
@@ -120,7 +142,7 @@ def _mail(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict, build)
         settle(uow, key, d.FAILED, reason=f"{type(exc).__name__}: {exc}")
         log.exception("delivery.failed", delivery=key)
         return
-    settle(uow, key, d.SENT, sent_at=uow.now(), message_id=message_id)
+    _settle_sent(uow, senders, key, sent_at=uow.now(), message_id=message_id)
     log.info("delivery.sent", delivery=key, channel=d.EMAIL, recipient_id=delivery["recipient_id"])
 
 
@@ -185,7 +207,7 @@ def _push(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict, subscr
         settle(uow, key, d.FAILED, reason=f"{type(exc).__name__}: {exc}")
         log.error("delivery.failed", delivery=key, reason=str(exc))
         return
-    settle(uow, key, d.SENT, sent_at=uow.now())
+    _settle_sent(uow, senders, key, sent_at=uow.now())
     log.info("delivery.sent", delivery=key, channel=d.PUSH, recipient_id=delivery["recipient_id"])
 
 
