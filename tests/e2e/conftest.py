@@ -53,7 +53,11 @@ def stack(amqp_uri, mongo_uri, db_prefix, smtp, artifacts, redis_url, run_id, va
                               "MESSAGE_NOTIFY_AFTER_SECONDS": "2",
                               # An urgent ask nobody answers goes wider after 3 s (15 min).
                               "ASK_WIDEN_AFTER_MINUTES": "0.05",
-                              "VAPID_PRIVATE_KEY": vapid_key})
+                              "VAPID_PRIVATE_KEY": vapid_key,
+                              # Members count as verified at sign-up (a closed deployment's
+                              # setting): proving addresses, the default, has stacks of its own
+                              # (test_addresses.py).
+                              "ADDRESS_VERIFICATION": "trusted"})
     system.start_all()
     try:
         system.wait_ready()
@@ -67,7 +71,8 @@ def own_stack(name: str, extra_env: dict[str, str], *, mongo_uri, db_prefix, smt
               redis_url, run_id):
     """A system of its own, for tests that need settings the shared one must not have (matching
     proposing on its own, a trial of seconds): its own vhost, databases and processes, the
-    shared mail server. Yields {"gateway", "amqp_uri", "stack"}."""
+    shared mail server; addresses count as verified at sign-up unless ``extra_env`` says
+    ADDRESS_VERIFICATION=required. Yields {"gateway", "amqp_uri", "stack"}."""
     management = Management(BROKER)
     vhost = f"wb-test-{run_id}-{name}"
     management.create_vhost(vhost)
@@ -77,7 +82,8 @@ def own_stack(name: str, extra_env: dict[str, str], *, mongo_uri, db_prefix, smt
                    gateway_port=free_port(), db_prefix=f"{db_prefix}{name}_",
                    rate_limit_storage=redis_url, rate_limit_prefix=f"wb-test-{run_id}-{name}",
                    extra_env={"RATE_LIMIT_SIGNUP": "10000 per hour",
-                              "RATE_LIMIT_LOGIN": "10000 per minute"} | extra_env)
+                              "RATE_LIMIT_LOGIN": "10000 per minute",
+                              "ADDRESS_VERIFICATION": "trusted"} | extra_env)
     system.start_all()
     try:
         system.wait_ready()

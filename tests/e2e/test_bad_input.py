@@ -180,13 +180,23 @@ def test_a_display_name_is_one_visible_line(gateway):
         assert "display_name" in body["detail"]
 
 
-def test_an_email_registers_once_whatever_its_case(gateway):
-    gateway.request("POST", "/v1/auth/signup", json={
+def test_an_email_registers_once_whatever_its_case(gateway, mailbox):
+    first = gateway.request("POST", "/v1/auth/signup", json={
         "email": "Same.Person@Example.org", "display_name": "Sam", "language": "en",
         "password": PASSWORD})
-    assert_problem(gateway.request("POST", "/v1/auth/signup", json={
+    # Answered as a new address (sign-up tells nobody who has an account), but the account made
+    # never holds it: only the first password signs in, and the owner is told.
+    again = gateway.request("POST", "/v1/auth/signup", json={
         "email": "same.person@example.ORG", "display_name": "Sam", "language": "en",
-        "password": PASSWORD}), 409, "email")
+        "password": "another long passphrase"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["member"]["email"] == "same.person@example.org"
+    assert again.json()["member"]["email_verified"] is False
+    mailbox.wait_for("same.person@example.org", kind="address_claimed")
+    login = {"email": "same.person@example.org", "password": "another long passphrase"}
+    assert_problem(gateway.request("POST", "/v1/auth/login", json=login), 401)
+    assert gateway.request("POST", "/v1/auth/login", json=login | {"password": PASSWORD}).json()[
+        "member"]["id"] == first.json()["member"]["id"]
 
 
 def test_unknown_path(gateway):

@@ -34,6 +34,8 @@ FAULT_ENV = {
     "EVENT_RETRY_DELAYS": "0.5,1,2,4,8,15", "DELIVERY_RECLAIM_SECONDS": "15", "SMTP_TIMEOUT": "5",
     "RATE_LIMIT_SIGNUP": "10000 per hour", "RATE_LIMIT_LOGIN": "10000 per minute",
     "RATE_LIMIT_MOMENTS": "10000 per minute; 100000 per day", "RATE_LIMIT_PROPOSALS": "10000 per hour",
+    # Members count as verified at sign-up: proving addresses is tested in tests/e2e/test_addresses.py.
+    "ADDRESS_VERIFICATION": "trusted",
 }
 
 

@@ -19,11 +19,14 @@ def member(uow):
     """member(name, language="en", **answers): what profiles told matching of a member who
     signed up and answered the questions (a revision 1 profile); returns the member id."""
 
-    def make(name: str, language: str = "en", answered: bool = True, **answers) -> str:
+    def make(name: str, language: str = "en", answered: bool = True, verified: bool = True,
+             invited_by: str | None = None, **answers) -> str:
         member_id = name.lower()
-        members.registered(uow, payload={"member_id": member_id, "email": f"{member_id}@x.org",
+        members.registered(uow, payload={"member_id": member_id,
+                                         "email": f"{member_id}@x.org" if verified else None,
+                                         "email_verified": verified,
                                          "display_name": name, "language": language,
-                                         "registered_at": uow.now(), "invited_by": None},
+                                         "registered_at": uow.now(), "invited_by": invited_by},
                            event_id=f"registered-{member_id}")
         if answered:
             members.updated(uow, automatic=True, payload={

@@ -2,12 +2,15 @@ import pytest
 
 from workbuddy_profiles.adapters.credentials import Passwords
 from workbuddy_profiles.adapters.repository import create_indexes
+from workbuddy_profiles.settings import AddressPolicy
 from workbuddy_profiles.unit_of_work import ProfilesUnitOfWork
 from workbuddy_profiles.use_cases import accounts
 
 from ..support.fakes import unit_of_work
 
 PASSWORD = "a long enough passphrase"
+# Members signed up by most tests here are taken as verified (addresses: test_addresses.py).
+TRUSTED = AddressPolicy(verification="trusted")
 
 
 @pytest.fixture
@@ -22,12 +25,12 @@ def passwords():
 
 @pytest.fixture
 def sign_up(uow, passwords):
-    """sign_up(name, **more) -> the member's view, as registration answers it."""
+    """sign_up(name, policy=TRUSTED, **more) -> the member's view, as registration answers it."""
 
-    def sign_up(name: str, **more) -> dict:
+    def sign_up(name: str, policy: AddressPolicy = TRUSTED, **more) -> dict:
         request = {"email": f"{name.lower()}@example.org", "display_name": name,
                    "language": "en", "password": PASSWORD} | more
-        return accounts.register(uow, passwords, request=request)["member"]
+        return accounts.register(uow, passwords, request=request, policy=policy)["member"]
 
     return sign_up
 

@@ -3,7 +3,7 @@ change, export and leaving, each against the in-memory unit of work."""
 
 import pytest
 
-from workbuddy_contracts.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from workbuddy_contracts.errors import Forbidden, Invalid, NotFound, Unauthorized
 from workbuddy_profiles.use_cases import accounts, invitations, journal
 
 from .conftest import PASSWORD
@@ -20,14 +20,6 @@ def test_signing_up_keeps_the_member_and_tells_the_others(uow, passwords):
     assert uow.members.password_hash_of(member["id"]) != PASSWORD
     [told] = uow.outbox.of_type("member.registered")
     assert told["member_id"] == member["id"] and told["invited_by"] is None
-
-
-def test_an_email_already_registered_is_refused_and_nothing_is_written(uow, passwords, sign_up):
-    sign_up("Alice")
-    with pytest.raises(Conflict) as refused:
-        sign_up("Alice", display_name="Another Alice")
-    assert refused.value.field == "email"
-    assert uow.outbox.types() == ["member.registered"]
 
 
 def test_a_retried_sign_up_finds_the_account_its_first_attempt_made(uow, passwords):

@@ -80,16 +80,18 @@ def test_a_blank_display_name_is_refused():
 
 def test_a_registered_member_fits_its_event_schema():
     member = register()
-    event = make_event("member.registered", {
-        "member_id": member["_id"], "email": member["email"],
-        "display_name": member["display_name"], "language": member["language"],
-        "registered_at": member["registered_at"]}, producer="profiles", correlation_id=None)
+    event = make_event(*members.registered(member | {"email_verified": True}, None),
+                       producer="profiles", correlation_id=None)
     assert event.payload["email"] == "alice@example.org"
+    # Not verified yet: nobody is told where to write.
+    event = make_event(*members.registered(member, None), producer="profiles", correlation_id=None)
+    assert (event.payload["email"], event.payload["email_verified"]) == (None, False)
 
 
 def test_the_member_view_is_json_ready():
     view = members.member_view(MEMBER)  # registered before profiles existed: the defaults
-    assert view == {"id": "m-1", "email": "alice@example.org", "display_name": "Alice",
+    assert view == {"id": "m-1", "email": "alice@example.org", "email_verified": True,
+                    "display_name": "Alice",
                     "language": "en", "registered_at": "2025-06-01T12:00:00+00:00",
                     "profile": default_profile("en"), "revision": 1}
     json.dumps(view)

@@ -391,7 +391,8 @@ def test_the_pool_remembers_a_member_once(db):
                                            "display_name": "A", "registered_at": registered,
                                            "email": "secret@x.org"})
     [member] = db.pool.find()
-    assert set(member) - {"_rev"} == {"_id", "language", "registered_at", "display_name"}
+    assert set(member) - {"_rev"} == {"_id", "language", "registered_at", "display_name",
+                                      "email_verified", "invited_by"}
     assert "secret@x.org" not in str(member)  # never the email
     assert (member["_id"], member["language"]) == ("m-1", "fr")
 

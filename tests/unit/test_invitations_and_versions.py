@@ -34,19 +34,28 @@ def registered(**extra) -> dict:
             "registered_at": NOW, **extra}
 
 
-def test_member_registered_is_emitted_at_v2_with_who_invited():
-    event = make_event("member.registered", registered(invited_by="m-1"), producer="profiles",
-                       correlation_id=None)
-    assert event.version == 2
-    assert read_event(event.to_message()).payload["invited_by"] == "m-1"
+def test_member_registered_is_emitted_at_v3_with_who_invited_and_whether_the_address_is_proven():
+    event = make_event("member.registered", registered(invited_by="m-1", email_verified=True),
+                       producer="profiles", correlation_id=None)
+    assert event.version == 3
+    payload = read_event(event.to_message()).payload
+    assert (payload["invited_by"], payload["email_verified"]) == ("m-1", True)
+    # Not proven yet: the address is not told.
+    unproven = make_event("member.registered", registered(email=None, email_verified=False),
+                          producer="profiles", correlation_id=None)
+    assert read_event(unproven.to_message()).payload["email"] is None
 
 
-def test_a_v1_member_registered_is_still_understood():
-    v2 = make_event("member.registered", registered(), producer="profiles", correlation_id=None)
-    message = v2.to_message() | {"version": 1}
-    message["payload"] = {k: v for k, v in message["payload"].items() if k != "invited_by"}
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_member_registered_is_still_understood(version):
+    v3 = make_event("member.registered", registered(email_verified=True), producer="profiles",
+                    correlation_id=None)
+    message = v3.to_message() | {"version": version}
+    dropped = {"email_verified"} | ({"invited_by"} if version == 1 else set())
+    message["payload"] = {k: v for k, v in message["payload"].items() if k not in dropped}
     event = read_event(message)
-    assert event.version == 1 and "invited_by" not in event.payload
+    assert event.version == version and "email_verified" not in event.payload
+    assert event.payload["email"] == "b@example.org"
 
 
 def unavailable(**extra) -> dict:

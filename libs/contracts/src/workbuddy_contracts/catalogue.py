@@ -17,6 +17,9 @@ class EventType:
     name: str
     producer: str
     versions: dict[int, type[Schema]]
+    # Carries a one-time secret (a link token): the outbox deletes it once published rather
+    # than keeping a copy for replay.
+    secret: bool = False
 
     @property
     def latest(self) -> int:
@@ -43,7 +46,14 @@ EVENT_TYPES: dict[str, EventType] = {
     e.name: e
     for e in (
         EventType("member.registered", "profiles", {1: p.MemberRegisteredV1,
-                                                    2: p.MemberRegisteredV2}),
+                                                    2: p.MemberRegisteredV2,
+                                                    3: p.MemberRegisteredV3}),
+        EventType("member.address_verified", "profiles", {1: p.MemberAddressVerifiedV1}),
+        EventType("address.verification_requested", "profiles",
+                  {1: p.AddressVerificationRequestedV1}, secret=True),
+        EventType("address.claim_attempted", "profiles", {1: p.AddressClaimAttemptedV1}),
+        EventType("password.reset_requested", "profiles", {1: p.PasswordResetRequestedV1},
+                  secret=True),
         EventType("member.updated", "profiles", {1: p.MemberUpdatedV1}),
         EventType("member.left", "profiles", {1: p.MemberLeftV1}),
         EventType("moment.logged", "profiles", {1: p.MomentLoggedV1, 2: p.MomentLoggedV2,
@@ -75,6 +85,13 @@ EVENT_TYPES: dict[str, EventType] = {
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("member.registered", "matching", "on_member_registered"),
     Subscription("member.registered", "notifications", "on_member_registered"),
+    # Until the address is verified, no mail goes to it and matching proposes the member to nobody.
+    Subscription("member.address_verified", "matching", "on_member_address_verified"),
+    Subscription("member.address_verified", "notifications", "on_member_address_verified"),
+    # The account's own mails: a link to verify the address, a warning, a password reset.
+    Subscription("address.verification_requested", "notifications", "on_verification_requested"),
+    Subscription("address.claim_attempted", "notifications", "on_claim_attempted"),
+    Subscription("password.reset_requested", "notifications", "on_password_reset_requested"),
     Subscription("member.updated", "matching", "on_member_updated"),
     Subscription("member.updated", "notifications", "on_member_updated"),
     Subscription("member.left", "profiles", "on_member_left"),
@@ -131,6 +148,11 @@ def subjects_of(payload: dict) -> list[str]:
 
 def subscriptions_of(consumer: str) -> tuple[Subscription, ...]:
     return tuple(s for s in SUBSCRIPTIONS if s.consumer == consumer)
+
+
+def carries_secret(event: str) -> bool:
+    kind = EVENT_TYPES.get(event)
+    return bool(kind and kind.secret)
 
 
 def has_subscribers(event: str) -> bool:

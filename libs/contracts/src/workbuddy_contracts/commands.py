@@ -97,6 +97,28 @@ class ChangePassword(Schema):
     new_password = password("The new password; other sessions are signed out.")
 
 
+def link_token(description: str) -> fields.String:
+    return fields.String(required=True, validate=validate.Length(min=20, max=200, error=(
+        "must be the code from the link we mailed you, whole; open the link again or ask for a "
+        "new one")), metadata={"description": description})
+
+
+class VerifyAddress(Schema):
+    token = link_token("The code at the end of the link in the verification mail "
+                       "(…/app/#/verify/<token>). It works once, for 24 hours.")
+
+
+class RequestPasswordReset(Schema):
+    email = fields.Email(required=True, metadata={"example": "alice@example.org",
+                                                  "description": "The address of the account."})
+
+
+class ResetPassword(Schema):
+    token = link_token("The code at the end of the link in the reset mail "
+                       "(…/app/#/reset/<token>). It works once, for 30 minutes.")
+    new_password = password("The new password; every session of the account is signed out.")
+
+
 class Leave(Schema):
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(max=PASSWORD_MAX),

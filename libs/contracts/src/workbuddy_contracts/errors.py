@@ -47,10 +47,17 @@ class PreconditionFailed(Refusal):
     status = 412
 
 
+class Gone(Refusal):
+    """A one-time link already used, or too old: the message says how to get a new one."""
+
+    status = 410
+
+
 def unknown_member(member_id: str, field: str) -> NotFound:
     """What a member id that names nobody (or nobody the caller may see) gets."""
     return NotFound("no member has the id {member_id!r}; check the id you were given", field,
                     member_id=member_id)
 
 
-REFUSALS = (Refusal, Unauthorized, NotFound, Conflict, Invalid, Forbidden, PreconditionFailed)
+REFUSALS = (Refusal, Unauthorized, NotFound, Conflict, Invalid, Forbidden, PreconditionFailed,
+            Gone)

@@ -34,8 +34,26 @@ FRENCH: dict[str, str] = {
         "aucun membre n'a l'identifiant {member_id!r} ; vérifiez l'identifiant qu'on vous a donné",
     "a member with the email {email} is already registered; use another address":
         "un membre est déjà inscrit avec l'adresse {email} ; utilisez-en une autre",
-    "the email or the password is wrong; check both and try again":
-        "l'adresse e-mail ou le mot de passe est incorrect ; vérifiez les deux et réessayez",
+    "the email or the password is wrong, or the address is not confirmed yet: open the link "
+    "we mailed you":
+        "l'adresse e-mail ou le mot de passe est incorrect, ou l'adresse n'est pas encore "
+        "confirmée : ouvrez le lien que nous vous avons envoyé par e-mail",
+    "this link is not one of ours, or it was cut short: open it again from the mail, whole, or "
+    "ask for a new one":
+        "ce lien n'est pas l'un des nôtres, ou il a été tronqué : ouvrez-le à nouveau depuis "
+        "l'e-mail, en entier, ou demandez-en un nouveau",
+    "this confirmation link was already used or is too old: sign in and ask for a new one with "
+    "\"Resend\", or sign up again":
+        "ce lien de confirmation a déjà servi ou est trop ancien : connectez-vous et demandez-en "
+        "un nouveau avec « Renvoyer », ou inscrivez-vous à nouveau",
+    "this password reset link was already used or is too old (links work 30 minutes, once): "
+    "ask for a new one with \"Forgot your password?\"":
+        "ce lien de réinitialisation a déjà servi ou est trop ancien (un lien sert une fois, "
+        "pendant 30 minutes) : demandez-en un nouveau avec « Mot de passe oublié ? »",
+    "must be the code from the link we mailed you, whole; open the link again or ask for a new "
+    "one":
+        "doit être le code du lien que nous vous avons envoyé, en entier ; ouvrez à nouveau le "
+        "lien ou demandez-en un nouveau",
     "this is not your current password; type it again":
         "ce n'est pas votre mot de passe actuel ; saisissez-le à nouveau",
     "the profile is at revision {current}, not {given}: reload it and apply your change again":

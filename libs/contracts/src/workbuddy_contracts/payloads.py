@@ -43,6 +43,62 @@ class MemberRegisteredV2(MemberRegisteredV1):
                                validate=validate.Length(min=1, max=64))
 
 
+class MemberRegisteredV3(MemberRegisteredV2):
+    """v3 says whether the member proved the address is theirs. Until they have, ``email`` is
+    null: no service may write to an address nobody proved (the verification mail itself goes
+    through address.verification_requested). Earlier versions: the address counts as verified."""
+
+    email = fields.Email(required=True, allow_none=True)
+    # Left out: verified, as every address was before v3 (profiles always says it).
+    email_verified = fields.Boolean(load_default=True)
+
+
+class MemberAddressVerifiedV1(Schema):
+    """The member opened a link mailed to the address: from now on it may be written to, and
+    matching may propose them to others."""
+
+    member_id = member_id
+    email = fields.Email(required=True)
+    verified_at = fields.AwareDateTime(required=True)
+
+
+# A one-time secret that goes in a link of a mail (a verification or a password reset): the
+# outbox forgets the event once published (catalogue: secret=True), profiles keeps only its hash.
+link_token = fields.String(required=True, validate=validate.Length(min=20, max=200))
+
+
+class AccountMailV1(Schema):
+    """Where and how to write to one member about their account, whatever they asked to be told:
+    these mails are the account's own, not notifications."""
+
+    member_id = member_id
+    email = fields.Email(required=True)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=DISPLAY_NAME_MAX))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+
+
+class AddressVerificationRequestedV1(AccountMailV1):
+    """Mail the member a link proving the address is theirs (on sign-up, on a resend, or when
+    someone signs up again with an address whose account is not verified yet)."""
+
+    token = link_token
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class AddressClaimAttemptedV1(AccountMailV1):
+    """Someone signed up with the address of this member's account: they are told, and no
+    second account got the address."""
+
+    attempted_at = fields.AwareDateTime(required=True)
+
+
+class PasswordResetRequestedV1(AccountMailV1):
+    """Mail the member a single-use link to choose a new password."""
+
+    token = link_token
+    expires_at = fields.AwareDateTime(required=True)
+
+
 class MemberUpdatedV1(Schema):
     """What other services may know of a member: never the email, never credentials."""
 

@@ -3,7 +3,8 @@
 A worker stages events inside the same transaction as its state change. A relay in each
 process publishes pending events in order, with publisher confirms, and marks them published.
 A relay that dies after publishing and before marking leaves a claim that goes stale and is
-published again: consumers absorb that duplicate by event id.
+published again: consumers absorb that duplicate by event id. An event that carries a one-time
+secret (a link token, catalogue ``secret``) is deleted once published instead of kept.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
-from workbuddy_contracts.catalogue import has_subscribers, subjects_of
+from workbuddy_contracts.catalogue import carries_secret, has_subscribers, subjects_of
 from workbuddy_contracts.events import Event
 
 from . import metrics
@@ -109,8 +110,12 @@ class Relay:
             except (OperationalError, OSError, UndeliverableMessage) as exc:
                 self._release(entry, exc)
                 break
-            transition(self.outbox, {"_id": entry["_id"], "state": PUBLISHING},
-                       {"state": PUBLISHED, "published_at": datetime.now(UTC)})
+            if carries_secret(entry["type"]):
+                # A link's one-time token: no copy is kept once the broker has it.
+                self.outbox.delete_one({"_id": entry["_id"], "state": PUBLISHING})
+            else:
+                transition(self.outbox, {"_id": entry["_id"], "state": PUBLISHING},
+                           {"state": PUBLISHED, "published_at": datetime.now(UTC)})
             published += 1
             metrics.EVENTS_PUBLISHED.labels(entry["type"]).inc()
             log.info("event.published", event_id=entry["_id"], event_type=entry["type"],

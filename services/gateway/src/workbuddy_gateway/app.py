@@ -17,6 +17,7 @@ from workbuddy_platform.store import client_for
 
 from . import auth, documenting, journeys, limits, metrics, problems, traces, webapp
 from .api import (
+    address,
     asks,
     cities,
     conversations,
@@ -101,9 +102,9 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     api = Api(app, spec_kwargs={"extra_plugins": [documenting.CrossFieldRules(),
                                                     journeys.Journeys()]})
     documenting.init(api)
-    for blueprint in (probes.blp, auth_api.blp, me.blp, conversations.blp, matching.blp, asks.blp,
-                      notifications.blp, push.blp, members.blp, moments.blp, sectors.blp,
-                      cities.blp):
+    for blueprint in (probes.blp, auth_api.blp, me.blp, address.blp, conversations.blp,
+                      matching.blp, asks.blp, notifications.blp, push.blp, members.blp,
+                      moments.blp, sectors.blp, cities.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(links.blp)  # pages for people, not part of the JSON API
     app.register_blueprint(webapp.blp)  # the members' web app, a client of the API above

@@ -64,6 +64,9 @@ LINKS: dict[tuple[str, str], list[Link]] = {
         *_SIGNED_IN,
     ],
     ("POST /v1/auth/login", "200"): _SIGNED_IN,
+    # A link from a mail signs in as log-in does.
+    ("POST /v1/auth/verify", "200"): _SIGNED_IN,
+    ("POST /v1/auth/password-reset/confirm", "200"): _SIGNED_IN,
     ("POST /v1/auth/refresh", "200"): _SIGNED_IN,
     ("POST /v1/me/invitations", "201"): [
         Link("SignUp", "POST /v1/auth/signup", "Join with this invitation.",

@@ -1,8 +1,9 @@
 """Rate limits, counted in Redis so that every gateway process and replica shares them.
 
 Sign-up is limited per address, log-in per address and per account (so that guessing one
-member's password is slow from anywhere), moments, reactions, proposals, invitations and
-messages per member. A refusal is a 429 problem with Retry-After.
+member's password is slow from anywhere), password reset mails per address and per account,
+moments, reactions, proposals, invitations, messages and verification mails per member. A
+refusal is a 429 problem with Retry-After.
 
 No key holds personal data: each names a keyed hash (HMAC with the signing secret) of the
 address, email or member id it counts, so Redis holds neither an email nor an IP address, and
@@ -37,6 +38,9 @@ PROPOSALS = _configured("proposals")
 REACTIONS = _configured("reactions")
 INVITATIONS = _configured("invitations")
 MESSAGES = _configured("messages")
+VERIFICATION_MAILS = _configured("verification_mails")
+PASSWORD_RESET = _configured("password_reset")
+PASSWORD_RESET_PER_ACCOUNT = _configured("password_reset_per_account")
 
 
 def hashed(what: str, secret: str | None = None) -> str:

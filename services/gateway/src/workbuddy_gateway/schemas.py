@@ -29,6 +29,10 @@ from workbuddy_platform import pages
 class Member(Schema):
     id = fields.String(required=True)
     email = fields.Email(required=True)
+    email_verified = fields.Boolean(required=True, metadata={
+        "description": "Whether I opened the link mailed to my address. Until then nothing "
+                       "else is mailed to it, matching proposes me to nobody, and signing in "
+                       "again is refused; POST /v1/me/address/verification mails a new link."})
     display_name = fields.String(required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     registered_at = fields.String(required=True, metadata={"format": "date-time"})

@@ -108,6 +108,10 @@ class Sessions:
                                   {"$set": {"revoked": False}, "$unset": {"leaving": ""}})
         self.leaving.delete_one({"_id": member_id, "attempt": attempt})
 
+    def revoke_all(self, member_id: str) -> None:
+        """A new password from a reset link: whoever held a session of the member is out."""
+        self.sessions.update_many({"member_id": member_id}, {"$set": {"revoked": True}})
+
     def forget(self, member_id: str) -> None:
         """The member is erased: their sessions go, not only their validity; the mark last, so
         that a crash before it leaves ``settle`` something to finish."""

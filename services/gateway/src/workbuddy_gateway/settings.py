@@ -39,6 +39,10 @@ class RateLimits:
     reactions: str = "30 per minute; 1000 per day"
     invitations: str = "20 per day"
     messages: str = "60 per minute; 2000 per day"
+    # A new verification link, per member; a reset link, per client address and per account.
+    verification_mails: str = "3 per hour; 10 per day"
+    password_reset: str = "10 per hour"
+    password_reset_per_account: str = "3 per hour; 10 per day"
 
     @classmethod
     def read(cls, env: Environment) -> "RateLimits":

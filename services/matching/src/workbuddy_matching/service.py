@@ -185,6 +185,12 @@ class MatchingService:
     def on_member_registered(self, event):
         members.registered(self.uow, payload=event.payload, event_id=event.event_id)
 
+    @event_handler("profiles", "member.address_verified")
+    @consumes
+    def on_member_address_verified(self, event):
+        members.address_verified(self.uow, payload=event.payload, event_id=event.event_id,
+                                 automatic=self.settings.automatic)
+
     @event_handler("profiles", "member.updated")
     @consumes
     def on_member_updated(self, event):

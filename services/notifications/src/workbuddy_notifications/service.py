@@ -19,8 +19,18 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 
 from .adapters.repository import create_indexes
 from .adapters.senders import SendersProvider
+from .domain import account_mails
 from .unit_of_work import NotificationsUnitOfWork
-from .use_cases import asks, deliveries, feed, members, messages, preferences, telling
+from .use_cases import (
+    accounts,
+    asks,
+    deliveries,
+    feed,
+    members,
+    messages,
+    preferences,
+    telling,
+)
 
 
 class NotificationsService:
@@ -48,6 +58,31 @@ class NotificationsService:
     @consumes
     def on_member_registered(self, event):
         members.member_registered(self.uow, self.senders, payload=event.payload)
+
+    @event_handler("profiles", "member.address_verified")
+    @consumes
+    def on_member_address_verified(self, event):
+        accounts.address_verified(self.uow, payload=event.payload)
+
+    # --- the account's own mails, from profiles -------------------------------------------------
+
+    @event_handler("profiles", "address.verification_requested")
+    @consumes
+    def on_verification_requested(self, event):
+        accounts.mail(self.uow, self.senders, kind=account_mails.VERIFY, event_id=event.event_id,
+                      payload=event.payload)
+
+    @event_handler("profiles", "address.claim_attempted")
+    @consumes
+    def on_claim_attempted(self, event):
+        accounts.mail(self.uow, self.senders, kind=account_mails.CLAIMED, event_id=event.event_id,
+                      payload=event.payload)
+
+    @event_handler("profiles", "password.reset_requested")
+    @consumes
+    def on_password_reset_requested(self, event):
+        accounts.mail(self.uow, self.senders, kind=account_mails.RESET, event_id=event.event_id,
+                      payload=event.payload)
 
     @event_handler("profiles", "member.updated")
     @consumes

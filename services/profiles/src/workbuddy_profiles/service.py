@@ -1,10 +1,14 @@
 """profiles: members and their journal of moments. A table of entrypoints: each hands its
 arguments to a use case (use_cases/) with a unit of work, and returns what it answers."""
 
-from eventlet import tpool
+from datetime import timedelta
 
+from eventlet import tpool
+from nameko.timer import timer
+
+from workbuddy_platform import lease
 from workbuddy_platform.consumers import consumes
-from workbuddy_platform.dependencies import BrokerTraces, RequestContext
+from workbuddy_platform.dependencies import BrokerTraces, Configured, RequestContext
 from workbuddy_platform.metrics import Observed
 from workbuddy_platform.ops import health_answer
 from workbuddy_platform.retries import event_handler
@@ -15,7 +19,7 @@ from workbuddy_platform.unit_of_work import UnitsOfWork
 from .adapters.credentials import Passwords
 from .adapters.repository import create_indexes
 from .unit_of_work import ProfilesUnitOfWork
-from .use_cases import accounts, buddies, conversations, invitations, journal, profiles
+from .use_cases import accounts, addresses, buddies, conversations, invitations, journal, profiles
 
 
 class ProfilesService:
@@ -26,6 +30,7 @@ class ProfilesService:
     uow = UnitsOfWork(ProfilesUnitOfWork, indexes=create_indexes)
     # Hashing in eventlet's thread pool: other workers and broker heartbeats carry on meanwhile.
     passwords = Passwords(offload=tpool.execute)
+    settings = Configured()  # ProfilesSettings
     forget_queued = BrokerTraces()  # events naming a member who left, parked or retrying
 
     @rpc
@@ -37,7 +42,7 @@ class ProfilesService:
     @rpc
     def register(self, request: dict, idempotency_key: str | None = None) -> dict:
         return accounts.register(self.uow, self.passwords, request=request,
-                                 idempotency_key=idempotency_key)
+                                 idempotency_key=idempotency_key, policy=self.settings.addresses)
 
     @rpc
     def authenticate(self, request: dict) -> dict:
@@ -46,6 +51,31 @@ class ProfilesService:
     @rpc
     def change_password(self, member_id: str, request: dict) -> None:
         accounts.change_password(self.uow, self.passwords, member_id=member_id, request=request)
+
+    # --- addresses and forgotten passwords -----------------------------------------------------
+
+    @rpc
+    def verify_address(self, request: dict) -> dict:
+        return addresses.verify(self.uow, request=request)
+
+    @rpc
+    def resend_verification(self, member_id: str) -> None:
+        addresses.resend(self.uow, member_id=member_id, policy=self.settings.addresses)
+
+    @rpc
+    def request_password_reset(self, request: dict) -> None:
+        addresses.request_reset(self.uow, request=request, policy=self.settings.addresses)
+
+    @rpc
+    def reset_password(self, request: dict) -> str:
+        return addresses.reset_password(self.uow, self.passwords, request=request)
+
+    @timer(interval=60)
+    def erase_unclaimed(self):
+        """Decoy accounts whose day is over: one replica of the cluster at a time."""
+        if lease.hold(self.uow.db, "profiles.erase_unclaimed", timedelta(minutes=5),
+                      now=self.uow.now()):
+            addresses.erase_unclaimed(self.uow, policy=self.settings.addresses)
 
     @rpc
     def export(self, member_id: str) -> dict:

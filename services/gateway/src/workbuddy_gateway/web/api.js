@@ -88,6 +88,24 @@ export async function logIn(email, password) {
   return data.member;
 }
 
+// A link from a mail: it proves the address (or sets a new password) and signs in.
+export async function verifyAddress(token) {
+  const { data } = await call("POST", "/v1/auth/verify", { body: { token }, auth: false });
+  keep(data);
+  return data.member;
+}
+
+export async function resetPassword(token, newPassword) {
+  const { data } = await call("POST", "/v1/auth/password-reset/confirm",
+    { body: { token, new_password: newPassword }, auth: false });
+  keep(data);
+  return data.member;
+}
+
+export async function askForReset(email) {
+  await call("POST", "/v1/auth/password-reset", { body: { email }, auth: false });
+}
+
 export async function logOut() {
   try { await call("POST", "/v1/auth/logout"); } finally { forget(); }
 }

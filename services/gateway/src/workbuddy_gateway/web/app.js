@@ -1,9 +1,11 @@
 // The app's entry: the language, the session, and a small hash router (#/, #/buddies,
 // #/buddies/<buddyship>, #/conversations, #/conversations/<buddyship>, #/asks, #/check-ins,
-// #/check-ins/<check-in>, #/settings, #/answers, #/signup, #/login, #/welcome). Each view draws itself into <main>.
+// #/check-ins/<check-in>, #/settings, #/answers, #/signup, #/login, #/welcome, and the links of
+// account mails: #/verify/<token>, #/reset/<token>, #/forgot). Each view draws itself into <main>.
+import { addressBanner } from "./address.js";
 import { call, get, logOut, session } from "./api.js";
 import { asksView } from "./asks.js";
-import { signUpView, logInView } from "./auth.js";
+import { forgotView, logInView, resetView, signUpView, verifyView } from "./auth.js";
 import { buddiesView } from "./buddies.js";
 import { buddyView } from "./buddy.js";
 import { checkInsView } from "./checkins.js";
@@ -23,6 +25,9 @@ const MEMBERS_VIEWS = ["/buddies", "/settings", "/conversations", "/asks", "/ans
 const CONVERSATION = /^\/conversations\/([^/]+)$/;
 const BUDDY = /^\/buddies\/([^/]+)$/;
 const CHECK_IN = /^\/check-ins\/([^/]+)$/;
+// The links of the account's mails work signed in or not: each signs in with what it proves.
+const VERIFY = /^\/verify\/([^/]+)$/;
+const RESET = /^\/reset\/([^/]+)$/;
 // The menu entry a page belongs to: a conversation to Conversations, a buddy's page or a
 // check-in to Buddies.
 const menuOf = (path) => path.replace(CONVERSATION, "/conversations").replace(BUDDY, "/buddies")
@@ -53,43 +58,58 @@ async function draw() {
     link.toggleAttribute("aria-current", link.getAttribute("href") === `#${menuOf(path)}`);
     if (link.hasAttribute("aria-current")) link.setAttribute("aria-current", "page");
   }
+  const verify = path.match(VERIFY);
+  const reset = path.match(RESET);
   try {
-    if (!signedIn) {
+    if (verify) await verifyView(view, { token: decodeURIComponent(verify[1]), done: () => go("/") });
+    else if (reset) resetView(view, { token: decodeURIComponent(reset[1]), done: () => go("/") });
+    else if (path === "/forgot") forgotView(view);
+    else if (!signedIn) {
       // A link into the app (a mail's "see the proposal") asks a member to sign in, then
       // opens what it pointed at; any other address is a newcomer's, who signs up.
       if (path === "/login") logInView(view, { done: () => go("/") });
       else if (MEMBERS_VIEWS.includes(path) || CONVERSATION.test(path) || BUDDY.test(path) || CHECK_IN.test(path)) {
         logInView(view, { done: () => go(path) });
       } else signUpView(view, { invitation: params.get("invitation"), done: () => go("/welcome") });
-    } else if (path === "/welcome") {
-      await onboardingView(view, { done: () => go("/buddies") });
-    } else if (path === "/answers") {
-      await onboardingView(view, { changing: true, done: () => { announce(t("answers.saved")); go("/buddies"); } });
     } else {
-      const member = await get("/v1/me");
-      const onLeave = (stop) => (generation === drawn ? leaving.push(stop) : stop());
-      const conversation = path.match(CONVERSATION);
-      const buddy = path.match(BUDDY);
-      const checkIn = path.match(CHECK_IN);
-      if (path === "/buddies") await buddiesView(view, { member });
-      else if (buddy) await buddyView(view, { member, buddyshipId: decodeURIComponent(buddy[1]), done: () => go("/buddies") });
-      else if (path === "/conversations") await conversationsView(view, { onLeave });
-      else if (conversation) {
-        await conversationView(view, { member, onLeave, buddyshipId: decodeURIComponent(conversation[1]),
-                                       momentId: params.get("moment") });
-      } else if (path === "/asks") await asksView(view, { onLeave, go });
-      else if (path === "/check-ins") await checkInsView(view, {});
-      else if (checkIn) await checkInsView(view, { checkInId: decodeURIComponent(checkIn[1]) });
-      else if (path === "/settings") await settingsView(view, { member });
-      else await homeView(view, { member, onLeave });
-      view.append(h("p", {}, h("button", { type: "button", class: "quiet", onclick: async () => {
-        await logOut(); go("/login");
-      } }, t("logout"))));
+      await signedInView(view, path, params, generation);
     }
   } catch (error) {
     announce(error.message || t("error.generic"), { error: true });
   }
   if (generation === drawn) main.focus();  // a new view: keyboard and screen reader users start at its top
+}
+
+async function signedInView(view, path, params, generation) {
+  const member = await get("/v1/me");
+  const banner = addressBanner(member);  // until the address is confirmed
+  if (banner && generation === drawn) main.prepend(banner);
+  if (path === "/welcome") {
+    await onboardingView(view, { done: () => go("/buddies") });
+    return;
+  }
+  if (path === "/answers") {
+    await onboardingView(view, { changing: true, done: () => { announce(t("answers.saved")); go("/buddies"); } });
+    return;
+  }
+  const onLeave = (stop) => (generation === drawn ? leaving.push(stop) : stop());
+  const conversation = path.match(CONVERSATION);
+  const buddy = path.match(BUDDY);
+  const checkIn = path.match(CHECK_IN);
+  if (path === "/buddies") await buddiesView(view, { member });
+  else if (buddy) await buddyView(view, { member, buddyshipId: decodeURIComponent(buddy[1]), done: () => go("/buddies") });
+  else if (path === "/conversations") await conversationsView(view, { onLeave });
+  else if (conversation) {
+    await conversationView(view, { member, onLeave, buddyshipId: decodeURIComponent(conversation[1]),
+                                   momentId: params.get("moment") });
+  } else if (path === "/asks") await asksView(view, { onLeave, go });
+  else if (path === "/check-ins") await checkInsView(view, {});
+  else if (checkIn) await checkInsView(view, { checkInId: decodeURIComponent(checkIn[1]) });
+  else if (path === "/settings") await settingsView(view, { member });
+  else await homeView(view, { member, onLeave });
+  view.append(h("p", {}, h("button", { type: "button", class: "quiet", onclick: async () => {
+    await logOut(); go("/login");
+  } }, t("logout"))));
 }
 
 function languageButton() {

@@ -1,6 +1,6 @@
 // Signing up and in. An invitation link (/join?invitation=CODE) lands here with the code filled.
-import { logIn, signUp } from "./api.js";
-import { h, show, submitting } from "./dom.js";
+import { askForReset, logIn, resetPassword, signUp, verifyAddress } from "./api.js";
+import { announce, h, show, submitting } from "./dom.js";
 import { language, t } from "./i18n.js";
 
 function field(name, label, type = "text", attrs = {}) {
@@ -36,5 +36,50 @@ export function logInView(root, { done }) {
     h("p", {}, h("button", { type: "submit" }, t("login.submit")))),
   async (data) => done(await logIn(data.get("email"), data.get("password"))));
   show(root, h("section", { class: "card" }, h("h1", {}, t("login.title")), form,
+    h("p", {}, h("a", { href: "#/forgot" }, t("login.forgot"))),
     h("p", {}, t("login.new"), " ", h("a", { href: "#/signup" }, t("signup.submit")))));
+}
+
+// "Forgot your password?": the same answer whatever the address, as the API's.
+export function forgotView(root) {
+  const form = submitting(h("form", {},
+    field("email", t("signup.email"), "email", { required: true, autocomplete: "email" }),
+    h("p", {}, h("button", { type: "submit" }, t("forgot.submit")))),
+  async (data) => {
+    await askForReset(data.get("email"));
+    show(root, h("section", { class: "card" }, h("h1", {}, t("forgot.title")),
+      h("p", { role: "status" }, t("forgot.sent")),
+      h("p", {}, h("a", { href: "#/login" }, t("login.submit")))));
+  });
+  show(root, h("section", { class: "card" }, h("h1", {}, t("forgot.title")),
+    h("p", {}, t("forgot.hint")), form));
+}
+
+// The reset mail's link (#/reset/<token>): a new password, and signed in anew.
+export function resetView(root, { token, done }) {
+  const form = submitting(h("form", {},
+    field("new_password", t("reset.password"), "password", { required: true, minlength: 10, autocomplete: "new-password" }),
+    h("p", {}, h("button", { type: "submit" }, t("reset.submit")))),
+  async (data) => {
+    await resetPassword(token, data.get("new_password"));
+    announce(t("reset.done"));
+    done();
+  });
+  show(root, h("section", { class: "card" }, h("h1", {}, t("reset.title")), form,
+    h("p", {}, h("a", { href: "#/forgot" }, t("login.forgot")))));
+}
+
+// The verification mail's link (#/verify/<token>): opening it proves the address and signs in.
+export async function verifyView(root, { token, done }) {
+  show(root, h("section", { class: "card" }, h("h1", {}, t("verify.title"))));
+  try {
+    await verifyAddress(token);
+  } catch (error) {
+    show(root, h("section", { class: "card" }, h("h1", {}, t("verify.title")),
+      h("p", { class: "error", role: "alert" }, error.message),
+      h("p", {}, h("a", { href: "#/login" }, t("verify.again")))));
+    return;
+  }
+  announce(t("verify.done"));
+  done();
 }

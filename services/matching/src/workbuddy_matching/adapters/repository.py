@@ -197,9 +197,15 @@ class Buddyships(Repository):
                 "ratings": list(self.db.ratings.find({"rater_id": member_id}))}
 
 
+# Members whose address is not proven yet are proposed to nobody and nobody is proposed to them
+# (documents from before addresses were verified have no such field: they count as proven).
+PROVEN = {"email_verified": {"$ne": False}}
+
+
 class Pool(Repository):
     """What matching may know of members (no email, no password): their answers, and what
-    their moments and reactions taught it (activity, setbacks lived, responsiveness)."""
+    their moments and reactions taught it (activity, setbacks lived, responsiveness). Only
+    members whose address is proven are drawn from it (``PROVEN``)."""
 
     def member(self, member_id: str) -> dict | None:
         return self.db.pool.find_one({"_id": member_id})
@@ -209,26 +215,36 @@ class Pool(Repository):
 
     def sample(self, limit: int, around: dict | None = None) -> list[dict]:
         """Up to ``limit`` members, always including ``around`` (the member being served)."""
-        found = list(self.db.pool.find().limit(limit))
+        # A document made by member.address_verified alone (it came first) waits for the rest.
+        found = list(self.db.pool.find(PROVEN | {"language": {"$exists": True}}).limit(limit))
         if around is not None and all(doc["_id"] != around["_id"] for doc in found):
             found.append(around)
         return found
 
     def answered(self) -> list[dict]:
         """Members who have answered the onboarding questions: matching proposes only from them."""
-        return list(self.db.pool.find({"revision": {"$gte": 1}}))
+        return list(self.db.pool.find({"revision": {"$gte": 1}} | PROVEN))
 
     def open_to_projects(self) -> list[dict]:
-        return list(self.db.pool.find({"profile.open_to_projects": True}))
+        return list(self.db.pool.find({"profile.open_to_projects": True} | PROVEN))
 
     def offering_support(self) -> list[dict]:
-        return list(self.db.pool.find({"profile.offers_support": True}))
+        return list(self.db.pool.find({"profile.offers_support": True} | PROVEN))
 
     def remember_member(self, member: dict) -> None:
         merge(self.db.pool, member["member_id"],
               {"language": member["language"], "registered_at": member["registered_at"]})
         merge(self.db.pool, member["member_id"], {"display_name": member["display_name"]},
               only_if=lambda current: "revision" not in current)  # member.updated knows better
+        # v3 and later; member.address_verified may have come first, and it has the last word.
+        merge(self.db.pool, member["member_id"],
+              {"email_verified": member.get("email_verified", True),
+               "invited_by": member.get("invited_by")},
+              only_if=lambda current: current.get("email_verified") is not True)
+
+    def remember_verified(self, member_id: str) -> dict:
+        """The member proved their address: theirs as it was, now proven."""
+        return merge(self.db.pool, member_id, {"email_verified": True})
 
     def remember_profile(self, update: dict) -> None:
         """A newer profile replaces an older one; an older one arriving late changes nothing."""

@@ -45,6 +45,12 @@ def paused_until(doc: dict | None, now: datetime) -> datetime | None:
     return until if until is not None and until > now else None
 
 
+def proven(doc: dict | None) -> bool:
+    """Whether the member proved their address (members from before verification did): until
+    then matching proposes them to nobody, and nobody to them."""
+    return (doc or {}).get("email_verified") is not False
+
+
 def not_paused(docs: list[dict], now: datetime) -> list[dict]:
     """The members of ``docs`` matching may propose to, or for, now."""
     return [doc for doc in docs if paused_until(doc, now) is None]

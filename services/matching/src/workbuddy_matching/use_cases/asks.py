@@ -112,7 +112,7 @@ def _helpers_for(uow: MatchingUnitOfWork, ask: dict, count: int) -> list:
     ranked for this one."""
     now, asker_id = uow.now(), ask["asker_id"]
     mine = uow.pool.member(asker_id)
-    if mine is None:
+    if mine is None or not reachability.proven(mine):
         return []
     offering = [doc for doc in reachability.not_paused(uow.pool.offering_support(), now)
                 if doc["_id"] != asker_id and reachability.unreachable_because(doc, now) is None]

@@ -15,9 +15,20 @@ from . import asks, check_ins, partners, proposals, slots, support
 
 def registered(uow: MatchingUnitOfWork, *, payload: dict, event_id: str) -> None:
     uow.pool.remember_member(payload)
-    if inviter := payload.get("invited_by"):  # v2 and later
+    # An address not proven yet: the invitation's proposal waits for address_verified.
+    if (inviter := payload.get("invited_by")) and payload.get("email_verified", True):  # v2, v3
         proposals.propose_after_invitation(uow, inviter_id=inviter, member_id=payload["member_id"],
                                            event_id=event_id)
+
+
+def address_verified(uow: MatchingUnitOfWork, *, payload: dict, event_id: str,
+                     automatic: bool) -> None:
+    """The member may be proposed now: to whoever invited them first, then to fill their slots."""
+    known = uow.pool.remember_verified(payload["member_id"])
+    if inviter := known.get("invited_by"):
+        proposals.propose_after_invitation(uow, inviter_id=inviter, member_id=payload["member_id"],
+                                           event_id=event_id)
+    slots.want_filled(uow, payload["member_id"], automatic=automatic)
 
 
 def updated(uow: MatchingUnitOfWork, *, payload: dict, automatic: bool) -> None:

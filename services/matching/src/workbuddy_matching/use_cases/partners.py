@@ -20,7 +20,7 @@ def seek(uow: MatchingUnitOfWork, *, moment: dict) -> list[dict]:
         return []
     member_id, now = moment["member_id"], uow.now()
     mine = uow.pool.member(member_id)
-    if mine is None or reachability.paused_until(mine, now):
+    if mine is None or not reachability.proven(mine) or reachability.paused_until(mine, now):
         return []
     open_members = [partners.Open(introductions.candidate_of(doc, now),
                                   tuple((doc.get("profile") or {}).get("skills") or ()))

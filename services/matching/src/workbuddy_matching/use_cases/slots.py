@@ -57,7 +57,7 @@ def suggestions_for(uow: MatchingUnitOfWork, *, member_id: str, limit: int = 10)
     """The members to suggest now, best first, with the reasons told in the member's own
     language: {"items": [...], "next": None}. Empty until matching knows the member."""
     mine = uow.pool.member(member_id)
-    if mine is None:
+    if mine is None or not reachability.proven(mine):  # nobody is proposed to an unproven address
         return {"items": [], "next": None}
     # Members who paused are not suggested to others (the member themselves may be paused).
     pool = [doc for doc in uow.pool.sample(POOL_SCAN_MAX, mine)
@@ -95,7 +95,8 @@ def fill(uow: MatchingUnitOfWork, member_id: str) -> list[dict]:
     """Propose the best members the hard rules allow, one per open slot of the member. Nothing
     for a member who has not answered the onboarding questions yet: proposals come from answers."""
     mine, now = uow.pool.member(member_id), uow.now()
-    if mine is None or mine.get("revision", 0) < 1 or reachability.paused_until(mine, now):
+    if mine is None or mine.get("revision", 0) < 1 or not reachability.proven(mine) \
+            or reachability.paused_until(mine, now):
         return []
     pool = [doc for doc in reachability.not_paused(uow.pool.sample(POOL_SCAN_MAX, mine), now)
             if doc.get("revision", 0) >= 1]

@@ -33,8 +33,9 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict, retry: bool = False)
     told, once, and matching looks again later)."""
     member_id, now = moment["member_id"], uow.now()
     mine = uow.pool.member(member_id)
-    if mine is None or _has_support(uow, member_id) or reachability.paused_until(mine, now):
-        # Unknown here yet, already has a support buddy (proposed or active), or paused.
+    if mine is None or not reachability.proven(mine) or _has_support(uow, member_id) \
+            or reachability.paused_until(mine, now):
+        # Unknown here yet, address not proven, already has a support buddy, or paused.
         return None
     buddies, why_not = _buddies_away(uow, member_id, now)
     if not supporters.needs_support(why_not):

@@ -36,8 +36,12 @@ class Recipients(Repository):
     """Who can be written to, in which language and zone, and the member's own settings."""
 
     def save(self, member: dict) -> None:
-        """From member.registered: the address, and a name and language unless newer ones came."""
-        merge(self.db.recipients, member["member_id"], {"email": member["email"]})
+        """From member.registered: the address once it is verified (v3 names none before; earlier
+        versions count as verified), and a name and language unless newer ones came."""
+        verified = member.get("email_verified", True)
+        merge(self.db.recipients, member["member_id"],
+              {"email_verified": verified} | ({"email": member["email"]} if verified else {}),
+              only_if=lambda current: current.get("email_verified") is not True)
         merge(self.db.recipients, member["member_id"],
               {"display_name": member["display_name"], "language": member["language"]},
               only_if=lambda current: "revision" not in current)
@@ -51,10 +55,18 @@ class Recipients(Repository):
                "availability": profile["availability"]},
               only_if=lambda current: current.get("revision", 0) < update["revision"])
 
+    def verified(self, member: dict) -> None:
+        """From member.address_verified (which may come before member.registered)."""
+        merge(self.db.recipients, member["member_id"],
+              {"email": member["email"], "email_verified": True})
+
     def get(self, member_id: str) -> dict | None:
-        """None until member.registered has told us where to write."""
+        """None until member.registered has told us of the member (their address, or that it is
+        not verified yet: then no mail goes, ``email_verified`` False)."""
         found = self.known(member_id)
-        return found if found and "email" in found else None
+        registered = found and "display_name" in found and (
+            "email" in found or "email_verified" in found)
+        return found if registered else None
 
     def known(self, member_id: str) -> dict | None:
         """What is known of the member, an address or not."""
@@ -154,6 +166,11 @@ class Deliveries(Repository):
     def _from_sending(self, key: str, changes: dict, state: str = d.SENDING) -> dict | None:
         return transition(self.db.deliveries, {"_id": key, "state": state},
                           changes | {"updated_at": self.uow.now()})
+
+    def drop_mail(self, key: str) -> None:
+        """A kept mail goes once its delivery is settled (sent, or failed for good)."""
+        self.db.deliveries.update_one({"_id": key, "state": {"$in": list(d.SETTLED)}},
+                                      {"$set": {"mail": None}})
 
     def waiting_on(self, member_id: str) -> list[dict]:
         return list(self.db.deliveries.find({"state": d.PENDING, "waiting_for": member_id}))

@@ -45,7 +45,9 @@ def render(template: str, *, language: str, time_zone: str | None, to: str, cont
            tone: str, headers: dict[str, str] | None = None) -> Mail:
     """One mail from ``<language>/<template>.jinja``; ``context`` may hold datetimes under any
     name: the templates call ``when(at)`` to show them in the recipient's zone and language."""
+    # The account's own mails (a link to verify, to reset) carry no unsubscribe link.
     names = {"language": language, "colour": COLOURS[tone], "note": None, "items": None,
+             "unsubscribe": None, "unsubscribe_url": None,
              "action_url": None, "when": lambda at: local_time(at, language, time_zone),
              "plural": lambda n, one, other: plural(n, one, other, language)} | context
     text = _TEXT.get_template(f"{language}/{template}.jinja")

@@ -19,6 +19,7 @@ from ..adapters.senders import Senders
 from ..adapters.smtp import PermanentMailError, TransientMailError
 from ..domain import deliveries as d
 from ..domain import inbox, messages, timing
+from ..domain.mails import Mail
 from ..metrics import DELIVERIES
 from ..unit_of_work import NotificationsUnitOfWork
 from . import digests
@@ -28,6 +29,12 @@ log = get_logger(__name__)
 for _medium in (d.EMAIL, d.PUSH):  # at zero from the start: the first failure shows in increase()
     for _result in d.SETTLED:
         DELIVERIES.labels(_medium, _result)
+
+
+# Until the member opens the link mailed to the address, nothing else is mailed to it (push and
+# the app's list go on).
+UNPROVEN = ("the member has not verified the address yet: nothing but the verification link is "
+            "mailed to it until then")
 
 
 def tell(uow: NotificationsUnitOfWork, senders: Senders, *, item: dict | None) -> None:
@@ -49,6 +56,12 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
     delivery = uow.deliveries.claim(key)
     if delivery is None:
         return  # sent already, or another worker is on it
+    if (kept := delivery.get("mail")) is not None:
+        # An account's own mail (accounts.py), written when asked: it goes as it is, even to an
+        # address not verified yet (it may be the link that verifies it).
+        _mail(uow, senders, delivery, lambda: Mail(**kept))
+        uow.deliveries.drop_mail(key)
+        return
     if delivery.get("kind") == d.DIGEST:
         if _digest_may_go_now(uow, delivery):
             _send_digest(uow, senders, delivery)
@@ -66,6 +79,7 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
         settle(uow, key, d.CANCELLED, reason="the two members blocked each other")
         log.info("delivery.cancelled", delivery=key, reason="blocked")
         return
+    subscription_id = d.subscription_of(delivery["channel"])
     missing = next((who for who, doc in ((delivery["recipient_id"], recipient), (subject_id, subject))
                     if who and who != FORMER_MEMBER and doc is None), None)
     if missing:
@@ -73,9 +87,13 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
         uow.deliveries.release(key, waiting_for=missing)
         log.info("delivery.waiting_for_member", delivery=key, member_id=missing)
         return
+    if subscription_id is None and recipient.get("email_verified") is False:
+        settle(uow, key, d.CANCELLED, reason=UNPROVEN)
+        log.info("delivery.cancelled", delivery=key, reason="address not verified")
+        return
     if not _may_go_now(uow, delivery, item, recipient):
         return
-    if (subscription_id := d.subscription_of(delivery["channel"])) is not None:
+    if subscription_id is not None:
         _push(uow, senders, delivery, subscription_id, item, recipient, subject)
         return
     moment = uow.moments.get(item["data"]["moment_id"]) if "moment_id" in item["data"] else None

@@ -16,10 +16,12 @@ from workbuddy_platform.unit_of_work import Repository, write
 from workbuddy_readmodels import buddy_links
 
 from ..domain import invitations
+from . import tokens
 
 
 def create_indexes(db: Database) -> None:
     db.members.create_index([("email", ASCENDING)], unique=True)
+    tokens.create_indexes(db)
     db.moments.create_index([("member_id", ASCENDING), ("order", DESCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING), ("order", ASCENDING)])
     db.invitations.create_index([("inviter_id", ASCENDING), ("order", DESCENDING)])
@@ -92,7 +94,8 @@ class Members(Repository):
                                   # A conversation needs both: it goes with either of them.
                                   ("messages", {"$or": [{"author_id": member_id},
                                                         {"recipient_id": member_id}]}),
-                                  ("read_marks", {"member_id": member_id})):
+                                  ("read_marks", {"member_id": member_id}),
+                                  ("tokens", {"member_id": member_id})):
             self.db[collection].delete_many(where, session=session)
         self.db.invitations.update_many({"used_by": member_id}, {"$set": {"used_by": FORMER_MEMBER}},
                                         session=session)

@@ -10,6 +10,8 @@ from workbuddy_contracts.commands import SignUp, load_or_refuse
 from workbuddy_contracts.errors import Invalid
 from workbuddy_contracts.profile import Profile, ProfileChange, default_profile
 
+from . import addresses
+
 
 def normalise_email(email: str) -> str:
     # The domain part is case-insensitive by standard; the local part is in practice too.
@@ -17,10 +19,12 @@ def normalise_email(email: str) -> str:
 
 
 def new_member(request: dict, now: datetime,
-               member_id: Callable[[str], str] | None = None) -> tuple[dict, str]:
+               member_id: Callable[[str], str] | None = None,
+               verified: bool = False) -> tuple[dict, str]:
     """The member to store, and the password to hash (never stored as given).
 
-    ``member_id`` derives the id from the normalised email (for an idempotent sign-up)."""
+    ``member_id`` derives the id from the normalised email (for an idempotent sign-up);
+    ``verified``: the address counts as proven at once (ADDRESS_VERIFICATION=trusted)."""
     data = load_or_refuse(SignUp(), request)
     email = normalise_email(data["email"])
     member = {
@@ -32,6 +36,7 @@ def new_member(request: dict, now: datetime,
         "profile": default_profile(data["language"]),
         "revision": 1,
         "updated_at": now,
+        "email_verified": verified,
     }
     return member, data["password"]
 
@@ -85,9 +90,12 @@ def revision_of(member: dict) -> int:
 
 
 def registered(member: dict, invited_by: str | None) -> tuple[str, dict]:
-    """member.registered: where to write to the member, and who invited them."""
+    """member.registered: who invited them, and where to write to them once the address is
+    proven (null until then: member.address_verified carries it)."""
+    verified = addresses.verified(member)
     return "member.registered", {
-        "member_id": member["_id"], "email": member["email"],
+        "member_id": member["_id"], "email": member["email"] if verified else None,
+        "email_verified": verified,
         "display_name": member["display_name"], "language": member["language"],
         "registered_at": member["registered_at"], "invited_by": invited_by}
 
@@ -108,7 +116,8 @@ def left(member_id: str, at: datetime) -> tuple[str, dict]:
 def member_view(doc: dict) -> dict:
     return {
         "id": doc["_id"],
-        "email": doc["email"],
+        "email": addresses.shown_email(doc),
+        "email_verified": addresses.verified(doc),
         "display_name": doc["display_name"],
         "language": doc["language"],
         "registered_at": doc["registered_at"].isoformat(),
