@@ -189,9 +189,10 @@ class PrivateCluster:
     def node(self, name: str) -> PrivateBroker:
         return next(node for node in self.nodes if node.node == name)
 
-    def leaders(self, vhost: str = "/") -> Counter:
-        """How many quorum queues each node leads."""
-        asked = next(node for node in self.nodes if node.process is not None)
+    def leaders(self, vhost: str = "/", asked: PrivateBroker | None = None) -> Counter:
+        """How many quorum queues each node leads, as ``asked`` (by default the first node
+        running) sees it: a node just restarted may still name itself for queues it led."""
+        asked = asked or next(node for node in self.nodes if node.process is not None)
         lines = asked.ctl("list_queues", "-p", vhost, "--quiet", "--no-table-headers",
                           "type", "leader").splitlines()
         return Counter(parts[1] for line in lines
