@@ -61,7 +61,9 @@ class Run:
                        response["status_code"] if response else None, link, checks[case_id])
 
 
-@pytest.fixture(scope="module")
+# Once per test session, not per module: a worker of pytest-xdist may run the tests of this
+# module apart from one another, and each return to the module ran schemathesis again (70 s).
+@pytest.fixture(scope="session")
 def run(stack, tmp_path_factory) -> Run:
     reports = tmp_path_factory.mktemp("schemathesis")
     completed = subprocess.run(
