@@ -20,9 +20,8 @@ from .calls import call
 
 # Where create_app keeps the process's stream slots (a semaphore of STREAM_MAX_OPEN): each
 # stream holds a thread, and the API must keep threads for its other requests. Beyond it,
-# 503 and Retry-After.
+# 503 and Retry-After (problems.problem adds it to every 503).
 SLOTS = "stream_slots"
-RETRY_AFTER_SECONDS = 5
 # How soon a stream notices that its app went (a phone locked, a tab closed): its thread, its
 # broker connection and its slot are freed then, not at the next keep-alive's failed write.
 GONE_CHECK_SECONDS = 1.0
@@ -101,10 +100,8 @@ class Stream(MethodView):
         max_seconds = config.stream_max_seconds
         slots = current_app.extensions[SLOTS]
         if not slots.acquire(blocking=False):
-            busy = problems.problem(503, "too many live streams are open on this server; open it "
-                                         "again in a few seconds")
-            busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return busy
+            return problems.problem(503, "too many live streams are open on this server; open "
+                                         "it again in a few seconds")
 
         app = request.environ.get("gunicorn.socket")
         sessions = current_app.extensions["sessions"]
