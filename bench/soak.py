@@ -174,11 +174,8 @@ class Client:
         changed = self.call("PATCH", "/v1/me", member, json={"buddy_capacity": buddies})
         if changed.status_code != 200:
             raise RuntimeError(f"capacity answered {changed.status_code}: {changed.text}")
-        deadline = time.monotonic() + 30
-        while self.call("GET", "/v1/me/matching", member).json()["open_slots"] < buddies:
-            if time.monotonic() > deadline:
-                raise RuntimeError("matching never learnt the new capacity")
-            time.sleep(0.2)
+        wait_until(lambda: self.call("GET", "/v1/me/matching", member).json()["open_slots"]
+                   >= buddies, 30, "matching learning the new capacity")
 
     def become_buddies(self, proposer: dict, invitee: dict) -> None:
         for _ in range(10):  # proposals to one author at once: a 409 asks to send it again
