@@ -67,6 +67,19 @@ function composer(buddyshipId, momentId, sent) {
   return form;
 }
 
+// A yes to an ask leads straight here, while the conversation is opened a moment later (as news
+// of the buddyship reaches profiles): one not found yet is asked for again, for a few seconds.
+async function opened(path, attempts = 12) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await Promise.all([get("/v1/me/conversations"), get(`${path}/messages?limit=30`)]);
+    } catch (error) {
+      if (error.status !== 404 || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 export async function conversationView(root, { member, buddyshipId, momentId, onLeave }) {
   const path = `/v1/me/conversations/${encodeURIComponent(buddyshipId)}`;
   const list = h("ol", { class: "plain messages", id: "messages", "aria-live": "polite" });
@@ -83,7 +96,7 @@ export async function conversationView(root, { member, buddyshipId, momentId, on
     if (message.author_id !== member.id) await post(`${path}/read`, { up_to: message.id }).catch(() => {});
   };
 
-  const [{ items: conversations }, page] = await Promise.all([get("/v1/me/conversations"), get(`${path}/messages?limit=30`)]);
+  const [{ items: conversations }, page] = await opened(path);
   const conversation = conversations.find((c) => c.buddyship_id === buddyshipId);
   const earlier = h("button", { type: "button", class: "quiet", hidden: true, onclick: async () => {
     const more = await get(`${path}/messages?limit=30&cursor=${encodeURIComponent(next)}`);
