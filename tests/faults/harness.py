@@ -41,6 +41,7 @@ class Moment:
     waits: list[float] = field(default_factory=list)
     # 503 and 504 answers that did not say when to come back (no Retry-After).
     unadvised: list[int] = field(default_factory=list)
+    sent_at: float | None = None  # time.monotonic() of its first attempt
     accepted_at: float | None = None  # time.monotonic() of the 201
 
 
@@ -103,8 +104,9 @@ class Journey:
         with self._lock:
             n, self._count = self._count, self._count + 1
         author, buddies = self.circles[n % len(self.circles)]
-        moment = Moment(tag=f"fault-{self.run}-{n}", author=author, buddies=buddies)
-        deadline = time.monotonic() + self.give_up_after
+        moment = Moment(tag=f"fault-{self.run}-{n}", author=author, buddies=buddies,
+                        sent_at=time.monotonic())
+        deadline = moment.sent_at + self.give_up_after
         for attempt in itertools.count(n):
             gateway = self.gateways[attempt % len(self.gateways)]
             started = time.monotonic()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import nameko.messaging
 from nameko.cli.run import run
 
-from . import ops, tracing
+from . import broker, ops, tracing
 from .logs import configure_logging, get_logger
 from .settings import PlatformSettings, SettingsError, redact
 from .topology import declare_topology
@@ -29,6 +29,7 @@ def run_service(service_cls, read_settings: Callable[[], object]) -> None:
         sys.exit(2)
     platform = settings if isinstance(settings, PlatformSettings) else settings.platform
     configure_logging(service_cls.name, platform.log_level)
+    broker.bound_silences(platform.amqp_heartbeat)
     tracing.configure(service_cls.name, platform)  # after monkey-patching: its thread is green
     config = platform.nameko_config(settings)
     declare_topology(platform)

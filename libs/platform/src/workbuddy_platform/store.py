@@ -40,9 +40,17 @@ def client_for(uri: str, traced: bool = False, isolates: bool | None = None,
                 listeners.append(turns)
             given = {name.lower() for name in uri_parser.parse_uri(uri, validate=False)["options"]}
             waits = {} if "sockettimeoutms" in given else {"socketTimeoutMS": int(timeout * 1000)}
+            # A connection the network dropped without a word fails only its own command, at
+            # the timeout: pymongo keeps the others in its pool, and each would fail in turn
+            # (holding the database's turn meanwhile, on a store that takes turns). Its monitor
+            # checking the server often enough, with no more patience than a command, is what
+            # notices such a link for all of them: the server is marked unknown and the pool
+            # emptied. Both within the timeout, and no later than pymongo's own defaults.
+            check = min(timeout, 5.0)
             client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
-                                 connectTimeoutMS=5000, appname="workbuddy",
-                                 event_listeners=listeners, **waits)
+                                 connectTimeoutMS=int(check * 1000),
+                                 heartbeatFrequencyMS=int(max(0.5, min(timeout, 10.0)) * 1000),
+                                 appname="workbuddy", event_listeners=listeners, **waits)
             turns.client = client
             _clients[uri], _turns[id(client)] = client, turns
         return _clients[uri]

@@ -62,6 +62,13 @@ class _Proxy:
             pass
 
 
+def _close_aside(proxy: _Proxy) -> None:
+    """Close ``proxy`` in a thread of its own: closing says goodbye to the broker and waits
+    for its word, which a connection the network dropped silently brings only at the broker
+    connections' time limit (broker.bound_silences); no request waits for that."""
+    threading.Thread(target=proxy.close, name="rpc-proxy-close", daemon=True).start()
+
+
 class Services:
     def __init__(self, amqp_uri: str, timeout: float, idle_seconds: float = IDLE_SECONDS):
         self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
@@ -70,6 +77,7 @@ class Services:
         self._idle: list[_Proxy] = []  # least recently used first
         self._lock = threading.Lock()
         self._pid = os.getpid()
+        self._doubted_before = 0.0  # proxies last used before this are closed, not reused
 
     def call(self, service: str, method: str, *args, correlation_id: str | None,
              language: str | None = None, **kwargs):
@@ -83,8 +91,12 @@ class Services:
                 raise
             except BaseException:
                 # A timeout (a late reply would wait in its queue), a service not running or
-                # a lost connection: this proxy is not trusted again.
-                proxy.close()
+                # a lost connection: this proxy is not trusted again, nor any other that has
+                # not answered since (a network that dropped this one's connection without a
+                # word dropped theirs too, and nothing tells until each has waited a timeout).
+                with self._lock:
+                    self._doubted_before = time.monotonic()
+                _close_aside(proxy)
                 raise
             self._give_back(proxy)
             return result
@@ -94,15 +106,16 @@ class Services:
             if self._pid != os.getpid():  # a forked worker does not share its parent's sockets
                 self._idle, self._pid = [], os.getpid()
             now, cut = time.monotonic(), 0
-            while cut < len(self._idle) and now - self._idle[cut].used_at >= self.idle_seconds:
+            while cut < len(self._idle) and (now - self._idle[cut].used_at >= self.idle_seconds
+                                             or self._idle[cut].used_at < self._doubted_before):
                 cut += 1
             stale, self._idle = self._idle[:cut], self._idle[cut:]
         for old in stale:
-            old.close()
+            _close_aside(old)
         while proxy := self._pop():
             if proxy.sound():
                 return proxy
-            proxy.close()
+            _close_aside(proxy)
         return _Proxy(self.config, self.timeout)
 
     def _pop(self) -> _Proxy | None:

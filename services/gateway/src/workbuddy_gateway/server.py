@@ -10,7 +10,7 @@ from gunicorn.glogging import Logger
 from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
 from workbuddy_contracts import places
-from workbuddy_platform import tracing
+from workbuddy_platform import broker, tracing
 from workbuddy_platform.logs import configure_logging
 
 from .app import create_app
@@ -68,4 +68,5 @@ def _serve_metrics(settings: GatewaySettings) -> None:
 
 def serve(settings: GatewaySettings) -> None:
     configure_logging("gateway", settings.platform.log_level)
+    broker.bound_silences(settings.platform.amqp_heartbeat)  # before the workers are forked
     Gateway(settings).run()
