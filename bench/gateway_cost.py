@@ -111,10 +111,11 @@ def run(args) -> int:
     say(f"settings: gunicorn {args.workers} workers x {args.threads} threads (the gateway's "
         f"defaults), keep-alive 75 s; {args.connections} client connections, closed loop; "
         f"{args.rounds} rounds of {args.seconds:g} s each (after {args.warm_up:g} s of warm-up), "
-        f"bare and gateway alternately")
+        f"bare and gateway alternately; STORE_ISOLATES={args.store_isolates}")
     say()
     vhost = f"wb-cost-{run_id}"
-    env = {"GATEWAY_WORKERS": str(args.workers), "GATEWAY_THREADS": str(args.threads)}
+    env = {"GATEWAY_WORKERS": str(args.workers), "GATEWAY_THREADS": str(args.threads),
+           "STORE_ISOLATES": args.store_isolates}
     with own_vhost(BROKER, vhost) as (amqp_uri, _management):
         workdir = Path(tempfile.mkdtemp(prefix=f"wb-cost-{run_id}-"))
         supervisor = Supervisor(workdir / "log")
@@ -177,6 +178,10 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="client connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (GATEWAY_WORKERS)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (GATEWAY_THREADS)")
+    parser.add_argument("--store-isolates", default="auto", choices=("auto", "on", "off"),
+                        help="the services' STORE_ISOLATES: 'on' makes them trust nx-27017 to "
+                             "isolate transactions (it does not: for measuring what taking "
+                             "turns costs, never for real use)")
     args = with_presets(parser.parse_args(), quick={"seconds": 5, "warm_up": 1, "rounds": 1},
                         full={"seconds": 20, "warm_up": 3, "rounds": 3})
     return run_interruptibly(run, args)
