@@ -131,27 +131,55 @@ def suggested(api, member) -> list[str]:
     return [s["member_id"] for s in response.json()["items"]]
 
 
-def test_an_unproven_member_is_mailed_no_moment_and_proposed_to_nobody_until_verified(
+def test_an_invited_member_is_mailed_nothing_but_the_link_and_proposed_once_verified(
         api, mailbox):
+    """Until Bob proves his address, he is proposed to nobody, not even to Ana who invited him,
+    and nothing but the verification link is mailed to it; once proven, the invitation's
+    proposal comes and Ana's moments reach him by mail."""
     language = {"languages": ["fr"], "time_zone": "Europe/Paris"}
     ana = sign_up(api, "Ana", language="fr")
     ana = ana | verify_from_mail(api, mailbox, ana)
-    bob = sign_up(api, "Bob", language="fr")
+    code = api.request("POST", "/v1/me/invitations", ana).json()["code"]
+    joined = api.request("POST", "/v1/auth/signup", json={
+        "email": new_address("Bob"), "display_name": "Bob", "language": "fr",
+        "password": PASSWORD, "invitation": code})
+    assert joined.status_code == 201, joined.text
+    bob = {**joined.json()["member"], "access_token": joined.json()["access_token"]}
     for member in (ana, bob):
         assert api.request("PATCH", "/v1/me", member, json=language).status_code == 200
+    api.log_moment(ana, "client_won", "Signé !")
+    time.sleep(2)  # matching and notifications have had the news
     assert bob["id"] not in suggested(api, ana)
     assert suggested(api, bob) == []
-    api.become_buddies(ana, bob)
-
-    api.log_moment(ana, "client_won", "Signé !")
-    eventually(lambda: any(n["kind"] == "moment" for n in notifications(api, bob)))
-    time.sleep(1)  # the mail, if one went, left with the app's notification
-    assert mailbox.to(bob["email"], kind="moment") == []
+    assert api.request("GET", "/v1/me/buddyships", bob).json()["items"] == []
+    assert {mail.kind for mail in mailbox.to(bob["email"])} == {"address_verification"}
 
     bob = bob | verify_from_mail(api, mailbox, bob)
+    invited = eventually(lambda: api.request("GET", "/v1/me/buddyships", bob).json()["items"])
+    accepted = api.request("POST", f"/v1/me/buddyships/{invited[0]['id']}/accept", bob)
+    assert accepted.json()["state"] == "active", accepted.text
     api.log_moment(ana, "client_won", "Encore un !")
     [mail] = mailbox.wait_for(bob["email"], kind="moment")
     assert "Encore un !" in mail.body
+
+
+def test_an_unproven_member_proposes_to_nobody_and_nobody_proposes_to_them(api, mailbox):
+    """An account whose address is not proven (perhaps made with someone else's) reaches no
+    member in that person's name; once proven, proposals go both ways."""
+    fay = sign_up(api, "Fay")
+    fay = fay | verify_from_mail(api, mailbox, fay)
+    gus = sign_up(api, "Gus")
+
+    refused = assert_problem(api.propose(gus, fay), 409)
+    assert refused["detail"].startswith("confirm your email address first"), refused
+    refused = assert_problem(api.propose(fay, gus), 409, "buddy_id")
+    assert "has not confirmed their email address yet" in refused["detail"], refused
+    french = api.request("POST", "/v1/me/buddyships", fay, json={"buddy_id": gus["id"]},
+                         headers={"Accept-Language": "fr"})
+    assert "n'a pas encore confirmé son adresse" in assert_problem(french, 409, "buddy_id")["detail"]
+
+    gus = gus | verify_from_mail(api, mailbox, gus)
+    eventually(lambda: api.propose(gus, fay).status_code == 201)
 
 
 def test_an_unproven_member_is_suggested_once_verified(api, mailbox):

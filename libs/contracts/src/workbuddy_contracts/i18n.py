@@ -187,6 +187,13 @@ FRENCH: dict[str, str] = {
     "another proposal took this member's last free place meanwhile; try again":
         "une autre proposition a pris entre-temps la dernière place libre de ce membre ; "
         "réessayez",
+    "confirm your email address first (the link is in the mail we sent you, and Resend sends "
+    "another); then propose again":
+        "confirmez d'abord votre adresse e-mail (le lien est dans le mail que nous vous avons "
+        "envoyé, et « Renvoyer » en envoie un autre) ; puis proposez à nouveau",
+    "this member has not confirmed their email address yet; propose again once they have":
+        "ce membre n'a pas encore confirmé son adresse e-mail ; proposez-lui à nouveau quand ce "
+        "sera fait",
     "this member is taking a break from new buddies until {until}; propose again after that "
     "day":
         "ce membre fait une pause : pas de nouveau buddy jusqu'au {until} ; proposez-lui à "

@@ -21,6 +21,12 @@ TRIAL = timedelta(days=21)
 
 PAUSED = ("this member is taking a break from new buddies until {until}; propose again after "
           "that day")
+# Only members who proved their address propose or are proposed to: an account made with
+# someone else's address (a decoy, docs/security.md) must not reach members in that person's name.
+UNPROVEN_PROPOSER = ("confirm your email address first (the link is in the mail we sent you, "
+                     "and Resend sends another); then propose again")
+UNPROVEN_INVITEE = ("this member has not confirmed their email address yet; propose again once "
+                    "they have")
 KEY_REUSED = ("this Idempotency-Key was already used to propose to another member; use a new "
               "key for a new proposal")
 
@@ -33,7 +39,12 @@ def propose(uow: MatchingUnitOfWork, *, proposer_id: str, invitee_id: str,
         if idempotency_key else None
     change = _member_proposal(uow, proposer_id, invitee_id, buddyship_id)  # refuses oneself
     refuse_blocked(uow, proposer_id, invitee_id)
-    if until := reachability.paused_until(uow.pool.member(invitee_id), uow.now()):
+    invitee = uow.pool.member(invitee_id)
+    if not reachability.proven(uow.pool.member(proposer_id)):
+        raise Conflict(UNPROVEN_PROPOSER)
+    if not reachability.proven(invitee):
+        raise Conflict(UNPROVEN_INVITEE, "buddy_id")
+    if until := reachability.paused_until(invitee, uow.now()):
         raise Conflict(PAUSED, "buddy_id", until=until.date().isoformat())
     language = reads(uow, proposer_id)
     if idempotency_key and (earlier := replay(uow.buddyships.get(buddyship_id),
