@@ -642,22 +642,24 @@ def soak(args, run_id: str, amqp_uri: str, vhost: str, management: Management,
 
         processes = ("gateway", *SERVICES)  # in the order a moment goes through them
         ops_urls = {name: stack.ops_url(name) for name in processes}
-        store_pid = supervisor.children["mongo"].pid  # nx-27017 itself, not a shell
-        idle_from = snapshot(ops_urls, store_pid)
+        # nx-27017 and the services themselves, not shells; the gateway's master and its workers
+        pids = {name: supervisor.children[name].pid for name in processes}
+        pids["store"] = store_pid = supervisor.children["mongo"].pid
+        idle_from = snapshot(ops_urls, pids)
         time.sleep(args.idle_seconds)
-        before = snapshot(ops_urls, store_pid)  # also the idle floor's end: the first POST follows
+        before = snapshot(ops_urls, pids)  # also the idle floor's end: the first POST follows
         soak_logs_from = utc_stamp()
         say(f"soak: {args.rate:g} moments/s for {args.minutes:g} min ...")
         posted, schedule_start = stream_moments(client, cast.authors, args.rate, args.minutes * 60,
                                                 args.threads, run_id, stop)
-        after_posts = snapshot(ops_urls, store_pid)
+        after_posts = snapshot(ops_urls, pids)
         accepted = [p for p in posted if p.status == 201]
         expected = {(p.tag, buddy): p.done for p in accepted for buddy in cast.buddies_of[p.author_id]}
         accounting = Accounting(expected)
         say(f"drain: waiting for {len(expected):,} moment mails (at most {args.drain_seconds:g} s) ...")
         drained: list[Snapshot] = []
         waited_s = drain(accounting, recorder, before_soak, cast.id_of_address, args.drain_seconds,
-                         args.settle_seconds, drained=lambda: drained.append(snapshot(ops_urls, store_pid)))
+                         args.settle_seconds, drained=lambda: drained.append(snapshot(ops_urls, pids)))
 
         ledger = ledger_summary(mongo_uri, db_prefix, {p.moment_id for p in accepted})
         try:
@@ -849,11 +851,18 @@ def report_store_commands(store: StoreWork, accepted: int) -> tuple[Counter, flo
             + (f" ({', '.join(f'{c} {n / idle_s:.1f}' for c, n in quiet.most_common())})"
                if quiet else ""))
     n_all = raw_all.total()
-    store_cpu = (store.drained.store_cpu_s - store.before.store_cpu_s) / busy_s
     say(f"   {'all':<14} net {net_all.total() / accepted:6.2f} per moment; raw "
         f"{n_all / accepted:.2f} ({n_all:,.0f} commands, on average {n_all / busy_s:,.0f}/s from "
-        f"the first POST to the last mail, while the store's process used {100 * store_cpu:.0f} % "
-        f"of a core); idle floor {floor_all:.1f} commands/s")
+        f"the first POST to the last mail); idle floor {floor_all:.1f} commands/s")
+
+    def cpu(since: Snapshot, until: Snapshot) -> str:
+        seconds = until.at - since.at
+        return ", ".join(f"{name} {100 * (used - since.cpu_s[name]) / seconds:.0f} %"
+                         for name, used in until.cpu_s.items())
+
+    say(f"   CPU, share of one core (/proc; the machine has {os.cpu_count()}): from the first POST to "
+        f"the last mail {cpu(store.before, store.drained)}; during the POSTs "
+        f"{cpu(store.before, store.posted)}; idle {cpu(*store.idle)}")
     say("   by command, all processes, net: " + ", ".join(
         f"{command} {n / accepted:.2f} ({100 * n / max(1, net_all.total()):.0f} %)"
         for command, n in net_all.most_common()))

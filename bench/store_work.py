@@ -45,18 +45,33 @@ Counts = dict[tuple[str, str], float]  # (database, command) -> commands
 class Snapshot:
     at: float  # time.monotonic() when the last process answered
     counts: dict[str, Counts | None]  # process -> its counts; None: /metrics did not answer
-    store_cpu_s: float  # CPU time the store's process had used (user + system), or nan
+    cpu_s: dict[str, float]  # process (and "store") -> CPU time used so far, or nan
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as stat:
+        # after the command's ")": state is field 3, ppid 4, utime 14, stime 15, cutime 16,
+        # cstime 17 (proc(5)); index = field - 3
+        return stat.read().rsplit(")", 1)[1].split()
 
 
 def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU time of a process so far (Linux /proc), or nan."""
+    """User + system CPU time of a process so far, with its children's, live (gunicorn's
+    workers) or waited for (Linux /proc); nan if it cannot be read."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+        fields = _stat(pid)
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    child = _stat(int(entry))
+                except (OSError, IndexError):
+                    continue  # gone meanwhile
+                if child[1] == str(pid):
+                    ticks += int(child[11]) + int(child[12])
     except (OSError, IndexError, TypeError):
         return float("nan")
-    # after the command's ")": state is field 3, utime 14 and stime 15 (proc(5))
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def read_counts(metrics_url: str) -> Counts | None:
@@ -69,11 +84,13 @@ def read_counts(metrics_url: str) -> Counts | None:
             for s in family.samples if s.name == COUNTER}
 
 
-def snapshot(ops_urls: dict[str, str], store_pid: int | None) -> Snapshot:
-    """Every process's counts, read one after the other a few milliseconds apart, and the
-    store's CPU time."""
+def snapshot(ops_urls: dict[str, str], pids: dict[str, int]) -> Snapshot:
+    """Every process's counts, read one after the other a few milliseconds apart, and the CPU
+    time of each process named in ``pids`` and of this one (the client and the SMTP server)."""
     counts = {name: read_counts(f"{url}/metrics") for name, url in ops_urls.items()}
-    return Snapshot(time.monotonic(), counts, cpu_seconds(store_pid))
+    cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    cpu["benchmark"] = time.process_time()
+    return Snapshot(time.monotonic(), counts, cpu)
 
 
 def grown(before: Snapshot, after: Snapshot) -> dict[str, Counts | None]:
