@@ -27,6 +27,18 @@ the gateway (workbuddy_devstack Stack + Supervisor, a database prefix of their o
    persistent messages (delivery_mode=2) of about an event's size published with publisher
    confirms to a durable queue, consumed with acks; messages per second publish -> consume and
    per-message latency. The system's mail throughput is printed as a share of it.
+7. Store commands per moment: each process's ``workbuddy_store_commands_total`` (its /metrics)
+   is read twice before the soak, ``--idle-seconds`` apart (the idle floor: timers and relays
+   with no load; the second read is just before the first POST), after the last POST was
+   answered and once every expected mail had arrived. Per service and command: (commands from
+   the first POST to the last mail - the idle floor over that time) / moments accepted; the
+   raw counts too.
+8. The store's ceiling, same run and store, services stopped (bench/store_work.py): one
+   pymongo client sending inserts, finds, updates, findAndModify, deletes (by _id) and
+   one-insert transactions as fast as the store answers, each for ``--store-ceiling-seconds``,
+   from one thread and from ``--store-ceiling-threads``; blended at the measured mix. Then the
+   arithmetic: commands per moment x moments/s / ceiling, and the most moments/s the store
+   could carry at that cost.
 
 All times are time.monotonic() in this process (the SMTP server runs in it too), so arrival
 and acceptance times share one clock.
@@ -50,6 +62,7 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -59,10 +72,22 @@ import requests
 from aiosmtpd.controller import Controller
 from kombu import Connection, Exchange, Queue
 from pymongo import MongoClient
+from store_work import (
+    KINDS,
+    KindRate,
+    Snapshot,
+    blend,
+    by_command,
+    grown,
+    measure_store_ceiling,
+    per_database,
+    snapshot,
+)
 from system import free_port, own_vhost, run_interruptibly, say, start_system
 
 from workbuddy_devstack.broker import Management
 from workbuddy_devstack.processes import Supervisor, wait_until
+from workbuddy_devstack.stack import SERVICES
 
 BROKER = os.environ.get("SOAK_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 PASSWORD = "correct horse battery staple"
@@ -361,9 +386,11 @@ class Accounting:
 
 
 def drain(accounting: Accounting, recorder: MailRecorder, first_index: int,
-          id_of_address: dict[str, str], timeout: float, settle: float) -> float:
-    """Wait until every expected mail arrived (at most ``timeout`` s), then ``settle`` s more
-    for late duplicates; returns how long we waited (reading the mails takes some of it)."""
+          id_of_address: dict[str, str], timeout: float, settle: float,
+          drained: Callable[[], None] | None = None) -> float:
+    """Wait until every expected mail arrived (at most ``timeout`` s), call ``drained``, then
+    wait ``settle`` s more for late duplicates; returns how long we waited (reading the mails
+    takes some of it)."""
     began = time.monotonic()
     while time.monotonic() - began < timeout:
         accounting.read(recorder, first_index, id_of_address)
@@ -371,6 +398,8 @@ def drain(accounting: Accounting, recorder: MailRecorder, first_index: int,
             break
         time.sleep(0.5)
     waited = time.monotonic() - began
+    if drained is not None:
+        drained()
     time.sleep(settle)
     accounting.read(recorder, first_index, id_of_address)
     return waited
@@ -558,6 +587,19 @@ def measure_broker_ceiling(amqp_uri: str, count: int, size: int, prefetch: int,
 
 
 @dataclass
+class StoreWork:
+    """The store commands each process sent (bench/store_work.py), and the store's ceiling."""
+    db_prefix: str
+    idle: tuple[Snapshot, Snapshot]  # before the soak, no load: the timers' floor
+    before: Snapshot  # just before the first POST
+    posted: Snapshot  # once the last POST was answered
+    drained: Snapshot  # once every expected mail had arrived (or the drain gave up)
+    ceiling: dict[int, dict[str, KindRate]]  # threads -> kind -> its rate
+    ceiling_seconds: float
+    ceiling_load: tuple[float, float]  # 1-minute load average before and after it
+
+
+@dataclass
 class Measured:
     """What the soak phase saw, for the report."""
     posted: list[Posted]
@@ -570,6 +612,7 @@ class Measured:
     stages: dict[str, list[float]]
     dead: list[str]
     log_dir: Path
+    store: StoreWork
 
 
 def soak(args, run_id: str, amqp_uri: str, vhost: str, management: Management,
@@ -597,25 +640,45 @@ def soak(args, run_id: str, amqp_uri: str, vhost: str, management: Management,
         say(f"setup: {len(cast.id_of_address)} members, {buddyships} buddyships, {before_soak} "
             f"buddyship mails arrived, in {time.monotonic() - began:.1f} s (not measured)")
 
+        processes = ("gateway", *SERVICES)  # in the order a moment goes through them
+        ops_urls = {name: stack.ops_url(name) for name in processes}
+        # nx-27017 and the services themselves, not shells; the gateway's master and its workers
+        pids = {name: supervisor.children[name].pid for name in processes}
+        pids["store"] = store_pid = supervisor.children["mongo"].pid
+        idle_from = snapshot(ops_urls, pids)
+        time.sleep(args.idle_seconds)
+        before = snapshot(ops_urls, pids)  # also the idle floor's end: the first POST follows
         soak_logs_from = utc_stamp()
         say(f"soak: {args.rate:g} moments/s for {args.minutes:g} min ...")
         posted, schedule_start = stream_moments(client, cast.authors, args.rate, args.minutes * 60,
                                                 args.threads, run_id, stop)
+        after_posts = snapshot(ops_urls, pids)
         accepted = [p for p in posted if p.status == 201]
         expected = {(p.tag, buddy): p.done for p in accepted for buddy in cast.buddies_of[p.author_id]}
         accounting = Accounting(expected)
         say(f"drain: waiting for {len(expected):,} moment mails (at most {args.drain_seconds:g} s) ...")
+        drained: list[Snapshot] = []
         waited_s = drain(accounting, recorder, before_soak, cast.id_of_address, args.drain_seconds,
-                         args.settle_seconds)
+                         args.settle_seconds, drained=lambda: drained.append(snapshot(ops_urls, pids)))
 
         ledger = ledger_summary(mongo_uri, db_prefix, {p.moment_id for p in accepted})
         try:
             leftovers = queues_not_empty(management, vhost)
         except requests.RequestException as exc:
             leftovers = {f"(could not read the queues: {exc})": 0}
-        return Measured(posted, schedule_start, accounting, waited_s, ledger, leftovers,
-                        log_summary(supervisor, soak_logs_from), stages(supervisor, soak_logs_from),
-                        supervisor.dead(), supervisor.log_dir)
+        logs, where, dead = (log_summary(supervisor, soak_logs_from),
+                             stages(supervisor, soak_logs_from), supervisor.dead())
+        for name in processes:  # the store stays up, alone, for its ceiling
+            supervisor.stop(name)
+        say(f"ceiling: the embedded store, {args.store_ceiling_seconds:g} s per kind of command ...")
+        load_before = os.getloadavg()[0]
+        ceiling = {threads: measure_store_ceiling(mongo_uri, f"{db_prefix}ceiling",
+                                                  args.store_ceiling_seconds, threads, store_pid)
+                   for threads in sorted({1, args.store_ceiling_threads} - {0})}
+        store = StoreWork(db_prefix, (idle_from, before), before, after_posts, drained[0], ceiling,
+                          args.store_ceiling_seconds, (load_before, os.getloadavg()[0]))
+        return Measured(posted, schedule_start, accounting, waited_s, ledger, leftovers, logs,
+                        where, dead, supervisor.log_dir, store)
     finally:
         stop.set()
         supervisor.stop_all()
@@ -633,7 +696,8 @@ def run(args) -> int:
         f"{args.authors} authors x {args.buddies} buddies each; drain up to {args.drain_seconds:g} s "
         f"then {args.settle_seconds:g} s for late duplicates; ceiling {args.ceiling_count:,} messages "
         f"of ~{args.ceiling_size} B, prefetch {args.ceiling_prefetch}; "
-        f"STORE_ISOLATES={args.store_isolates}")
+        f"STORE_ISOLATES={args.store_isolates}; idle floor over {args.idle_seconds:g} s; store "
+        f"ceiling {args.store_ceiling_seconds:g} s per kind, 1 and {args.store_ceiling_threads} threads")
     say("method: its own vhost, store (nx-27017), SMTP server (aiosmtpd, in this process) and four "
         "service processes; open-loop schedule; latency = mail arrival at the SMTP server - 201 "
         "received by the client (time.monotonic, one process)")
@@ -743,9 +807,125 @@ def report(args, measured: Measured, ceiling: Ceiling) -> None:
     say(f"   system / ceiling: moment mails {mails_per_s:.2f}/s = {100 * mails_per_s / ceiling_per_s:.2f} % "
         f"of the ceiling; moments {moments_per_s:.2f}/s = {100 * moments_per_s / ceiling_per_s:.2f} % "
         f"(at the offered rate: not the system's maximum)")
+    report_store(args, measured.store, len(accepted), moments_per_s)
     say()
     say(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say(f"summary: lost = {len(lost)}, duplicated = {duplicated}")
+
+
+def report_store(args, store: StoreWork, accepted: int, moments_per_s: float) -> None:
+    """6. the store commands per moment, process by process; 7. the store's ceiling and the
+    arithmetic: commands per moment x moments/s / ceiling."""
+    per_moment, floor = report_store_commands(store, accepted)
+    report_store_ceiling(args, store, per_moment, floor, moments_per_s)
+
+
+def report_store_commands(store: StoreWork, accepted: int) -> tuple[Counter, float]:
+    """Returns the commands per moment by command, net of the idle floor, and the floor
+    (commands/s in all)."""
+    soak, in_window, idle = (grown(store.before, store.drained), grown(store.before, store.posted),
+                             grown(*store.idle))
+    busy_s = store.drained.at - store.before.at
+    idle_s = store.idle[1].at - store.idle[0].at
+    say(f"6. Store commands per accepted moment: workbuddy_store_commands_total from each process's "
+        f"/metrics (the gateway's master adds up its workers), read just before the first POST and "
+        f"again once every expected mail had arrived, {busy_s:.1f} s later; {accepted:,} moments "
+        f"accepted. A command is one round trip to the store, whatever it reads or writes. Net = "
+        f"less the process's idle floor (its rate in the {idle_s:.0f} s before the soak, with no "
+        f"load: timers, relays) over those {busy_s:.1f} s")
+    raw_all, net_all, floor_all = Counter(), Counter(), 0.0
+    for name, counts in soak.items():
+        if counts is None or idle.get(name) is None:
+            say(f"   {name:<14} /metrics did not answer: not counted")
+            continue
+        commands, quiet = by_command(counts), by_command(idle[name])
+        net = Counter({command: max(0.0, n - quiet[command] / idle_s * busy_s)
+                       for command, n in commands.items()})
+        raw_all += commands
+        net_all.update(net)
+        floor_all += sum(quiet.values()) / idle_s
+        detail = ", ".join(f"{command} {n / accepted:.2f}" for command, n in net.most_common())
+        say(f"   {name:<14} net {net.total() / accepted:6.2f} per moment: {detail or 'none'}")
+        say(f"   {'':<14} raw {commands.total() / accepted:6.2f} per moment ({commands.total():,.0f} "
+            f"commands); idle floor {quiet.total() / idle_s:.1f} commands/s"
+            + (f" ({', '.join(f'{c} {n / idle_s:.1f}' for c, n in quiet.most_common())})"
+               if quiet else ""))
+    n_all = raw_all.total()
+    say(f"   {'all':<14} net {net_all.total() / accepted:6.2f} per moment; raw "
+        f"{n_all / accepted:.2f} ({n_all:,.0f} commands, on average {n_all / busy_s:,.0f}/s from "
+        f"the first POST to the last mail); idle floor {floor_all:.1f} commands/s")
+
+    def cpu(since: Snapshot, until: Snapshot) -> str:
+        seconds = until.at - since.at
+        return ", ".join(f"{name} {100 * (used - since.cpu_s[name]) / seconds:.0f} %"
+                         for name, used in until.cpu_s.items())
+
+    say(f"   CPU, share of one core (/proc; the machine has {os.cpu_count()}): from the first POST to "
+        f"the last mail {cpu(store.before, store.drained)}; during the POSTs "
+        f"{cpu(store.before, store.posted)}; idle {cpu(*store.idle)}")
+    say("   by command, all processes, net: " + ", ".join(
+        f"{command} {n / accepted:.2f} ({100 * n / max(1, net_all.total()):.0f} %)"
+        for command, n in net_all.most_common()))
+    for name, counts in soak.items():
+        if counts:
+            say(f"   raw counts, {name}: " + "; ".join(
+                f"{database} " + ", ".join(f"{command} {n:,.0f}" for command, n in commands.most_common())
+                for database, commands in sorted(per_database(counts, store.db_prefix).items())))
+    window_s = store.posted.at - store.before.at
+    shares = []
+    for name, counts in soak.items():
+        if counts and in_window.get(name) is not None:
+            share = sum(in_window[name].values()) / max(1, sum(counts.values()))
+            shares.append(f"{name} {100 * share:.0f} %")
+    say(f"   sent while the POSTs went on (the first {window_s:.1f} s): {', '.join(shares)}; the "
+        f"rest while the backlog drained")
+    return Counter({command: n / accepted for command, n in net_all.items()}), floor_all
+
+
+def report_store_ceiling(args, store: StoreWork, per_moment: Counter, floor: float,
+                         moments_per_s: float) -> None:
+    say(f"7. Ceiling, the embedded store in the same run (services stopped, the run's data still in "
+        f"it): one pymongo client, each kind of command for {store.ceiling_seconds:g} s as fast as "
+        f"the store answers, from one thread (one command at a time) and from several sharing the "
+        f"client; documents shaped like a delivery, in a collection with deliveries' four "
+        f"indexes; a kind's rate = its commands / its wall-clock time; load average "
+        f"{store.ceiling_load[0]:.2f} before, {store.ceiling_load[1]:.2f} after")
+    what = {"insert": "one document", "find": "by _id",
+            "update": "whole document by _id (replace_one)", "findAndModify": "$inc by _id",
+            "delete": "by _id",
+            "commitTransaction": "transactions of one insert: the insert and the commit count, "
+                                 "the commit's latency"}
+    for kind in KINDS:
+        runs = [rates[kind] for rates in store.ceiling.values() if kind in rates]
+        say(f"   {kind:<18} ({what[kind]})")
+        for rate in runs:
+            say(f"     {rate.threads} thread{'s' if rate.threads > 1 else ' '} {rate.per_s:8,.0f} "
+                f"commands/s ({rate.commands:,}; {spread_ms(rate.latencies)}; the store's process "
+                f"at {100 * rate.store_cpu_s / rate.elapsed_s:.0f} % of a core"
+                + (f"; {rate.failed:,} refused" if rate.failed else "") + ")")
+    cost = per_moment.total()
+    blends = {threads: blend(per_moment, rates) for threads, rates in store.ceiling.items()}
+    for threads, mixed in blends.items():
+        left = ", ".join(f"{kind} {100 * share:.1f} %" for kind, share in
+                         sorted(mixed.left_out.items(), key=lambda kv: -kv[1])) or "none"
+        say(f"   blended at the soak's mix (net), {threads} thread{'s' if threads > 1 else ''}: "
+            f"{mixed.per_s:,.0f} commands/s (each kind weighted by its share among the "
+            f"{100 * mixed.covered:.0f} % of the mix's commands of a kind measured; left out: {left})")
+    ceiling = blends[1].per_s
+    asked = floor + cost * moments_per_s
+    busy_s = store.drained.at - store.before.at
+    served = sum(sum(c.values()) for c in grown(store.before, store.drained).values() if c) / busy_s
+    say(f"   arithmetic, against the one-thread ceiling ({ceiling:,.0f} commands/s):")
+    say(f"     asked: {cost:.1f} commands per moment x {moments_per_s:.2f} moments/s accepted + the idle "
+        f"floor {floor:.1f}/s = {asked:,.0f} commands/s = {100 * asked / ceiling:.0f} % of the ceiling")
+    say(f"     served: {served:,.0f} commands/s on average from the first POST to the last mail = "
+        f"{100 * served / ceiling:.0f} % of the ceiling")
+    for threads, mixed in blends.items():
+        carried = (mixed.per_s - floor) / cost
+        say(f"     the most this store could carry at {cost:.1f} commands per moment "
+            f"({threads} thread{'s' if threads > 1 else ''}): ({mixed.per_s:,.0f} - {floor:.1f}) / "
+            f"{cost:.1f} = {carried:,.1f} moments/s ({carried * args.buddies:,.0f} mails/s at "
+            f"{args.buddies} buddies each), all of its time given to them")
 
 
 def main() -> int:
@@ -764,6 +944,14 @@ def main() -> int:
     parser.add_argument("--ceiling-size", type=int, default=500, help="bytes per ceiling message (JSON)")
     parser.add_argument("--ceiling-prefetch", type=int, default=10,
                         help="unacknowledged messages the ceiling's consumer may hold (WB_MAX_WORKERS)")
+    parser.add_argument("--idle-seconds", type=float, default=10,
+                        help="before the soak, how long the store commands of an idle system "
+                             "are counted (the timers' floor)")
+    parser.add_argument("--store-ceiling-seconds", type=float, default=3,
+                        help="how long each kind of command runs in the store's ceiling")
+    parser.add_argument("--store-ceiling-threads", type=int, default=4,
+                        help="the store's ceiling is measured from one thread and from this many "
+                             "sharing the client (0: one thread only)")
     parser.add_argument("--store-isolates", default="auto", choices=("auto", "on", "off"),
                         help="the services' STORE_ISOLATES: 'on' makes them trust nx-27017 to "
                              "isolate transactions (it does not: for measuring what taking "

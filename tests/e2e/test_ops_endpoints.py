@@ -41,6 +41,11 @@ def test_metrics_count_what_a_win_set_in_motion(stack, gateway, mailbox):
                 consumer="notifications.on_moment_logged", outcome="processed") >= 1
     assert grew("notifications", "workbuddy_deliveries_total", channel="email", result="sent") >= 1
     assert "workbuddy_outbox_lag_seconds" in {n for n, _ in after["profiles"]}
+    for service in SERVICES:  # each counts its round trips to its own database
+        assert grew(service, "workbuddy_store_commands_total",
+                    database=f"{stack.db_prefix}{service}") >= 1
+    assert grew("profiles", "workbuddy_store_commands_total", database=f"{stack.db_prefix}profiles",
+                command="insert") >= 1
 
 
 def test_the_gateway_counts_requests_by_route_across_its_workers(stack, gateway):
@@ -59,6 +64,12 @@ def test_the_gateway_counts_requests_by_route_across_its_workers(stack, gateway)
                 status="404") == 1
     assert grew("workbuddy_http_request_seconds_count", method="POST", route="/v1/auth/signup") == 1
     assert not any("nobody-at-all" in str(labels) for _, labels in after)  # routes, never ids
+    # Its store commands add up over the workers too: the one session the sign-up opened.
+    assert grew("workbuddy_store_commands_total", database=f"{stack.db_prefix}gateway",
+                command="insert") == 1
+    # The services' gauges are not the gateway's: in multiprocess mode each worker would
+    # export its own zero.
+    assert not {n for n, _ in after if n.startswith("workbuddy_outbox")}
 
 
 def test_every_event_handler_shows_its_retries_and_parked_events_before_any_failure(

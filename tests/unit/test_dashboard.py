@@ -25,12 +25,14 @@ from workbuddy_gateway import metrics as gateway_metrics
 from workbuddy_matching import metrics as matching_metrics
 from workbuddy_notifications import metrics as notifications_metrics
 from workbuddy_platform import metrics as platform_metrics
+from workbuddy_platform import store_metrics
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "workbuddy-dashboard.json"
 
 # Where the Work Buddy metrics are defined; a workbuddy_* metric registered elsewhere fails
 # test_every_workbuddy_metric_is_defined_where_this_test_looks.
-METRIC_MODULES = (platform_metrics, gateway_metrics, matching_metrics, notifications_metrics)
+METRIC_MODULES = (platform_metrics, store_metrics, gateway_metrics, matching_metrics,
+                  notifications_metrics)
 
 # Metrics the code registers that the dashboard deliberately does not show, with the reason.
 # Empty today: every workbuddy_* metric has a panel.

@@ -2,6 +2,7 @@
 entrypoint. Served with /healthz and /readyz on the service's ops port (workbuddy_platform.ops).
 
 Labels stay few and bounded (entrypoint names, event types, channels, results): never ids.
+The store's commands are counted in ``store_metrics``, which the gateway imports too.
 """
 
 import time

@@ -16,6 +16,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from . import tracing
+from .store_metrics import CountedCommands
 from .turns import StoreTurns, Turn, turn_of
 
 T = TypeVar("T")
@@ -27,14 +28,17 @@ _lock = threading.Lock()
 
 def client_for(uri: str, traced: bool = False, isolates: bool | None = None,
                timeout: float = 30.0) -> MongoClient:
-    """A MongoClient is a thread-safe pool: share one per URI in a process. ``traced``: a span
-    per command. ``isolates``: whether the store isolates transactions (``STORE_ISOLATES``);
-    None asks the store. ``timeout``: seconds a command waits for its answer
+    """A MongoClient is a thread-safe pool: share one per URI in a process. Each command it
+    sends is counted (``workbuddy_store_commands_total``). ``traced``: a span per command.
+    ``isolates``: whether the store isolates transactions (``STORE_ISOLATES``); None asks the
+    store. ``timeout``: seconds a command waits for its answer
     (``STORE_TIMEOUT_SECONDS``; a socketTimeoutMS in the URI wins). All are taken from the
     first call for the URI."""
     with _lock:
         if uri not in _clients:
-            listeners = [tracing.StoreCommands()] if traced else []
+            listeners = [CountedCommands()]
+            if traced:
+                listeners.append(tracing.StoreCommands())
             turns = StoreTurns(isolates)
             if isolates is not True:  # MongoDB: not a listener more on every command
                 listeners.append(turns)
