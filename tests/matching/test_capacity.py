@@ -81,3 +81,20 @@ def test_a_support_buddy_takes_nobody_s_place(uow, member):
     proposals.save(uow, buddyship.propose(ana, sam, uow.now(), "s-1", origin="support"))
     assert uow.buddyships.get("s-1")["state"] == buddyship.PROPOSED
     assert uow.db.slots.count_documents({"buddyship_id": "s-1"}) == 0
+
+
+def test_slots_taken_for_some_members_agree_with_the_whole_pool_s_count(uow, member):
+    ana, bob, cy = member("Ana", buddy_capacity=3), member("Bob"), member("Cy")
+    dee, sam = member("Dee"), member("Sam")
+    proposals.propose(uow, proposer_id=ana, invitee_id=bob)
+    accepted = proposals.propose(uow, proposer_id=cy, invitee_id=ana)["buddyship"]
+    proposals.accept(uow, buddyship_id=accepted["id"], member_id=ana)
+    declined = proposals.propose(uow, proposer_id=dee, invitee_id=cy)["buddyship"]
+    proposals.decline(uow, buddyship_id=declined["id"], member_id=cy)
+    proposals.save(uow, buddyship.propose(sam, dee, uow.now(), "s-1", origin="support"))
+    everyone = uow.buddyships.slots_taken()
+    assert everyone == {ana: 2, bob: 1, cy: 1}
+    assert uow.buddyships.slots_taken([ana, cy, dee, sam]) == {ana: 2, cy: 1}
+    assert uow.buddyships.slots_taken([]) == {}
+    assert uow.buddyships.supporting_now([ana, dee, sam]) == {dee, sam}
+    assert uow.buddyships.supporting_now([ana, bob]) == set()

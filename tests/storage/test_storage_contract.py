@@ -1046,6 +1046,19 @@ def test_open_slots_count_proposed_and_active_buddyships(db):
     assert {b["invitee_id"] for b in matching(db).buddyships.open_of("alice")} == {"bob", "carol"}
 
 
+def test_slots_taken_and_support_of_some_members_are_read_with_in_on_each_side(db):
+    matching_indexes(db)
+    propose(db, "alice", "bob")
+    propose(db, "carol", "alice")
+    answer(db, propose(db, "dan", "bob"), BuddyshipState.DECLINED, datetime.now(UTC))
+    proposals.save(matching(db), buddyships.propose("erin", "dan", datetime.now(UTC), "s-1",
+                                                    origin="support"))
+    assert matching(db).buddyships.slots_taken(["alice", "bob", "dan", "erin"]) == \
+        {"alice": 2, "bob": 1}
+    assert matching(db).buddyships.slots_taken() == {"alice": 2, "bob": 1, "carol": 1}
+    assert matching(db).buddyships.supporting_now(["alice", "dan", "erin"]) == {"dan", "erin"}
+
+
 def test_a_closed_pair_cools_off_and_a_block_is_seen_from_both_sides(db):
     matching_indexes(db)
     now = datetime.now(UTC)

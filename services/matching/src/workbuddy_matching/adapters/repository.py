@@ -6,6 +6,7 @@ idempotent document at a time.
 """
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 
 from pymongo import ASCENDING
@@ -74,14 +75,46 @@ class Buddyships(Repository):
     def all_open_pairs(self) -> set[frozenset[str]]:
         return {frozenset(p["_id"].split(":")) for p in self.db.open_pairs.find()}
 
-    def slots_taken(self) -> dict[str, int]:
+    def slots_taken(self, member_ids: Collection[str] | None = None) -> dict[str, int]:
         """Per member, how many proposed or active buddyships hold one of their slots (a
-        support buddy is extra: it takes nobody's)."""
+        support buddy is extra: it takes nobody's). With ``member_ids``, only theirs, read
+        through the indexes on both members (an event serves a few members, not the pool);
+        without, everyone's (a round reads the whole pool anyway)."""
         taken: dict[str, int] = {}
-        for pair in self.db.open_pairs.find({"support": {"$ne": True}}):
-            for member_id in pair["_id"].split(":"):
-                taken[member_id] = taken.get(member_id, 0) + 1
+        if member_ids is None:
+            for pair in self.db.open_pairs.find({"support": {"$ne": True}}):
+                for member_id in pair["_id"].split(":"):
+                    taken[member_id] = taken.get(member_id, 0) + 1
+            return taken
+        wanted = set(member_ids)
+        for found in self._open_of_any(wanted):
+            if found.get("origin") not in rules.OUTSIDE_CAPACITY:
+                for member_id in (found["proposer_id"], found["invitee_id"]):
+                    if member_id in wanted:
+                        taken[member_id] = taken.get(member_id, 0) + 1
         return taken
+
+    def supporting_now(self, member_ids: Collection[str]) -> set[str]:
+        """Those of ``member_ids`` in an open support buddyship (either side): a member has one
+        support buddy at a time, and a supporter supports one member at a time."""
+        wanted = set(member_ids)
+        return {member_id for found in self._open_of_any(wanted, origin="support")
+                for member_id in (found["proposer_id"], found["invitee_id"])
+                if member_id in wanted}
+
+    def _open_of_any(self, member_ids: set[str], **where) -> list[dict]:
+        """The proposed and active buddyships of any of ``member_ids``, each once: one query
+        per side, each on its index (``$or`` of two ``$in`` is not planned as well everywhere)."""
+        if not member_ids:
+            return []
+        ids = sorted(member_ids)
+        found: dict[str, dict] = {}
+        for side in ("proposer_id", "invitee_id"):
+            for doc in self.db.buddyships.find(
+                    {side: {"$in": ids}, "state": {"$in": list(rules.OPEN)}} | where,
+                    {"proposer_id": 1, "invitee_id": 1, "origin": 1}):
+                found[doc["_id"]] = doc
+        return list(found.values())
 
     def closed_since(self, member_id: str, since: datetime) -> list[dict]:
         return [b for b in self.all_of(member_id)

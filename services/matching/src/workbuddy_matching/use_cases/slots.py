@@ -25,9 +25,11 @@ log = get_logger(__name__)
 POOL_SCAN_MAX = 5000
 
 
-def open_slots(uow: MatchingUnitOfWork, members: list[dict]) -> dict[str, int]:
-    """Each member's buddy capacity less their proposed and active buddyships."""
-    taken = uow.buddyships.slots_taken()
+def open_slots(uow: MatchingUnitOfWork, members: list[dict], *,
+               everyone: bool = False) -> dict[str, int]:
+    """Each member's buddy capacity less their proposed and active buddyships. ``everyone``:
+    ``members`` is the whole pool (a round), read in one pass rather than member by member."""
+    taken = uow.buddyships.slots_taken(None if everyone else [m["_id"] for m in members])
     return {m["_id"]: (m.get("profile") or {}).get("buddy_capacity", 2) - taken.get(m["_id"], 0)
             for m in members}
 

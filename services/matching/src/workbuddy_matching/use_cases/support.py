@@ -41,7 +41,9 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict, retry: bool = False)
     if not supporters.needs_support(why_not):
         return None
     offering = [doc for doc in reachability.not_paused(uow.pool.offering_support(), now)
-                if doc["_id"] != member_id and not _has_support(uow, doc["_id"])]  # one at a time
+                if doc["_id"] != member_id]
+    supporting = uow.buddyships.supporting_now([doc["_id"] for doc in offering])
+    offering = [doc for doc in offering if doc["_id"] not in supporting]  # one at a time
     willing = [supporters.Supporter(introductions.candidate_of(doc, now),
                                     frozenset(doc.get("setbacks", [])))
                for doc in offering if reachability.unreachable_because(doc, now) is None]
@@ -130,4 +132,4 @@ def _buddies_away(uow: MatchingUnitOfWork, member_id: str,
 
 
 def _has_support(uow: MatchingUnitOfWork, member_id: str) -> bool:
-    return any(b.get("origin") == "support" for b in uow.buddyships.open_of(member_id))
+    return bool(uow.buddyships.supporting_now([member_id]))
