@@ -5,6 +5,7 @@ last place; support buddies stay outside it. Against the in-memory unit of work.
 import pytest
 
 from workbuddy_contracts.errors import Conflict
+from workbuddy_matching.adapters.repository import create_indexes
 from workbuddy_matching.domain import buddyship, capacity
 from workbuddy_matching.use_cases import members, proposals, slots
 
@@ -98,3 +99,19 @@ def test_slots_taken_for_some_members_agree_with_the_whole_pool_s_count(uow, mem
     assert uow.buddyships.slots_taken([]) == {}
     assert uow.buddyships.supporting_now([ana, dee, sam]) == {dee, sam}
     assert uow.buddyships.supporting_now([ana, bob]) == set()
+
+
+def test_a_support_buddyship_that_closes_frees_both_members_for_another(uow, member):
+    ana, sam = member("Ana"), member("Sam")
+    proposals.save(uow, buddyship.propose(sam, ana, uow.now(), "s-1", origin="support"))
+    assert uow.buddyships.supporting_now([ana, sam]) == {ana, sam}
+    proposals.decline(uow, buddyship_id="s-1", member_id=ana)
+    assert uow.buddyships.supporting_now([ana, sam]) == set()
+
+
+def test_open_support_buddyships_from_before_are_held_at_start_up(uow, member):
+    ana, sam = member("Ana"), member("Sam")
+    proposals.save(uow, buddyship.propose(sam, ana, uow.now(), "s-1", origin="support"))
+    uow.db.supporting.delete_many({})  # as kept before supporting_now read it
+    create_indexes(uow.db)
+    assert uow.buddyships.supporting_now([ana, sam, member("Bob")]) == {ana, sam}

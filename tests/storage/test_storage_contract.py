@@ -1046,7 +1046,7 @@ def test_open_slots_count_proposed_and_active_buddyships(db):
     assert {b["invitee_id"] for b in matching(db).buddyships.open_of("alice")} == {"bob", "carol"}
 
 
-def test_slots_taken_and_support_of_some_members_are_read_with_in_on_each_side(db):
+def test_slots_taken_and_support_of_some_members_are_read_by_id(db):
     matching_indexes(db)
     propose(db, "alice", "bob")
     propose(db, "carol", "alice")

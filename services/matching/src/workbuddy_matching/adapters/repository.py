@@ -15,7 +15,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
-from workbuddy_contracts.vocabulary import FORMER_MEMBER, BuddyshipState
+from workbuddy_contracts.vocabulary import BUDDY_CAPACITY_MAX, FORMER_MEMBER, BuddyshipState
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import merge, transition
 from workbuddy_platform.unit_of_work import Repository, write
@@ -34,9 +34,30 @@ def create_indexes(db: Database) -> None:
     db.buddyships.create_index([("closed_at", ASCENDING)])
     db.slots.create_index([("member_id", ASCENDING)])
     db.slots.create_index([("buddyship_id", ASCENDING)])
+    db.supporting.create_index([("buddyship_id", ASCENDING)])
+    _hold_support_of_open(db)
     db.moments.create_index([("author_id", ASCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING)])
     db.reactions.create_index([("reactor_id", ASCENDING)])
+
+
+def _hold_support(db: Database, member_id: str, buddyship_id: str,
+                  session: ClientSession | None = None) -> None:
+    """The member is in this open support buddyship (supporting_now reads it by ``_id``)."""
+    # The _id is repeated in the replacement: nx-27017 ignores the filter's on an upsert.
+    db.supporting.replace_one({"_id": member_id},
+                              {"_id": member_id, "buddyship_id": buddyship_id},
+                              upsert=True, session=session)
+
+
+def _hold_support_of_open(db: Database) -> None:
+    """Open support buddyships from before ``supporting`` was kept: held now, at start-up (a
+    few documents at most: support buddies are temporary)."""
+    if db.supporting.find_one() is not None:
+        return
+    for found in db.buddyships.find({"origin": "support", "state": {"$in": list(rules.OPEN)}}):
+        for member_id in (found["proposer_id"], found["invitee_id"]):
+            _hold_support(db, member_id, found["_id"])
 
 
 # Two proposals raced for a member's last free slot, and the other one won.
@@ -60,10 +81,16 @@ class Buddyships(Repository):
                     newest_first=False)
 
     def all_of(self, member_id: str) -> list[dict]:
-        return list(self.db.buddyships.find(_of(member_id)))
+        return self._either(member_id)
 
     def open_of(self, member_id: str) -> list[dict]:
-        return list(self.db.buddyships.find(_of(member_id) | {"state": {"$in": list(rules.OPEN)}}))
+        return self._either(member_id, {"state": {"$in": list(rules.OPEN)}})
+
+    def _either(self, member_id: str, where: dict | None = None) -> list[dict]:
+        """The member's buddyships, proposer or invitee: one query per side, each on its index
+        (the embedded store reads the whole collection for an ``$or``)."""
+        return [*self.db.buddyships.find({"proposer_id": member_id} | (where or {})),
+                *self.db.buddyships.find({"invitee_id": member_id} | (where or {}))]
 
     def open_between(self, a: str, b: str) -> dict | None:
         found = self.db.open_pairs.find_one({"_id": pair_key(a, b)})
@@ -77,44 +104,30 @@ class Buddyships(Repository):
 
     def slots_taken(self, member_ids: Collection[str] | None = None) -> dict[str, int]:
         """Per member, how many proposed or active buddyships hold one of their slots (a
-        support buddy is extra: it takes nobody's). With ``member_ids``, only theirs, read
-        through the indexes on both members (an event serves a few members, not the pool);
-        without, everyone's (a round reads the whole pool anyway)."""
+        support buddy is extra: it takes nobody's). With ``member_ids``, only theirs: their
+        numbered slots read by ``_id`` (capacity.py), so that an event serving a few members
+        reads a few documents, whatever the pool's size (the embedded store plans an ``$in``
+        on ``_id`` only: on any other field it reads the whole collection). Without, everyone's,
+        from the open pairs (a round reads the whole pool anyway)."""
         taken: dict[str, int] = {}
         if member_ids is None:
             for pair in self.db.open_pairs.find({"support": {"$ne": True}}):
                 for member_id in pair["_id"].split(":"):
                     taken[member_id] = taken.get(member_id, 0) + 1
             return taken
-        wanted = set(member_ids)
-        for found in self._open_of_any(wanted):
-            if found.get("origin") not in rules.OUTSIDE_CAPACITY:
-                for member_id in (found["proposer_id"], found["invitee_id"]):
-                    if member_id in wanted:
-                        taken[member_id] = taken.get(member_id, 0) + 1
+        ids = [f"{member_id}:{n}" for member_id in sorted(set(member_ids))
+               for n in range(BUDDY_CAPACITY_MAX)]
+        for slot in self.db.slots.find({"_id": {"$in": ids}}, {"member_id": 1}) if ids else ():
+            taken[slot["member_id"]] = taken.get(slot["member_id"], 0) + 1
         return taken
 
     def supporting_now(self, member_ids: Collection[str]) -> set[str]:
         """Those of ``member_ids`` in an open support buddyship (either side): a member has one
-        support buddy at a time, and a supporter supports one member at a time."""
-        wanted = set(member_ids)
-        return {member_id for found in self._open_of_any(wanted, origin="support")
-                for member_id in (found["proposer_id"], found["invitee_id"])
-                if member_id in wanted}
-
-    def _open_of_any(self, member_ids: set[str], **where) -> list[dict]:
-        """The proposed and active buddyships of any of ``member_ids``, each once: one query
-        per side, each on its index (``$or`` of two ``$in`` is not planned as well everywhere)."""
-        if not member_ids:
-            return []
-        ids = sorted(member_ids)
-        found: dict[str, dict] = {}
-        for side in ("proposer_id", "invitee_id"):
-            for doc in self.db.buddyships.find(
-                    {side: {"$in": ids}, "state": {"$in": list(rules.OPEN)}} | where,
-                    {"proposer_id": 1, "invitee_id": 1, "origin": 1}):
-                found[doc["_id"]] = doc
-        return list(found.values())
+        support buddy at a time, and a supporter supports one member at a time. Read by
+        ``_id`` from ``supporting``, kept with the support buddyships (``add``, ``save``)."""
+        ids = sorted(set(member_ids))
+        return {doc["_id"] for doc in self.db.supporting.find({"_id": {"$in": ids}})} if ids \
+            else set()
 
     def closed_since(self, member_id: str, since: datetime) -> list[dict]:
         return [b for b in self.all_of(member_id)
@@ -173,6 +186,9 @@ class Buddyships(Repository):
                                           session=session)
         except DuplicateKeyError as exc:
             raise Conflict(rules.OPEN_PAIR, "buddy_id") from exc
+        if proposal.get("origin") == "support":
+            for member_id in (proposal["proposer_id"], proposal["invitee_id"]):
+                _hold_support(self.db, member_id, proposal["_id"], session)
         for member_id, n in slots:
             try:
                 self.db.slots.insert_one({"_id": f"{member_id}:{n}", "member_id": member_id, "n": n,
@@ -194,6 +210,7 @@ class Buddyships(Repository):
         if rules.is_open(was) and not rules.is_open(after):
             self.db.open_pairs.delete_one({"_id": was["pair"]}, session=session)
             self.db.slots.delete_many({"buddyship_id": was["_id"]}, session=session)
+            self.db.supporting.delete_many({"buddyship_id": was["_id"]}, session=session)
 
     @write
     def mark_quiet(self, buddyship_id: str, quiet: dict | None,
@@ -222,6 +239,7 @@ class Buddyships(Repository):
             self.db.open_pairs.delete_many(
                 {"buddyship_id": buddyship["_id"]}, session=session)
             self.db.slots.delete_many({"buddyship_id": buddyship["_id"]}, session=session)
+            self.db.supporting.delete_many({"buddyship_id": buddyship["_id"]}, session=session)
             self.db.buddyships.replace_one({"_id": buddyship["_id"]}, buddyship, session=session)
         self.db.ratings.delete_many({"rater_id": member_id}, session=session)
 
@@ -244,6 +262,8 @@ class Pool(Repository):
         return self.db.pool.find_one({"_id": member_id})
 
     def members(self, member_ids: list[str]) -> list[dict]:
+        if not member_ids:  # the embedded store reads the whole pool for an empty $in
+            return []
         return list(self.db.pool.find({"_id": {"$in": member_ids}}))
 
     def sample(self, limit: int, around: dict | None = None) -> list[dict]:
