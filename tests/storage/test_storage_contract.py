@@ -391,10 +391,23 @@ def test_the_pool_remembers_a_member_once(db):
                                            "display_name": "A", "registered_at": registered,
                                            "email": "secret@x.org"})
     [member] = db.pool.find()
-    assert set(member) - {"_rev"} == {"_id", "language", "registered_at", "display_name",
-                                      "email_verified", "invited_by"}
+    # _rev and changed are bookkeeping: the revision merges compare, the stamp shortlists read.
+    assert set(member) - {"_rev", "changed"} == {"_id", "language", "registered_at",
+                                                 "display_name", "email_verified", "invited_by"}
     assert "secret@x.org" not in str(member)  # never the email
     assert (member["_id"], member["language"]) == ("m-1", "fr")
+
+
+def test_pool_documents_changed_since_a_moment_are_found_by_their_stamp(db):
+    matching_indexes(db)
+    pool = matching(db).pool
+    for member_id in ("m-1", "m-2"):
+        pool.remember_member({"member_id": member_id, "language": "en", "display_name": "A",
+                              "registered_at": datetime(2025, 6, 1, tzinfo=UTC)})
+    since = time.time()
+    time.sleep(0.01)  # a number, compared exactly (a datetime would be to the second on nx)
+    pool.seen_active("m-2", datetime(2025, 6, 2, tzinfo=UTC))
+    assert [d["_id"] for d in db.pool.find({"changed": {"$gte": since}})] == ["m-2"]
 
 
 # --- notifications: read models ---------------------------------------------------------

@@ -23,6 +23,7 @@ from workbuddy_readmodels.blocks import pair_key
 
 from ..domain import buddyship as rules
 from . import asks, check_ins, support
+from .shortlist import stamp
 
 
 def create_indexes(db: Database) -> None:
@@ -34,6 +35,7 @@ def create_indexes(db: Database) -> None:
     db.buddyships.create_index([("closed_at", ASCENDING)])
     db.slots.create_index([("member_id", ASCENDING)])
     db.slots.create_index([("buddyship_id", ASCENDING)])
+    db.pool.create_index([("changed", ASCENDING)])  # what each process's shortlist reads anew
     db.supporting.create_index([("buddyship_id", ASCENDING)])
     _hold_support_of_open(db)
     db.moments.create_index([("author_id", ASCENDING)])
@@ -266,6 +268,10 @@ class Pool(Repository):
             return []
         return list(self.db.pool.find({"_id": {"$in": member_ids}}))
 
+    def size(self) -> int:
+        """About how many members the pool holds (from the store's own count, not a scan)."""
+        return self.db.pool.estimated_document_count()
+
     def sample(self, limit: int, around: dict | None = None) -> list[dict]:
         """Up to ``limit`` members, always including ``around`` (the member being served)."""
         # A document made by member.address_verified alone (it came first) waits for the rest.
@@ -286,39 +292,39 @@ class Pool(Repository):
 
     def remember_member(self, member: dict) -> None:
         merge(self.db.pool, member["member_id"],
-              {"language": member["language"], "registered_at": member["registered_at"]})
-        merge(self.db.pool, member["member_id"], {"display_name": member["display_name"]},
+              stamp({"language": member["language"], "registered_at": member["registered_at"]}))
+        merge(self.db.pool, member["member_id"], stamp({"display_name": member["display_name"]}),
               only_if=lambda current: "revision" not in current)  # member.updated knows better
         # v3 and later; member.address_verified may have come first, and it has the last word.
         merge(self.db.pool, member["member_id"],
-              {"email_verified": member.get("email_verified", True),
-               "invited_by": member.get("invited_by")},
+              stamp({"email_verified": member.get("email_verified", True),
+                     "invited_by": member.get("invited_by")}),
               only_if=lambda current: current.get("email_verified") is not True)
 
     def remember_verified(self, member_id: str) -> dict:
         """The member proved their address: theirs as it was, now proven."""
-        return merge(self.db.pool, member_id, {"email_verified": True})
+        return merge(self.db.pool, member_id, stamp({"email_verified": True}))
 
     def remember_profile(self, update: dict) -> None:
         """A newer profile replaces an older one; an older one arriving late changes nothing."""
         merge(self.db.pool, update["member_id"],
-              {"revision": update["revision"], "display_name": update["display_name"],
-               "language": update["language"], "profile": update["profile"],
-               "profile_updated_at": update["updated_at"]},
+              stamp({"revision": update["revision"], "display_name": update["display_name"],
+                     "language": update["language"], "profile": update["profile"],
+                     "profile_updated_at": update["updated_at"]}),
               only_if=lambda current: current.get("revision", 0) < update["revision"])
 
     def seen_active(self, member_id: str, at: datetime) -> None:
         """The member did something at ``at``: their last activity, unless a later one is known."""
-        merge(self.db.pool, member_id, {"last_active_at": at}, create=False,
+        merge(self.db.pool, member_id, stamp({"last_active_at": at}), create=False,
               only_if=lambda current: not _later(current.get("last_active_at"), at))
 
     def lived(self, member_id: str, setbacks: list[str]) -> None:
-        merge(self.db.pool, member_id, {"setbacks": setbacks}, create=False)
+        merge(self.db.pool, member_id, stamp({"setbacks": setbacks}), create=False)
 
     def save_responsiveness(self, member_id: str, share: float | None,
                             minutes: float | None) -> None:
-        merge(self.db.pool, member_id, {"responsiveness": share, "reaction_minutes": minutes},
-              create=False)
+        merge(self.db.pool, member_id,
+              stamp({"responsiveness": share, "reaction_minutes": minutes}), create=False)
 
     def mark_left_out(self, member_id: str, left_out: dict | None) -> None:
         """What the last round told the member: why they got nobody (None: they got someone)."""
