@@ -109,9 +109,19 @@ def test_a_support_buddyship_that_closes_frees_both_members_for_another(uow, mem
     assert uow.buddyships.supporting_now([ana, sam]) == set()
 
 
-def test_open_support_buddyships_from_before_are_held_at_start_up(uow, member):
-    ana, sam = member("Ana"), member("Sam")
+def test_open_buddyships_from_before_get_their_places_once_at_start_up(uow, member):
+    ana, sam, bob, cy = member("Ana"), member("Sam"), member("Bob"), member("Cy")
     proposals.save(uow, buddyship.propose(sam, ana, uow.now(), "s-1", origin="support"))
-    uow.db.supporting.delete_many({})  # as kept before supporting_now read it
+    proposals.propose(uow, proposer_id=bob, invitee_id=ana)
+    proposals.propose(uow, proposer_id=cy, invitee_id=ana)
+    # As kept before slots_taken and supporting_now read them:
+    uow.db.supporting.delete_many({})
+    uow.db.slots.delete_many({"member_id": {"$in": [ana, cy]}})
+    uow.db.upgrades.delete_many({})
     create_indexes(uow.db)
-    assert uow.buddyships.supporting_now([ana, sam, member("Bob")]) == {ana, sam}
+    assert uow.buddyships.supporting_now([ana, sam, bob]) == {ana, sam}
+    assert uow.buddyships.slots_taken([ana, bob, cy, sam]) == {ana: 2, bob: 1, cy: 1}
+    assert sorted(s["_id"] for s in uow.db.slots.find({"member_id": ana})) == [f"{ana}:0", f"{ana}:1"]
+    uow.db.slots.delete_many({"member_id": cy})
+    create_indexes(uow.db)  # once only
+    assert uow.buddyships.slots_taken([cy]) == {}

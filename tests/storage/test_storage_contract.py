@@ -1059,6 +1059,21 @@ def test_open_slots_count_proposed_and_active_buddyships(db):
     assert {b["invitee_id"] for b in matching(db).buddyships.open_of("alice")} == {"bob", "carol"}
 
 
+def test_open_buddyships_from_before_slots_get_theirs_once(db):
+    matching_indexes(db)
+    propose(db, "alice", "bob")
+    proposals.save(matching(db), buddyships.propose("erin", "dan", datetime.now(UTC), "s-1",
+                                                    origin="support"))
+    db.slots.delete_many({})
+    db.supporting.delete_many({})
+    db.upgrades.delete_many({})
+    matching_indexes(db)
+    matching_indexes(db)
+    assert matching(db).buddyships.slots_taken(["alice", "bob"]) == {"alice": 1, "bob": 1}
+    assert matching(db).buddyships.supporting_now(["dan", "erin"]) == {"dan", "erin"}
+    assert len(list(db.slots.find())) == 2
+
+
 def test_slots_taken_and_support_of_some_members_are_read_by_id(db):
     matching_indexes(db)
     propose(db, "alice", "bob")

@@ -37,7 +37,7 @@ def create_indexes(db: Database) -> None:
     db.slots.create_index([("buddyship_id", ASCENDING)])
     db.pool.create_index([("changed", ASCENDING)])  # what each process's shortlist reads anew
     db.supporting.create_index([("buddyship_id", ASCENDING)])
-    _hold_support_of_open(db)
+    _hold_places_of_open_buddyships(db)
     db.moments.create_index([("author_id", ASCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING)])
     db.reactions.create_index([("reactor_id", ASCENDING)])
@@ -52,14 +52,35 @@ def _hold_support(db: Database, member_id: str, buddyship_id: str,
                               upsert=True, session=session)
 
 
-def _hold_support_of_open(db: Database) -> None:
-    """Open support buddyships from before ``supporting`` was kept: held now, at start-up (a
-    few documents at most: support buddies are temporary)."""
-    if db.supporting.find_one() is not None:
+# Done once per database (a document in ``upgrades`` says so).
+PLACES_OF_OPEN_BUDDYSHIPS = "places_of_open_buddyships"
+
+
+def _hold_places_of_open_buddyships(db: Database) -> None:
+    """Open buddyships from before their members' numbered slots (capacity.py) or before
+    ``supporting`` were kept get theirs now, once per database: slots_taken and
+    supporting_now read only those. Two replicas starting at once may both do it: a slot
+    already taken by the same buddyship is skipped, another's number is left alone."""
+    if db.upgrades.find_one({"_id": PLACES_OF_OPEN_BUDDYSHIPS}) is not None:
         return
-    for found in db.buddyships.find({"origin": "support", "state": {"$in": list(rules.OPEN)}}):
-        for member_id in (found["proposer_id"], found["invitee_id"]):
-            _hold_support(db, member_id, found["_id"])
+    for found in db.buddyships.find({"state": {"$in": list(rules.OPEN)}}):
+        members = (found["proposer_id"], found["invitee_id"])
+        if found.get("origin") == "support":
+            for member_id in members:
+                _hold_support(db, member_id, found["_id"])
+        elif found.get("origin") not in rules.OUTSIDE_CAPACITY:
+            for member_id in members:
+                held = {s["n"]: s["buddyship_id"] for s in db.slots.find({"member_id": member_id})}
+                if found["_id"] in held.values():
+                    continue
+                n = next(n for n in range(len(held) + 1) if n not in held)
+                try:
+                    db.slots.insert_one({"_id": f"{member_id}:{n}", "member_id": member_id,
+                                         "n": n, "buddyship_id": found["_id"]})
+                except DuplicateKeyError:
+                    continue
+    db.upgrades.replace_one({"_id": PLACES_OF_OPEN_BUDDYSHIPS},
+                            {"_id": PLACES_OF_OPEN_BUDDYSHIPS}, upsert=True)
 
 
 # Two proposals raced for a member's last free slot, and the other one won.
