@@ -20,10 +20,10 @@ that fits less well; never a proposal the rules refuse.
 import threading
 import time
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+import eventlet
 import numpy as np
 from eventlet import tpool
 
@@ -130,15 +130,24 @@ def _refresh(uow: "MatchingUnitOfWork", index: _Index) -> None:
     # Refit when none was made, when there was nobody to fit on, and now and then.
     if index.population is None or index.population.projection is None \
             or started - index.fitted_at > REFIT_AFTER:
-        docs = list(uow.db.pool.find(SEARCHABLE))
+        # What the index keeps of each document, and no more: a million documents at once
+        # would not fit beside the vectors.
         fresh = _Index(lock=index.lock)
-        fresh.population = tpool.execute(
-            embedding.embed, [introductions.candidate_of(doc, uow.now()) for doc in docs])
-        fresh.rows = {doc["_id"]: i for i, doc in enumerate(docs)}
-        fresh.revisions = [doc.get("_rev", 0) for doc in docs]
-        fresh.answered, fresh.supporting = _flags(docs)
-        fresh.setbacks = {i: frozenset(doc["setbacks"]) for i, doc in enumerate(docs)
-                          if doc.get("setbacks")}
+        members, answered, supporting = [], [], []
+        now = uow.now()
+        for row, doc in enumerate(uow.db.pool.find(SEARCHABLE)):
+            members.append(introductions.candidate_of(doc, now))
+            fresh.rows[doc["_id"]] = row
+            fresh.revisions.append(doc.get("_rev", 0))
+            answered.append(_answered(doc))
+            supporting.append(_offers_support(doc))
+            if doc.get("setbacks"):
+                fresh.setbacks[row] = frozenset(doc["setbacks"])
+            if row % 1000 == 999:
+                eventlet.sleep(0)  # the worker's other green threads (and heartbeats) go on
+        fresh.population = tpool.execute(embedding.embed, members)
+        fresh.answered = np.array(answered, bool)
+        fresh.supporting = np.array(supporting, bool)
         fresh.read_until, fresh.fitted_at = started - OVERLAP, started
         index.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "lock"})
         return
@@ -191,9 +200,15 @@ def _set_setbacks(index: _Index, row: int, doc: dict) -> None:
         index.setbacks.pop(row, None)
 
 
-def _flags(docs: Iterable[dict]) -> tuple[np.ndarray, np.ndarray]:
-    docs = list(docs)
-    answered = np.fromiter((doc.get("revision", 0) >= 1 for doc in docs), bool, len(docs))
-    supporting = np.fromiter(((doc.get("profile") or {}).get("offers_support") is True
-                              for doc in docs), bool, len(docs))
-    return answered, supporting
+def _answered(doc: dict) -> bool:
+    return doc.get("revision", 0) >= 1
+
+
+def _offers_support(doc: dict) -> bool:
+    return (doc.get("profile") or {}).get("offers_support") is True
+
+
+def _flags(docs: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Who answered the questions, and who offers support, of ``docs``."""
+    return (np.fromiter(map(_answered, docs), bool, len(docs)),
+            np.fromiter(map(_offers_support, docs), bool, len(docs)))
