@@ -5,6 +5,7 @@ last place; support buddies stay outside it. Against the in-memory unit of work.
 import pytest
 
 from workbuddy_contracts.errors import Conflict
+from workbuddy_matching.adapters.repository import create_indexes
 from workbuddy_matching.domain import buddyship, capacity
 from workbuddy_matching.use_cases import members, proposals, slots
 
@@ -81,3 +82,46 @@ def test_a_support_buddy_takes_nobody_s_place(uow, member):
     proposals.save(uow, buddyship.propose(ana, sam, uow.now(), "s-1", origin="support"))
     assert uow.buddyships.get("s-1")["state"] == buddyship.PROPOSED
     assert uow.db.slots.count_documents({"buddyship_id": "s-1"}) == 0
+
+
+def test_slots_taken_for_some_members_agree_with_the_whole_pool_s_count(uow, member):
+    ana, bob, cy = member("Ana", buddy_capacity=3), member("Bob"), member("Cy")
+    dee, sam = member("Dee"), member("Sam")
+    proposals.propose(uow, proposer_id=ana, invitee_id=bob)
+    accepted = proposals.propose(uow, proposer_id=cy, invitee_id=ana)["buddyship"]
+    proposals.accept(uow, buddyship_id=accepted["id"], member_id=ana)
+    declined = proposals.propose(uow, proposer_id=dee, invitee_id=cy)["buddyship"]
+    proposals.decline(uow, buddyship_id=declined["id"], member_id=cy)
+    proposals.save(uow, buddyship.propose(sam, dee, uow.now(), "s-1", origin="support"))
+    everyone = uow.buddyships.slots_taken()
+    assert everyone == {ana: 2, bob: 1, cy: 1}
+    assert uow.buddyships.slots_taken([ana, cy, dee, sam]) == {ana: 2, cy: 1}
+    assert uow.buddyships.slots_taken([]) == {}
+    assert uow.buddyships.supporting_now([ana, dee, sam]) == {dee, sam}
+    assert uow.buddyships.supporting_now([ana, bob]) == set()
+
+
+def test_a_support_buddyship_that_closes_frees_both_members_for_another(uow, member):
+    ana, sam = member("Ana"), member("Sam")
+    proposals.save(uow, buddyship.propose(sam, ana, uow.now(), "s-1", origin="support"))
+    assert uow.buddyships.supporting_now([ana, sam]) == {ana, sam}
+    proposals.decline(uow, buddyship_id="s-1", member_id=ana)
+    assert uow.buddyships.supporting_now([ana, sam]) == set()
+
+
+def test_open_buddyships_from_before_get_their_places_once_at_start_up(uow, member):
+    ana, sam, bob, cy = member("Ana"), member("Sam"), member("Bob"), member("Cy")
+    proposals.save(uow, buddyship.propose(sam, ana, uow.now(), "s-1", origin="support"))
+    proposals.propose(uow, proposer_id=bob, invitee_id=ana)
+    proposals.propose(uow, proposer_id=cy, invitee_id=ana)
+    # As kept before slots_taken and supporting_now read them:
+    uow.db.supporting.delete_many({})
+    uow.db.slots.delete_many({"member_id": {"$in": [ana, cy]}})
+    uow.db.upgrades.delete_many({})
+    create_indexes(uow.db)
+    assert uow.buddyships.supporting_now([ana, sam, bob]) == {ana, sam}
+    assert uow.buddyships.slots_taken([ana, bob, cy, sam]) == {ana: 2, bob: 1, cy: 1}
+    assert sorted(s["_id"] for s in uow.db.slots.find({"member_id": ana})) == [f"{ana}:0", f"{ana}:1"]
+    uow.db.slots.delete_many({"member_id": cy})
+    create_indexes(uow.db)  # once only
+    assert uow.buddyships.slots_taken([cy]) == {}

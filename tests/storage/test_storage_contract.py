@@ -391,10 +391,23 @@ def test_the_pool_remembers_a_member_once(db):
                                            "display_name": "A", "registered_at": registered,
                                            "email": "secret@x.org"})
     [member] = db.pool.find()
-    assert set(member) - {"_rev"} == {"_id", "language", "registered_at", "display_name",
-                                      "email_verified", "invited_by"}
+    # _rev and changed are bookkeeping: the revision merges compare, the stamp shortlists read.
+    assert set(member) - {"_rev", "changed"} == {"_id", "language", "registered_at",
+                                                 "display_name", "email_verified", "invited_by"}
     assert "secret@x.org" not in str(member)  # never the email
     assert (member["_id"], member["language"]) == ("m-1", "fr")
+
+
+def test_pool_documents_changed_since_a_moment_are_found_by_their_stamp(db):
+    matching_indexes(db)
+    pool = matching(db).pool
+    for member_id in ("m-1", "m-2"):
+        pool.remember_member({"member_id": member_id, "language": "en", "display_name": "A",
+                              "registered_at": datetime(2025, 6, 1, tzinfo=UTC)})
+    since = time.time()
+    time.sleep(0.01)  # a number, compared exactly (a datetime would be to the second on nx)
+    pool.seen_active("m-2", datetime(2025, 6, 2, tzinfo=UTC))
+    assert [d["_id"] for d in db.pool.find({"changed": {"$gte": since}})] == ["m-2"]
 
 
 # --- notifications: read models ---------------------------------------------------------
@@ -1044,6 +1057,34 @@ def test_open_slots_count_proposed_and_active_buddyships(db):
                {"_id": "dan", "profile": {"buddy_capacity": 1}}]
     assert slots.open_slots(matching(db), members) == {"alice": 1, "bob": 1, "dan": 1}
     assert {b["invitee_id"] for b in matching(db).buddyships.open_of("alice")} == {"bob", "carol"}
+
+
+def test_open_buddyships_from_before_slots_get_theirs_once(db):
+    matching_indexes(db)
+    propose(db, "alice", "bob")
+    proposals.save(matching(db), buddyships.propose("erin", "dan", datetime.now(UTC), "s-1",
+                                                    origin="support"))
+    db.slots.delete_many({})
+    db.supporting.delete_many({})
+    db.upgrades.delete_many({})
+    matching_indexes(db)
+    matching_indexes(db)
+    assert matching(db).buddyships.slots_taken(["alice", "bob"]) == {"alice": 1, "bob": 1}
+    assert matching(db).buddyships.supporting_now(["dan", "erin"]) == {"dan", "erin"}
+    assert len(list(db.slots.find())) == 2
+
+
+def test_slots_taken_and_support_of_some_members_are_read_by_id(db):
+    matching_indexes(db)
+    propose(db, "alice", "bob")
+    propose(db, "carol", "alice")
+    answer(db, propose(db, "dan", "bob"), BuddyshipState.DECLINED, datetime.now(UTC))
+    proposals.save(matching(db), buddyships.propose("erin", "dan", datetime.now(UTC), "s-1",
+                                                    origin="support"))
+    assert matching(db).buddyships.slots_taken(["alice", "bob", "dan", "erin"]) == \
+        {"alice": 2, "bob": 1}
+    assert matching(db).buddyships.slots_taken() == {"alice": 2, "bob": 1, "carol": 1}
+    assert matching(db).buddyships.supporting_now(["alice", "dan", "erin"]) == {"dan", "erin"}
 
 
 def test_a_closed_pair_cools_off_and_a_block_is_seen_from_both_sides(db):

@@ -103,6 +103,11 @@ class MatchingService:
         """Once per cluster: every replica asks; the lease holder runs a round when one is due."""
         rounds.run_if_due(self.uow, every=self.settings.round_every)
 
+    @timer(interval=60, eager=True)
+    def keep_shortlist(self):
+        """Each replica's vectors of the pool, fitted at start-up and kept fresh meanwhile."""
+        slots.keep_shortlist(self.uow)
+
     @timer(interval=1)
     def fill_wanted_slots(self):
         """Members whose slots opened are served here, a second or so after the event."""

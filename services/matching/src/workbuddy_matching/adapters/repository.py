@@ -6,6 +6,7 @@ idempotent document at a time.
 """
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 
 from pymongo import ASCENDING
@@ -14,7 +15,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
-from workbuddy_contracts.vocabulary import FORMER_MEMBER, BuddyshipState
+from workbuddy_contracts.vocabulary import BUDDY_CAPACITY_MAX, FORMER_MEMBER, BuddyshipState
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import merge, transition
 from workbuddy_platform.unit_of_work import Repository, write
@@ -22,6 +23,7 @@ from workbuddy_readmodels.blocks import pair_key
 
 from ..domain import buddyship as rules
 from . import asks, check_ins, support
+from .shortlist import stamp
 
 
 def create_indexes(db: Database) -> None:
@@ -33,9 +35,52 @@ def create_indexes(db: Database) -> None:
     db.buddyships.create_index([("closed_at", ASCENDING)])
     db.slots.create_index([("member_id", ASCENDING)])
     db.slots.create_index([("buddyship_id", ASCENDING)])
+    db.pool.create_index([("changed", ASCENDING)])  # what each process's shortlist reads anew
+    db.supporting.create_index([("buddyship_id", ASCENDING)])
+    _hold_places_of_open_buddyships(db)
     db.moments.create_index([("author_id", ASCENDING)])
     db.reactions.create_index([("moment_id", ASCENDING)])
     db.reactions.create_index([("reactor_id", ASCENDING)])
+
+
+def _hold_support(db: Database, member_id: str, buddyship_id: str,
+                  session: ClientSession | None = None) -> None:
+    """The member is in this open support buddyship (supporting_now reads it by ``_id``)."""
+    # The _id is repeated in the replacement: nx-27017 ignores the filter's on an upsert.
+    db.supporting.replace_one({"_id": member_id},
+                              {"_id": member_id, "buddyship_id": buddyship_id},
+                              upsert=True, session=session)
+
+
+# Done once per database (a document in ``upgrades`` says so).
+PLACES_OF_OPEN_BUDDYSHIPS = "places_of_open_buddyships"
+
+
+def _hold_places_of_open_buddyships(db: Database) -> None:
+    """Open buddyships from before their members' numbered slots (capacity.py) or before
+    ``supporting`` were kept get theirs now, once per database: slots_taken and
+    supporting_now read only those. Two replicas starting at once may both do it: a slot
+    already taken by the same buddyship is skipped, another's number is left alone."""
+    if db.upgrades.find_one({"_id": PLACES_OF_OPEN_BUDDYSHIPS}) is not None:
+        return
+    for found in db.buddyships.find({"state": {"$in": list(rules.OPEN)}}):
+        members = (found["proposer_id"], found["invitee_id"])
+        if found.get("origin") == "support":
+            for member_id in members:
+                _hold_support(db, member_id, found["_id"])
+        elif found.get("origin") not in rules.OUTSIDE_CAPACITY:
+            for member_id in members:
+                held = {s["n"]: s["buddyship_id"] for s in db.slots.find({"member_id": member_id})}
+                if found["_id"] in held.values():
+                    continue
+                n = next(n for n in range(len(held) + 1) if n not in held)
+                try:
+                    db.slots.insert_one({"_id": f"{member_id}:{n}", "member_id": member_id,
+                                         "n": n, "buddyship_id": found["_id"]})
+                except DuplicateKeyError:
+                    continue
+    db.upgrades.replace_one({"_id": PLACES_OF_OPEN_BUDDYSHIPS},
+                            {"_id": PLACES_OF_OPEN_BUDDYSHIPS}, upsert=True)
 
 
 # Two proposals raced for a member's last free slot, and the other one won.
@@ -59,10 +104,16 @@ class Buddyships(Repository):
                     newest_first=False)
 
     def all_of(self, member_id: str) -> list[dict]:
-        return list(self.db.buddyships.find(_of(member_id)))
+        return self._either(member_id)
 
     def open_of(self, member_id: str) -> list[dict]:
-        return list(self.db.buddyships.find(_of(member_id) | {"state": {"$in": list(rules.OPEN)}}))
+        return self._either(member_id, {"state": {"$in": list(rules.OPEN)}})
+
+    def _either(self, member_id: str, where: dict | None = None) -> list[dict]:
+        """The member's buddyships, proposer or invitee: one query per side, each on its index
+        (the embedded store reads the whole collection for an ``$or``)."""
+        return [*self.db.buddyships.find({"proposer_id": member_id} | (where or {})),
+                *self.db.buddyships.find({"invitee_id": member_id} | (where or {}))]
 
     def open_between(self, a: str, b: str) -> dict | None:
         found = self.db.open_pairs.find_one({"_id": pair_key(a, b)})
@@ -74,14 +125,32 @@ class Buddyships(Repository):
     def all_open_pairs(self) -> set[frozenset[str]]:
         return {frozenset(p["_id"].split(":")) for p in self.db.open_pairs.find()}
 
-    def slots_taken(self) -> dict[str, int]:
+    def slots_taken(self, member_ids: Collection[str] | None = None) -> dict[str, int]:
         """Per member, how many proposed or active buddyships hold one of their slots (a
-        support buddy is extra: it takes nobody's)."""
+        support buddy is extra: it takes nobody's). With ``member_ids``, only theirs: their
+        numbered slots read by ``_id`` (capacity.py), so that an event serving a few members
+        reads a few documents, whatever the pool's size (the embedded store plans an ``$in``
+        on ``_id`` only: on any other field it reads the whole collection). Without, everyone's,
+        from the open pairs (a round reads the whole pool anyway)."""
         taken: dict[str, int] = {}
-        for pair in self.db.open_pairs.find({"support": {"$ne": True}}):
-            for member_id in pair["_id"].split(":"):
-                taken[member_id] = taken.get(member_id, 0) + 1
+        if member_ids is None:
+            for pair in self.db.open_pairs.find({"support": {"$ne": True}}):
+                for member_id in pair["_id"].split(":"):
+                    taken[member_id] = taken.get(member_id, 0) + 1
+            return taken
+        ids = [f"{member_id}:{n}" for member_id in sorted(set(member_ids))
+               for n in range(BUDDY_CAPACITY_MAX)]
+        for slot in self.db.slots.find({"_id": {"$in": ids}}, {"member_id": 1}) if ids else ():
+            taken[slot["member_id"]] = taken.get(slot["member_id"], 0) + 1
         return taken
+
+    def supporting_now(self, member_ids: Collection[str]) -> set[str]:
+        """Those of ``member_ids`` in an open support buddyship (either side): a member has one
+        support buddy at a time, and a supporter supports one member at a time. Read by
+        ``_id`` from ``supporting``, kept with the support buddyships (``add``, ``save``)."""
+        ids = sorted(set(member_ids))
+        return {doc["_id"] for doc in self.db.supporting.find({"_id": {"$in": ids}})} if ids \
+            else set()
 
     def closed_since(self, member_id: str, since: datetime) -> list[dict]:
         return [b for b in self.all_of(member_id)
@@ -140,6 +209,9 @@ class Buddyships(Repository):
                                           session=session)
         except DuplicateKeyError as exc:
             raise Conflict(rules.OPEN_PAIR, "buddy_id") from exc
+        if proposal.get("origin") == "support":
+            for member_id in (proposal["proposer_id"], proposal["invitee_id"]):
+                _hold_support(self.db, member_id, proposal["_id"], session)
         for member_id, n in slots:
             try:
                 self.db.slots.insert_one({"_id": f"{member_id}:{n}", "member_id": member_id, "n": n,
@@ -161,6 +233,7 @@ class Buddyships(Repository):
         if rules.is_open(was) and not rules.is_open(after):
             self.db.open_pairs.delete_one({"_id": was["pair"]}, session=session)
             self.db.slots.delete_many({"buddyship_id": was["_id"]}, session=session)
+            self.db.supporting.delete_many({"buddyship_id": was["_id"]}, session=session)
 
     @write
     def mark_quiet(self, buddyship_id: str, quiet: dict | None,
@@ -189,6 +262,7 @@ class Buddyships(Repository):
             self.db.open_pairs.delete_many(
                 {"buddyship_id": buddyship["_id"]}, session=session)
             self.db.slots.delete_many({"buddyship_id": buddyship["_id"]}, session=session)
+            self.db.supporting.delete_many({"buddyship_id": buddyship["_id"]}, session=session)
             self.db.buddyships.replace_one({"_id": buddyship["_id"]}, buddyship, session=session)
         self.db.ratings.delete_many({"rater_id": member_id}, session=session)
 
@@ -211,7 +285,13 @@ class Pool(Repository):
         return self.db.pool.find_one({"_id": member_id})
 
     def members(self, member_ids: list[str]) -> list[dict]:
+        if not member_ids:  # the embedded store reads the whole pool for an empty $in
+            return []
         return list(self.db.pool.find({"_id": {"$in": member_ids}}))
+
+    def size(self) -> int:
+        """About how many members the pool holds (from the store's own count, not a scan)."""
+        return self.db.pool.estimated_document_count()
 
     def sample(self, limit: int, around: dict | None = None) -> list[dict]:
         """Up to ``limit`` members, always including ``around`` (the member being served)."""
@@ -233,39 +313,39 @@ class Pool(Repository):
 
     def remember_member(self, member: dict) -> None:
         merge(self.db.pool, member["member_id"],
-              {"language": member["language"], "registered_at": member["registered_at"]})
-        merge(self.db.pool, member["member_id"], {"display_name": member["display_name"]},
+              stamp({"language": member["language"], "registered_at": member["registered_at"]}))
+        merge(self.db.pool, member["member_id"], stamp({"display_name": member["display_name"]}),
               only_if=lambda current: "revision" not in current)  # member.updated knows better
         # v3 and later; member.address_verified may have come first, and it has the last word.
         merge(self.db.pool, member["member_id"],
-              {"email_verified": member.get("email_verified", True),
-               "invited_by": member.get("invited_by")},
+              stamp({"email_verified": member.get("email_verified", True),
+                     "invited_by": member.get("invited_by")}),
               only_if=lambda current: current.get("email_verified") is not True)
 
     def remember_verified(self, member_id: str) -> dict:
         """The member proved their address: theirs as it was, now proven."""
-        return merge(self.db.pool, member_id, {"email_verified": True})
+        return merge(self.db.pool, member_id, stamp({"email_verified": True}))
 
     def remember_profile(self, update: dict) -> None:
         """A newer profile replaces an older one; an older one arriving late changes nothing."""
         merge(self.db.pool, update["member_id"],
-              {"revision": update["revision"], "display_name": update["display_name"],
-               "language": update["language"], "profile": update["profile"],
-               "profile_updated_at": update["updated_at"]},
+              stamp({"revision": update["revision"], "display_name": update["display_name"],
+                     "language": update["language"], "profile": update["profile"],
+                     "profile_updated_at": update["updated_at"]}),
               only_if=lambda current: current.get("revision", 0) < update["revision"])
 
     def seen_active(self, member_id: str, at: datetime) -> None:
         """The member did something at ``at``: their last activity, unless a later one is known."""
-        merge(self.db.pool, member_id, {"last_active_at": at}, create=False,
+        merge(self.db.pool, member_id, stamp({"last_active_at": at}), create=False,
               only_if=lambda current: not _later(current.get("last_active_at"), at))
 
     def lived(self, member_id: str, setbacks: list[str]) -> None:
-        merge(self.db.pool, member_id, {"setbacks": setbacks}, create=False)
+        merge(self.db.pool, member_id, stamp({"setbacks": setbacks}), create=False)
 
     def save_responsiveness(self, member_id: str, share: float | None,
                             minutes: float | None) -> None:
-        merge(self.db.pool, member_id, {"responsiveness": share, "reaction_minutes": minutes},
-              create=False)
+        merge(self.db.pool, member_id,
+              stamp({"responsiveness": share, "reaction_minutes": minutes}), create=False)
 
     def mark_left_out(self, member_id: str, left_out: dict | None) -> None:
         """What the last round told the member: why they got nobody (None: they got someone)."""

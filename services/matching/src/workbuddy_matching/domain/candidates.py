@@ -186,6 +186,27 @@ def best_for(pop: Population, index: int, k: int) -> list[tuple[int, float]]:
     return list(zip(pool[top].tolist(), weight_of(scores[top]).tolist(), strict=True))
 
 
+def nearest(pop: Population, query: np.ndarray, language_mask: int, k: int,
+            among: np.ndarray | None = None) -> list[int]:
+    """The top-k members for a query vector (a member's own, perhaps embedded after the
+    population), best first: sharing a language with ``language_mask``, and only the rows
+    ``among`` allows (a boolean mask) when given. Exact: one matrix-vector product. The caller
+    leaves the member out, and applies the hard rules the vectors do not know."""
+    allowed = (pop.language_mask & np.uint64(language_mask)) != 0
+    if among is not None:
+        allowed &= among
+    rows = np.flatnonzero(allowed)
+    count = min(k, len(rows))
+    if count <= 0:
+        return []
+    query = np.asarray(query, dtype=np.float32)
+    # A few rows (those who offer support, say) are gathered first; most of them, not copied.
+    scores = pop.vectors[rows] @ query if len(rows) * 4 < len(pop) else (pop.vectors @ query)[rows]
+    top = np.argpartition(scores, -count)[-count:] if count < len(rows) else np.arange(count)
+    top = top[np.lexsort((rows[top], -scores[top]))]
+    return rows[top].tolist()
+
+
 def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Directed candidates (query, candidate, similarity): at most k per query, best first."""
     empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32))

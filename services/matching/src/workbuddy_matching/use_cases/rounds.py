@@ -58,7 +58,7 @@ def run(uow: MatchingUnitOfWork, *, every: timedelta,
     next_round_at = now + every if every > timedelta(0) else None
     previous = uow.rounds.last()
     pool = reachability.not_paused(uow.pool.answered(), now)  # a pause: nobody new
-    slots = open_slots(uow, pool)
+    slots = open_slots(uow, pool, everyone=True)
     left_out_before = {doc["_id"] for doc in pool if previous is not None
                        and (doc.get("left_out") or {}).get("round_id") == previous["_id"]}
     members = [introductions.candidate_of(doc, now) for doc in pool]

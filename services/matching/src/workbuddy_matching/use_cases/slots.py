@@ -6,12 +6,14 @@ Scoring is CPU work: it runs in a real thread, so that the worker's green thread
 broker heartbeats) carry on meanwhile.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from eventlet import tpool
 
 from workbuddy_platform.logs import get_logger
 
+from ..adapters import shortlist
 from ..domain import compatibility, introductions, ranking, reachability, reasons
 from ..domain.buddyship import other_member
 from ..domain.compatibility import Candidate
@@ -20,14 +22,19 @@ from . import proposals, turns
 
 log = get_logger(__name__)
 
-# Suggestions and rematches score at most this many members of the pool at once (a bound on
-# one call's work: rounds shortlist the whole pool).
-POOL_SCAN_MAX = 5000
+# A pool this small is scored whole, exactly; a larger one through the embedding's shortlist
+# (adapters/shortlist.py), so that a call's work does not grow with the pool.
+SCORE_WHOLE_POOL_UP_TO = 1000
+# Candidates shortlisted at first, and at most: when the hard rules (capacity above all: in a
+# mature pool most members are full) leave too few of them, the shortlist is widened fourfold.
+SHORTLIST_FIRST, SHORTLIST_MAX = 50, 3200
 
 
-def open_slots(uow: MatchingUnitOfWork, members: list[dict]) -> dict[str, int]:
-    """Each member's buddy capacity less their proposed and active buddyships."""
-    taken = uow.buddyships.slots_taken()
+def open_slots(uow: MatchingUnitOfWork, members: list[dict], *,
+               everyone: bool = False) -> dict[str, int]:
+    """Each member's buddy capacity less their proposed and active buddyships. ``everyone``:
+    ``members`` is the whole pool (a round), read in one pass rather than member by member."""
+    taken = uow.buddyships.slots_taken(None if everyone else [m["_id"] for m in members])
     return {m["_id"]: (m.get("profile") or {}).get("buddy_capacity", 2) - taken.get(m["_id"], 0)
             for m in members}
 
@@ -53,16 +60,47 @@ def best_partners(uow: MatchingUnitOfWork, mine: dict, pool: list[dict], slots: 
     return me, found
 
 
+def keep_shortlist(uow: MatchingUnitOfWork) -> None:
+    """Fit the pool's vectors now if the pool is large enough to need them (at start-up, so
+    that no event waits for it), or read what changed since."""
+    if uow.pool.size() > SCORE_WHOLE_POOL_UP_TO:
+        shortlist.size(uow)
+
+
+def candidates_for(uow: MatchingUnitOfWork, mine: dict, wanted: int, *,
+                   answered: bool) -> Iterator[list[dict]]:
+    """Pools to pick ``wanted`` partners of the member from, each wider than the last, always
+    holding the member: the whole pool when it is small, else the member's shortlist by the
+    embedding (``answered``: only members who answered the questions). The caller stops as
+    soon as one gives enough partners."""
+    if uow.pool.size() <= SCORE_WHOLE_POOL_UP_TO:
+        yield uow.pool.sample(SCORE_WHOLE_POOL_UP_TO + 1, mine)
+        return
+    k, tried = max(SHORTLIST_FIRST, 4 * wanted), 0
+    while True:
+        ids = shortlist.nearest(uow, mine, k, answered=answered)
+        yield uow.pool.members(ids) + [mine]
+        if len(ids) < k or k >= SHORTLIST_MAX or len(ids) == tried:
+            return
+        k, tried = k * 4, len(ids)
+
+
 def suggestions_for(uow: MatchingUnitOfWork, *, member_id: str, limit: int = 10) -> dict:
     """The members to suggest now, best first, with the reasons told in the member's own
     language: {"items": [...], "next": None}. Empty until matching knows the member."""
     mine = uow.pool.member(member_id)
     if mine is None or not reachability.proven(mine):  # nobody is proposed to an unproven address
         return {"items": [], "next": None}
-    # Members who paused are not suggested to others (the member themselves may be paused).
-    pool = [doc for doc in uow.pool.sample(POOL_SCAN_MAX, mine)
-            if doc["_id"] == member_id or reachability.paused_until(doc, uow.now()) is None]
-    me, found = best_partners(uow, mine, pool, open_slots(uow, pool), max(1, min(int(limit), 50)))
+    if open_slots(uow, [mine]).get(member_id, 0) <= 0:  # the hard rules refuse everyone
+        return {"items": [], "next": None}
+    wanted = max(1, min(int(limit), 50))
+    for pool in candidates_for(uow, mine, wanted, answered=False):
+        # Members who paused are not suggested to others (the member themselves may be paused).
+        pool = [doc for doc in pool
+                if doc["_id"] == member_id or reachability.paused_until(doc, uow.now()) is None]
+        me, found = best_partners(uow, mine, pool, open_slots(uow, pool), wanted)
+        if len(found) >= wanted:
+            break
     return {"items": [{
         "member_id": other.member_id, "display_name": other.display_name,
         "score": round(fit.score, 3),
@@ -98,13 +136,14 @@ def fill(uow: MatchingUnitOfWork, member_id: str) -> list[dict]:
     if mine is None or mine.get("revision", 0) < 1 or not reachability.proven(mine) \
             or reachability.paused_until(mine, now):
         return []
-    pool = [doc for doc in reachability.not_paused(uow.pool.sample(POOL_SCAN_MAX, mine), now)
-            if doc.get("revision", 0) >= 1]
-    slots = open_slots(uow, pool)
-    wanted = slots.get(member_id, 0)
+    wanted = open_slots(uow, [mine]).get(member_id, 0)
     if wanted <= 0:
         return []
-    me, found = best_partners(uow, mine, pool, slots, wanted)
+    for pool in candidates_for(uow, mine, wanted, answered=True):
+        pool = [doc for doc in reachability.not_paused(pool, now) if doc.get("revision", 0) >= 1]
+        me, found = best_partners(uow, mine, pool, open_slots(uow, pool), wanted)
+        if len(found) >= wanted:
+            break
     made = []
     for other, fit in found:
         change = introductions.proposal(me, other, fit.reasons,

@@ -9,6 +9,7 @@ and matching looks again when the first buddy or supporter can be reached. An ur
 whose author did not let it go wider gets the same honest word when no buddy is there."""
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from eventlet import tpool
@@ -16,10 +17,12 @@ from eventlet import tpool
 from workbuddy_contracts.availability import DIGEST_AT
 from workbuddy_platform.logs import get_logger
 
+from ..adapters import shortlist
+from ..adapters.shortlist import ANY_SETBACK
 from ..domain import buddyship, introductions, reachability, supporters
 from ..domain.buddyship import other_member
 from ..unit_of_work import MatchingUnitOfWork
-from . import proposals
+from . import proposals, slots
 from .slots import pairs_not_to_propose
 
 log = get_logger(__name__)
@@ -40,14 +43,19 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict, retry: bool = False)
     buddies, why_not = _buddies_away(uow, member_id, now)
     if not supporters.needs_support(why_not):
         return None
-    offering = [doc for doc in reachability.not_paused(uow.pool.offering_support(), now)
-                if doc["_id"] != member_id and not _has_support(uow, doc["_id"])]  # one at a time
-    willing = [supporters.Supporter(introductions.candidate_of(doc, now),
-                                    frozenset(doc.get("setbacks", [])))
-               for doc in offering if reachability.unreachable_because(doc, now) is None]
     excluded = set().union(*pairs_not_to_propose(uow, member_id, now).values())
     me = introductions.candidate_of(mine, now)
-    choice = tpool.execute(supporters.choose, me, moment["kind"], willing, excluded=excluded)
+    for offering in _supporters_for(uow, mine, moment["kind"]):
+        offering = [doc for doc in reachability.not_paused(offering, now)
+                    if doc["_id"] != member_id]
+        supporting = uow.buddyships.supporting_now([doc["_id"] for doc in offering])
+        offering = [doc for doc in offering if doc["_id"] not in supporting]  # one at a time
+        willing = [supporters.Supporter(introductions.candidate_of(doc, now),
+                                        frozenset(doc.get("setbacks", [])))
+                   for doc in offering if reachability.unreachable_because(doc, now) is None]
+        choice = tpool.execute(supporters.choose, me, moment["kind"], willing, excluded=excluded)
+        if choice is not None:
+            break
     if choice is None:
         _nobody_now(uow, moment, buddies, why_not, offering, tell=not retry)
         return None
@@ -59,6 +67,28 @@ def offer_support(uow: MatchingUnitOfWork, *, moment: dict, retry: bool = False)
     log.info("matching.support_proposed", member_id=member_id,
              supporter_id=choice.supporter.member_id, buddies_away=why_not)
     return change.buddyship if made else None
+
+
+def _supporters_for(uow: MatchingUnitOfWork, mine: dict, setback: str) -> Iterator[list[dict]]:
+    """Members who offered support, each list wider than the last: all of them in a small pool;
+    else the member's shortlist by the embedding among those who lived this setback, those who
+    lived another and all who offered (the choice adds what living it is worth to the score, so
+    the best of each kind is looked at). The caller stops once one holds someone to propose."""
+    if uow.pool.size() <= slots.SCORE_WHOLE_POOL_UP_TO:
+        yield uow.pool.offering_support()
+        return
+    k, tried = slots.SHORTLIST_FIRST, 0
+    while True:
+        ids = list(dict.fromkeys(
+            shortlist.nearest(uow, mine, k, supporting=True, lived=setback)
+            + shortlist.nearest(uow, mine, k, supporting=True, lived=ANY_SETBACK)
+            + shortlist.nearest(uow, mine, k, supporting=True)))
+        yield [doc for doc in uow.pool.members(ids)
+               if (doc.get("profile") or {}).get("offers_support") is True
+               and reachability.proven(doc)]
+        if len(ids) == tried or k >= slots.SHORTLIST_MAX:
+            return
+        k, tried = k * 4, len(ids)
 
 
 def tell_if_alone(uow: MatchingUnitOfWork, *, moment: dict) -> None:
@@ -130,4 +160,4 @@ def _buddies_away(uow: MatchingUnitOfWork, member_id: str,
 
 
 def _has_support(uow: MatchingUnitOfWork, member_id: str) -> bool:
-    return any(b.get("origin") == "support" for b in uow.buddyships.open_of(member_id))
+    return bool(uow.buddyships.supporting_now([member_id]))
