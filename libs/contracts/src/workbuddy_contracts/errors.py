@@ -59,5 +59,19 @@ def unknown_member(member_id: str, field: str) -> NotFound:
                     member_id=member_id)
 
 
+def unproven_proposer() -> Conflict:
+    """A member whose address is not proven yet proposes to nobody: an account made with
+    someone else's address (a decoy, docs/security.md) must not reach members in that
+    person's name."""
+    return Conflict("confirm your email address first (the link is in the mail we sent you, "
+                    "and Resend sends another); then propose again")
+
+
+def unproven_invitee(field: str) -> Conflict:
+    """Nobody proposes to a member whose address is not proven: no mail could ask them."""
+    return Conflict("this member has not confirmed their email address yet; propose again once "
+                    "they have", field)
+
+
 REFUSALS = (Refusal, Unauthorized, NotFound, Conflict, Invalid, Forbidden, PreconditionFailed,
             Gone)

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 
 from workbuddy_contracts.commands import EndBuddyship, Leave, LogMoment, ProposeBuddyship
-from workbuddy_contracts.errors import PreconditionFailed
+from workbuddy_contracts.errors import PreconditionFailed, unknown_member, unproven_invitee, unproven_proposer
 from workbuddy_contracts.profile import ProfileChange
 from workbuddy_platform import clock
 
@@ -32,7 +32,7 @@ from ..schemas import (
 from ..settings import settings_of
 from . import idempotency
 from .blueprint import Blueprint
-from .calls import call, require_member
+from .calls import call
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="What the signed-in member sees and does.")
@@ -149,7 +149,14 @@ class Buddyships(MethodView):
         """Propose a buddyship to another member"""
         buddy_id = request["buddy_id"]
         key = idempotency.key()
-        require_member(buddy_id, "buddy_id")
+        members = {m["id"]: m for m in call("profiles", "get_members", [me(), buddy_id])}
+        if buddy_id not in members:
+            raise unknown_member(buddy_id, "buddy_id")
+        # Profiles knows at once whose address is proven; matching learns it a moment later.
+        if not members.get(me(), {}).get("email_verified", True):
+            raise unproven_proposer()
+        if not members[buddy_id].get("email_verified", True):
+            raise unproven_invitee("buddy_id")
         result = call("matching", "propose", me(), buddy_id, key)
         return result["buddyship"], 201, idempotency.replay_headers(result)
 

@@ -5,7 +5,7 @@ their days are over. Also how every proposal, a member's or matching's own, is s
 from datetime import timedelta
 
 from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
-from workbuddy_contracts.errors import Conflict, NotFound, unknown_member
+from workbuddy_contracts.errors import Conflict, NotFound, unknown_member, unproven_invitee, unproven_proposer
 from workbuddy_contracts.i18n import current_language
 from workbuddy_contracts.profile import default_profile
 from workbuddy_platform.idempotency import derived_id, replay
@@ -21,12 +21,6 @@ TRIAL = timedelta(days=21)
 
 PAUSED = ("this member is taking a break from new buddies until {until}; propose again after "
           "that day")
-# Only members who proved their address propose or are proposed to: an account made with
-# someone else's address (a decoy, docs/security.md) must not reach members in that person's name.
-UNPROVEN_PROPOSER = ("confirm your email address first (the link is in the mail we sent you, "
-                     "and Resend sends another); then propose again")
-UNPROVEN_INVITEE = ("this member has not confirmed their email address yet; propose again once "
-                    "they have")
 KEY_REUSED = ("this Idempotency-Key was already used to propose to another member; use a new "
               "key for a new proposal")
 
@@ -40,10 +34,12 @@ def propose(uow: MatchingUnitOfWork, *, proposer_id: str, invitee_id: str,
     change = _member_proposal(uow, proposer_id, invitee_id, buddyship_id)  # refuses oneself
     refuse_blocked(uow, proposer_id, invitee_id)
     invitee = uow.pool.member(invitee_id)
+    # The gateway refuses these first, from profiles' word; matching knows a member a moment
+    # later, and says the same for those it knows.
     if not reachability.proven(uow.pool.member(proposer_id)):
-        raise Conflict(UNPROVEN_PROPOSER)
+        raise unproven_proposer()
     if not reachability.proven(invitee):
-        raise Conflict(UNPROVEN_INVITEE, "buddy_id")
+        raise unproven_invitee("buddy_id")
     if until := reachability.paused_until(invitee, uow.now()):
         raise Conflict(PAUSED, "buddy_id", until=until.date().isoformat())
     language = reads(uow, proposer_id)
