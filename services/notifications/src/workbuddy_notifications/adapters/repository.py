@@ -63,7 +63,11 @@ class Recipients(Repository):
     def get(self, member_id: str) -> dict | None:
         """None until member.registered has told us of the member (their address, or that it is
         not verified yet: then no mail goes, ``email_verified`` False)."""
-        found = self.known(member_id)
+        return self.registered(self.known(member_id))
+
+    @staticmethod
+    def registered(found: dict | None) -> dict | None:
+        """``found`` (as ``known`` returns it) if member.registered has told us of the member."""
         registered = found and "display_name" in found and (
             "email" in found or "email_verified" in found)
         return found if registered else None
@@ -71,6 +75,11 @@ class Recipients(Repository):
     def known(self, member_id: str) -> dict | None:
         """What is known of the member, an address or not."""
         return self.db.recipients.find_one({"_id": member_id})
+
+    def known_of(self, member_ids: set[str]) -> dict[str, dict | None]:
+        """``known`` for each of the members, in one query."""
+        found = {r["_id"]: r for r in self.db.recipients.find({"_id": {"$in": sorted(member_ids)}})}
+        return {m: found.get(m) for m in member_ids}
 
     def names(self, member_ids: set[str]) -> dict[str, str]:
         found = self.db.recipients.find({"_id": {"$in": sorted(member_ids)}})
@@ -337,6 +346,13 @@ class PushSubscriptions(Repository):
 
     def of_member(self, member_id: str) -> list[dict]:
         return list(self.db.push_subscriptions.find({"member_id": member_id}))
+
+    def of_members(self, member_ids: list[str]) -> dict[str, list[dict]]:
+        """``of_member`` for each of the members, in one query."""
+        found: dict[str, list[dict]] = {m: [] for m in member_ids}
+        for sub in self.db.push_subscriptions.find({"member_id": {"$in": sorted(set(member_ids))}}):
+            found[sub["member_id"]].append(sub)
+        return found
 
     def get(self, _id: str) -> dict | None:
         return self.db.push_subscriptions.find_one({"_id": _id})

@@ -23,6 +23,7 @@ from ..domain.mails import Mail
 from ..metrics import DELIVERIES
 from ..unit_of_work import NotificationsUnitOfWork
 from . import digests
+from .reads import Reads
 
 log = get_logger(__name__)
 
@@ -37,22 +38,26 @@ UNPROVEN = ("the member has not verified the address yet: nothing but the verifi
             "mailed to it until then")
 
 
-def tell(uow: NotificationsUnitOfWork, senders: Senders, *, item: dict | None) -> None:
+def tell(uow: NotificationsUnitOfWork, senders: Senders, *, item: dict | None,
+         reads: Reads | None = None) -> None:
     """Send ``item`` (kept in the app already) by mail and to each browser with push on,
     unless its kind is for the app only."""
     if item is None or messages.preference_kind(item) is None:
         return
+    reads = reads or Reads(uow)
     channels = [d.EMAIL] + [d.push_channel(sub["_id"])
-                            for sub in uow.push_subscriptions.of_member(item["recipient_id"])]
+                            for sub in reads.subscriptions(item["recipient_id"])]
     keys = [uow.deliveries.open(event_id=item["event_id"], recipient_id=item["recipient_id"],
                                 channel=channel, notification_id=item["_id"],
                                 subject_id=item["subject_id"], kind=item["kind"])
             for channel in channels]
     for key in keys:
-        attempt(uow, senders, key=key)
+        attempt(uow, senders, key=key, reads=reads)
 
 
-def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None:
+def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str,
+            reads: Reads | None = None) -> None:
+    reads = reads or Reads(uow)
     delivery = uow.deliveries.claim(key)
     if delivery is None:
         return  # sent already, or another worker is on it
@@ -67,14 +72,14 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
             _send_digest(uow, senders, delivery)
         return
     # (A delivery opened by an older version names no notification: it is cancelled below.)
-    item = uow.inbox.get(delivery.get("notification_id"))
-    recipient = uow.recipients.get(delivery["recipient_id"])
+    item = reads.item(delivery.get("notification_id"))
+    recipient = reads.recipient(delivery["recipient_id"])
     subject_id = delivery.get("subject_id")
-    subject = uow.recipients.get(subject_id) if subject_id and subject_id != FORMER_MEMBER else None
+    subject = reads.recipient(subject_id) if subject_id and subject_id != FORMER_MEMBER else None
     if item is None:
         settle(uow, key, d.CANCELLED, reason="the notification is gone")
         return
-    if subject_id and uow.blocks.between(delivery["recipient_id"], subject_id):
+    if subject_id and reads.blocked(delivery["recipient_id"], subject_id):
         # A block may arrive while a delivery waits: from then on, nothing goes between them.
         settle(uow, key, d.CANCELLED, reason="the two members blocked each other")
         log.info("delivery.cancelled", delivery=key, reason="blocked")
@@ -96,7 +101,7 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
     if subscription_id is not None:
         _push(uow, senders, delivery, subscription_id, item, recipient, subject)
         return
-    moment = uow.moments.get(item["data"]["moment_id"]) if "moment_id" in item["data"] else None
+    moment = reads.moment(item["data"]["moment_id"]) if "moment_id" in item["data"] else None
     _mail(uow, senders, delivery, lambda: messages.mail_for(
         item, recipient=recipient, subject=subject, moment=moment, links=senders.links))
 
