@@ -9,7 +9,7 @@ redelivered event or a second replica changes nothing twice.
 import hashlib
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -120,7 +120,16 @@ class Moments(Repository):
 
 class Deliveries(Repository):
     """The ledger: one document per (event, recipient, channel), moved from state to state by
-    compare-and-set, so that only one worker ever holds a delivery."""
+    compare-and-set, so that only one worker ever holds a delivery.
+
+    Each command is a round trip, and a moment opens, claims and settles a delivery per buddy:
+    a delivery this worker opened is claimed in one command, and one it holds is settled from
+    the copy in hand (conditioned on its state still being "sending", as a read would be)."""
+
+    def __init__(self, uow):
+        super().__init__(uow)
+        self._opened: set[str] = set()  # by this worker, just now: updated_at is fresh
+        self._held: dict[str, dict] = {}  # claimed by this worker, as written then
 
     def open(self, *, event_id: str, recipient_id: str, channel: str,
              notification_id: str | None, subject_id: str | None, **more) -> str:
@@ -135,13 +144,26 @@ class Deliveries(Repository):
                 "notification_id": notification_id, "subject_id": subject_id, "state": d.PENDING,
                 "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now, **more,
             })
+            self._opened.add(key)
         except DuplicateKeyError:
             pass
         return key
 
     def claim(self, key: str) -> dict | None:
         """Take a pending delivery for sending; None when another worker has it or it is done."""
-        return self._from_sending(key, {"state": d.SENDING}, state=d.PENDING)
+        if key in self._opened:
+            self._opened.discard(key)
+            # Opened a moment ago: its updated_at may stand for the claim's (the reclaim timer
+            # counts from it), so only the state is set, and no datetime ($set would store it
+            # as a string on nx-27017).
+            claimed = self.db.deliveries.find_one_and_update(
+                {"_id": key, "state": d.PENDING}, {"$set": {"state": d.SENDING}},
+                return_document=ReturnDocument.AFTER)
+        else:
+            claimed = self._from_sending(key, {"state": d.SENDING}, state=d.PENDING)
+        if claimed is not None:
+            self._held[key] = claimed
+        return claimed
 
     def settle(self, key: str, state: str, **fields) -> dict | None:
         """The end of a delivery being sent; the delivery as settled, None if it was not."""
@@ -160,7 +182,7 @@ class Deliveries(Repository):
                 back |= {"last_error": error, "attempts": current["attempts"] + 1}
             return back
 
-        transition(self.db.deliveries, {"_id": key, "state": d.SENDING}, changes)
+        self._from_sending(key, changes)
 
     def hold(self, key: str, *, until: datetime, reason: str) -> None:
         """Back to pending, not to be tried before ``until`` (quiet hours): no attempt is
@@ -172,9 +194,15 @@ class Deliveries(Repository):
         digest time); the digest timer gathers it then."""
         self._from_sending(key, {"state": d.FOR_DIGEST, "not_before": due, "held_because": reason})
 
-    def _from_sending(self, key: str, changes: dict, state: str = d.SENDING) -> dict | None:
-        return transition(self.db.deliveries, {"_id": key, "state": state},
-                          changes | {"updated_at": self.uow.now()})
+    def _from_sending(self, key: str, changes, state: str = d.SENDING) -> dict | None:
+        stamped = lambda current: (changes(current) if callable(changes) else changes) | {  # noqa: E731
+            "updated_at": self.uow.now()}
+        where = {"_id": key, "state": state}
+        if state == d.SENDING and (held := self._held.pop(key, None)) is not None:
+            updated = held | stamped(held)
+            written = self.db.deliveries.replace_one(where, updated)
+            return updated if written.matched_count == 1 else None
+        return transition(self.db.deliveries, where, stamped)
 
     def drop_mail(self, key: str) -> None:
         """A kept mail goes once its delivery is settled (sent, or failed for good)."""
