@@ -21,7 +21,7 @@ from ..notifications.doubles import Doorbell, KeptMails, KeptPushes
 BUDDIES = 3
 # At most this many commands for a moment told to BUDDIES buddies by mail (the consumer's own
 # processed-event record comes on top: two more).
-BOUND = 17
+BOUND = 13
 
 
 class Commands(monitoring.CommandListener):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from workbuddy_platform.pages import page
 from workbuddy_platform.store import merge, transition
@@ -30,6 +30,21 @@ def create_indexes(db: Database) -> None:
     db.deliveries.create_index([("digest_id", ASCENDING)])
     db.inbox.create_index([("recipient_id", ASCENDING), ("order", ASCENDING)])
     db.unread_messages.create_index([("due_at", ASCENDING)])
+
+
+def insert_new(collection, docs: list[dict]) -> set[str]:
+    """Insert, in one command, those of ``docs`` not there yet (by _id); returns the ids of the
+    ones that were there already (a redelivered event)."""
+    if not docs:
+        return set()
+    try:
+        collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details["writeErrors"]
+        if any(e["code"] != 11000 for e in errors):
+            raise
+        return {docs[e["index"]]["_id"] for e in errors}
+    return set()
 
 
 class Recipients(Repository):
@@ -136,18 +151,19 @@ class Deliveries(Repository):
         """Create the delivery once; a redelivered event finds it already there. It tells the
         notification ``notification_id`` (an inbox item) on ``channel``; ``subject_id`` is the
         other member involved, whose block cancels it."""
-        key = d.key(event_id, recipient_id, channel)
+        return self.open_all([dict(event_id=event_id, recipient_id=recipient_id, channel=channel,
+                                   notification_id=notification_id, subject_id=subject_id,
+                                   **more)])[0]
+
+    def open_all(self, deliveries: list[dict]) -> list[str]:
+        """``open`` for each of ``deliveries`` (its arguments), in one command; their keys."""
         now = self.uow.now()
-        try:
-            self.db.deliveries.insert_one({
-                "_id": key, "event_id": event_id, "recipient_id": recipient_id, "channel": channel,
-                "notification_id": notification_id, "subject_id": subject_id, "state": d.PENDING,
-                "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now, **more,
-            })
-            self._opened.add(key)
-        except DuplicateKeyError:
-            pass
-        return key
+        docs = [{"_id": d.key(o["event_id"], o["recipient_id"], o["channel"]), "state": d.PENDING,
+                 "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now} | o
+                for o in deliveries]
+        there = insert_new(self.db.deliveries, docs)
+        self._opened |= {doc["_id"] for doc in docs} - there
+        return [doc["_id"] for doc in docs]
 
     def claim(self, key: str) -> dict | None:
         """Take a pending delivery for sending; None when another worker has it or it is done."""
@@ -281,6 +297,13 @@ class Inbox(Repository):
             return True
         except DuplicateKeyError:
             return False
+
+    def add_all(self, items: list[dict]) -> set[str]:
+        """``add`` for each of ``items``, in one command; the ids of those kept already."""
+        return insert_new(self.db.inbox, items)
+
+    def get_all(self, item_ids: set[str]) -> dict[str, dict]:
+        return {i["_id"]: i for i in self.db.inbox.find({"_id": {"$in": sorted(item_ids)}})}
 
     def get(self, item_id: str, member_id: str | None = None) -> dict | None:
         return self.db.inbox.find_one({"_id": item_id} | ({"recipient_id": member_id}

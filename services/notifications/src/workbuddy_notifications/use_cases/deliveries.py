@@ -44,14 +44,21 @@ def tell(uow: NotificationsUnitOfWork, senders: Senders, *, item: dict | None,
     unless its kind is for the app only."""
     if item is None or messages.preference_kind(item) is None:
         return
+    tell_all(uow, senders, items=[item], reads=reads)
+
+
+def tell_all(uow: NotificationsUnitOfWork, senders: Senders, *, items: list[dict | None],
+             reads: Reads | None = None) -> None:
+    """``tell`` each of ``items`` (one moment's, to its buddies), in their order: their
+    deliveries are opened in one command, then tried one by one."""
     reads = reads or Reads(uow)
-    channels = [d.EMAIL] + [d.push_channel(sub["_id"])
-                            for sub in reads.subscriptions(item["recipient_id"])]
-    keys = [uow.deliveries.open(event_id=item["event_id"], recipient_id=item["recipient_id"],
-                                channel=channel, notification_id=item["_id"],
-                                subject_id=item["subject_id"], kind=item["kind"])
-            for channel in channels]
-    for key in keys:
+    told = [i for i in items if i is not None and messages.preference_kind(i) is not None]
+    opening = [dict(event_id=item["event_id"], recipient_id=item["recipient_id"], channel=channel,
+                    notification_id=item["_id"], subject_id=item["subject_id"], kind=item["kind"])
+               for item in told
+               for channel in [d.EMAIL] + [d.push_channel(sub["_id"])
+                                           for sub in reads.subscriptions(item["recipient_id"])]]
+    for key in uow.deliveries.open_all(opening):
         attempt(uow, senders, key=key, reads=reads)
 
 

@@ -14,7 +14,7 @@ from ..adapters.senders import Senders
 from ..domain import audience, inbox, timing
 from ..domain.deliveries import EMAIL
 from ..unit_of_work import NotificationsUnitOfWork
-from .deliveries import tell
+from .deliveries import tell, tell_all
 from .feed import shown_to
 from .reads import Reads, ReadOnce
 
@@ -30,8 +30,9 @@ def moment_logged(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: s
     if not buddies:
         return
     reads = ReadOnce(uow, moment=moment, buddies=buddies)
-    for buddy_id in _available_first(uow, buddies, reads):
-        _tell_moment(uow, senders, moment, buddy_id, reads)
+    tell_all(uow, senders, reads=reads, items=keep_all(uow, senders, reads=reads, items=[
+        _moment_item(moment, buddy_id) for buddy_id in _available_first(uow, buddies, reads)
+        if buddy_id != FORMER_MEMBER]))
 
 
 def moment_reacted(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
@@ -168,6 +169,34 @@ def keep(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str, recip
     if subject_id is None or not reads.blocked(recipient_id, subject_id):
         senders.announcer.announce(recipient_id, shown_to(uow, recipient_id, [item], reads)[0])
     return item
+
+
+def keep_all(uow: NotificationsUnitOfWork, senders: Senders, *, items: list[dict],
+             reads: Reads) -> list[dict]:
+    """``keep`` for each of ``items`` (inbox.new_item's, one moment's), kept in one command;
+    returns them in their order, as kept."""
+    there = uow.inbox.add_all(items)
+    earlier = uow.inbox.get_all(there) if there else {}
+    kept = []
+    for item in items:
+        if item["_id"] in there:
+            item = earlier.get(item["_id"])
+            if item is None:
+                continue
+        reads.kept(item)
+        kept.append(item)
+        if item["_id"] not in there and (
+                item["subject_id"] is None or not reads.blocked(item["recipient_id"],
+                                                                item["subject_id"])):
+            senders.announcer.announce(item["recipient_id"],
+                                       shown_to(uow, item["recipient_id"], [item], reads)[0])
+    return kept
+
+
+def _moment_item(moment: dict, recipient_id: str) -> dict:
+    return inbox.new_item(event_id=moment["event_id"], recipient_id=recipient_id,
+                          kind=inbox.MOMENT, at=moment["logged_at"], subject_id=moment["author_id"],
+                          data={"moment_id": moment["_id"], "kind": moment["kind"]})
 
 
 def _tell_moment(uow: NotificationsUnitOfWork, senders: Senders, moment: dict,
