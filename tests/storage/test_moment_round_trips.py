@@ -19,9 +19,9 @@ from workbuddy_notifications.use_cases import telling
 from ..notifications.doubles import Doorbell, KeptMails, KeptPushes
 
 BUDDIES = 3
-# At most this many commands for a moment told to BUDDIES buddies by mail (the consumer's own
-# processed-event record comes on top: two more).
-BOUND = 13
+# At most this many commands for a moment told to BUDDIES buddies by mail, and by mail and push
+# to a browser each (the consumer's own processed-event record comes on top: two more).
+BOUND = {0: 13, 1: 19}
 
 
 class Commands(monitoring.CommandListener):
@@ -65,7 +65,9 @@ def log_moment(uow, senders, n: int) -> None:
         "logged_at": datetime.now(UTC)})
 
 
-def test_a_moment_to_three_buddies_costs_a_bounded_number_of_round_trips(counted_db, commands):
+@pytest.mark.parametrize("browsers", [0, 1])
+def test_a_moment_to_three_buddies_costs_a_bounded_number_of_round_trips(counted_db, commands,
+                                                                         browsers):
     create_indexes(counted_db)
     uow = NotificationsUnitOfWork(counted_db)
     senders = Senders(mail=KeptMails(), push=KeptPushes(),
@@ -73,6 +75,10 @@ def test_a_moment_to_three_buddies_costs_a_bounded_number_of_round_trips(counted
     recipient(counted_db, "ana")
     for n in range(BUDDIES):
         recipient(counted_db, f"buddy-{n}")
+        for b in range(browsers):
+            uow.push_subscriptions.save(f"buddy-{n}", {
+                "endpoint": f"https://push.example.org/{n}/{b}",
+                "keys": {"p256dh": "key", "auth": "auth"}}, datetime.now(UTC))
         uow.buddy_links.record({"buddyship_id": f"b-{n}", "member_ids": ["ana", f"buddy-{n}"],
                                 "started_at": datetime.now(UTC) - timedelta(days=1)})
 
@@ -81,14 +87,16 @@ def test_a_moment_to_three_buddies_costs_a_bounded_number_of_round_trips(counted
     commands.counting = False
 
     assert len(senders.mail.sent) == BUDDIES
+    assert len(senders.push.sent) == BUDDIES * browsers
     told = list(counted_db.deliveries.find())
     assert {d["state"] for d in told} == {deliveries.SENT}
     assert all(isinstance(d[at], datetime) for d in told for at in ("updated_at", "sent_at"))
     assert len(senders.announcer.rung) == BUDDIES
-    assert len(commands.sent) <= BOUND, Counter(commands.sent)
+    assert len(commands.sent) <= BOUND[browsers], Counter(commands.sent)
 
     # Told again (a redelivered event), nothing is kept or sent twice.
     log_moment(uow, senders, 1)
     assert len(senders.mail.sent) == BUDDIES
+    assert len(senders.push.sent) == BUDDIES * browsers
     assert len(senders.announcer.rung) == BUDDIES
     assert counted_db.inbox.count_documents({}) == BUDDIES

@@ -106,7 +106,8 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str,
     if not _may_go_now(uow, delivery, item, recipient):
         return
     if subscription_id is not None:
-        _push(uow, senders, delivery, subscription_id, item, recipient, subject)
+        _push(uow, senders, delivery, reads.subscription(delivery["recipient_id"], subscription_id),
+              item, recipient, subject)
         return
     moment = reads.moment(item["data"]["moment_id"]) if "moment_id" in item["data"] else None
     _mail(uow, senders, delivery, lambda: messages.mail_for(
@@ -192,11 +193,10 @@ def _may_go_now(uow: NotificationsUnitOfWork, delivery: dict, item: dict, recipi
     return True
 
 
-def _push(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict, subscription_id: str,
-          item: dict, recipient: dict, subject: dict | None) -> None:
+def _push(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict,
+          subscription: dict | None, item: dict, recipient: dict, subject: dict | None) -> None:
     """One browser of the recipient: a small payload, nothing the recipient may not see."""
     key = delivery["_id"]
-    subscription = uow.push_subscriptions.get(subscription_id)
     if subscription is None:
         settle(uow, key, d.CANCELLED, reason="the browser unsubscribed")
         return
@@ -205,7 +205,7 @@ def _push(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict, subscr
                           messages.push_for(item, recipient=recipient, subject=subject),
                           urgency=messages.push_urgency(item))
     except push.SubscriptionGone as exc:
-        uow.push_subscriptions.remove(subscription_id)
+        uow.push_subscriptions.remove(subscription["_id"])
         settle(uow, key, d.FAILED, reason=f"the browser is gone: {exc}")
         log.info("delivery.push_gone", delivery=key)
         return

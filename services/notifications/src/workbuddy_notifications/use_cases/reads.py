@@ -34,6 +34,9 @@ class Reads:
     def subscriptions(self, member_id: str) -> list[dict]:
         return self.uow.push_subscriptions.of_member(member_id)
 
+    def subscription(self, member_id: str, subscription_id: str) -> dict | None:
+        return self.uow.push_subscriptions.get(subscription_id)
+
     def kept(self, item: dict) -> None:
         """An item kept (or found kept) just now: what its deliveries tell."""
 
@@ -84,6 +87,12 @@ class ReadOnce(Reads):
         if member_id not in self._subscriptions:
             return super().subscriptions(member_id)
         return self._subscriptions[member_id]
+
+    def subscription(self, member_id: str, subscription_id: str) -> dict | None:
+        if member_id not in self._subscriptions:
+            return super().subscription(member_id, subscription_id)
+        return next((sub for sub in self._subscriptions[member_id]
+                     if sub["_id"] == subscription_id), None)
 
     def kept(self, item: dict) -> None:
         self._items[item["_id"]] = item

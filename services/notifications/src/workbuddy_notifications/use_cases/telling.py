@@ -16,7 +16,7 @@ from ..domain.deliveries import EMAIL
 from ..unit_of_work import NotificationsUnitOfWork
 from .deliveries import tell, tell_all
 from .feed import shown_to
-from .reads import Reads, ReadOnce
+from .reads import ReadOnce, Reads
 
 
 def moment_logged(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
