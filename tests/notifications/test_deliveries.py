@@ -349,3 +349,21 @@ def test_what_became_of_an_event_is_listed_per_recipient_and_channel(
     assert sorted((d["recipient_id"], d["channel"], d["state"]) for d in found) == [
         ("ana", "email", ledger.SENT), ("bob", "email", ledger.SENT)]
     assert deliveries.of_event(uow, event_id="no-such-event") == []
+
+
+def test_a_delivery_opened_here_is_claimed_by_one_worker_only(uow):
+    key = uow.deliveries.open(event_id="ev-1", recipient_id="bo", channel=ledger.EMAIL,
+                              notification_id="n-1", subject_id=None)
+    other_worker = Deliveries(uow)  # a second replica, handling the same event redelivered
+    assert other_worker.claim(key)["state"] == ledger.SENDING
+    assert uow.deliveries.claim(key) is None
+
+
+def test_a_delivery_taken_back_meanwhile_is_not_settled_from_the_copy_in_hand(uow):
+    key = uow.deliveries.open(event_id="ev-1", recipient_id="bo", channel=ledger.EMAIL,
+                              notification_id="n-1", subject_id=None)
+    assert uow.deliveries.claim(key) is not None
+    # The reclaim timer took it back meanwhile (the worker seemed dead): pending again.
+    uow.db.deliveries.update_one({"_id": key}, {"$set": {"state": ledger.PENDING, "attempts": 1}})
+    assert uow.deliveries.settle(key, ledger.SENT) is None
+    assert uow.db.deliveries.find_one({"_id": key})["state"] == ledger.PENDING

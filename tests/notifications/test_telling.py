@@ -45,6 +45,24 @@ def test_a_redelivered_moment_keeps_rings_and_sends_nothing_twice(
     assert uow.db.moments.count_documents({}) == 1
 
 
+def test_a_moment_redelivered_after_a_crash_midway_tells_each_buddy_once(
+        uow, senders, register, become_buddies, log_moment):
+    register("ana"), register("bob"), register("cat")
+    become_buddies("ana", "bob", "b-1"), become_buddies("ana", "cat", "b-2")
+    uow.clock.advance(minutes=1)
+    log_moment("ana")
+    # As if the first delivery had stopped after bob's item and delivery were kept and his
+    # mail sent: cat's were never written.
+    uow.db.inbox.delete_many({"recipient_id": "cat", "kind": "moment"})
+    uow.db.deliveries.delete_many({"recipient_id": "cat", "kind": "moment"})
+    before = {who: (len(senders.mail.to(who)), len(senders.announcer.of(who))) for who in ("bob", "cat")}
+    log_moment("ana")  # the same event, delivered again
+    assert (len(senders.mail.to("bob")), len(senders.announcer.of("bob"))) == before["bob"]
+    assert (len(senders.mail.to("cat")), len(senders.announcer.of("cat"))) == (
+        before["cat"][0] + 1, before["cat"][1] + 1)
+    assert uow.db.inbox.count_documents({"kind": "moment"}) == 2
+
+
 def test_a_moment_is_told_to_the_buddies_of_its_time_whatever_order_the_news_came_in(
         uow, senders, register, become_buddies, log_moment):
     register("ana"), register("bob")

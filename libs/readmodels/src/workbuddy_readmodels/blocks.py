@@ -22,6 +22,11 @@ class Blocks(Repository):
     def between(self, a: str, b: str) -> dict | None:
         return self.db.blocks.find_one({"_id": pair_key(a, b)})
 
+    def with_any(self, member_id: str, others: list[str]) -> set[str]:
+        """Those of ``others`` the member blocked or was blocked by, in one query."""
+        keys = {pair_key(member_id, other): other for other in others}
+        return {keys[b["_id"]] for b in self.db.blocks.find({"_id": {"$in": sorted(keys)}})}
+
     def others_of(self, member_id: str) -> set[str]:
         """Every member this one blocked or was blocked by."""
         return {b["blocked_id"] if b["blocker_id"] == member_id else b["blocker_id"]

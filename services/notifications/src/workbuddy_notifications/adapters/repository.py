@@ -9,9 +9,9 @@ redelivered event or a second replica changes nothing twice.
 import hashlib
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from workbuddy_platform.pages import page
 from workbuddy_platform.store import merge, transition
@@ -30,6 +30,21 @@ def create_indexes(db: Database) -> None:
     db.deliveries.create_index([("digest_id", ASCENDING)])
     db.inbox.create_index([("recipient_id", ASCENDING), ("order", ASCENDING)])
     db.unread_messages.create_index([("due_at", ASCENDING)])
+
+
+def insert_new(collection, docs: list[dict]) -> set[str]:
+    """Insert, in one command, those of ``docs`` not there yet (by _id); returns the ids of the
+    ones that were there already (a redelivered event)."""
+    if not docs:
+        return set()
+    try:
+        collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details["writeErrors"]
+        if any(e["code"] != 11000 for e in errors):
+            raise
+        return {docs[e["index"]]["_id"] for e in errors}
+    return set()
 
 
 class Recipients(Repository):
@@ -63,7 +78,11 @@ class Recipients(Repository):
     def get(self, member_id: str) -> dict | None:
         """None until member.registered has told us of the member (their address, or that it is
         not verified yet: then no mail goes, ``email_verified`` False)."""
-        found = self.known(member_id)
+        return self.registered(self.known(member_id))
+
+    @staticmethod
+    def registered(found: dict | None) -> dict | None:
+        """``found`` (as ``known`` returns it) if member.registered has told us of the member."""
         registered = found and "display_name" in found and (
             "email" in found or "email_verified" in found)
         return found if registered else None
@@ -71,6 +90,11 @@ class Recipients(Repository):
     def known(self, member_id: str) -> dict | None:
         """What is known of the member, an address or not."""
         return self.db.recipients.find_one({"_id": member_id})
+
+    def known_of(self, member_ids: set[str]) -> dict[str, dict | None]:
+        """``known`` for each of the members, in one query."""
+        found = {r["_id"]: r for r in self.db.recipients.find({"_id": {"$in": sorted(member_ids)}})}
+        return {m: found.get(m) for m in member_ids}
 
     def names(self, member_ids: set[str]) -> dict[str, str]:
         found = self.db.recipients.find({"_id": {"$in": sorted(member_ids)}})
@@ -111,28 +135,51 @@ class Moments(Repository):
 
 class Deliveries(Repository):
     """The ledger: one document per (event, recipient, channel), moved from state to state by
-    compare-and-set, so that only one worker ever holds a delivery."""
+    compare-and-set, so that only one worker ever holds a delivery.
+
+    Each command is a round trip, and a moment opens, claims and settles a delivery per buddy:
+    a delivery this worker opened is claimed in one command, and one it holds is settled from
+    the copy in hand (conditioned on its state still being "sending", as a read would be)."""
+
+    def __init__(self, uow):
+        super().__init__(uow)
+        self._opened: set[str] = set()  # by this worker, just now: updated_at is fresh
+        self._held: dict[str, dict] = {}  # claimed by this worker, as written then
 
     def open(self, *, event_id: str, recipient_id: str, channel: str,
              notification_id: str | None, subject_id: str | None, **more) -> str:
         """Create the delivery once; a redelivered event finds it already there. It tells the
         notification ``notification_id`` (an inbox item) on ``channel``; ``subject_id`` is the
         other member involved, whose block cancels it."""
-        key = d.key(event_id, recipient_id, channel)
+        return self.open_all([dict(event_id=event_id, recipient_id=recipient_id, channel=channel,
+                                   notification_id=notification_id, subject_id=subject_id,
+                                   **more)])[0]
+
+    def open_all(self, deliveries: list[dict]) -> list[str]:
+        """``open`` for each of ``deliveries`` (its arguments), in one command; their keys."""
         now = self.uow.now()
-        try:
-            self.db.deliveries.insert_one({
-                "_id": key, "event_id": event_id, "recipient_id": recipient_id, "channel": channel,
-                "notification_id": notification_id, "subject_id": subject_id, "state": d.PENDING,
-                "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now, **more,
-            })
-        except DuplicateKeyError:
-            pass
-        return key
+        docs = [{"_id": d.key(o["event_id"], o["recipient_id"], o["channel"]), "state": d.PENDING,
+                 "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now} | o
+                for o in deliveries]
+        there = insert_new(self.db.deliveries, docs)
+        self._opened |= {doc["_id"] for doc in docs} - there
+        return [doc["_id"] for doc in docs]
 
     def claim(self, key: str) -> dict | None:
         """Take a pending delivery for sending; None when another worker has it or it is done."""
-        return self._from_sending(key, {"state": d.SENDING}, state=d.PENDING)
+        if key in self._opened:
+            self._opened.discard(key)
+            # Opened a moment ago: its updated_at may stand for the claim's (the reclaim timer
+            # counts from it), so only the state is set, and no datetime ($set would store it
+            # as a string on nx-27017).
+            claimed = self.db.deliveries.find_one_and_update(
+                {"_id": key, "state": d.PENDING}, {"$set": {"state": d.SENDING}},
+                return_document=ReturnDocument.AFTER)
+        else:
+            claimed = self._from_sending(key, {"state": d.SENDING}, state=d.PENDING)
+        if claimed is not None:
+            self._held[key] = claimed
+        return claimed
 
     def settle(self, key: str, state: str, **fields) -> dict | None:
         """The end of a delivery being sent; the delivery as settled, None if it was not."""
@@ -151,7 +198,7 @@ class Deliveries(Repository):
                 back |= {"last_error": error, "attempts": current["attempts"] + 1}
             return back
 
-        transition(self.db.deliveries, {"_id": key, "state": d.SENDING}, changes)
+        self._from_sending(key, changes)
 
     def hold(self, key: str, *, until: datetime, reason: str) -> None:
         """Back to pending, not to be tried before ``until`` (quiet hours): no attempt is
@@ -163,9 +210,15 @@ class Deliveries(Repository):
         digest time); the digest timer gathers it then."""
         self._from_sending(key, {"state": d.FOR_DIGEST, "not_before": due, "held_because": reason})
 
-    def _from_sending(self, key: str, changes: dict, state: str = d.SENDING) -> dict | None:
-        return transition(self.db.deliveries, {"_id": key, "state": state},
-                          changes | {"updated_at": self.uow.now()})
+    def _from_sending(self, key: str, changes, state: str = d.SENDING) -> dict | None:
+        stamped = lambda current: (changes(current) if callable(changes) else changes) | {  # noqa: E731
+            "updated_at": self.uow.now()}
+        where = {"_id": key, "state": state}
+        if state == d.SENDING and (held := self._held.pop(key, None)) is not None:
+            updated = held | stamped(held)
+            written = self.db.deliveries.replace_one(where, updated)
+            return updated if written.matched_count == 1 else None
+        return transition(self.db.deliveries, where, stamped)
 
     def drop_mail(self, key: str) -> None:
         """A kept mail goes once its delivery is settled (sent, or failed for good)."""
@@ -244,6 +297,13 @@ class Inbox(Repository):
             return True
         except DuplicateKeyError:
             return False
+
+    def add_all(self, items: list[dict]) -> set[str]:
+        """``add`` for each of ``items``, in one command; the ids of those kept already."""
+        return insert_new(self.db.inbox, items)
+
+    def get_all(self, item_ids: set[str]) -> dict[str, dict]:
+        return {i["_id"]: i for i in self.db.inbox.find({"_id": {"$in": sorted(item_ids)}})}
 
     def get(self, item_id: str, member_id: str | None = None) -> dict | None:
         return self.db.inbox.find_one({"_id": item_id} | ({"recipient_id": member_id}
@@ -337,6 +397,13 @@ class PushSubscriptions(Repository):
 
     def of_member(self, member_id: str) -> list[dict]:
         return list(self.db.push_subscriptions.find({"member_id": member_id}))
+
+    def of_members(self, member_ids: list[str]) -> dict[str, list[dict]]:
+        """``of_member`` for each of the members, in one query."""
+        found: dict[str, list[dict]] = {m: [] for m in member_ids}
+        for sub in self.db.push_subscriptions.find({"member_id": {"$in": sorted(set(member_ids))}}):
+            found[sub["member_id"]].append(sub)
+        return found
 
     def get(self, _id: str) -> dict | None:
         return self.db.push_subscriptions.find_one({"_id": _id})

@@ -23,6 +23,7 @@ from ..domain.mails import Mail
 from ..metrics import DELIVERIES
 from ..unit_of_work import NotificationsUnitOfWork
 from . import digests
+from .reads import Reads
 
 log = get_logger(__name__)
 
@@ -37,22 +38,33 @@ UNPROVEN = ("the member has not verified the address yet: nothing but the verifi
             "mailed to it until then")
 
 
-def tell(uow: NotificationsUnitOfWork, senders: Senders, *, item: dict | None) -> None:
+def tell(uow: NotificationsUnitOfWork, senders: Senders, *, item: dict | None,
+         reads: Reads | None = None) -> None:
     """Send ``item`` (kept in the app already) by mail and to each browser with push on,
     unless its kind is for the app only."""
     if item is None or messages.preference_kind(item) is None:
         return
-    channels = [d.EMAIL] + [d.push_channel(sub["_id"])
-                            for sub in uow.push_subscriptions.of_member(item["recipient_id"])]
-    keys = [uow.deliveries.open(event_id=item["event_id"], recipient_id=item["recipient_id"],
-                                channel=channel, notification_id=item["_id"],
-                                subject_id=item["subject_id"], kind=item["kind"])
-            for channel in channels]
-    for key in keys:
-        attempt(uow, senders, key=key)
+    tell_all(uow, senders, items=[item], reads=reads)
 
 
-def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None:
+def tell_all(uow: NotificationsUnitOfWork, senders: Senders, *, items: list[dict | None],
+             reads: Reads | None = None) -> None:
+    """``tell`` each of ``items`` (one moment's, to its buddies), in their order: their
+    deliveries are opened in one command, then tried one by one."""
+    reads = reads or Reads(uow)
+    told = [i for i in items if i is not None and messages.preference_kind(i) is not None]
+    opening = [dict(event_id=item["event_id"], recipient_id=item["recipient_id"], channel=channel,
+                    notification_id=item["_id"], subject_id=item["subject_id"], kind=item["kind"])
+               for item in told
+               for channel in [d.EMAIL] + [d.push_channel(sub["_id"])
+                                           for sub in reads.subscriptions(item["recipient_id"])]]
+    for key in uow.deliveries.open_all(opening):
+        attempt(uow, senders, key=key, reads=reads)
+
+
+def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str,
+            reads: Reads | None = None) -> None:
+    reads = reads or Reads(uow)
     delivery = uow.deliveries.claim(key)
     if delivery is None:
         return  # sent already, or another worker is on it
@@ -67,14 +79,14 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
             _send_digest(uow, senders, delivery)
         return
     # (A delivery opened by an older version names no notification: it is cancelled below.)
-    item = uow.inbox.get(delivery.get("notification_id"))
-    recipient = uow.recipients.get(delivery["recipient_id"])
+    item = reads.item(delivery.get("notification_id"))
+    recipient = reads.recipient(delivery["recipient_id"])
     subject_id = delivery.get("subject_id")
-    subject = uow.recipients.get(subject_id) if subject_id and subject_id != FORMER_MEMBER else None
+    subject = reads.recipient(subject_id) if subject_id and subject_id != FORMER_MEMBER else None
     if item is None:
         settle(uow, key, d.CANCELLED, reason="the notification is gone")
         return
-    if subject_id and uow.blocks.between(delivery["recipient_id"], subject_id):
+    if subject_id and reads.blocked(delivery["recipient_id"], subject_id):
         # A block may arrive while a delivery waits: from then on, nothing goes between them.
         settle(uow, key, d.CANCELLED, reason="the two members blocked each other")
         log.info("delivery.cancelled", delivery=key, reason="blocked")
@@ -94,9 +106,10 @@ def attempt(uow: NotificationsUnitOfWork, senders: Senders, *, key: str) -> None
     if not _may_go_now(uow, delivery, item, recipient):
         return
     if subscription_id is not None:
-        _push(uow, senders, delivery, subscription_id, item, recipient, subject)
+        _push(uow, senders, delivery, reads.subscription(delivery["recipient_id"], subscription_id),
+              item, recipient, subject)
         return
-    moment = uow.moments.get(item["data"]["moment_id"]) if "moment_id" in item["data"] else None
+    moment = reads.moment(item["data"]["moment_id"]) if "moment_id" in item["data"] else None
     _mail(uow, senders, delivery, lambda: messages.mail_for(
         item, recipient=recipient, subject=subject, moment=moment, links=senders.links))
 
@@ -180,11 +193,10 @@ def _may_go_now(uow: NotificationsUnitOfWork, delivery: dict, item: dict, recipi
     return True
 
 
-def _push(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict, subscription_id: str,
-          item: dict, recipient: dict, subject: dict | None) -> None:
+def _push(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict,
+          subscription: dict | None, item: dict, recipient: dict, subject: dict | None) -> None:
     """One browser of the recipient: a small payload, nothing the recipient may not see."""
     key = delivery["_id"]
-    subscription = uow.push_subscriptions.get(subscription_id)
     if subscription is None:
         settle(uow, key, d.CANCELLED, reason="the browser unsubscribed")
         return
@@ -193,7 +205,7 @@ def _push(uow: NotificationsUnitOfWork, senders: Senders, delivery: dict, subscr
                           messages.push_for(item, recipient=recipient, subject=subject),
                           urgency=messages.push_urgency(item))
     except push.SubscriptionGone as exc:
-        uow.push_subscriptions.remove(subscription_id)
+        uow.push_subscriptions.remove(subscription["_id"])
         settle(uow, key, d.FAILED, reason=f"the browser is gone: {exc}")
         log.info("delivery.push_gone", delivery=key)
         return

@@ -6,6 +6,7 @@ from workbuddy_contracts.errors import NotFound
 
 from ..domain import inbox
 from ..unit_of_work import NotificationsUnitOfWork
+from .reads import Reads
 
 
 def notifications_of(uow: NotificationsUnitOfWork, *, member_id: str, limit: int = 20,
@@ -29,8 +30,10 @@ def mark_notification(uow: NotificationsUnitOfWork, *, member_id: str, notificat
     return shown_to(uow, member_id, [updated])[0]
 
 
-def shown_to(uow: NotificationsUnitOfWork, member_id: str, items: list[dict]) -> list[dict]:
+def shown_to(uow: NotificationsUnitOfWork, member_id: str, items: list[dict],
+             reads: Reads | None = None) -> list[dict]:
     """The items as the member reads them: in their language, with the names as they are now."""
-    me = uow.recipients.known(member_id) or {}
-    names = uow.recipients.names({i["subject_id"] for i in items if i["subject_id"]})
+    reads = reads or Reads(uow)
+    me = reads.known(member_id) or {}
+    names = reads.names({i["subject_id"] for i in items if i["subject_id"]})
     return [inbox.view(i, me.get("language", "en"), names, me.get("time_zone")) for i in items]

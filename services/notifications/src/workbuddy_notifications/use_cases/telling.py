@@ -14,8 +14,9 @@ from ..adapters.senders import Senders
 from ..domain import audience, inbox, timing
 from ..domain.deliveries import EMAIL
 from ..unit_of_work import NotificationsUnitOfWork
-from .deliveries import tell
+from .deliveries import tell, tell_all
 from .feed import shown_to
+from .reads import ReadOnce, Reads
 
 
 def moment_logged(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
@@ -26,8 +27,12 @@ def moment_logged(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: s
               "kind": payload["kind"], "note": payload["note"], "logged_at": payload["logged_at"]}
     uow.moments.save(moment)
     buddies = audience.buddies_at(uow.buddy_links.of(moment["author_id"]), moment["logged_at"])
-    for buddy_id in _available_first(uow, buddies):
-        _tell_moment(uow, senders, moment, buddy_id)
+    if not buddies:
+        return
+    reads = ReadOnce(uow, moment=moment, buddies=buddies)
+    tell_all(uow, senders, reads=reads, items=keep_all(uow, senders, reads=reads, items=[
+        _moment_item(moment, buddy_id) for buddy_id in _available_first(uow, buddies, reads)
+        if buddy_id != FORMER_MEMBER]))
 
 
 def moment_reacted(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str,
@@ -145,27 +150,61 @@ def _check_in(payload: dict, step: str) -> dict:
 
 
 def keep(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str, recipient_id: str,
-         kind: str, at: datetime, subject_id: str | None = None, data: dict | None = None) -> dict | None:
+         kind: str, at: datetime, subject_id: str | None = None, data: dict | None = None,
+         reads: Reads | None = None) -> dict | None:
     """Keep one notification in the app and return it; an event already told to this member
     returns the item kept then (so that its mail and push can still be sent), a former member
     None. A new one rings the member's open apps, unless the two members blocked each other."""
     if recipient_id == FORMER_MEMBER:
         return None
+    reads = reads or Reads(uow)
     item = inbox.new_item(event_id=event_id, recipient_id=recipient_id, kind=kind, at=at,
                           subject_id=subject_id, data=data)
     if not uow.inbox.add(item):
-        return uow.inbox.get(item["_id"])
-    if subject_id is None or uow.blocks.between(recipient_id, subject_id) is None:
-        senders.announcer.announce(recipient_id, shown_to(uow, recipient_id, [item])[0])
+        item = uow.inbox.get(item["_id"])
+        if item is not None:
+            reads.kept(item)
+        return item
+    reads.kept(item)
+    if subject_id is None or not reads.blocked(recipient_id, subject_id):
+        senders.announcer.announce(recipient_id, shown_to(uow, recipient_id, [item], reads)[0])
     return item
 
 
+def keep_all(uow: NotificationsUnitOfWork, senders: Senders, *, items: list[dict],
+             reads: Reads) -> list[dict]:
+    """``keep`` for each of ``items`` (inbox.new_item's, one moment's), kept in one command;
+    returns them in their order, as kept."""
+    there = uow.inbox.add_all(items)
+    earlier = uow.inbox.get_all(there) if there else {}
+    kept = []
+    for item in items:
+        if item["_id"] in there:
+            item = earlier.get(item["_id"])
+            if item is None:
+                continue
+        reads.kept(item)
+        kept.append(item)
+        if item["_id"] not in there and (
+                item["subject_id"] is None or not reads.blocked(item["recipient_id"],
+                                                                item["subject_id"])):
+            senders.announcer.announce(item["recipient_id"],
+                                       shown_to(uow, item["recipient_id"], [item], reads)[0])
+    return kept
+
+
+def _moment_item(moment: dict, recipient_id: str) -> dict:
+    return inbox.new_item(event_id=moment["event_id"], recipient_id=recipient_id,
+                          kind=inbox.MOMENT, at=moment["logged_at"], subject_id=moment["author_id"],
+                          data={"moment_id": moment["_id"], "kind": moment["kind"]})
+
+
 def _tell_moment(uow: NotificationsUnitOfWork, senders: Senders, moment: dict,
-                 recipient_id: str) -> None:
-    tell(uow, senders, item=keep(
+                 recipient_id: str, reads: Reads | None = None) -> None:
+    tell(uow, senders, reads=reads, item=keep(
         uow, senders, event_id=moment["event_id"], recipient_id=recipient_id, kind=inbox.MOMENT,
         at=moment["logged_at"], subject_id=moment["author_id"],
-        data={"moment_id": moment["_id"], "kind": moment["kind"]}))
+        data={"moment_id": moment["_id"], "kind": moment["kind"]}, reads=reads))
 
 
 def _tell_pair(uow: NotificationsUnitOfWork, senders: Senders, event_id: str, payload: dict,
@@ -177,13 +216,14 @@ def _tell_pair(uow: NotificationsUnitOfWork, senders: Senders, event_id: str, pa
             subject_id=other, data={"buddyship_id": payload["buddyship_id"]} | (data or {})))
 
 
-def _available_first(uow: NotificationsUnitOfWork, member_ids: list[str]) -> list[str]:
+def _available_first(uow: NotificationsUnitOfWork, member_ids: list[str],
+                     reads: Reads) -> list[str]:
     """Buddies free to hear it now are told first (an urgent call for advice reaches them
     sooner); the others still hear of it, when their own rules allow."""
     now = uow.now()
 
     def busy(member_id: str) -> bool:
-        recipient = uow.recipients.get(member_id) or {}
+        recipient = reads.recipient(member_id) or {}
         return timing.when(kind="ask", channel=EMAIL, urgent=False, recipient=recipient,
                            now=now).how != timing.NOW
 
