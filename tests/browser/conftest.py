@@ -127,7 +127,11 @@ def new_context(request, browser, artifacts):
 
 
 def pytest_collection_modifyitems(items):
-    # Two systems at once would crowd a 2-core machine: browser tests run one after another.
+    # Two systems at once would crowd a 2-core machine: browser tests run one after another,
+    # on the worker of the end-to-end tests (before them: that system is not started yet).
+    # The fault scenarios, as long again, then have the other worker, with the short tests;
+    # in a group of their own, the browser tests went to the same worker as the fault
+    # scenarios or as the end-to-end tests, and either worker then ran for minutes alone.
     for item in items:
         if "browser" in item.path.parts:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group("e2e"))

@@ -72,3 +72,39 @@ def test_children_get_this_environment_and_what_the_launcher_adds(tmp_path, monk
     finally:
         supervisor.stop_all()
     assert supervisor.log_path("child").read_text().strip() == "from the developer by the stack"
+
+
+# A child that takes a second to stop, as a service finishing its work does, and says when it
+# was told and when it was done.
+LINGERING = """
+import signal, sys, time
+def stop(*_):
+    told = time.time()
+    time.sleep(1)
+    print("stopped", told, time.time(), flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+print("ready", flush=True)
+while True:
+    time.sleep(1)
+"""
+
+
+def test_the_children_stop_together_and_the_ones_they_use_after_them(tmp_path):
+    supervisor = Supervisor(tmp_path)
+    names = ["store", "profiles", "gateway"]
+    try:
+        for name in names:
+            supervisor.start(name, [sys.executable, "-c", LINGERING], stop_last=name == "store")
+        for name in names:
+            wait_until(lambda n=name: "ready" in supervisor.log_path(n).read_text(), 30, name)
+    finally:
+        supervisor.stop_all()
+    told, done = {}, {}
+    for name in names:
+        [line] = [line for line in supervisor.log_path(name).read_text().splitlines()
+                  if line.startswith("stopped")]
+        told[name], done[name] = map(float, line.split()[1:])
+    # One after the other, the second would have been told once the first was done, 1 s later.
+    assert abs(told["profiles"] - told["gateway"]) < 0.9, told
+    assert told["store"] >= max(done["profiles"], done["gateway"]), (told, done)

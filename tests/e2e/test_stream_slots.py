@@ -1,8 +1,10 @@
-"""Live streams on a real gateway: a quiet stream hears a keep-alive at its pace, and an app
+"""Live streams on a real gateway: a quiet stream hears a keep-alive at its pace, an app
 that goes away frees its slot at once, not at the next keep-alive (a gateway holds only so
-many streams, each a thread and a broker connection)."""
+many streams, each a thread and a broker connection), and a gateway told to stop ends its
+streams at once."""
 
 import sys
+import threading
 import time
 
 import pytest
@@ -60,3 +62,33 @@ def test_an_app_that_goes_away_frees_its_stream_slot_at_once(gateway, one_stream
         time.sleep(0.2)
     assert again.status_code == 200
     again.close()
+
+
+def test_a_gateway_told_to_stop_ends_its_streams_at_once(stack, gateway):
+    """Its apps reconnect at once (to another replica), rather than being held until gunicorn's
+    graceful timeout (10 s) and then cut; and the gateway is gone well before that timeout."""
+    port = free_port()
+    env = stack.env() | {"GATEWAY_PORT": str(port), "GATEWAY_WORKERS": "1",
+                         "STREAM_KEEP_ALIVE": "30", "STREAM_MAX_SECONDS": "120",
+                         "OPS_HOST": "127.0.0.1", "GATEWAY_OPS_PORT": str(free_port())}
+    stack.supervisor.start("gateway-stopping", [sys.executable, "-m", "workbuddy_gateway"], env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: requests.get(f"{base}/healthz", timeout=2).ok, 30, "the gateway")
+        member = gateway.sign_up("Staying", "en")
+        with stream(base, member) as response:
+            lines = response.iter_lines(decode_unicode=True)
+            assert next(lines) == "retry: 3000"
+            told = time.monotonic()
+            stopping = threading.Thread(target=stack.supervisor.stop, args=("gateway-stopping",))
+            stopping.start()
+            # The blank line that ends the first event, then the end of the stream (if the
+            # stream were held: a read timeout, after 10 s).
+            assert list(lines) == [""]
+            ended = time.monotonic() - told
+        stopping.join()
+        gone = time.monotonic() - told
+    finally:
+        stack.supervisor.stop("gateway-stopping")
+    assert ended < 5, ended
+    assert gone < 9, gone

@@ -1,6 +1,8 @@
 """The gazetteer: names to places, suggestions as one types, distances."""
 
 import math
+import os
+import time
 
 import pytest
 
@@ -65,3 +67,55 @@ def test_distances_are_great_circle_kilometres():
     # A quarter of the equator, and antipodes (the rounding guard of asin).
     assert places.distance_km((0, 0), (0, 90)) == pytest.approx(math.pi / 2 * places.EARTH_RADIUS_KM)
     assert places.distance_km((0, 0), (0, 180)) == pytest.approx(math.pi * places.EARTH_RADIUS_KM)
+
+
+def _indexes(gazetteer) -> tuple:
+    return gazetteer.places, gazetteer.by_name, gazetteer.keys, gazetteer.rows
+
+
+def test_the_indexes_one_process_built_are_what_the_next_one_loads(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAZETTEER_CACHE_DIR", str(tmp_path))
+    built = places._Gazetteer()
+    [kept] = tmp_path.glob("gazetteer-*.marshal")
+    monkeypatch.setattr(places._Gazetteer, "_build", _never_built)
+    loaded = places._Gazetteer()
+    assert _indexes(loaded) == _indexes(built)
+    assert loaded.places[loaded.by_name["londres"]].name_fr == "Londres"
+    assert list(tmp_path.iterdir()) == [kept]  # nothing left half-written beside it
+
+
+def _small_build(self, path):
+    self.places = [places.Place(1, "Lyon", "FR", 45.75, 4.85, 520774)]
+    self.by_name, self.keys, self.rows = {"lyon": 0}, ["lyon"], [(-520774, 0)]
+
+
+def _never_built(self, path):
+    raise AssertionError("built again instead of loaded")
+
+
+def test_a_torn_file_is_built_again_and_replaced(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAZETTEER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(places._Gazetteer, "_build", _small_build)
+    places._cache_file(places.CITIES_FILE).write_bytes(b"\xfb")  # its writer was stopped
+    assert places._Gazetteer().by_name == {"lyon": 0}
+    monkeypatch.setattr(places._Gazetteer, "_build", _never_built)
+    assert places._Gazetteer().places == [places.Place(1, "Lyon", "FR", 45.75, 4.85, 520774)]
+
+
+def test_where_nothing_can_be_written_each_process_builds_its_own(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("GAZETTEER_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    monkeypatch.setattr(places._Gazetteer, "_build", _small_build)
+    assert places._Gazetteer().by_name == {"lyon": 0}
+    assert list(tmp_path.iterdir()) == [tmp_path / "a-file"]
+
+
+def test_another_gazetteers_file_goes_a_day_after_it_was_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAZETTEER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(places._Gazetteer, "_build", _small_build)
+    old, recent = tmp_path / "gazetteer-0ld.marshal", tmp_path / "gazetteer-rec3nt.marshal"
+    old.write_bytes(b""), recent.write_bytes(b"")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    places._Gazetteer()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [recent.name, places._cache_file(places.CITIES_FILE).name])

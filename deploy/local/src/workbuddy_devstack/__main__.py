@@ -70,7 +70,7 @@ def main() -> None:
         supervisor.start("inbox", [
             sys.executable, "-m", "workbuddy_devstack.inbox", "--smtp-port",
             str(settings.smtp_port), "--http-port", str(settings.inbox_port),
-            "--dir", str(var_dir / "mail")])
+            "--dir", str(var_dir / "mail")], stop_last=True)
         stack = Stack(supervisor, amqp_uri=settings.amqp_uri, mongo_uri=mongo_uri,
                       smtp_port=settings.smtp_port, gateway_port=settings.gateway_port,
                       rate_limit_storage=redis_url if redis_said else "memory://",

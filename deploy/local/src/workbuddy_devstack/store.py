@@ -29,7 +29,7 @@ def start_embedded(supervisor: Supervisor, data_dir: Path, port: int) -> str:
         binary, "--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port),
         "--log-file", str(supervisor.log_dir / "nx-27017.log"),
         "--pid-file", str(data_dir / "nx-27017.pid"),
-    ], echo=False)  # it logs every command: read it in its log file when needed
+    ], echo=False, stop_last=True)  # it logs every command: read it in its log file when needed
     uri = mongo_uri(port)
     wait_until(lambda: answers(uri), 30, f"nx-27017 on port {port}")
     return uri

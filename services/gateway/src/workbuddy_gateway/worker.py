@@ -22,6 +22,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from workbuddy_platform.logs import get_logger
 
+from .api import notifications
 from .problems import CONTENT_TYPE
 
 log = get_logger(__name__)
@@ -55,6 +56,11 @@ def problem_answer(status: int, reason: str, detail: str, correlation_id: str) -
 
 
 class ProblemThreadWorker(ThreadWorker):
+    def handle_exit(self, sig, frame):
+        """SIGTERM: the live streams end too; the worker then finishes its other requests."""
+        notifications.STOPPING.set()
+        super().handle_exit(sig, frame)
+
     def handle_error(self, req, client, addr, exc):
         refusal = REFUSED.get(type(exc))
         if refusal is None and isinstance(exc, ParseException) \

@@ -2,6 +2,7 @@
 
 import json
 import socket
+import threading
 import time
 
 from flask import Response, current_app, request, stream_with_context
@@ -25,6 +26,10 @@ SLOTS = "stream_slots"
 # How soon a stream notices that its app went (a phone locked, a tab closed): its thread, its
 # broker connection and its slot are freed then, not at the next keep-alive's failed write.
 GONE_CHECK_SECONDS = 1.0
+# Set when this worker is told to stop (worker.py): its streams end within that second, as at
+# STREAM_MAX_SECONDS, and their apps reconnect at once (to another replica) rather than being
+# held until gunicorn's graceful timeout and then cut.
+STOPPING = threading.Event()
 
 blp = Blueprint("notifications", __name__, url_prefix="/v1/me/notifications",
                 description="Everything I was told, whatever the channel; read or not.")
@@ -114,7 +119,8 @@ class Stream(MethodView):
                     for item in reversed(_since(member_id, missed_since)):
                         yield _event(item)
                 keep_alive_at = time.monotonic() + keep_alive_seconds
-                while (now := time.monotonic()) < ends and not _gone(app):
+                while ((now := time.monotonic()) < ends and not _gone(app)
+                       and not STOPPING.is_set()):
                     # Short waits: an app that went is noticed within a second, its slot freed.
                     item = stream.next(min(GONE_CHECK_SECONDS, keep_alive_at - now, ends - now))
                     if item:
