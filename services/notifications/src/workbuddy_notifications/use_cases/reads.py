@@ -60,9 +60,11 @@ class ReadOnce(Reads):
         return self._members[member_id] if member_id in self._members else super().known(member_id)
 
     def recipient(self, member_id: str) -> dict | None:
-        if member_id not in self._members:
-            return super().recipient(member_id)
-        return self.uow.recipients.registered(self._members[member_id])
+        found = self.uow.recipients.registered(self._members.get(member_id))
+        # Someone not registered here when the moment was read may be by now: their news is
+        # handled beside this one, and its handler found no delivery waiting for them yet.
+        # Asked again, as each delivery did on its own, rather than left waiting for good.
+        return found if found is not None else super().recipient(member_id)
 
     def names(self, member_ids: set[str]) -> dict[str, str]:
         if not member_ids <= self._members.keys():
