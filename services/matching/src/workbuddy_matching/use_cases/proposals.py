@@ -31,12 +31,13 @@ def propose(uow: MatchingUnitOfWork, *, proposer_id: str, invitee_id: str,
     gateway asks profiles first); a retry with the same key proposes nothing twice."""
     buddyship_id = derived_id(f"buddyship:{proposer_id}", idempotency_key) \
         if idempotency_key else None
-    change = _member_proposal(uow, proposer_id, invitee_id, buddyship_id)  # refuses oneself
+    docs = _pool_docs(uow, proposer_id, invitee_id)
+    change = _member_proposal(uow, docs, proposer_id, invitee_id, buddyship_id)  # refuses oneself
     refuse_blocked(uow, proposer_id, invitee_id)
-    invitee = uow.pool.member(invitee_id)
+    invitee = docs.get(invitee_id)
     # The gateway refuses these first, from profiles' word; matching knows a member a moment
     # later, and says the same for those it knows.
-    if not reachability.proven(uow.pool.member(proposer_id)):
+    if not reachability.proven(docs.get(proposer_id)):
         raise unproven_proposer()
     if not reachability.proven(invitee):
         raise unproven_invitee("buddy_id")
@@ -60,15 +61,23 @@ def propose_after_invitation(uow: MatchingUnitOfWork, *, inviter_id: str, member
         return
     try:
         refuse_blocked(uow, inviter_id, member_id)
-        save(uow, _member_proposal(uow, inviter_id, member_id, buddyship_id, origin="invitation"))
+        save(uow, _member_proposal(uow, _pool_docs(uow, inviter_id, member_id), inviter_id,
+                                   member_id, buddyship_id, origin="invitation"))
     except (Conflict, NotFound) as refused:  # already paired, blocked, or no room
         log.info("invitation.not_proposed", inviter_id=inviter_id, reason=refused.message)
 
 
-def _member_proposal(uow: MatchingUnitOfWork, proposer_id: str, invitee_id: str,
-                     buddyship_id: str | None, origin: str = "member") -> buddyship.Change:
-    """A member's own proposal carries the reasons too, when matching knows both members."""
-    docs = {doc["_id"]: doc for doc in uow.pool.members([proposer_id, invitee_id])}
+def _pool_docs(uow: MatchingUnitOfWork, *member_ids: str) -> dict[str, dict]:
+    """What matching knows of these members, by id, in one read (those it does not know yet
+    are absent)."""
+    return {doc["_id"]: doc for doc in uow.pool.members(list(member_ids))}
+
+
+def _member_proposal(uow: MatchingUnitOfWork, docs: dict[str, dict], proposer_id: str,
+                     invitee_id: str, buddyship_id: str | None,
+                     origin: str = "member") -> buddyship.Change:
+    """A member's own proposal carries the reasons too, when matching knows both members
+    (``docs``: as _pool_docs reads them)."""
     known = {}
     if len(docs) == 2:
         now = uow.now()
