@@ -33,7 +33,7 @@ from pathlib import Path
 import requests
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
-from system import free_ports, own_vhost, run_interruptibly, say, start_system, with_presets
+from system import free_port, own_vhost, run_interruptibly, say, start_system, with_presets
 
 from workbuddy_devstack.processes import Supervisor, wait_until
 
@@ -119,7 +119,7 @@ def run(args) -> int:
     with own_vhost(BROKER, vhost) as (amqp_uri, _management):
         workdir = Path(tempfile.mkdtemp(prefix=f"wb-cost-{run_id}-"))
         supervisor = Supervisor(workdir / "log")
-        smtp = Controller(Sink(), hostname="127.0.0.1", port=free_ports(1)[0])  # mails dropped
+        smtp = Controller(Sink(), hostname="127.0.0.1", port=free_port())  # mails dropped
         smtp.start()
         try:
             system = start_system(supervisor, workdir, amqp_uri, smtp.port,
@@ -134,7 +134,7 @@ def run(args) -> int:
                               headers={"Authorization": f"Bearer {token}"})
             me.raise_for_status()
 
-            bare_port = free_ports(1)[0]
+            bare_port = free_port()
             supervisor.start("bare", [sys.executable, str(Path(__file__).with_name("bare_endpoint.py")),
                                       str(bare_port), str(args.workers), str(args.threads), "75",
                                       str(len(me.content))],
