@@ -32,6 +32,7 @@ from .api import (
     sectors,
 )
 from .api import auth as auth_api
+from .member_cache import MemberCache
 from .rpc import Services
 from .schemas import Problem
 from .sessions import Sessions
@@ -61,7 +62,7 @@ class Api(SmorestApi):
 
 
 def create_app(settings: GatewaySettings | None = None, services: Services | None = None,
-               sessions: Sessions | None = None) -> Flask:
+               sessions: Sessions | None = None, member_cache: MemberCache | None = None) -> Flask:
     """The gateway as a WSGI app. ``settings``: read from the environment when not given
     (SettingsError names each variable set wrong)."""
     if settings is None:
@@ -90,10 +91,13 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     app.extensions[EXTENSION] = settings
     traces.init(app, platform.tracing)  # first: its span then covers what the other hooks do
     app.extensions["services"] = services or Services(platform.amqp_uri, settings.rpc_timeout)
+    # The members' profiles and sessions as last read, shared by every replica (member_cache.py).
+    cache = app.extensions[auth.CACHE] = member_cache or MemberCache.at(
+        settings.rate_limit_storage, settings.rate_limit_prefix)
     app.extensions["sessions"] = sessions or Sessions(
         client_for(platform.mongo_uri, traced=platform.tracing, isolates=platform.store_isolates,
                    timeout=platform.store_timeout)[
-            platform.database_name("gateway")])
+            platform.database_name("gateway")], cache)
     # One per process, as the app is: what a process holds is what its threads can serve.
     app.extensions[notifications.SLOTS] = threading.BoundedSemaphore(settings.stream_slots)
     auth.init(app, settings)

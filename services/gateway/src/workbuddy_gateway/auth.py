@@ -10,7 +10,11 @@ from flask import current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, get_jwt_identity
 
 from . import problems
+from .member_cache import NOTHING, Looked
 from .settings import GatewaySettings
+
+
+CACHE = "member_cache"  # where create_app keeps the app's member_cache.MemberCache
 
 
 def key_id(secret: str) -> str:
@@ -43,16 +47,23 @@ def init(app, settings: GatewaySettings) -> None:
         "the access token has expired; refresh it or sign in again"))
     jwt.revoked_token_loader(lambda header, payload: refuse(
         "this session has ended; sign in again"))
-    jwt.token_in_blocklist_loader(lambda header, payload: not session_open(payload.get("sid", "")))
+    jwt.token_in_blocklist_loader(lambda header, payload: not session_open(payload))
 
 
-def session_open(sid: str) -> bool:
-    """Asked once per request: the token is verified more than once in a request (the rate
-    limiter keys on the member too), and the answer does not change within it."""
+def session_open(payload: dict) -> bool:
+    """Whether the token's session is still open: from the member cache, which the same round
+    trip asks for the member's profile too (``looked``, for GET /v1/me), else from the store."""
+    sid, member_id = payload.get("sid", ""), payload.get("sub", "")
     known = g.setdefault("open_sessions", {})
     if sid not in known:
-        known[sid] = current_app.extensions["sessions"].is_open(sid)
+        g.looked = looked = current_app.extensions[CACHE].look(member_id, sid)
+        known[sid] = current_app.extensions["sessions"].is_open(sid, member_id, looked)
     return known[sid]
+
+
+def looked() -> Looked:
+    """What the member cache held for this request's member (see session_open)."""
+    return g.get("looked", NOTHING)
 
 
 def issue(member_id: str, sid: str, refresh_token: str) -> dict:

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -66,7 +66,10 @@ def member() -> str:
     """The signed-in member; the address for a request whose token is not valid (it will be
     refused anyway, and must not escape every limit)."""
     try:
-        verify_jwt_in_request()
+        # jwt_required verified it already for this request (it runs before the limit): its
+        # answer is reused rather than the token decoded and checked again.
+        if not g.get("_jwt_extended_jwt"):
+            verify_jwt_in_request()
         return hashed(f"member:{get_jwt_identity()}")
     except Exception:  # any token problem: fall back to the caller's address
         return address()

@@ -14,6 +14,8 @@ from workbuddy_platform import broker, tracing
 from workbuddy_platform.logs import configure_logging
 
 from .app import create_app
+from .auth import CACHE
+from .keeper import CacheKeeper
 from .settings import GatewaySettings
 
 
@@ -55,7 +57,12 @@ class Gateway(BaseApplication):
         # beside its first requests, so that no member typing a city waits for them.
         threading.Thread(target=places.warm_up, name="gazetteer", daemon=True).start()
         # In each worker, from the settings the master read: every worker runs the same.
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        cache = app.extensions[CACHE]
+        if cache.on:  # profiles' changes reach the shared cache through any worker's keeper
+            CacheKeeper(self.settings.platform.amqp_uri, self.settings.platform.nameko_config(),
+                        cache).start()
+        return app
 
 
 def _serve_metrics(settings: GatewaySettings) -> None:

@@ -10,6 +10,11 @@ under way (a sign-in racing it is refused), a leave that profiles refuses (a wro
 reopens what it closed, one that succeeds deletes the sessions and the mark, and one whose
 outcome is unknown (a crash, a lost answer) stays closed until ``settle`` finds the mark and
 asks profiles whether the member is still there.
+
+Whether a session is open is also kept in the gateway's member cache (member_cache.py), so
+that a request needs no store command: every method here that closes or reopens a session
+drops the member's cached sessions once the store has the change, before it returns; a
+session looked up afterwards, on any replica, is read from the store again.
 """
 
 import hashlib
@@ -17,7 +22,7 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from pymongo import ASCENDING
 from pymongo.database import Database
@@ -26,6 +31,8 @@ from pymongo.errors import DuplicateKeyError
 from workbuddy_contracts.errors import Conflict, Unauthorized
 from workbuddy_platform import clock
 from workbuddy_platform.store import transition
+
+from .member_cache import NOTHING, Looked, MemberCache
 
 SESSION_TTL = timedelta(days=30)
 SIGN_IN_AGAIN = "your session has ended; sign in again"
@@ -40,7 +47,8 @@ def _digest(secret: str) -> str:
 
 
 class Sessions:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, cache: MemberCache | None = None):
+        self.cache = cache or MemberCache(None, "")
         self.sessions = db.sessions
         self.sessions.create_index([("member_id", ASCENDING)])
         self.sessions.create_index([("expires_at", ASCENDING)])
@@ -76,19 +84,32 @@ class Sessions:
             raise Unauthorized(SIGN_IN_AGAIN, "refresh_token")  # rotated meanwhile, or closed
         return sid, session["member_id"], f"{sid}.{new_secret}"
 
-    def is_open(self, sid: str) -> bool:
+    def is_open(self, sid: str, member_id: str | None = None, looked: Looked = NOTHING) -> bool:
+        """From the cache when ``member_id`` (the token's) is given and ``looked`` (what the
+        cache held, member_cache.MemberCache.look) knows the session; else from the store,
+        and the answer is kept for the next request."""
+        if looked.session is not None:
+            return looked.session > clock.now().timestamp()
         session = self.sessions.find_one({"_id": sid})
-        return session is not None and self._open(session)
+        is_open = session is not None and self._open(session)
+        if member_id is not None and self.cache.on:
+            mine = is_open and session["member_id"] == member_id
+            self.cache.fill_session(member_id, sid, looked,
+                                    _seconds(session["expires_at"]) if mine else 0.0)
+        return is_open
 
     # Closing a session for good also takes it out of a leave under way: a refused leave must
     # not reopen a session its member signed out of meanwhile.
     _CLOSED = {"$set": {"revoked": True}, "$unset": {"leaving": ""}}
 
     def revoke(self, sid: str) -> None:
-        self.sessions.update_one({"_id": sid}, self._CLOSED)
+        closed = self.sessions.find_one_and_update({"_id": sid}, self._CLOSED)
+        if closed is not None:
+            self.cache.sessions_changed(closed["member_id"])
 
     def revoke_others(self, member_id: str, keep: str) -> None:
         self.sessions.update_many({"member_id": member_id, "_id": {"$ne": keep}}, self._CLOSED)
+        self.cache.sessions_changed(member_id)
 
     def close_for_leaving(self, member_id: str) -> str:
         """The first step of leaving, before the erase: from here no session of the member acts.
@@ -100,22 +121,26 @@ class Sessions:
             raise Conflict(BEING_ERASED) from None  # a second click, or another device
         self.sessions.update_many({"member_id": member_id, "revoked": False},
                                   {"$set": {"revoked": True, "leaving": attempt}})
+        self.cache.sessions_changed(member_id)
         return attempt
 
     def stay(self, member_id: str, attempt: str) -> None:
         """Profiles refused the leave (nothing was erased): the sessions it closed reopen."""
         self.sessions.update_many({"member_id": member_id, "leaving": attempt},
                                   {"$set": {"revoked": False}, "$unset": {"leaving": ""}})
+        self.cache.sessions_changed(member_id)
         self.leaving.delete_one({"_id": member_id, "attempt": attempt})
 
     def revoke_all(self, member_id: str) -> None:
         """A new password from a reset link: whoever held a session of the member is out."""
         self.sessions.update_many({"member_id": member_id}, {"$set": {"revoked": True}})
+        self.cache.sessions_changed(member_id)
 
     def forget(self, member_id: str) -> None:
         """The member is erased: their sessions go, not only their validity; the mark last, so
         that a crash before it leaves ``settle`` something to finish."""
         self.sessions.delete_many({"member_id": member_id})
+        self.cache.member_left(member_id)  # their profile too: nothing of theirs stays
         self.leaving.delete_one({"_id": member_id})
 
     def settle(self, still_members: Callable[[list[str]], set[str]]) -> list[str]:
@@ -141,3 +166,8 @@ class Sessions:
     @staticmethod
     def _open(session: dict) -> bool:
         return not session["revoked"] and session["expires_at"] > clock.now()
+
+
+def _seconds(moment: datetime) -> float:
+    # The store may hand back a naive datetime: it is UTC.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()

@@ -18,7 +18,7 @@ from .. import auth, leaving, limits
 from ..schemas import Refresh, SignedIn, problem_doc, too_many
 from . import idempotency
 from .blueprint import Blueprint
-from .calls import call, sessions
+from .calls import call, member_cache, sessions
 
 blp = Blueprint("auth", __name__, url_prefix="/v1/auth",
                 description="Sign-up, sign-in and sessions. Access tokens last 15 minutes; "
@@ -111,7 +111,9 @@ class VerifyView(MethodView):
     @limits.limiter.limit(limits.LOGIN)
     def post(self, request):
         """Prove the address with the link mailed to it (once, within 24 hours), and sign in"""
-        return signed_in(call("profiles", "verify_address", request))
+        member = call("profiles", "verify_address", request)
+        member_cache().member_changed(member["id"])  # proven now: a new revision
+        return signed_in(member)
 
 
 @blp.route("/password-reset")
@@ -143,5 +145,6 @@ class ResetPasswordView(MethodView):
         """Choose a new password with the link mailed for it: every session of the account is
         signed out, and this answer signs in anew (the link proves the address too)"""
         member_id = call("profiles", "reset_password", request)
+        member_cache().member_changed(member_id)  # the link proved the address too
         sessions().revoke_all(member_id)
         return signed_in(call("profiles", "get_member", member_id))

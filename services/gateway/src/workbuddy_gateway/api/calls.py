@@ -11,11 +11,19 @@ def call(service: str, method: str, *args, **kwargs):
                                                    language=g.language, **kwargs)
 
 
-def require_member(member_id: str, field: str) -> None:
-    """Refuse a member id that names nobody, before asking another service to act on it."""
-    if member_id not in {m["id"] for m in call("profiles", "get_members", [member_id])}:
+def require_member(member_id: str, field: str, *others: str) -> dict[str, dict]:
+    """Refuse a member id that names nobody, before asking another service to act on it.
+    The members found, by id: ``member_id`` and those of ``others`` that exist, asked for in
+    the same call."""
+    members = {m["id"]: m for m in call("profiles", "get_members", [member_id, *others])}
+    if member_id not in members:
         raise unknown_member(member_id, field)
+    return members
 
 
 def sessions():
     return current_app.extensions["sessions"]
+
+
+def member_cache():
+    return current_app.extensions["member_cache"]

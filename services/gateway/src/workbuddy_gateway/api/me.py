@@ -8,12 +8,12 @@ from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 
 from workbuddy_contracts.commands import EndBuddyship, Leave, LogMoment, ProposeBuddyship
-from workbuddy_contracts.errors import PreconditionFailed, unknown_member, unproven_invitee, unproven_proposer
+from workbuddy_contracts.errors import PreconditionFailed, unproven_invitee, unproven_proposer
 from workbuddy_contracts.profile import ProfileChange
 from workbuddy_platform import clock
 
 from .. import leaving, limits
-from ..auth import me
+from ..auth import looked, me
 from ..schemas import (
     Buddyship,
     BuddyshipPage,
@@ -32,7 +32,7 @@ from ..schemas import (
 from ..settings import settings_of
 from . import idempotency
 from .blueprint import Blueprint
-from .calls import call
+from .calls import call, member_cache, require_member
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="What the signed-in member sees and does.")
@@ -61,6 +61,18 @@ def expected_revision() -> int | None:
     return int(found.group(1))
 
 
+def signed_in_member() -> dict:
+    """The signed-in member as profiles last answered: from the member cache when it holds
+    them (read with the session check, auth.session_open), else from profiles, then kept."""
+    cache, member_id = member_cache(), me()
+    found = looked()
+    if (member := cache.member_of(found)) is not None:
+        return member
+    member = call("profiles", "get_member", member_id)
+    cache.fill_member(member_id, found, member)
+    return member
+
+
 @blp.route("")
 class Me(MethodView):
     @jwt_required()
@@ -68,7 +80,7 @@ class Me(MethodView):
     @blp.alt_response(304, description="Unchanged since the ETag given in If-None-Match.")
     def get(self):
         """My profile, with its ETag"""
-        member = call("profiles", "get_member", me())
+        member = signed_in_member()
         if etag_of(member) in (request.headers.get("If-None-Match") or ""):
             return "", 304, {"ETag": etag_of(member)}
         return with_etag(member)
@@ -89,8 +101,11 @@ class Me(MethodView):
     def patch(self, change):
         """Change my profile: only the fields given (send If-Match to avoid overwriting a
         change made elsewhere)"""
-        return with_etag(call("profiles", "update_profile", me(), ProfileChange().dump(change),
-                              expected_revision()))
+        member = call("profiles", "update_profile", me(), ProfileChange().dump(change),
+                      expected_revision())
+        # Before answering: the member's next GET, on any replica, reads the change.
+        member_cache().member_changed(me())
+        return with_etag(member)
 
 
 @blp.route("/export")
@@ -149,9 +164,7 @@ class Buddyships(MethodView):
         """Propose a buddyship to another member"""
         buddy_id = request["buddy_id"]
         key = idempotency.key()
-        members = {m["id"]: m for m in call("profiles", "get_members", [me(), buddy_id])}
-        if buddy_id not in members:
-            raise unknown_member(buddy_id, "buddy_id")
+        members = require_member(buddy_id, "buddy_id", me())
         # Profiles knows at once whose address is proven; matching learns it a moment later.
         if not members.get(me(), {}).get("email_verified", True):
             raise unproven_proposer()
