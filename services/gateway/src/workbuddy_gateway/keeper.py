@@ -54,7 +54,7 @@ def drop(cache: MemberCache, body, routing_key: str) -> bool:
     """Make what the event says true in the cache; False when Redis could not be reached."""
     member_id, kind = about(body, routing_key)
     if member_id is None:
-        log.warning("member_cache.event_without_member", event=kind)
+        log.warning("member_cache.event_without_member", event_type=kind)
         return True  # nothing to drop: not worth keeping
     return cache.member_left(member_id) if kind == LEFT else cache.member_changed(member_id)
 
