@@ -5,8 +5,9 @@ gunicorn with the same settings, requests per second as a ratio, in one run.
     .venv/bin/python bench/gateway_cost.py --quick    # smoke run (~1 minute), not the figure
 
 GET /v1/me is what a client app asks most (each screen starts with it): the gateway verifies
-the access token, asks the store whether its session is still open, calls profiles over RPC
-(which reads its store) and answers with an ETag. The bare endpoint (bench/bare_endpoint.py)
+the access token, and finds in its member cache (Redis, one round trip) whether the token's
+session is open and the member's profile, which it answers with an ETag; only the first
+request (a miss) asks the store and profiles. The bare endpoint (bench/bare_endpoint.py)
 answers a document of the same size with none of that: the ceiling of gunicorn and Flask on
 this machine, measured in the same run, alternately with the gateway so that both see the
 same machine.
@@ -36,8 +37,10 @@ from aiosmtpd.handlers import Sink
 from system import free_port, own_vhost, run_interruptibly, say, start_system, with_presets
 
 from workbuddy_devstack.processes import Supervisor, wait_until
+from workbuddy_platform.settings import redact
 
 BROKER = os.environ.get("SOAK_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TARGET = 0.40  # the issue's aim: the gateway at 40 % of the bare endpoint's rate or more
 
 
@@ -111,11 +114,12 @@ def run(args) -> int:
     say(f"settings: gunicorn {args.workers} workers x {args.threads} threads (the gateway's "
         f"defaults), keep-alive 75 s; {args.connections} client connections, closed loop; "
         f"{args.rounds} rounds of {args.seconds:g} s each (after {args.warm_up:g} s of warm-up), "
-        f"bare and gateway alternately; STORE_ISOLATES={args.store_isolates}")
+        f"bare and gateway alternately; STORE_ISOLATES={args.store_isolates}; "
+        f"RATE_LIMIT_STORAGE={redact(args.redis)} (the member cache's too)")
     say()
     vhost = f"wb-cost-{run_id}"
     env = {"GATEWAY_WORKERS": str(args.workers), "GATEWAY_THREADS": str(args.threads),
-           "STORE_ISOLATES": args.store_isolates}
+           "STORE_ISOLATES": args.store_isolates, "RATE_LIMIT_STORAGE": args.redis}
     with own_vhost(BROKER, vhost) as (amqp_uri, _management):
         workdir = Path(tempfile.mkdtemp(prefix=f"wb-cost-{run_id}-"))
         supervisor = Supervisor(workdir / "log")
@@ -178,6 +182,10 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="client connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (GATEWAY_WORKERS)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (GATEWAY_THREADS)")
+    parser.add_argument("--redis", default=REDIS,
+                        help="RATE_LIMIT_STORAGE: the Redis that several gateway processes share, "
+                             "as deployed, which also holds the member cache; memory:// runs "
+                             "without the cache (each lookup goes to the store and profiles)")
     parser.add_argument("--store-isolates", default="auto", choices=("auto", "on", "off"),
                         help="the services' STORE_ISOLATES: 'on' makes them trust nx-27017 to "
                              "isolate transactions (it does not: for measuring what taking "

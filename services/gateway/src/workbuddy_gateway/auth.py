@@ -5,6 +5,7 @@ malformed, tampered, expired or revoked token is answered 401 with a problem doc
 """
 
 import hashlib
+import time
 
 from flask import current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, get_jwt_identity
@@ -22,11 +23,39 @@ def key_id(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
+class VerifiedOnce(JWTManager):
+    """flask-jwt-extended decodes an access token three times per request (unverified, for the
+    signing key's loader; its header; then verified), and PyJWT checks every character of
+    each segment every time: most of what a request costs once its member and session come
+    from the cache. An app sends the same token with each request of its 15 minutes, so a
+    process verifies each token once and keeps its claims, as long as it is not expired:
+    the expiry (and not-before) is checked again at every request, the session (revocation)
+    too, by the blocklist loader. The signing keys are fixed for the life of the process."""
+
+    KEPT = 10_000  # tokens per process; then forgotten all at once, and verified again
+
+    def __init__(self, app=None, add_context_processor: bool = False):
+        self._verified: dict[str, dict] = {}
+        super().__init__(app, add_context_processor)
+
+    def _decode_jwt_from_config(self, encoded_token: str, csrf_value=None,
+                                allow_expired: bool = False) -> dict:
+        claims = None if allow_expired else self._verified.get(encoded_token)
+        if claims is not None and claims["nbf"] <= time.time() < claims["exp"]:
+            return dict(claims)  # a copy: nothing a request does changes what is kept
+        claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        if not allow_expired and "exp" in claims and "nbf" in claims:
+            if len(self._verified) >= self.KEPT:
+                self._verified.clear()
+            self._verified[encoded_token] = dict(claims)
+        return claims
+
+
 def init(app, settings: GatewaySettings) -> None:
     secret = settings.jwt_secret
     app.config.update(JWT_SECRET_KEY=secret, JWT_ACCESS_TOKEN_EXPIRES=settings.jwt_access_ttl,
                       JWT_TOKEN_LOCATION=["headers"], JWT_ALGORITHM="HS256")
-    jwt = JWTManager(app)
+    jwt = VerifiedOnce(app)
     # Each token says which secret signed it (kid), so a replica holding the new secret and one
     # still on the old one (JWT_ACCEPTED_SECRETS, docs/operations.md, "Rotate secrets") both
     # honour every token while a rotation rolls out.
