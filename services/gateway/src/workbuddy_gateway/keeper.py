@@ -32,11 +32,13 @@ EVENTS = ("member.updated", "member.address_verified", LEFT)
 RETRY_SECONDS = 1.0
 
 
-def queue(nameko_config: dict, ttl_seconds: int) -> Queue:
+def queue(nameko_config: dict, ttl_seconds: int, queue_type: str = "classic") -> Queue:
+    """``queue_type``: the services' EVENT_QUEUE_TYPE; quorum replicates it over a cluster."""
     exchange = get_event_exchange("profiles", nameko_config)
+    arguments = {"x-message-ttl": ttl_seconds * 1000} | (
+        {"x-queue-type": "quorum"} if queue_type == "quorum" else {})
     return Queue(QUEUE, bindings=[binding(exchange, routing_key=event) for event in EVENTS],
-                 durable=True, auto_delete=False, exclusive=False,
-                 queue_arguments={"x-message-ttl": ttl_seconds * 1000})
+                 durable=True, auto_delete=False, exclusive=False, queue_arguments=arguments)
 
 
 def about(body, routing_key: str) -> tuple[str | None, str]:
@@ -61,9 +63,9 @@ def drop(cache: MemberCache, body, routing_key: str) -> bool:
 
 class CacheKeeper:
     def __init__(self, amqp_uri: str, nameko_config: dict, cache: MemberCache,
-                 heartbeat: int = 30):
+                 queue_type: str = "classic", heartbeat: int = 30):
         self.amqp_uri = amqp_uri
-        self.queue = queue(nameko_config, cache.ttl)
+        self.queue = queue(nameko_config, cache.ttl, queue_type)
         self.cache = cache
         self.heartbeat = heartbeat
         self.stopping = threading.Event()

@@ -60,8 +60,9 @@ class Gateway(BaseApplication):
         app = create_app(self.settings)
         cache = app.extensions[CACHE]
         if cache.on:  # profiles' changes reach the shared cache through any worker's keeper
-            CacheKeeper(self.settings.platform.amqp_uri, self.settings.platform.nameko_config(),
-                        cache).start()
+            platform = self.settings.platform
+            CacheKeeper(platform.amqp_uri, platform.nameko_config(), cache,
+                        platform.event_queue_type).start()
         return app
 
 
