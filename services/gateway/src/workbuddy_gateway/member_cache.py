@@ -6,8 +6,8 @@ profiles.
 One hash per member, ``<prefix>:gateway:member:<h>``, named by a hash of their id (Redis never
 holds the id itself), read whole in one command per request:
 
-- ``doc``: the member as profiles answered them (JSON, with its ``revision``, which makes the
-  ETag), filled on a miss; dropped when it changes: by the gateway's own writes (PATCH /v1/me,
+- ``doc``: GET /v1/me's body as the gateway sent it (JSON, with the member's ``revision``,
+  which makes the ETag), filled on a miss; dropped when it changes: by the gateway's own writes (PATCH /v1/me,
   a proven address, a new password) before it answers, and by profiles' events
   (member.updated, member.address_verified, member.left: keeper.py) for the changes made
   elsewhere.
@@ -31,7 +31,6 @@ the gateway asks the sources, as it did before this cache.
 """
 
 import hashlib
-import json
 import time
 
 import redis
@@ -94,7 +93,7 @@ class Looked:
     def __init__(self, session=None, session_gen=b"", doc=None, doc_gen=b""):
         self.session = session  # None: not known; else the session's expiry (0: closed)
         self.session_gen = session_gen
-        self.doc = doc  # None: not known; else the member as JSON
+        self.doc = doc  # None: not known; else GET /v1/me's body (JSON bytes)
         self.doc_gen = doc_gen
 
 
@@ -144,15 +143,10 @@ class MemberCache:
         return Looked(None if session is None else float(session), session_gen or b"",
                       doc, doc_gen or b"")
 
-    @staticmethod
-    def member_of(looked: Looked) -> dict | None:
-        return None if looked.doc is None else json.loads(looked.doc)
-
     # Fills: written only if nothing changed since the miss was read.
 
-    def fill_member(self, member_id: str, looked: Looked, member: dict) -> None:
-        self._run(self._fill, "fill", member_id, ["gen", looked.doc_gen, "doc",
-                                                  json.dumps(member, separators=(",", ":")),
+    def fill_member(self, member_id: str, looked: Looked, document: bytes) -> None:
+        self._run(self._fill, "fill", member_id, ["gen", looked.doc_gen, "doc", document,
                                                   self.ttl])
 
     def fill_session(self, member_id: str, sid: str, looked: Looked, expires: float) -> None:
