@@ -10,8 +10,8 @@ import redis
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from workbuddy_gateway.member_cache import MemberCache
 from workbuddy_devstack.processes import wait_until
+from workbuddy_gateway.member_cache import MemberCache
 
 from ..support.api import PASSWORD, Gateway
 from ..support.net import free_port

@@ -65,6 +65,21 @@ def test_a_token_is_verified_at_its_first_request_only(gateway, decodes):
     assert len(decodes) == 2  # another token: verified in its turn
 
 
+def test_a_kept_token_is_not_parsed_again_either(gateway, monkeypatch):
+    """Not even its header: PyJWT's parsing of a token (each segment checked character by
+    character) was most of what a request cost once the member and session were cached."""
+    client, token, _ = gateway
+    mine = token()
+    assert get_me(client, mine).status_code == 200
+    parsed = []
+    real = pyjwt.api_jws.PyJWS._load
+    monkeypatch.setattr(pyjwt.api_jws.PyJWS, "_load",
+                        lambda self, jwt: parsed.append(jwt) or real(self, jwt))
+    for _ in range(3):
+        assert get_me(client, mine).status_code == 200
+    assert parsed == []
+
+
 def test_a_kept_token_is_refused_once_expired(gateway, monkeypatch):
     client, token, _ = gateway
     mine = token()

@@ -7,13 +7,13 @@ malformed, tampered, expired or revoked token is answered 401 with a problem doc
 import hashlib
 import time
 
+import jwt as pyjwt
 from flask import current_app, g
-from flask_jwt_extended import JWTManager, create_access_token, get_jwt, get_jwt_identity
+from flask_jwt_extended import JWTManager, create_access_token, get_jwt, get_jwt_identity, view_decorators
 
 from . import problems
 from .member_cache import NOTHING, Looked
 from .settings import GatewaySettings
-
 
 CACHE = "member_cache"  # where create_app keeps the app's member_cache.MemberCache
 
@@ -35,20 +35,35 @@ class VerifiedOnce(JWTManager):
     KEPT = 10_000  # tokens per process; then forgotten all at once, and verified again
 
     def __init__(self, app=None, add_context_processor: bool = False):
-        self._verified: dict[str, dict] = {}
+        self._verified: dict[str, tuple[dict, dict]] = {}  # token: (claims, header)
         super().__init__(app, add_context_processor)
 
     def _decode_jwt_from_config(self, encoded_token: str, csrf_value=None,
                                 allow_expired: bool = False) -> dict:
-        claims = None if allow_expired else self._verified.get(encoded_token)
-        if claims is not None and claims["nbf"] <= time.time() < claims["exp"]:
-            return dict(claims)  # a copy: nothing a request does changes what is kept
+        kept = None if allow_expired else self._verified.get(encoded_token)
+        if kept is not None and kept[0]["nbf"] <= time.time() < kept[0]["exp"]:
+            return dict(kept[0])  # a copy: nothing a request does changes what is kept
         claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
         if not allow_expired and "exp" in claims and "nbf" in claims:
             if len(self._verified) >= self.KEPT:
                 self._verified.clear()
-            self._verified[encoded_token] = dict(claims)
+            self._verified[encoded_token] = (dict(claims),
+                                             pyjwt.get_unverified_header(encoded_token))
         return claims
+
+    def header_of(self, encoded_token: str) -> dict:
+        """The header of a token just verified (flask-jwt-extended reads it again after)."""
+        kept = self._verified.get(encoded_token)
+        return dict(kept[1]) if kept is not None else pyjwt.get_unverified_header(encoded_token)
+
+
+def _kept_header(encoded_token: str) -> dict:
+    return current_app.extensions["flask-jwt-extended"].header_of(encoded_token)
+
+
+# flask-jwt-extended (4.7.4, pinned) reads the header of the token it has just verified through
+# this name, parsing the token once more: the header kept with the verified token is the same.
+view_decorators.get_unverified_jwt_headers = _kept_header
 
 
 def init(app, settings: GatewaySettings) -> None:
