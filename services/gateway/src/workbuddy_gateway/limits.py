@@ -119,3 +119,12 @@ def init(app, settings: GatewaySettings) -> None:
         RATELIMIT_STRATEGY="moving-window",
     )
     limiter.init_app(app)
+    manager = limiter.limit_manager
+    if not (manager.default_limits or manager.application_limits or manager._blueprint_limits
+            or limiter._meta_limits):
+        # flask-limiter also checks every request in a before_request hook, for default,
+        # application, blueprint and meta limits. The gateway sets none: each of its limits
+        # decorates an endpoint's method and is checked as the method is called. The hook then
+        # only costs time, some 5 % of an authenticated GET (docs/performance.md); it stays the
+        # day one of those is set.
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
