@@ -50,6 +50,7 @@ class Load:
     errors: int
     seconds: float
     latencies: list[float]
+    everything: int = 0  # answers during the warm-up too (what the CPU figures divide)
 
     @property
     def rate(self) -> float:
@@ -71,6 +72,7 @@ async def _one_connection(port: int, request: bytes, until: float, counting_from
             length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
                           if line.lower().startswith(b"content-length:"))
             await reader.readexactly(length)
+            load.everything += 1
             if started >= counting_from:
                 load.latencies.append(time.monotonic() - started)
                 if status == 200:
@@ -97,6 +99,76 @@ def hammer(port: int, path: str, token: str | None, connections: int, seconds: f
 
     asyncio.run(run())
     return load
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _family(pid: int) -> list[int]:
+    """``pid`` and its descendants (gunicorn's master and its workers)."""
+    found, i = [pid], 0
+    while i < len(found):
+        for task in Path(f"/proc/{found[i]}/task").glob("*/children"):
+            found += [int(child) for child in task.read_text().split()]
+        i += 1
+    return found
+
+
+def _cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def _redis_pids() -> list[int]:
+    return [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/comm")
+            if _read(p) == "redis-server"]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
+
+
+def _busy() -> tuple[float, float]:
+    """The machine's busy and total CPU seconds so far (/proc/stat)."""
+    numbers = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = numbers[3] + numbers[4]
+    return (sum(numbers) - idle) / TICKS, sum(numbers) / TICKS
+
+
+class CpuShares:
+    """Where the CPU went during a round, per answered request: the server measured (its
+    gunicorn master and workers), Redis, this client, and everything else on the machine."""
+
+    def __init__(self, server_pid: int):
+        self.server = _family(server_pid)
+        self.redis = _redis_pids()
+
+    def __enter__(self):
+        self.start = (_cpu(self.server), _cpu(self.redis), sum(os.times()[:2]), *_busy())
+        return self
+
+    def __exit__(self, *exc):
+        end = (_cpu(self.server), _cpu(self.redis), sum(os.times()[:2]), *_busy())
+        self.server_s, self.redis_s, self.client_s, busy, total = (
+            b - a for a, b in zip(self.start, end, strict=True))
+        self.other_s = busy - self.server_s - self.redis_s - self.client_s
+        self.idle_s = total - busy
+
+    def line(self, answers: int) -> str:
+        per = 1000 / max(1, answers)
+        return (f"      CPU per answer: server {self.server_s * per:.3f} ms, Redis "
+                f"{self.redis_s * per:.3f} ms, client {self.client_s * per:.3f} ms; "
+                f"meanwhile others on the machine {self.other_s:.1f} CPU s, idle {self.idle_s:.1f} s")
 
 
 def line(name: str, load: Load) -> str:
@@ -150,12 +222,17 @@ def run(args) -> int:
                 f"{bare_size} bytes")
 
             gateway_port = int(gateway.rsplit(":", 1)[1])
+            pids = {"bare": supervisor.children["bare"].pid,
+                    "gateway": supervisor.children["gateway"].pid}
             best = {"bare": None, "gateway": None}
             for n in range(1, args.rounds + 1):
                 for name, port, path, auth in (("bare", bare_port, "/bare", None),
                                                ("gateway", gateway_port, "/v1/me", token)):
-                    load = hammer(port, path, auth, args.connections, args.seconds, args.warm_up)
+                    with CpuShares(pids[name]) as shares:
+                        load = hammer(port, path, auth, args.connections, args.seconds,
+                                      args.warm_up)
                     say(line(f"round {n}: {name}", load))
+                    say(shares.line(load.everything))
                     if best[name] is None or load.rate > best[name].rate:
                         best[name] = load
         finally:
