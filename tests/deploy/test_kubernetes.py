@@ -37,6 +37,7 @@ OPERATOR_KINDS = {
     ("rabbitmq.com/v1beta1", "User"), ("rabbitmq.com/v1beta1", "Permission"),
     ("rabbitmq.com/v1beta1", "Policy"), ("mongodbcommunity.mongodb.com/v1", "MongoDBCommunity"),
     ("keda.sh/v1alpha1", "ScaledObject"), ("keda.sh/v1alpha1", "TriggerAuthentication"),
+    ("cert-manager.io/v1", "Certificate"), ("monitoring.coreos.com/v1", "PodMonitor"),
 }
 CONSUMERS_ON_QUEUE_DEPTH = ("notifications",)
 
@@ -68,6 +69,19 @@ def of_kind(docs: list[dict], kind: str) -> dict[str, dict]:
 def container(deployment: dict) -> dict:
     (only,) = deployment["spec"]["template"]["spec"]["containers"]
     return only
+
+
+def config_of(docs: list[dict]) -> dict[str, str]:
+    """The shared configuration, whatever the hash kustomize put in its name."""
+    (config,) = [c for name, c in of_kind(docs, "ConfigMap").items()
+                 if name.startswith("workbuddy-config-")]
+    return config["data"]
+
+
+def autoscaled(docs: list[dict]) -> set[str]:
+    """The Deployments an HPA or KEDA scales."""
+    return ({h["spec"]["scaleTargetRef"]["name"] for h in of_kind(docs, "HorizontalPodAutoscaler").values()}
+            | {s["spec"]["scaleTargetRef"]["name"] for s in of_kind(docs, "ScaledObject").values()})
 
 
 def env_of(deployment: dict) -> dict[str, dict]:
@@ -120,7 +134,7 @@ def test_the_probes_and_ports_are_the_ones_the_image_listens_on(prod, service):
     assert set(ports.values()) <= exposed
     probe_port = main["readinessProbe"]["httpGet"]["port"]
     assert probe_port in ports
-    config = of_kind(prod, "ConfigMap")["workbuddy-config"]["data"]
+    config = config_of(prod)
     if service == "gateway":
         env = {e["name"]: e.get("value") for e in main["env"]}
         assert ports["http"] == int(env["GATEWAY_PORT"]) and ports["ops"] == int(
@@ -145,7 +159,7 @@ def test_a_service_keeps_one_replica_through_disruptions_and_is_fenced(prod, ser
 def test_secrets_are_referenced_by_name_never_written_in_production(prod):
     assert "Secret" not in {d["kind"] for d in prod}, "production Secrets are made beforehand"
     secretish = re.compile(r"SECRET|PASSWORD|PRIVATE_KEY|_URI$|USERNAME")
-    config = of_kind(prod, "ConfigMap")["workbuddy-config"]["data"]
+    config = config_of(prod)
     assert not [k for k in config if secretish.search(k) and k != "OTEL_EXPORTER_OTLP_ENDPOINT"]
     for name, deployment in of_kind(prod, "Deployment").items():
         for var, entry in env_of(deployment).items():
@@ -187,7 +201,7 @@ def test_production_runs_the_engines_as_clusters(prod):
     (mongo,) = of_kind(prod, "MongoDBCommunity").values()
     assert rabbit["spec"]["replicas"] == 3
     assert mongo["spec"]["members"] == 3 and mongo["spec"]["type"] == "ReplicaSet"
-    config = of_kind(prod, "ConfigMap")["workbuddy-config"]["data"]
+    config = config_of(prod)
     assert config["EVENT_QUEUE_TYPE"] == "quorum" and config["RPC_QUEUE_TYPE"] == "quorum"
 
 
@@ -230,3 +244,101 @@ def test_the_development_broker_address_names_the_cluster_and_its_vhost():
     (rabbit,) = of_kind(dev, "RabbitmqCluster").values()
     (vhost,) = of_kind(dev, "Vhost").values()
     assert uri.endswith(f"@{rabbit['metadata']['name']}:5672/{vhost['spec']['name']}")
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_keda_reaches_the_broker_by_its_full_service_name(overlay):
+    """KEDA's operator resolves names from its own namespace: a short Service name finds
+    nothing there, and notifications would never scale."""
+    docs = render(overlay)
+    (auth,) = of_kind(docs, "TriggerAuthentication").values()
+    (host,) = [ref for ref in auth["spec"]["secretTargetRef"] if ref["parameter"] == "host"]
+    assert host["key"] == "scaler-uri"
+    if overlay == "dev":  # production's Secret is made beforehand (docs/operations.md)
+        (rabbit,) = of_kind(docs, "RabbitmqCluster").values()
+        (vhost,) = of_kind(docs, "Vhost").values()
+        namespace = rabbit["metadata"]["namespace"]
+        uri = base64.b64decode(of_kind(docs, "Secret")[host["name"]]["data"][host["key"]]).decode()
+        assert uri.endswith(f"@{rabbit['metadata']['name']}.{namespace}.svc.cluster.local:5672/"
+                            f"{vhost['spec']['name']}")
+
+
+def test_an_autoscaled_deployment_names_no_replica_count(manifests):
+    """Its autoscaler owns the count: a replicas field would reset it at every apply."""
+    deployments = of_kind(manifests, "Deployment")
+    scaled = autoscaled(manifests)
+    assert set(SERVICES) <= scaled
+    assert [name for name in scaled if "replicas" in deployments[name]["spec"]] == []
+
+
+def test_a_change_of_configuration_rolls_the_pods_that_read_it(manifests):
+    """The ConfigMap's name carries a hash of its content, and every reference follows it: a
+    changed value is a new name, hence a new pod template, hence a rollout."""
+    (config,) = [c for c in of_kind(manifests, "ConfigMap") if c.startswith("workbuddy-config")]
+    assert re.fullmatch(r"workbuddy-config-[a-z0-9]{10}", config)
+    for name, deployment in of_kind(manifests, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        for c in pod["containers"] + pod.get("initContainers", []):
+            refs = [e["configMapRef"]["name"] for e in c.get("envFrom", []) if "configMapRef" in e]
+            assert refs in ([], [config]), f"{name}/{c['name']} reads {refs}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_topology_is_declared_before_each_service_starts(manifests, service):
+    """By an init container of the service's own image, idempotent: a new release's queues
+    exist before its pods consume or publish, and nothing needs deleting to re-apply."""
+    pod = of_kind(manifests, "Deployment")[service]["spec"]["template"]["spec"]
+    (init,) = pod["initContainers"]
+    assert init["command"] == ["workbuddy-topology"]
+    assert init["image"] == container(of_kind(manifests, "Deployment")[service])["image"]
+    assert {e["name"]: e for e in init["env"]}["AMQP_URI"] == env_of(
+        of_kind(manifests, "Deployment")[service])["AMQP_URI"]
+    assert init["securityContext"]["allowPrivilegeEscalation"] is False
+    assert "Job" not in {d["kind"] for d in manifests}
+
+
+def test_a_drain_never_takes_the_majority_of_the_broker_or_the_store(prod):
+    budgets = of_kind(prod, "PodDisruptionBudget").values()
+    (rabbit,) = of_kind(prod, "RabbitmqCluster").values()
+    (mongo,) = of_kind(prod, "MongoDBCommunity").values()
+    for size, pods in ((rabbit["spec"]["replicas"], {"app.kubernetes.io/name": rabbit["metadata"]["name"]}),
+                       (mongo["spec"]["members"], {"app": f"{mongo['metadata']['name']}-svc"})):
+        (budget,) = [b for b in budgets if b["spec"]["selector"]["matchLabels"] == pods]
+        assert size - budget["spec"]["maxUnavailable"] > size // 2, f"{pods}: majority lost"
+
+
+def test_the_store_operator_finds_its_service_account_in_the_namespace(manifests):
+    """The Community Operator runs the members' pods as mongodb-database in the namespace of
+    the MongoDBCommunity; its own installation creates that account only in its namespace."""
+    account = of_kind(manifests, "ServiceAccount")["mongodb-database"]
+    role = of_kind(manifests, "Role")["mongodb-database"]
+    binding = of_kind(manifests, "RoleBinding")["mongodb-database"]
+    (mongo,) = of_kind(manifests, "MongoDBCommunity").values()
+    namespace = mongo["metadata"]["namespace"]
+    assert {d["metadata"]["namespace"] for d in (account, role, binding)} == {namespace}
+    granted = {(resource, verb) for rule in role["rules"] for resource in rule["resources"]
+               for verb in rule["verbs"]}
+    assert {("secrets", "get"), ("pods", "get"), ("pods", "patch"), ("pods", "delete")} <= granted
+    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                                  "name": "mongodb-database"}
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "mongodb-database",
+                                    "namespace": namespace}]
+
+
+def test_every_service_is_scraped_by_a_pod_monitor(manifests):
+    (monitor,) = of_kind(manifests, "PodMonitor").values()
+    for name, deployment in of_kind(manifests, "Deployment").items():
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        if name in SERVICES:
+            assert monitor["spec"]["selector"]["matchLabels"].items() <= labels.items(), name
+            ports = {p["name"] for p in container(deployment)["ports"]}
+            assert {e["port"] for e in monitor["spec"]["podMetricsEndpoints"]} <= ports, name
+
+
+def test_the_ingress_certificate_is_issued_for_its_hosts(prod):
+    (ingress,) = of_kind(prod, "Ingress").values()
+    certificates = of_kind(prod, "Certificate").values()
+    for tls in ingress["spec"]["tls"]:
+        (certificate,) = [c for c in certificates if c["spec"]["secretName"] == tls["secretName"]]
+        assert set(tls["hosts"]) <= set(certificate["spec"]["dnsNames"])
+        assert certificate["spec"]["issuerRef"]["kind"] in ("ClusterIssuer", "Issuer")
