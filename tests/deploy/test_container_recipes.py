@@ -88,6 +88,21 @@ def test_a_scalable_service_publishes_no_host_port_and_has_no_fixed_name(service
     assert "ports" not in definition and "container_name" not in definition
 
 
+def test_the_broker_keeps_its_queues_when_its_container_is_recreated():
+    """RabbitMQ keeps its data under its node name, rabbit@<hostname>: with a generated
+    hostname a recreated container starts empty and the events queued before are gone."""
+    broker = compose(SECRETS)["services"]["rabbitmq"]
+    assert broker.get("hostname"), "the node name must not change with the container"
+    assert any(v.endswith(":/var/lib/rabbitmq") for v in broker["volumes"])
+
+
+@pytest.mark.parametrize("console", ["rabbitmq", "mailpit"])
+def test_a_console_listens_on_this_machine_only(console):
+    for port in compose(SECRETS)["services"][console]["ports"]:
+        published = port if isinstance(port, str) else f"{port['host_ip']}:{port['published']}"
+        assert published.startswith("127.0.0.1:"), f"{console} publishes {port} on every interface"
+
+
 def test_the_shared_recipe_builds_nothing_without_its_service():
     with pytest.raises(ValueError, match="no base"):
         read_stages(SHARED_RECIPE)
