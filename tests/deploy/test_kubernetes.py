@@ -1,14 +1,19 @@
 """The Kubernetes manifests, rendered by kustomize (kubectl kustomize) for each overlay and
-checked without a cluster: core resources against Kubernetes' own schemas (strict: a
-misspelled field fails), the operators' resources (RabbitMQ, MongoDB, KEDA) by the rules the
-services depend on, and the wiring between them — probes, secrets, queues, policies."""
+checked without a cluster: core resources against Kubernetes' own schemas, the operators'
+resources (RabbitMQ, MongoDB, KEDA, cert-manager, Prometheus) against their CRDs' schemas
+vendored in tests/deploy/crds (both strict: a misspelled field fails), the operators' resources
+by the rules the services depend on, and the wiring between them — probes, secrets, queues,
+policies."""
 
 import base64
 import copy
+import functools
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -18,6 +23,7 @@ from workbuddy_contracts.catalogue import SUBSCRIPTIONS
 from ..support.images import ROOT, SERVICES, stages_of
 
 KUBECTL = shutil.which("kubectl")
+CRDS = Path(__file__).parent / "crds"
 
 
 def kustomize_version() -> int:
@@ -32,6 +38,7 @@ def kustomize_version() -> int:
 # The oldest Kubernetes still maintained when these manifests were written: what they use
 # must be valid there (and is, unchanged, in later versions).
 KUBERNETES = "1.31.0"
+# The kinds Kubernetes does not define: each is checked against its operator's CRD instead.
 OPERATOR_KINDS = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"), ("rabbitmq.com/v1beta1", "Vhost"),
     ("rabbitmq.com/v1beta1", "User"), ("rabbitmq.com/v1beta1", "Permission"),
@@ -88,11 +95,58 @@ def env_of(deployment: dict) -> dict[str, dict]:
     return {e["name"]: e for e in container(deployment).get("env", [])}
 
 
+def structural(schema: dict) -> dict:
+    """A CRD's openAPIV3Schema as a JSON Schema that refuses what the API server refuses: an
+    object's unknown fields are pruned there unless the schema preserves them, so here they
+    fail — that is what catches a misspelled field; an int-or-string field takes either."""
+    schema = dict(schema)
+    if schema.get("x-kubernetes-int-or-string"):
+        schema.pop("type", None)
+        schema.setdefault("anyOf", [{"type": "integer"}, {"type": "string"}])
+    if schema.get("nullable") and "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+    if schema.get("x-kubernetes-list-type") == "set":
+        schema["uniqueItems"] = True
+    if "properties" in schema:
+        schema["properties"] = {name: structural(sub) for name, sub in schema["properties"].items()}
+        if not schema.get("x-kubernetes-preserve-unknown-fields"):
+            schema["additionalProperties"] = False
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(schema.get(key), dict):
+            schema[key] = structural(schema[key])
+    for key in ("anyOf", "allOf", "oneOf"):
+        if key in schema:
+            schema[key] = [structural(sub) for sub in schema[key]]
+    return schema
+
+
+@functools.cache
+def crd_validators() -> dict[tuple[str, str], jsonschema.Draft4Validator]:
+    """(apiVersion, kind) -> a validator of that version's schema, for every vendored CRD.
+    Draft 4 is the JSON Schema dialect OpenAPI 3.0, hence a CRD's schema, is built on."""
+    validators = {}
+    for path in sorted(CRDS.glob("*.yaml")):
+        crd = yaml.safe_load(path.read_text())
+        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
+        for version in crd["spec"]["versions"]:
+            schema = structural(version["schema"]["openAPIV3Schema"])
+            jsonschema.Draft4Validator.check_schema(schema)
+            validators[(f"{group}/{version['name']}", kind)] = jsonschema.Draft4Validator(schema)
+    return validators
+
+
+def crd_errors(doc: dict) -> list[str]:
+    validator = crd_validators()[(doc["apiVersion"], doc["kind"])]
+    return [f"{doc['kind']}/{doc['metadata']['name']}: "
+            f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
+            for e in sorted(validator.iter_errors(doc), key=lambda e: e.path)]
+
+
 def test_every_core_resource_is_valid_against_the_kubernetes_schemas(manifests):
     errors = []
     for doc in manifests:
         if (doc["apiVersion"], doc["kind"]) in OPERATOR_KINDS:
-            continue
+            continue  # Kubernetes has no schema for them: the next test checks them
         try:
             kubernetes_validate.validate(doc, KUBERNETES, strict=True)
         except (kubernetes_validate.ValidationError, kubernetes_validate.SchemaNotFoundError) as e:
@@ -100,11 +154,44 @@ def test_every_core_resource_is_valid_against_the_kubernetes_schemas(manifests):
     assert not errors, "\n".join(errors)
 
 
+def test_every_operator_resource_is_valid_against_its_crd_schema(manifests):
+    operator_resources = [d for d in manifests if (d["apiVersion"], d["kind"]) in OPERATOR_KINDS]
+    assert operator_resources
+    errors = [error for doc in operator_resources for error in crd_errors(doc)]
+    assert not errors, "\n".join(errors)
+
+
+def test_every_operator_kind_has_a_vendored_crd_schema():
+    assert set(crd_validators()) == OPERATOR_KINDS
+
+
 def test_the_schema_check_catches_a_misspelled_field(prod):
     deployment = copy.deepcopy(of_kind(prod, "Deployment")["gateway"])
     container(deployment)["readinesProbe"] = container(deployment).pop("readinessProbe")
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, KUBERNETES, strict=True)
+
+
+@pytest.mark.parametrize("kind, name, parent, field, misspelled", [
+    ("ScaledObject", "notifications", ("spec",), "cooldownPeriod", "coolDownPeriod"),
+    ("MongoDBCommunity", "workbuddy-mongo", ("spec", "users", 0), "passwordSecretRef",
+     "passwordSecretRefs"),
+])
+def test_the_crd_schema_check_catches_a_misspelled_field(prod, kind, name, parent, field,
+                                                         misspelled):
+    doc = copy.deepcopy(of_kind(prod, kind)[name])
+    assert not crd_errors(doc)
+    node = functools.reduce(lambda node, key: node[key], parent, doc)
+    node[misspelled] = node.pop(field)
+    (error,) = crd_errors(doc)
+    assert misspelled in error
+
+
+@pytest.mark.parametrize("cpu, valid", [("2", True), (2, True), (2.5, False)])
+def test_the_crd_schema_check_takes_an_int_or_string_field_either_way(prod, cpu, valid):
+    (rabbit,) = copy.deepcopy(list(of_kind(prod, "RabbitmqCluster").values()))
+    rabbit["spec"]["resources"]["limits"]["cpu"] = cpu
+    assert (crd_errors(rabbit) == []) is valid
 
 
 @pytest.mark.parametrize("service", SERVICES)
