@@ -429,3 +429,17 @@ def test_the_ingress_certificate_is_issued_for_its_hosts(prod):
         (certificate,) = [c for c in certificates if c["spec"]["secretName"] == tls["secretName"]]
         assert set(tls["hosts"]) <= set(certificate["spec"]["dnsNames"])
         assert certificate["spec"]["issuerRef"]["kind"] in ("ClusterIssuer", "Issuer")
+
+
+def test_the_gateway_outlasts_its_removal_from_the_service_and_its_requests(prod):
+    """A pod told to stop leaves the Service's endpoints at the same time: it keeps serving
+    through its preStop delay, then has GATEWAY_GRACEFUL_TIMEOUT for what it holds, and
+    Kubernetes waits for both before it kills it."""
+    deployment = of_kind(prod, "Deployment")["gateway"]
+    main = container(deployment)
+    delay = main["lifecycle"]["preStop"]["sleep"]["seconds"]
+    graceful = int(env_of(deployment)["GATEWAY_GRACEFUL_TIMEOUT"]["value"])
+    assert delay >= 5, "the endpoints' removal takes a few seconds to reach every proxy"
+    grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+    assert grace > delay + graceful
+    assert env_of(deployment)["TRUSTED_PROXIES"]["value"], "behind the ingress, limits need it"
