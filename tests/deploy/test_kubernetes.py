@@ -443,3 +443,21 @@ def test_the_gateway_outlasts_its_removal_from_the_service_and_its_requests(prod
     grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
     assert grace > delay + graceful
     assert env_of(deployment)["TRUSTED_PROXIES"]["value"], "behind the ingress, limits need it"
+
+
+def test_the_ingress_routes_the_public_paths_and_no_probe(prod):
+    """Every path the web app and the API's clients use reaches the gateway; the probes and
+    the system's health (which names every service's state) stay inside the cluster."""
+    (ingress,) = of_kind(prod, "Ingress").values()
+    paths = [(p["path"], p["pathType"]) for rule in ingress["spec"]["rules"]
+             for p in rule["http"]["paths"]]
+
+    def routed(path: str) -> bool:
+        return any(path == p or (kind == "Prefix" and path.startswith(p.rstrip("/") + "/"))
+                   for p, kind in paths)
+
+    for public in ("/", "/join", "/app/", "/app/main.js", "/v1/me", "/v1/auth/login",
+                   "/links/abc", "/docs", "/openapi.json"):
+        assert routed(public), public
+    for internal in ("/healthz", "/readyz", "/health/system", "/metrics"):
+        assert not routed(internal), internal
