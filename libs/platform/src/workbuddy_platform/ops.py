@@ -18,6 +18,14 @@ from .store import client_for, ping
 
 log = get_logger(__name__)
 
+# What the process is waiting for at start (startup.py), said by /readyz; None once it has it.
+_waiting: str | None = None
+
+
+def waiting_for(what: str | None) -> None:
+    global _waiting
+    _waiting = what
+
 
 def health_answer(service: str, db: Database) -> dict:
     """What a service answers to the gateway's ``health`` RPC: whether it reaches its store."""
@@ -54,6 +62,9 @@ def app(service: str, amqp_uri: str, mongo_uri: str):
             return metrics(environ, start_response)
         if path == "/healthz":
             status, body = "200 OK", {"service": service, "status": "ok"}
+        elif path == "/readyz" and _waiting:
+            status = "503 Service Unavailable"
+            body = {"service": service, "status": "starting", "waiting_for": _waiting}
         elif path == "/readyz":
             checks = readiness(amqp_uri, mongo_uri)
             ready = all(v == "ok" for v in checks.values())

@@ -13,7 +13,7 @@ from nameko.standalone.events import get_event_exchange
 
 from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS
 
-from . import retries
+from . import retries, startup
 from .logs import configure_logging, get_logger
 from .settings import PlatformSettings, SettingsError, redact
 
@@ -45,6 +45,8 @@ def main() -> None:
         sys.exit(2)
     configure_logging("topology", settings.log_level)
     try:
+        # As an init container it starts with the broker on a first deploy: it waits for it.
+        startup.wait_for_broker(settings)
         declare_topology(settings)
     except Exception as exc:  # a deploy step: say what failed and exit non-zero
         print(f"could not declare the topology on {redact(settings.amqp_uri)}: {exc}", file=sys.stderr)
