@@ -33,7 +33,7 @@ def declare_topology(settings: PlatformSettings) -> None:
                   queue_arguments=retries.handler_queue_arguments(sub.consumer, settings))(channel).declare()
         # Where failed events wait before their retry, and where those that never succeed park.
         retries.declare(channel, sorted({s.consumer for s in SUBSCRIPTIONS}),
-                        settings.event_retry_delays)
+                        settings.event_retry_delays, settings.event_queue_type)
     log.info("topology.declared", queues=len(SUBSCRIPTIONS))
 
 
