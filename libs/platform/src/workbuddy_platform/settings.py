@@ -242,6 +242,11 @@ class PlatformSettings:
         }
 
 
+# What deploy/compose.env.example puts in place of each secret: a copy left unedited would sign
+# tokens and links with a value anyone can read, so a secret holding it is refused at start.
+EXAMPLE_SECRET_MARK = "replace-me"
+
+
 def broker_urls(env: Environment, name: str, default: str) -> str:
     """One broker URL or several, separated by commas or semicolons, e.g. every node of a
     cluster; joined by semicolons, as kombu takes a list of nodes to fail over between. A

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 from limits import parse_many
 from limits.storage import SCHEMES
 
-from workbuddy_platform.settings import Environment, PlatformSettings, SettingsError, read
+from workbuddy_platform.settings import (
+    EXAMPLE_SECRET_MARK,
+    Environment,
+    PlatformSettings,
+    SettingsError,
+    read,
+)
 
 from .proxies import TrustedProxies
 
@@ -26,9 +32,6 @@ EXTENSION = "settings"
 
 # A signing secret shorter than this can be guessed offline from one token.
 SECRET_LENGTH = 32
-# What deploy/compose.env.example puts in place of a secret: a copy left unedited would sign
-# every member's tokens with a value anyone can read.
-EXAMPLE_SECRET_MARK = "replace-me"
 
 
 @dataclass(frozen=True)
