@@ -54,3 +54,14 @@ def test_while_it_waits_its_readiness_says_what_for():
 
     startup.wait_for("the store at db:27017", reach, within=60, sleep=lambda s: None)
     assert seen == [None, "the store at db:27017"]
+
+
+def test_waiting_for_the_store_leaves_the_services_client_to_the_service(mongo_uri):
+    """client_for takes its options (tracing, turns, timeouts) from the first call for a URI:
+    the wait at start must not be that call, or the service's commands would go untraced."""
+    from workbuddy_platform import store
+    from workbuddy_platform.settings import PlatformSettings
+
+    uri = f"{mongo_uri}{'&' if '?' in mongo_uri else '?'}appname=startwait"  # a URI of its own
+    startup.wait_for_store(PlatformSettings(mongo_uri=uri))
+    assert uri not in store._clients

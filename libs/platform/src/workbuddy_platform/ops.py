@@ -14,7 +14,7 @@ from pymongo.database import Database
 from .broker import connect
 from .logs import get_logger
 from .settings import PlatformSettings
-from .store import client_for, ping
+from .store import ping, probe_client
 
 log = get_logger(__name__)
 
@@ -46,7 +46,7 @@ def readiness(amqp_uri: str, mongo_uri: str) -> dict:
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         checks["broker"] = f"down: {type(exc).__name__}"
     try:
-        client_for(mongo_uri).admin.command("ping")
+        probe_client(mongo_uri).admin.command("ping")
         checks["store"] = "ok"
     except Exception as exc:  # noqa: BLE001
         checks["store"] = f"down: {type(exc).__name__}"

@@ -17,7 +17,7 @@ from . import ops
 from .broker import connect
 from .logs import get_logger
 from .settings import PlatformSettings, redact
-from .store import client_for
+from .store import probe_client
 
 log = get_logger(__name__)
 
@@ -66,4 +66,4 @@ def wait_for_broker(settings: PlatformSettings) -> None:
 def wait_for_store(settings: PlatformSettings) -> None:
     hosts = ",".join(f"{host}:{port}" for host, port in parse_uri(settings.mongo_uri)["nodelist"])
     wait_for(f"the store at {hosts}",
-             lambda: client_for(settings.mongo_uri).admin.command("ping"), settings.start_wait)
+             lambda: probe_client(settings.mongo_uri).admin.command("ping"), settings.start_wait)
