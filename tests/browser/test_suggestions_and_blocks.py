@@ -5,7 +5,6 @@ words, and blocks or reports the buddy, each after a confirmation. A round that 
 says why, and when the next one is, on the member's own clock."""
 
 import re
-import time
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from playwright.sync_api import expect
 from workbuddy_matching import operator
 
 from .conftest import running_system
-from .members import QUESTIONS, Member
+from .members import QUESTIONS, Member, reload_until_visible
 from .test_usable_by_everyone import check_page
 from .test_web_app import two_buddies
 
@@ -32,19 +31,6 @@ def api(member: Member, path: str) -> dict:
                             timeout=10)
     assert response.ok, response.text
     return response.json()
-
-
-def reload_until_visible(page, locator, timeout: float = 30) -> None:
-    """Matching learns an answer from an event a moment later; the member reloads until then."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            expect(locator).to_be_visible(timeout=2_000)
-            return
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            page.reload()
 
 
 def test_a_member_answers_traits_and_skills_proposes_to_a_suggestion_and_changes_an_answer(
@@ -82,9 +68,9 @@ def test_a_member_answers_traits_and_skills_proposes_to_a_suggestion_and_changes
 
     # Once matching has her answers: where she stands, and Ben among the members to propose to.
     suggestion = page.locator("[data-suggestion]", has_text="Ben")
-    reload_until_visible(page, suggestion)
     matching = page.locator("#matching")
-    expect(matching).to_contain_text("La mise en relation vous cherche encore 2 buddies.")
+    reload_until_visible(page, suggestion, matching.get_by_text(
+        "La mise en relation vous cherche encore 2 buddies."))
     expect(page.locator("#next-round")).to_have_text(re.compile(r"^Aucun tour n'est prévu"))  # none here
     [told] = [s for s in api(amelie, "/v1/me/suggestions")["items"] if s["display_name"] == "Ben"]
     expect(suggestion.locator("li")).to_have_text(told["reasons"])
@@ -159,7 +145,8 @@ def test_a_buddys_page_says_how_it_goes_and_blocks_after_a_confirmation(new_cont
     stack, _ = system
     amelie, ben = two_buddies(new_context, stack)
     page = amelie.page
-    page.reload()  # her buddies page, drawn before Ben accepted
+    # Her buddies page was drawn before Ben accepted; the buddyship reaches it a moment later.
+    reload_until_visible(page, page.get_by_role("link", name="Où vous en êtes avec Ben"))
     page.get_by_role("link", name="Où vous en êtes avec Ben").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ben et vous")
     health = page.locator("#health")

@@ -67,6 +67,42 @@ def test_the_image_is_built_in_stages_and_runs_its_service_as_a_user(service):
     assert "9100" in runtime.last("EXPOSE").split(), "the ops port is documented"
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_change_of_code_does_not_install_the_dependencies_again(service):
+    """The build stage installs the third-party dependencies from the lock before it copies
+    the sources: a code change rebuilds only the layers after it."""
+    build = stages_of(service)[0]
+    steps = [(kw, args) for kw, args in build.instructions if kw in ("COPY", "RUN")]
+    first_source = next(i for i, (kw, args) in enumerate(steps)
+                        if kw == "COPY" and args.split()[0] in ("libs", "services"))
+    before = [args for kw, args in steps[:first_source] if kw == "RUN"]
+    assert any(installs(run, f"workbuddy-{service}") and "--no-install-workspace" in run
+               for run in before), "no dependencies layer before the sources"
+    copied = [args.split()[:-1] for kw, args in steps[:first_source] if kw == "COPY"
+              and not args.startswith("--from")]
+    assert copied == [["pyproject.toml", "uv.lock"]], copied
+
+
+def test_the_dependencies_layer_installs_from_the_lock_alone(tmp_path):
+    """What the recipes' first uv step sees: the root pyproject.toml and uv.lock, no member
+    and no source. uv installs the gateway's dependencies from them (resolution only: the
+    packages come from uv's cache or the index, as in the image)."""
+    for name in ("pyproject.toml", "uv.lock"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    uv = ROOT / ".tools/bin/uv"
+    if not uv.exists():
+        pytest.skip("uv is installed by `make setup` in .tools")
+    result = subprocess.run(
+        [uv, "sync", "--frozen", "--no-dev", "--no-install-workspace", "--package",
+         "workbuddy-gateway", "--python", sys.executable, "--offline"],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()),
+             "UV_PROJECT_ENVIRONMENT": str(tmp_path / "venv")})
+    assert result.returncode == 0, result.stderr
+    site = next((tmp_path / "venv/lib").glob("python3*/site-packages"))
+    assert (site / "flask").is_dir() and not list(site.glob("workbuddy_gateway*"))
+
+
 def test_the_compose_file_follows_the_compose_specification():
     result = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec",
                              COMPOSE_FILE], capture_output=True, text=True)
@@ -86,6 +122,21 @@ def test_the_schema_check_would_catch_a_broken_compose_file(tmp_path):
 def test_a_scalable_service_publishes_no_host_port_and_has_no_fixed_name(service):
     definition = compose(SECRETS)["services"][service]
     assert "ports" not in definition and "container_name" not in definition
+
+
+def test_the_broker_keeps_its_queues_when_its_container_is_recreated():
+    """RabbitMQ keeps its data under its node name, rabbit@<hostname>: with a generated
+    hostname a recreated container starts empty and the events queued before are gone."""
+    broker = compose(SECRETS)["services"]["rabbitmq"]
+    assert broker.get("hostname"), "the node name must not change with the container"
+    assert any(v.endswith(":/var/lib/rabbitmq") for v in broker["volumes"])
+
+
+@pytest.mark.parametrize("console", ["rabbitmq", "mailpit"])
+def test_a_console_listens_on_this_machine_only(console):
+    for port in compose(SECRETS)["services"][console]["ports"]:
+        published = port if isinstance(port, str) else f"{port['host_ip']}:{port['published']}"
+        assert published.startswith("127.0.0.1:"), f"{console} publishes {port} on every interface"
 
 
 def test_the_shared_recipe_builds_nothing_without_its_service():

@@ -1,5 +1,10 @@
-def test_readiness_reports_every_service(gateway):
+def test_the_gateway_is_ready_when_it_reaches_the_broker(gateway):
     response = gateway.request("GET", "/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "broker": "ok"})
+
+
+def test_the_systems_health_reports_every_service(gateway):
+    response = gateway.request("GET", "/health/system")
     assert response.status_code == 200
     services = {s["service"]: s for s in response.json()["services"]}
     assert set(services) == {"profiles", "matching", "notifications"}

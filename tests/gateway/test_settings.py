@@ -14,6 +14,7 @@ from workbuddy_gateway.app import create_app
 from workbuddy_gateway.settings import GatewaySettings, RateLimits, SettingsError, settings_of
 from workbuddy_platform.settings import PlatformSettings
 
+from ..support.images import ROOT
 from .test_gateway_problems import MEMBER, SETTINGS, FakeServices, FakeSessions
 
 SECRET = "s" * 40
@@ -36,6 +37,7 @@ def test_with_only_a_secret_every_setting_takes_the_documented_default():
     assert settings.platform == PlatformSettings()
     assert (settings.host, settings.port, settings.workers, settings.threads) == ("127.0.0.1", 8080, 2, 8)
     assert settings.keepalive == 75 and settings.ops_port == 0 and settings.ops_host == "127.0.0.1"
+    assert settings.graceful_timeout == 30 and not settings.trusted_proxies
     assert settings.rpc_timeout == 10
     assert settings.jwt_secret == SECRET and settings.jwt_accepted_secrets == ()
     assert settings.jwt_access_ttl == timedelta(seconds=900)
@@ -64,7 +66,12 @@ def test_every_variable_set_is_read(tmp_path):
         STREAM_MAX_SECONDS="3", STREAM_MAX_OPEN="5", RATE_LIMIT_SIGNUP="10000 per hour",
         RATE_LIMIT_REACTIONS="1 per second", RATE_LIMIT_STORAGE="redis://redis:6379/0",
         RATE_LIMIT_PREFIX="wb-test", PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+        GATEWAY_GRACEFUL_TIMEOUT="45", TRUSTED_PROXIES="10.0.0.0/8, 192.168.1.7",
         AMQP_URI="amqp://broker/", MONGO_URI="mongodb://store/", WB_DB_PREFIX="t_")
+    assert settings.graceful_timeout == 45
+    assert settings.trusted_proxies.trusts("10.1.2.3") and settings.trusted_proxies.trusts("192.168.1.7")
+    assert not settings.trusted_proxies.trusts("192.168.1.8")
+    assert read(TRUSTED_PROXIES="2").trusted_proxies.count == 2
     assert (settings.host, settings.port, settings.workers, settings.threads) == ("0.0.0.0", 9000, 3, 16)
     assert (settings.keepalive, settings.ops_port, settings.ops_host) == (0, 9100, "0.0.0.0")
     assert settings.rpc_timeout == 2.5 and settings.jwt_access_ttl == timedelta(seconds=60)
@@ -119,6 +126,9 @@ def test_secrets_stay_out_of_the_settings_repr():
     ("PUBLIC_URL", "workbuddy.example.org", "an absolute http(s) address"),
     ("PROMETHEUS_MULTIPROC_DIR", "/no/such/folder", "an existing folder"),
     ("LOG_LEVEL", "loud", "one of DEBUG"),
+    ("GATEWAY_GRACEFUL_TIMEOUT", "0", "1 or more"),
+    ("TRUSTED_PROXIES", "ingress", "a count of proxies (e.g. 1) or their networks"),
+    ("TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.300", "'10.0.0.300' is neither a count nor a network"),
 ])
 def test_a_value_that_cannot_be_used_is_refused_naming_the_variable(name, value, says):
     message = refusal(**{name: value})
@@ -132,6 +142,18 @@ def test_a_missing_or_short_signing_secret_is_refused_without_quoting_it(environ
                                             "least 32 characters") as refused:
         GatewaySettings.from_env(environ)
     assert "short" not in str(refused.value)
+
+
+def test_the_example_files_placeholder_is_refused_as_a_signing_secret():
+    """deploy/compose.env.example holds a placeholder as long as a real secret: a copy left
+    unedited must not start, or every token would be signed with a published value."""
+    example = (ROOT / "deploy/compose.env.example").read_text()
+    placeholder = next(line.split("=", 1)[1] for line in example.splitlines()
+                       if line.startswith("JWT_SECRET="))
+    assert len(placeholder) >= 32
+    with pytest.raises(SettingsError, match="JWT_SECRET is still the example's placeholder") as refused:
+        GatewaySettings.from_env({"JWT_SECRET": placeholder})
+    assert placeholder not in str(refused.value)
 
 
 def test_a_short_accepted_secret_is_refused_without_quoting_any():

@@ -1,6 +1,7 @@
 """The gateway never hangs on a service: a service that is not running answers 503 at once, one
 that stopped answering (frozen with SIGSTOP, its connection still open) answers 504 after
-RPC_TIMEOUT, both as problem documents; /readyz says which service is down."""
+RPC_TIMEOUT, both as problem documents; /health/system says which service is down, and the
+gateway stays ready (/readyz) meanwhile: it can still serve every other call."""
 
 import os
 import signal
@@ -49,9 +50,11 @@ def test_a_service_that_is_not_running_is_a_prompt_503(system):
     assert answer.status_code == 503 and took < RPC_TIMEOUT
     assert answer.headers["Content-Type"] == "application/problem+json"
     assert "the profiles service is not running" in answer.json()["detail"]
-    ready = requests.get(f"{system.base}/readyz", timeout=30)
-    assert ready.status_code == 503
-    assert {s["service"]: s["status"] for s in ready.json()["services"]}["profiles"].startswith("down")
+    health = requests.get(f"{system.base}/health/system", timeout=30)
+    assert health.status_code == 503
+    assert {s["service"]: s["status"] for s in health.json()["services"]}["profiles"].startswith("down")
+    ready = requests.get(f"{system.base}/readyz", timeout=5)
+    assert (ready.status_code, ready.json()) == (200, {"status": "ok", "broker": "ok"})
 
 
 def test_a_service_that_stopped_answering_is_a_504_after_the_rpc_timeout(system):
@@ -71,6 +74,30 @@ def test_a_service_that_stopped_answering_is_a_504_after_the_rpc_timeout(system)
         assert answer.status_code == 504, answer.text
         assert RPC_TIMEOUT <= took < RPC_TIMEOUT + 8  # bounded, with room for a busy machine
         assert answer.json()["detail"] == "a service did not answer in time; retry in a moment"
+        # The gateway is still ready: a readiness probe (5 s) must not take it out of its
+        # Service because one service is slow.
+        started = time.monotonic()
+        ready = requests.get(f"{system.base}/readyz", timeout=5)
+        assert ready.status_code == 200 and time.monotonic() - started < 3
     finally:
         os.killpg(profiles.pid, signal.SIGCONT)
     wait_until(signed_up, 30, "profiles to answer again")
+
+
+def test_a_gateway_that_cannot_reach_the_broker_is_not_ready(mongo_uri, db_prefix, artifacts):
+    port = free_port()
+    supervisor = Supervisor(artifacts / f"nobroker-{uuid.uuid4().hex[:6]}")
+    supervisor.start("gateway", [sys.executable, "-m", "workbuddy_gateway"], {
+        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:{free_port()}/", "MONGO_URI": mongo_uri,
+        "WB_DB_PREFIX": f"{db_prefix}nobroker_", "JWT_SECRET": "j" * 40,
+        "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port), "GATEWAY_WORKERS": "1",
+        "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: requests.get(f"{base}/healthz", timeout=2).ok, 30, "the gateway")
+        started = time.monotonic()
+        ready = requests.get(f"{base}/readyz", timeout=10)
+        assert ready.status_code == 503 and time.monotonic() - started < 5
+        assert ready.json()["broker"].startswith("down: ")
+    finally:
+        supervisor.stop_all()

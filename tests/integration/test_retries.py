@@ -201,3 +201,11 @@ def test_on_quorum_queues_events_are_retried_and_parked_the_same(amqp_uri, vhost
     wait(lambda: fine in handled(db))
     [found] = wait(lambda: parked.list_parked(amqp, [SERVICE]))
     assert found.event_id == poison and found.attempts == 3
+    # The retry queues the poison went through and its parking lot are replicated too: a
+    # failed event is neither lost nor stuck while one node is down.
+    management = Management(amqp_uri)
+    for delay in DELAYS.split(","):
+        retry = management.queue(vhost, f"workbuddy.retry.{round(float(delay) * 1000)}ms")
+        assert retry["type"] == "quorum"
+        assert retry["arguments"]["x-dead-letter-strategy"] == "at-least-once"
+    assert management.queue(vhost, f"{SERVICE}.parked")["type"] == "quorum"

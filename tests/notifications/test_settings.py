@@ -13,6 +13,8 @@ from workbuddy_notifications.adapters.push import DEFAULT_SUBJECT, new_private_k
 from workbuddy_notifications.settings import NotificationsSettings
 from workbuddy_platform.settings import SettingsError
 
+from ..support.images import ROOT
+
 SECRET = "s" * 40
 PACKAGE = Path(workbuddy_notifications.__file__).parent
 
@@ -82,3 +84,14 @@ def test_the_service_has_one_clock_its_unit_of_works():
         assert not re.search(r"workbuddy_platform import .*\bclock\b|workbuddy_platform\.clock", text), name
         if name != "adapters/push.py":  # a push service's Retry-After date, on the wire's clock
             assert "datetime.now(" not in text, name
+
+
+def test_the_example_files_placeholder_is_refused_as_the_link_secret():
+    """deploy/compose.env.example's placeholder is long enough to pass the length check: a
+    copy left unedited must not sign links with a published value."""
+    example = (ROOT / "deploy/compose.env.example").read_text()
+    placeholder = next(line.split("=", 1)[1] for line in example.splitlines()
+                       if line.startswith("MAIL_LINK_SECRET="))
+    with pytest.raises(SettingsError, match="MAIL_LINK_SECRET.*still the example's placeholder") as refused:
+        NotificationsSettings.from_env({"MAIL_LINK_SECRET": placeholder})
+    assert placeholder not in str(refused.value)

@@ -126,3 +126,10 @@ def test_a_socket_timeout_in_the_store_uri_wins_over_the_setting():
     assert given.options.pool_options.socket_timeout == 1.5
     default = client_for("mongodb://127.0.0.1:9/?directConnection=true&appName=x", timeout=4)
     assert default.options.pool_options.socket_timeout == 4
+
+
+def test_the_wait_at_start_is_ten_minutes_unless_told():
+    assert PlatformSettings.from_env({}).start_wait == 600
+    assert PlatformSettings.from_env({"START_WAIT_SECONDS": "0"}).start_wait == 0
+    with pytest.raises(SettingsError, match="START_WAIT_SECONDS='-1'"):
+        PlatformSettings.from_env({"START_WAIT_SECONDS": "-1"})

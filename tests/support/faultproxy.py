@@ -87,8 +87,11 @@ class _Connection:
 
 
 class FaultProxy:
-    def __init__(self, target_port: int, target_host: str = "127.0.0.1", seed: int | None = None):
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1", seed: int | None = None,
+                 port: int = 0):
+        """``port``: where it listens (0: a free port, read in ``port`` once entered)."""
         self.target = (target_host, target_port)
+        self._listen = port
         self.latency = 0.0
         self.bandwidth: int | None = None
         self.reset_chance = 0.0
@@ -104,7 +107,7 @@ class FaultProxy:
 
     def __enter__(self) -> "FaultProxy":
         self._thread.start()
-        self._server = self._call(asyncio.start_server(self._serve, "127.0.0.1", 0))
+        self._server = self._call(asyncio.start_server(self._serve, "127.0.0.1", self._listen))
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 

@@ -87,7 +87,7 @@ Work Buddy is running.
   Web app       {stack.gateway_url}/app/
   API           {stack.gateway_url}/v1/
   API docs      {stack.gateway_url}/docs  (OpenAPI: {stack.gateway_url}/openapi.json)
-  Health        {stack.gateway_url}/readyz
+  Health        {stack.gateway_url}/health/system
   Metrics       {"  ".join(f"{stack.ops_url(n)}/metrics" for n in ("gateway", *SERVICES))}
                 (each service also answers /healthz and /readyz there)
   Dev inbox     http://127.0.0.1:{settings.inbox_port}/  (files in {var_dir / 'mail'})

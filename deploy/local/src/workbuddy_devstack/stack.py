@@ -92,7 +92,7 @@ class Stack:
             self.start(name)
 
     def ready(self) -> bool:
-        answer = requests.get(f"{self.gateway_url}/readyz", timeout=15)
+        answer = requests.get(f"{self.gateway_url}/health/system", timeout=15)
         # The gateway's own answer (it lists the services), not another server's on its port.
         return answer.status_code == 200 and "services" in answer.json()
 

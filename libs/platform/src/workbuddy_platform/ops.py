@@ -14,9 +14,17 @@ from pymongo.database import Database
 from .broker import connect
 from .logs import get_logger
 from .settings import PlatformSettings
-from .store import client_for, ping
+from .store import ping, probe_client
 
 log = get_logger(__name__)
+
+# What the process is waiting for at start (startup.py), said by /readyz; None once it has it.
+_waiting: str | None = None
+
+
+def waiting_for(what: str | None) -> None:
+    global _waiting
+    _waiting = what
 
 
 def health_answer(service: str, db: Database) -> dict:
@@ -38,7 +46,7 @@ def readiness(amqp_uri: str, mongo_uri: str) -> dict:
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         checks["broker"] = f"down: {type(exc).__name__}"
     try:
-        client_for(mongo_uri).admin.command("ping")
+        probe_client(mongo_uri).admin.command("ping")
         checks["store"] = "ok"
     except Exception as exc:  # noqa: BLE001
         checks["store"] = f"down: {type(exc).__name__}"
@@ -54,6 +62,9 @@ def app(service: str, amqp_uri: str, mongo_uri: str):
             return metrics(environ, start_response)
         if path == "/healthz":
             status, body = "200 OK", {"service": service, "status": "ok"}
+        elif path == "/readyz" and _waiting:
+            status = "503 Service Unavailable"
+            body = {"service": service, "status": "starting", "waiting_for": _waiting}
         elif path == "/readyz":
             checks = readiness(amqp_uri, mongo_uri)
             ready = all(v == "ok" for v in checks.values())

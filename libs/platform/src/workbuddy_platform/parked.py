@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from amqp.exceptions import ResourceLocked
+from amqp.exceptions import NotFound, ResourceLocked
 from kombu import Connection, Exchange, Queue
 
 from . import retries
@@ -77,7 +77,13 @@ def _held(connection: Connection, queue: Queue, service: str | None) -> Iterator
     where they were, with the time they had left to wait in a retry queue."""
     channel = connection.channel()
     bound = queue(channel)
-    bound.declare()
+    try:
+        # Passive: only the name is compared, so the tool reads a quorum parking lot as well as
+        # a classic one, whatever EVENT_QUEUE_TYPE it is run with.
+        bound.queue_declare(passive=True)
+    except NotFound:  # never declared: nothing was ever parked or delayed there
+        yield []
+        return
     taken = []
     try:
         while (message := bound.get(no_ack=False)) is not None:

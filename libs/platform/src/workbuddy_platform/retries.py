@@ -51,25 +51,37 @@ def handler_queue_arguments(service: str, settings: PlatformSettings) -> dict:
             "x-dead-letter-exchange": "", "x-dead-letter-routing-key": parking_lot(service).name}
 
 
-def retry_queue(delay_seconds: float) -> Queue:
+def _holding_work(queue_type: str) -> dict:
+    """A retry queue's or a parking lot's own type: the event queues' (EVENT_QUEUE_TYPE). A
+    quorum one lives on every node of a cluster, so a failed event can be scheduled for its
+    retry, and a parked one read, whichever node is down."""
+    return {"x-queue-type": "quorum"} if queue_type == "quorum" else {}
+
+
+def retry_queue(delay_seconds: float, queue_type: str = "classic") -> Queue:
     """Where an event waits ``delay_seconds`` before its handler's queue gets it back."""
     ms = max(1, round(delay_seconds * 1000))
     name = f"workbuddy.retry.{ms}ms"
+    arguments = {"x-message-ttl": ms, "x-dead-letter-exchange": "", **_holding_work(queue_type)}
+    if queue_type == "quorum":
+        # Moved to its handler's queue when its time is up, and kept until that queue confirms
+        # it (at-least-once needs reject-publish): a copy lost on the way would lose the event.
+        arguments |= {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
     return Queue(name, exchange=Exchange(name, type="fanout", durable=True), durable=True,
-                 queue_arguments={"x-message-ttl": ms, "x-dead-letter-exchange": ""})
+                 queue_arguments=arguments)
 
 
-def parking_lot(service: str) -> Queue:
+def parking_lot(service: str, queue_type: str = "classic") -> Queue:
     """Where a service's events that could not be handled wait for an operator."""
     return Queue(f"{service}.parked", exchange=Exchange(""), routing_key=f"{service}.parked",
-                 durable=True)
+                 durable=True, queue_arguments=_holding_work(queue_type))
 
 
-def declare(channel, services: list[str], delays: list[float]) -> None:
+def declare(channel, services: list[str], delays: list[float], queue_type: str = "classic") -> None:
     for delay in delays:
-        retry_queue(delay)(channel).declare()
+        retry_queue(delay, queue_type)(channel).declare()
     for service in services:
-        parking_lot(service)(channel).declare()
+        parking_lot(service, queue_type)(channel).declare()
 
 
 class ReliableEventHandler(EventHandler):
@@ -79,6 +91,7 @@ class ReliableEventHandler(EventHandler):
         super().setup()
         settings = platform_of(self.container)
         self.delays = settings.event_retry_delays
+        self.queue_type = settings.event_queue_type
         if arguments := handler_queue_arguments(self.container.service_name, settings):
             # Read when the consumer connects (after setup), so replacing it here is enough.
             self.queue = Queue(self.queue.name, exchange=self.queue.exchange,
@@ -107,11 +120,12 @@ class ReliableEventHandler(EventHandler):
             HANDLER: f"{self.container.service_name}.{self.method_name}",
             ERROR: error[:ERROR_MAX], FAILED_AT: datetime.now(UTC).isoformat()}
         if parked:
-            queue = parking_lot(self.container.service_name)
+            queue = parking_lot(self.container.service_name, self.queue_type)
             routing_key = queue.name
         else:
             # Expired from the retry queue, it is routed by this key: to this handler only.
-            queue, routing_key = retry_queue(self.delays[attempts - 1]), self.queue.name
+            queue = retry_queue(self.delays[attempts - 1], self.queue_type)
+            routing_key = self.queue.name
         try:
             self._publish(message, queue, routing_key, headers)
         except Exception as exc:  # noqa: BLE001 - the event goes back to its queue, not lost

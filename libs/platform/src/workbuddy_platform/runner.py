@@ -8,7 +8,7 @@ from collections.abc import Callable
 import nameko.messaging
 from nameko.cli.run import run
 
-from . import broker, ops, tracing
+from . import broker, ops, startup, tracing
 from .logs import configure_logging, get_logger
 from .settings import PlatformSettings, SettingsError, redact
 from .topology import declare_topology
@@ -32,8 +32,15 @@ def run_service(service_cls, read_settings: Callable[[], object]) -> None:
     broker.bound_silences(platform.amqp_heartbeat)
     tracing.configure(service_cls.name, platform)  # after monkey-patching: its thread is green
     config = platform.nameko_config(settings)
+    # First, so that probes hear from it while it waits: alive, and not ready yet (why).
+    ops.serve(service_cls.name, platform)
+    try:
+        startup.wait_for_broker(platform)
+        startup.wait_for_store(platform)
+    except startup.NeverReached as exc:
+        print(f"{service_cls.name} cannot start: {exc}", file=sys.stderr)
+        sys.exit(1)
     declare_topology(platform)
-    ops.serve(service_cls.name, platform)  # probes and /metrics
     get_logger(__name__).info("service.starting", amqp=redact(platform.amqp_uri),
                               database=platform.database_name(service_cls.name))
     try:

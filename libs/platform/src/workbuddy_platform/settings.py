@@ -161,6 +161,9 @@ class PlatformSettings:
     # up (and a new one opened): a connection the network dropped without a word would
     # otherwise hold its worker, and on a store that takes turns everyone behind it, forever.
     store_timeout: float = 30.0
+    # How long a process waits at start for the broker and the store to answer before it gives
+    # up (startup.py): on a first deploy they come up minutes after the services.
+    start_wait: float = 600.0
     # Seconds between AMQP heartbeats: a broker connection that hears nothing for two of them
     # is closed by both sides (and the services open another), so a connection the network
     # dropped silently is noticed within twice this.
@@ -195,6 +198,7 @@ class PlatformSettings:
                                                                            *_FALSE))),
             store_timeout=env.number("STORE_TIMEOUT_SECONDS", d.store_timeout, above=0,
                                      unit="seconds"),
+            start_wait=env.number("START_WAIT_SECONDS", d.start_wait, minimum=0, unit="seconds"),
             amqp_heartbeat=env.integer("AMQP_HEARTBEAT", d.amqp_heartbeat, minimum=1,
                                        unit="seconds"),
             max_workers=env.integer("WB_MAX_WORKERS", d.max_workers, minimum=1),
@@ -236,6 +240,11 @@ class PlatformSettings:
             "serializer": "json",
             CONFIG_KEY: service_settings if service_settings is not None else self,
         }
+
+
+# What deploy/compose.env.example puts in place of each secret: a copy left unedited would sign
+# tokens and links with a value anyone can read, so a secret holding it is refused at start.
+EXAMPLE_SECRET_MARK = "replace-me"
 
 
 def broker_urls(env: Environment, name: str, default: str) -> str:

@@ -60,6 +60,20 @@ def client_for(uri: str, traced: bool = False, isolates: bool | None = None,
         return _clients[uri]
 
 
+_probe_clients: dict[str, MongoClient] = {}
+
+
+def probe_client(uri: str) -> MongoClient:
+    """A client of its own for probes and the wait at start: never the one ``client_for``
+    shares (which takes its options, tracing included, from the first call for a URI, and must
+    get them from the service), never traced, and quick to say the store does not answer."""
+    with _lock:
+        if uri not in _probe_clients:
+            _probe_clients[uri] = MongoClient(uri, serverSelectionTimeoutMS=3000,
+                                              connectTimeoutMS=3000, appname="workbuddy-probe")
+        return _probe_clients[uri]
+
+
 def in_transaction(db: Database, work: Callable[[ClientSession], T]) -> T:
     """Run ``work`` so that all of its writes land together or not at all.
 

@@ -13,7 +13,7 @@ from nameko.standalone.events import get_event_exchange
 
 from workbuddy_contracts.catalogue import EVENT_TYPES, SUBSCRIPTIONS
 
-from . import retries
+from . import retries, startup
 from .logs import configure_logging, get_logger
 from .settings import PlatformSettings, SettingsError, redact
 
@@ -33,7 +33,7 @@ def declare_topology(settings: PlatformSettings) -> None:
                   queue_arguments=retries.handler_queue_arguments(sub.consumer, settings))(channel).declare()
         # Where failed events wait before their retry, and where those that never succeed park.
         retries.declare(channel, sorted({s.consumer for s in SUBSCRIPTIONS}),
-                        settings.event_retry_delays)
+                        settings.event_retry_delays, settings.event_queue_type)
     log.info("topology.declared", queues=len(SUBSCRIPTIONS))
 
 
@@ -45,6 +45,8 @@ def main() -> None:
         sys.exit(2)
     configure_logging("topology", settings.log_level)
     try:
+        # As an init container it starts with the broker on a first deploy: it waits for it.
+        startup.wait_for_broker(settings)
         declare_topology(settings)
     except Exception as exc:  # a deploy step: say what failed and exit non-zero
         print(f"could not declare the topology on {redact(settings.amqp_uri)}: {exc}", file=sys.stderr)

@@ -33,6 +33,7 @@ from .api import (
 )
 from .api import auth as auth_api
 from .member_cache import MemberCache
+from .proxies import ForwardedCaller
 from .rpc import Services
 from .schemas import Problem
 from .sessions import Sessions
@@ -113,6 +114,8 @@ def create_app(settings: GatewaySettings | None = None, services: Services | Non
     app.register_blueprint(links.blp)  # pages for people, not part of the JSON API
     app.register_blueprint(webapp.blp)  # the members' web app, a client of the API above
     problems.register(app)
+    # Outermost: every hook and limit below sees the caller, not the proxy in front.
+    app.wsgi_app = ForwardedCaller(app.wsgi_app, settings.trusted_proxies)
 
     @app.before_request
     def correlate():

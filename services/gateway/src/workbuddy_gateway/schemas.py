@@ -306,6 +306,11 @@ class Liveness(Schema):
     status = fields.String(required=True, metadata={"example": "ok"})
 
 
+class GatewayReadiness(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+    broker = fields.String(required=True, metadata={"example": "ok"})
+
+
 class Readiness(Schema):
     status = fields.String(required=True)
     services = fields.List(fields.Nested(ServiceHealth), required=True)

@@ -41,7 +41,7 @@ class Gateway(BaseApplication):
         self.cfg.set("worker_class", "workbuddy_gateway.worker.ProblemThreadWorker")
         self.cfg.set("workers", settings.workers)
         self.cfg.set("threads", settings.threads)
-        self.cfg.set("graceful_timeout", 10)
+        self.cfg.set("graceful_timeout", settings.graceful_timeout)
         self.cfg.set("keepalive", settings.keepalive)
         self.cfg.set("accesslog", None)  # the app logs each request with its correlation id
         self.cfg.set("logger_class", JsonLogs)

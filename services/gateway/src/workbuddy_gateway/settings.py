@@ -15,7 +15,15 @@ from urllib.parse import urlsplit
 from limits import parse_many
 from limits.storage import SCHEMES
 
-from workbuddy_platform.settings import Environment, PlatformSettings, SettingsError, read
+from workbuddy_platform.settings import (
+    EXAMPLE_SECRET_MARK,
+    Environment,
+    PlatformSettings,
+    SettingsError,
+    read,
+)
+
+from .proxies import TrustedProxies
 
 __all__ = ["GatewaySettings", "RateLimits", "SettingsError", "settings_of"]
 
@@ -65,6 +73,12 @@ class GatewaySettings:
     # Longer than the idle time of client pools and load balancers, so that a client never
     # sends a request on a connection we are closing at that very moment.
     keepalive: int = 75
+    # How long a worker told to stop may finish the requests it holds (live streams end within
+    # a second, told to reconnect); then gunicorn cuts them. Kubernetes' grace period must
+    # cover the preStop delay plus this (deploy/k8s/base/gateway.yaml).
+    graceful_timeout: int = 30
+    # The proxies in front, whose X-Forwarded-For is believed (proxies.py); none by default.
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
     # Where the master serves its workers' /metrics, added up; 0: not served.
     ops_port: int = 0
     rpc_timeout: float = 10.0
@@ -99,7 +113,10 @@ class GatewaySettings:
         """(variable, what is wrong) for each signing secret that must not be used; checked
         here rather than by a reader so that settings made in code are held to it too."""
         found = []
-        if len(self.jwt_secret) < SECRET_LENGTH:
+        if EXAMPLE_SECRET_MARK in self.jwt_secret:
+            found.append(("JWT_SECRET", "JWT_SECRET is still the example's placeholder: set it to "
+                                        "a random string of your own (e.g. `openssl rand -hex 32`)"))
+        elif len(self.jwt_secret) < SECRET_LENGTH:
             found.append(("JWT_SECRET", f"set JWT_SECRET to a random string of at least {SECRET_LENGTH} "
                                         "characters, the same for every gateway replica (e.g. "
                                         "`openssl rand -hex 32`)"))
@@ -119,6 +136,9 @@ class GatewaySettings:
             workers=env.integer("GATEWAY_WORKERS", d.workers, minimum=1),
             threads=threads,
             keepalive=env.integer("GATEWAY_KEEPALIVE", d.keepalive, minimum=0, unit="seconds"),
+            graceful_timeout=env.integer("GATEWAY_GRACEFUL_TIMEOUT", d.graceful_timeout, minimum=1,
+                                         unit="seconds"),
+            trusted_proxies=_proxies(env, "TRUSTED_PROXIES"),
             ops_port=env.port("GATEWAY_OPS_PORT", d.ops_port),
             rpc_timeout=env.number("RPC_TIMEOUT", d.rpc_timeout, above=0, unit="seconds"),
             # Never quoted back in a message: they are secrets. The signing secret is taken as
@@ -190,6 +210,16 @@ def _url(env: Environment, name: str, default: str) -> str:
         return default
     # Links are made by appending "/join?…" to it.
     return value.rstrip("/")
+
+
+def _proxies(env: Environment, name: str) -> TrustedProxies:
+    value = env.text(name, "")
+    try:
+        return TrustedProxies.parse(value)
+    except ValueError as exc:
+        _wrong(env, name, value, f"a count of proxies (e.g. 1) or their networks, comma-separated "
+                                 f"(e.g. 10.0.0.0/8,192.168.0.0/16): {exc}")
+        return TrustedProxies()
 
 
 def _folder(env: Environment, name: str) -> str | None:

@@ -16,7 +16,7 @@ from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, Status,
 from workbuddy_platform import tracing
 
 # Polled every few seconds by load balancers and Kubernetes: their traces would bury the rest.
-PROBES = frozenset({"/healthz", "/readyz"})
+PROBES = frozenset({"/healthz", "/readyz", "/health/system"})
 
 
 def init(app: Flask, traced: bool) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from workbuddy_platform.settings import Environment, PlatformSettings, read
+from workbuddy_platform.settings import EXAMPLE_SECRET_MARK, Environment, PlatformSettings, read
 
 from .adapters import push
 from .adapters.links import SECRET_MIN_LENGTH, LinkSettings
@@ -77,7 +77,10 @@ def read_links(env: Environment) -> LinkSettings:
     service rather than mail links that cannot work."""
     secret = env.text("MAIL_LINK_SECRET", "")
     accepted = env.texts("MAIL_LINK_ACCEPTED_SECRETS")
-    if len(secret) < SECRET_MIN_LENGTH:
+    if EXAMPLE_SECRET_MARK in secret:
+        env.refuse("MAIL_LINK_SECRET", "it is still the example's placeholder: set it to a random "
+                   "string of your own (e.g. `openssl rand -hex 32`)")
+    elif len(secret) < SECRET_MIN_LENGTH:
         env.refuse("MAIL_LINK_SECRET", f"set it to a random string of at least {SECRET_MIN_LENGTH} "
                    "characters, the same for every notifications replica (e.g. `openssl rand "
                    "-hex 32`); it signs the unsubscribe and reaction links in mails")

@@ -30,6 +30,9 @@ GONE_CHECK_SECONDS = 1.0
 # STREAM_MAX_SECONDS, and their apps reconnect at once (to another replica) rather than being
 # held until gunicorn's graceful timeout and then cut.
 STOPPING = threading.Event()
+# The reconnect delay a stream ended by a stopping server tells its app (EventSource waits
+# ``retry`` milliseconds before it opens the stream again).
+RECONNECT_SOON_MS = 250
 
 blp = Blueprint("notifications", __name__, url_prefix="/v1/me/notifications",
                 description="Everything I was told, whatever the channel; read or not.")
@@ -132,6 +135,10 @@ class Stream(MethodView):
                             return
                         yield ": keep-alive\n\n"
                         keep_alive_at = time.monotonic() + keep_alive_seconds
+                if STOPPING.is_set():
+                    # This process is going: the app comes back at once, to another replica,
+                    # with Last-Event-ID, rather than after the usual wait.
+                    yield f"retry: {RECONNECT_SOON_MS}\n: this server is stopping; reconnect\n\n"
 
         response = Response(stream_with_context(events()), mimetype="text/event-stream",
                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
