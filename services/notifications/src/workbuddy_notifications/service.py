@@ -169,7 +169,7 @@ class NotificationsService:
                                payload=event.payload)
 
     @event_handler("profiles", "moment.logged")
-    @consumes
+    @consumes(keyed=True)  # items, rings and deliveries keyed by the event: no ledger read first
     def on_moment_logged(self, event):
         telling.moment_logged(self.uow, self.senders, event_id=event.event_id,
                               payload=event.payload)
