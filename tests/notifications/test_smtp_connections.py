@@ -58,6 +58,16 @@ def test_one_connection_carries_the_mails_one_after_another(smtp):
     sender.close()
 
 
+def test_a_long_mail_goes_whole(smtp):
+    """Longer than a line may be (1,000 characters): it arrives whole, line by line."""
+    text = "".join(f"Ligne n°{n} : Ada a signé un client, bravo !\n" for n in range(200))
+    html = "".join(f"<p>Ligne n°{n} : Ada a signé un client, bravo !</p>\n" for n in range(200))
+    server_for(smtp).send(Mail(to="ada@example.org", subject="Une longue lettre", text=text,
+                               html=html, headers={}), {})
+    [received] = smtp.mailbox.wait_for("ada@example.org")
+    assert (received.body, received.html) == (text, html)
+
+
 def test_without_kept_connections_each_mail_opens_its_own(smtp):
     sender = server_for(smtp, keep_connections=0)
     for n in range(3):

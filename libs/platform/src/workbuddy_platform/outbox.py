@@ -93,33 +93,42 @@ class Relay:
         self.publisher = publisher
         self.claim_lease = claim_lease
 
-    def drain(self, limit: int = 500) -> int:
-        """Publish pending events oldest first; stops at the first failure. Returns how many."""
-        published = tries = 0
-        while published < limit and tries < 2 * limit:
-            tries += 1
-            entry = transition(self.outbox, {"state": PENDING},
-                               {"state": PUBLISHING, "claimed_at": datetime.now(UTC)},
-                               sort=[("created_at", ASCENDING)])
-            if entry is None:
-                if self.outbox.find_one({"state": PENDING}, {"_id": 1}) is None:
-                    break
-                continue  # another relay claimed that one first: take the next
-            try:
-                self.publisher.publish(entry["message"], entry.get("trace_context"))
-            except (OperationalError, OSError, UndeliverableMessage) as exc:
-                self._release(entry, exc)
+    def drain(self, limit: int = 500, batch: int = 100) -> int:
+        """Publish pending events oldest first; stops at the first failure. Returns how many.
+
+        The pending ones are read ``batch`` at a time: the embedded store reads the whole outbox
+        for a query on ``state`` (its indexes serve ``_id`` only), so reading them one at a time
+        made each event cost a scan of every event kept. Each is then claimed by its ``_id`` and
+        marked published from the copy in hand, both conditioned on its state, as a
+        ``transition`` would: two commands an event, and a scan per batch."""
+        published = scans = 0
+        while published < limit and scans < limit:
+            scans += 1
+            pending = list(self.outbox.find({"state": PENDING}, sort=[("created_at", ASCENDING)],
+                                            limit=min(batch, limit - published)))
+            if not pending:
                 break
-            if carries_secret(entry["type"]):
-                # A link's one-time token: no copy is kept once the broker has it.
-                self.outbox.delete_one({"_id": entry["_id"], "state": PUBLISHING})
-            else:
-                transition(self.outbox, {"_id": entry["_id"], "state": PUBLISHING},
-                           {"state": PUBLISHED, "published_at": datetime.now(UTC)})
-            published += 1
-            metrics.EVENTS_PUBLISHED.labels(entry["type"]).inc()
-            log.info("event.published", event_id=entry["_id"], event_type=entry["type"],
-                     correlation_id=entry.get("correlation_id"))
+            for entry in pending:
+                claimed = entry | {"state": PUBLISHING, "claimed_at": datetime.now(UTC)}
+                if self.outbox.replace_one({"_id": entry["_id"], "state": PENDING},
+                                           claimed).matched_count != 1:
+                    continue  # another relay claimed that one first: take the next
+                try:
+                    self.publisher.publish(entry["message"], entry.get("trace_context"))
+                except (OperationalError, OSError, UndeliverableMessage) as exc:
+                    self._release(claimed, exc)
+                    return published
+                if carries_secret(entry["type"]):
+                    # A link's one-time token: no copy is kept once the broker has it.
+                    self.outbox.delete_one({"_id": entry["_id"], "state": PUBLISHING})
+                else:
+                    self.outbox.replace_one({"_id": entry["_id"], "state": PUBLISHING},
+                                            claimed | {"state": PUBLISHED,
+                                                       "published_at": datetime.now(UTC)})
+                published += 1
+                metrics.EVENTS_PUBLISHED.labels(entry["type"]).inc()
+                log.info("event.published", event_id=entry["_id"], event_type=entry["type"],
+                         correlation_id=entry.get("correlation_id"))
         return published
 
     def measure_lag(self) -> None:

@@ -27,6 +27,7 @@ from email.charset import BASE64, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from ..domain.mails import Mail
@@ -136,6 +137,9 @@ def send(mail: Mail, settings: SmtpSettings, headers: dict[str, str]) -> str:
     return message_id
 
 
+# Lines end in CRLF on the wire: smtplib's ``data`` sends bytes as they are (only a str has its
+# line ends fixed), and a server reads a message of bare LFs as one line too long.
+_WIRE = compat32.clone(linesep="\r\n")
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = BASE64  # 7-bit clean, whatever the server's extensions
 
@@ -154,7 +158,7 @@ def compose(mail: Mail, sender: str, headers: dict[str, str]) -> tuple[str, byte
         message[header] = value
     message.attach(MIMEText(_line_ended(mail.text), "plain", _UTF8))
     message.attach(MIMEText(_line_ended(mail.html), "html", _UTF8))
-    return message_id, message.as_bytes()
+    return message_id, message.as_bytes(policy=_WIRE)
 
 
 def _line_ended(text: str) -> str:
