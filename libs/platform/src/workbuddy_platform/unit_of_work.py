@@ -97,13 +97,19 @@ class UnitOfWork:
         if not writes and not events:
             return []
 
+        staged: list[dict] = []
+
         def work(session: ClientSession | None) -> list:
+            staged.clear()  # the work may be replayed whole: what the last run staged counts
             done = [write(session) for write in writes]
-            for event in events:
-                self._outbox.stage(event.type, event.payload, session)
+            staged.extend(self._outbox.stage(event.type, event.payload, session)
+                          for event in events)
             return done
 
-        return self._transaction(self.db, work)
+        done = self._transaction(self.db, work)
+        if staged and isinstance(self._outbox, OutboxWriter):  # not a test's stand-in
+            self._outbox.committed(staged)
+        return done
 
     def rollback(self) -> None:
         """Forget what was asked and recorded since the last commit."""
@@ -130,18 +136,29 @@ def write(method):
 
 
 class OutboxWriter:
-    """Stages a recorded event in the outbox, inside the committing transaction."""
+    """Stages a recorded event in the outbox, inside the committing transaction.
 
-    def __init__(self, db: Database, producer: str, correlation_id: str | None):
+    ``claims``: the events are staged claimed (``outbox.stage(claimed=True)``), and the entries
+    committed are kept in ``to_publish`` for the worker to publish as it ends (UnitsOfWork);
+    without it they are left pending for a relay."""
+
+    def __init__(self, db: Database, producer: str, correlation_id: str | None,
+                 claims: bool = False):
         self.db = db
         self.producer = producer
         self.correlation_id = correlation_id
+        self.claims = claims
+        self.to_publish: list[dict] = []
 
-    def stage(self, event_type: str, payload: dict, session: ClientSession | None) -> None:
+    def stage(self, event_type: str, payload: dict, session: ClientSession | None) -> dict:
         event = make_event(event_type, payload, producer=self.producer,
                            correlation_id=self.correlation_id)
         with tracing.producing(event) as trace_context:
-            outbox.stage(self.db, event, session, trace_context)
+            return outbox.stage(self.db, event, session, trace_context, claimed=self.claims)
+
+    def committed(self, entries: list[dict]) -> None:
+        if self.claims:
+            self.to_publish.extend(entries)
 
 
 class UnitsOfWork(DependencyProvider):
@@ -168,6 +185,7 @@ class UnitsOfWork(DependencyProvider):
         self.relay = OutboxRelay(self.container, self.db, settings.outbox_retention) \
             if self.emits else None
         self.given: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.writers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def start(self):
         if self.relay:
@@ -183,10 +201,14 @@ class UnitsOfWork(DependencyProvider):
             self.relay.kill()
 
     def get_dependency(self, worker_ctx):
+        # The worker publishes what it committed as it ends (worker_teardown): no wait for the
+        # relay, which takes one event at a time for the whole process.
         writer = OutboxWriter(self.db, self.container.service_name,
-                              correlation_of(worker_ctx)) if self.emits else None
+                              correlation_of(worker_ctx), claims=True) if self.emits else None
         uow = self.unit(self.db, outbox=writer)
         self.given[worker_ctx] = uow
+        if writer is not None:
+            self.writers[worker_ctx] = writer
         return uow
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
@@ -197,5 +219,13 @@ class UnitsOfWork(DependencyProvider):
             log.error("unit_of_work.not_committed", entrypoint=worker_ctx.entrypoint.method_name)
 
     def worker_teardown(self, worker_ctx):
-        if self.relay:
-            self.relay.kick()
+        writer = self.writers.pop(worker_ctx, None)
+        if self.relay and writer is not None and writer.to_publish:
+            # After the worker's answer has left (nameko tears down after handling the result).
+            try:
+                published = self.relay.relay.publish_claimed(writer.to_publish)
+            except Exception:  # the store blinked: the claims go stale and a relay takes them
+                log.exception("outbox.publish_by_worker_failed")
+                published = False
+            if not published:
+                self.relay.kick()
