@@ -35,7 +35,7 @@ from pymongo.database import Database
 from workbuddy_contracts.events import make_event
 
 from . import clock as clocks
-from . import outbox, tracing
+from . import outbox, tracing, turns
 from .dependencies import correlation_of
 from .logs import get_logger
 from .settings import platform_of
@@ -167,10 +167,15 @@ class UnitsOfWork(DependencyProvider):
     (``workbuddy_platform.relay``), woken as each worker ends."""
 
     def __init__(self, unit: type[UnitOfWork] = UnitOfWork,
-                 indexes: Callable[[Database], None] | None = None, emits: bool = True):
+                 indexes: Callable[[Database], None] | None = None, emits: bool = True,
+                 transactions: bool = True):
+        """``transactions=False``: the service writes every change at once (each write
+        idempotent or compare-and-set) and never commits a transaction on its database, whose
+        commands then take no turn on a store that does not isolate (workbuddy_platform.turns)."""
         self.unit = unit
         self.indexes = indexes
         self.emits = emits
+        self.transactions = transactions
 
     def setup(self):
         # Imported here: the relay's green thread belongs to a running service, not to tests.
@@ -180,6 +185,8 @@ class UnitsOfWork(DependencyProvider):
         client = client_for(settings.mongo_uri, settings.tracing, settings.store_isolates,
                             settings.store_timeout)
         self.db = client[settings.database_name(self.container.service_name)]
+        if not self.transactions:
+            turns.without_transactions(self.db.name)
         if self.indexes:
             self.indexes(self.db)
         self.relay = OutboxRelay(self.container, self.db, settings.outbox_retention) \

@@ -38,7 +38,9 @@ class NotificationsService:
     observed = Observed()  # entrypoint times and errors, for /metrics
     traced = Traced()  # a span per RPC call and event handled, when tracing is on
     context = RequestContext()
-    uow = UnitsOfWork(NotificationsUnitOfWork, indexes=create_indexes, emits=False)
+    # Every write at once, none in a transaction: its commands need no turn at the store.
+    uow = UnitsOfWork(NotificationsUnitOfWork, indexes=create_indexes, emits=False,
+                      transactions=False)
     senders = SendersProvider()
     settings = Configured()  # NotificationsSettings
     forget_queued = BrokerTraces()  # events naming a member who left, parked or retrying
