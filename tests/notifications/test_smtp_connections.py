@@ -68,6 +68,13 @@ def test_a_long_mail_goes_whole(smtp):
     assert (received.body, received.html) == (text, html)
 
 
+def test_a_long_link_in_a_header_arrives_as_it_was_given(smtp):
+    unsubscribe = f"<https://app.example.org/links/{'a1.b2-c3_' * 30}>"
+    server_for(smtp).send(mail(0), {"List-Unsubscribe": unsubscribe})
+    [received] = smtp.mailbox.wait_for("ada@example.org")
+    assert str(received.message["List-Unsubscribe"]) == unsubscribe
+
+
 def test_without_kept_connections_each_mail_opens_its_own(smtp):
     sender = server_for(smtp, keep_connections=0)
     for n in range(3):

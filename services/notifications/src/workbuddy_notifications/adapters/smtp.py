@@ -138,8 +138,10 @@ def send(mail: Mail, settings: SmtpSettings, headers: dict[str, str]) -> str:
 
 
 # Lines end in CRLF on the wire: smtplib's ``data`` sends bytes as they are (only a str has its
-# line ends fixed), and a server reads a message of bare LFs as one line too long.
-_WIRE = compat32.clone(linesep="\r\n")
+# line ends fixed), and a server reads a message of bare LFs as one line too long. Headers are
+# folded only past RFC 5322's 998 characters: compat32 would otherwise move a long link (a
+# List-Unsubscribe URL) to a line of its own, and readers keep the fold's space in the value.
+_WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = BASE64  # 7-bit clean, whatever the server's extensions
 
