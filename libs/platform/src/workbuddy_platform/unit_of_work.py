@@ -139,16 +139,16 @@ class OutboxWriter:
     """Stages a recorded event in the outbox, inside the committing transaction.
 
     ``claims``: the events are staged claimed (``outbox.stage(claimed=True)``), and the entries
-    committed are kept in ``to_publish`` for the worker to publish as it ends (UnitsOfWork);
+    of each commit are handed to ``on_commit`` to be published (UnitsOfWork.publish_soon);
     without it they are left pending for a relay."""
 
     def __init__(self, db: Database, producer: str, correlation_id: str | None,
-                 claims: bool = False):
+                 claims: bool = False, on_commit: Callable[[list[dict]], None] | None = None):
         self.db = db
         self.producer = producer
         self.correlation_id = correlation_id
-        self.claims = claims
-        self.to_publish: list[dict] = []
+        self.claims = claims and on_commit is not None
+        self.on_commit = on_commit
 
     def stage(self, event_type: str, payload: dict, session: ClientSession | None) -> dict:
         event = make_event(event_type, payload, producer=self.producer,
@@ -158,13 +158,13 @@ class OutboxWriter:
 
     def committed(self, entries: list[dict]) -> None:
         if self.claims:
-            self.to_publish.extend(entries)
+            self.on_commit(list(entries))
 
 
 class UnitsOfWork(DependencyProvider):
     """Gives each worker a fresh unit of work over the service's own database, creating the
     database's indexes at start-up. A service that emits events also gets the outbox relay
-    (``workbuddy_platform.relay``), woken as each worker ends."""
+    (``workbuddy_platform.relay``) for what its workers could not publish themselves."""
 
     def __init__(self, unit: type[UnitOfWork] = UnitOfWork,
                  indexes: Callable[[Database], None] | None = None, emits: bool = True,
@@ -192,14 +192,17 @@ class UnitsOfWork(DependencyProvider):
         self.relay = OutboxRelay(self.container, self.db, settings.outbox_retention) \
             if self.emits else None
         self.given: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self.writers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.publishing: set = set()  # green threads publishing what a worker committed
 
     def start(self):
         if self.relay:
             self.relay.start()
 
     def stop(self):
-        # Workers have finished by now (the container stops entrypoints first): one last drain.
+        # Workers have finished by now (the container stops entrypoints first): what they
+        # committed goes out, then one last drain.
+        for thread in list(self.publishing):
+            thread.wait()
         if self.relay:
             self.relay.stop()
 
@@ -208,15 +211,32 @@ class UnitsOfWork(DependencyProvider):
             self.relay.kill()
 
     def get_dependency(self, worker_ctx):
-        # The worker publishes what it committed as it ends (worker_teardown): no wait for the
+        # What a worker commits is published at once, beside it (publish_soon): no wait for the
         # relay, which takes one event at a time for the whole process.
-        writer = OutboxWriter(self.db, self.container.service_name,
-                              correlation_of(worker_ctx), claims=True) if self.emits else None
+        writer = OutboxWriter(self.db, self.container.service_name, correlation_of(worker_ctx),
+                              claims=True, on_commit=self.publish_soon) if self.emits else None
         uow = self.unit(self.db, outbox=writer)
         self.given[worker_ctx] = uow
-        if writer is not None:
-            self.writers[worker_ctx] = writer
         return uow
+
+    def publish_soon(self, entries: list[dict]) -> None:
+        """Publish events just committed (staged claimed) in a green thread of their own: the
+        worker goes on (an RPC's answer does not wait for the broker), and one that runs long
+        after committing (a matching round) does not hold its events back."""
+        thread = self.container.spawn_managed_thread(lambda: self._publish(entries),
+                                                     identifier="outbox-publish")
+        self.publishing.add(thread)
+        thread.link(lambda done: self.publishing.discard(done))
+
+    def _publish(self, entries: list[dict]) -> None:
+        try:
+            published = self.relay.relay.publish_claimed(entries)
+        except Exception:  # noqa: BLE001 - raising here would kill the container
+            # The store blinked: the claims go stale and a relay publishes them.
+            log.exception("outbox.publish_by_worker_failed")
+            published = False
+        if not published:
+            self.relay.kick()
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         uow = self.given.pop(worker_ctx, None)
@@ -225,14 +245,4 @@ class UnitsOfWork(DependencyProvider):
         if uow is not None and uow.pending and exc_info is None:
             log.error("unit_of_work.not_committed", entrypoint=worker_ctx.entrypoint.method_name)
 
-    def worker_teardown(self, worker_ctx):
-        writer = self.writers.pop(worker_ctx, None)
-        if self.relay and writer is not None and writer.to_publish:
-            # After the worker's answer has left (nameko tears down after handling the result).
-            try:
-                published = self.relay.relay.publish_claimed(writer.to_publish)
-            except Exception:  # the store blinked: the claims go stale and a relay takes them
-                log.exception("outbox.publish_by_worker_failed")
-                published = False
-            if not published:
-                self.relay.kick()
+
