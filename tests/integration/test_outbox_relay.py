@@ -1,5 +1,6 @@
 """The outbox relay against the real broker and store: confirmed, routed, never dropped."""
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -82,4 +83,52 @@ def test_an_event_nobody_can_receive_stays_pending_with_the_reason(db, config):
 
     # Once the topology exists, the same event goes out.
     declare_topology(PlatformSettings(amqp_uri=config["AMQP_URI"]))
+    assert relay.drain() == 1
+
+
+def stage_claimed(db, events) -> list[dict]:
+    return in_transaction(db, lambda session: [outbox.stage(db, e, session, claimed=True)
+                                               for e in events])
+
+
+def test_events_staged_claimed_are_published_by_their_worker_and_not_by_a_relay(db, config):
+    """A running service's worker stages its events claimed and publishes them once committed:
+    a relay draining meanwhile leaves them alone, and nothing goes out twice."""
+    declare_topology(PlatformSettings(amqp_uri=config["AMQP_URI"]))
+    [queue] = [s.queue for s in SUBSCRIPTIONS
+               if s.event == "moment.logged" and s.consumer == "notifications"]
+    drain_queue(config, queue)
+    events = [moment_event(f"n{i}") for i in range(3)]
+    staged = stage_claimed(db, events)
+    relay = outbox.Relay(db, outbox.EventPublisher(config), timedelta(seconds=30))
+    assert relay.drain() == 0  # claimed by the worker: not the relay's
+
+    assert relay.publish_claimed(staged)
+    received = [read_event(body) for body in drain_queue(config, queue)]
+    assert [e.event_id for e in received] == [e.event_id for e in events]
+    assert {d["state"] for d in db.outbox.find()} == {outbox.PUBLISHED}
+    assert relay.drain() == 0
+
+
+def test_what_a_worker_could_not_publish_is_left_to_the_relay(db, config):
+    """No queue bound yet: the worker's publish is refused, the event and those after it are
+    pending again, and a relay publishes them once the topology exists."""
+    with Connection(config["AMQP_URI"]) as conn:
+        get_event_exchange("profiles", config)(conn.default_channel).declare()
+    events = [moment_event(f"n{i}") for i in range(2)]
+    relay = outbox.Relay(db, outbox.EventPublisher(config), timedelta(seconds=30))
+    assert not relay.publish_claimed(stage_claimed(db, events))
+    assert {d["state"] for d in db.outbox.find()} == {outbox.PENDING}
+
+    declare_topology(PlatformSettings(amqp_uri=config["AMQP_URI"]))
+    assert relay.drain() == 2
+
+
+def test_a_claim_its_worker_never_published_goes_stale_and_a_relay_publishes_it(db, config):
+    declare_topology(PlatformSettings(amqp_uri=config["AMQP_URI"]))
+    stage_claimed(db, [moment_event("the worker died")])
+    relay = outbox.Relay(db, outbox.EventPublisher(config), timedelta(seconds=0))
+    assert relay.drain() == 0
+    time.sleep(1.1)  # the embedded store compares datetimes to the whole second
+    assert relay.reclaim_stale() == 1
     assert relay.drain() == 1

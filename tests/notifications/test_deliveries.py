@@ -367,3 +367,44 @@ def test_a_delivery_taken_back_meanwhile_is_not_settled_from_the_copy_in_hand(uo
     uow.db.deliveries.update_one({"_id": key}, {"$set": {"state": ledger.PENDING, "attempts": 1}})
     assert uow.deliveries.settle(key, ledger.SENT) is None
     assert uow.db.deliveries.find_one({"_id": key})["state"] == ledger.PENDING
+
+
+def opened_claimed(uow, claimed_for: timedelta) -> str:
+    [key] = uow.deliveries.open_all([dict(event_id="ev-1", recipient_id="bo", channel=ledger.EMAIL,
+                                          notification_id="n-1", subject_id=None)],
+                                    claimed_for=claimed_for)
+    return key
+
+
+def test_a_delivery_opened_claimed_is_its_workers_alone(uow):
+    key = opened_claimed(uow, timedelta(minutes=2))
+    assert states(uow, _id=key) == {key: ledger.SENDING}
+    other_worker = Deliveries(uow)  # a second replica, handling the same event redelivered
+    assert other_worker.open_all([dict(event_id="ev-1", recipient_id="bo", channel=ledger.EMAIL,
+                                       notification_id="n-1", subject_id=None)],
+                                 claimed_for=timedelta(minutes=2)) == [key]
+    assert other_worker.claim(key) is None
+    assert uow.deliveries.claim(key)["state"] == ledger.SENDING
+    assert uow.deliveries.settle(key, ledger.SENT)["state"] == ledger.SENT
+
+
+def test_a_claim_from_the_opening_held_too_long_is_given_up_and_the_delivery_goes_once(
+        uow, senders, buddies, log_moment, monkeypatch):
+    """The worker reached the delivery later than it may trust its claim (a slow mail server
+    ahead of it): it leaves it, the reclaim timer takes it back and the retry timer sends it."""
+    buddies()
+    claim = Deliveries.claim
+
+    def late(self, key):
+        uow.clock.advance(seconds=senders.reclaim_after.total_seconds() / 2)
+        return claim(self, key)
+
+    monkeypatch.setattr(Deliveries, "claim", late)
+    log_moment("ana")
+    monkeypatch.undo()
+    assert states(uow, _id=KEY) == {KEY: ledger.SENDING}
+    assert moments_to(senders, "bob") == []
+    uow.clock.advance(seconds=senders.reclaim_after.total_seconds() + 60)
+    deliveries.retry_due(uow, senders)
+    assert states(uow, _id=KEY) == {KEY: ledger.SENT}
+    assert len(moments_to(senders, "bob")) == 1

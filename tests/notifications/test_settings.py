@@ -38,10 +38,12 @@ def test_every_variable_is_read():
         "SMTP_PORT": "587", "MAIL_FROM": "WB <wb@example.org>", "SMTP_TIMEOUT": "2.5",
         "SMTP_STARTTLS": "true", "SMTP_USERNAME": "wb", "SMTP_PASSWORD": " p4ss ",
         "VAPID_PRIVATE_KEY": key, "VAPID_SUBJECT": "https://workbuddy.example.org/contact",
-        "DELIVERY_RECLAIM_SECONDS": "90"})
+        "DELIVERY_RECLAIM_SECONDS": "90", "SMTP_KEEP_CONNECTIONS": "0",
+        "SMTP_KEEP_IDLE_SECONDS": "12"})
     assert settings.smtp.__dict__ == {"host": "smtp.example.org", "port": 587,
                                       "sender": "WB <wb@example.org>", "timeout": 2.5,
-                                      "starttls": True, "username": "wb", "password": " p4ss "}
+                                      "starttls": True, "username": "wb", "password": " p4ss ",
+                                      "keep_connections": 0, "keep_idle_seconds": 12.0}
     assert settings.vapid.enabled and settings.vapid.subject.startswith("https://")
     assert settings.links.accepted == ("a" * 32, "b" * 32)
     assert settings.links.public_url == "https://workbuddy.example.org"

@@ -1,7 +1,9 @@
 """The transactional outbox: an event is stored with the change that caused it, then relayed.
 
-A worker stages events inside the same transaction as its state change. A relay in each
-process publishes pending events in order, with publisher confirms, and marks them published.
+A worker stages events inside the same transaction as its state change. In a running service
+the worker stages them already claimed and publishes them itself once committed, with
+publisher confirms, and marks them published; a relay in each process publishes, oldest first,
+whatever is pending (events staged elsewhere, a publish that failed, a claim gone stale).
 A relay that dies after publishing and before marking leaves a claim that goes stale and is
 published again: consumers absorb that duplicate by event id. An event that carries a one-time
 secret (a link token, catalogue ``secret``) is deleted once published instead of kept.
@@ -34,24 +36,27 @@ def create_outbox_indexes(db: Database) -> None:
 
 
 def stage(db: Database, event: Event, session: ClientSession,
-          trace_context: dict[str, str] | None = None) -> None:
+          trace_context: dict[str, str] | None = None, claimed: bool = False) -> dict:
     """``trace_context``: the headers that make the event's consumers join its trace
-    (workbuddy_platform.tracing), published with it."""
-    db[COLLECTION].insert_one(
-        {
-            "_id": event.event_id,
-            "type": event.type,
-            "producer": event.producer,
-            "correlation_id": event.correlation_id,
-            "message": event.to_message(),
-            "trace_context": trace_context or {},
-            "subjects": subjects_of(event.payload),
-            "state": PENDING,
-            "created_at": datetime.now(UTC),
-            "attempts": 0,
-        },
-        session=session,
-    )
+    (workbuddy_platform.tracing), published with it. ``claimed``: staged already claimed by
+    the worker that commits it, which publishes it itself once committed (``publish_claimed``);
+    a worker that dies first leaves a claim that goes stale, and a relay publishes it then.
+    Returns the entry as staged."""
+    now = datetime.now(UTC)
+    entry = {
+        "_id": event.event_id,
+        "type": event.type,
+        "producer": event.producer,
+        "correlation_id": event.correlation_id,
+        "message": event.to_message(),
+        "trace_context": trace_context or {},
+        "subjects": subjects_of(event.payload),
+        "state": PUBLISHING if claimed else PENDING,
+        "created_at": now,
+        "attempts": 0,
+    } | ({"claimed_at": now} if claimed else {})
+    db[COLLECTION].insert_one(entry, session=session)
+    return entry
 
 
 def forget(db: Database, member_id: str) -> int:
@@ -93,34 +98,64 @@ class Relay:
         self.publisher = publisher
         self.claim_lease = claim_lease
 
-    def drain(self, limit: int = 500) -> int:
-        """Publish pending events oldest first; stops at the first failure. Returns how many."""
-        published = tries = 0
-        while published < limit and tries < 2 * limit:
-            tries += 1
-            entry = transition(self.outbox, {"state": PENDING},
-                               {"state": PUBLISHING, "claimed_at": datetime.now(UTC)},
-                               sort=[("created_at", ASCENDING)])
-            if entry is None:
-                if self.outbox.find_one({"state": PENDING}, {"_id": 1}) is None:
-                    break
-                continue  # another relay claimed that one first: take the next
-            try:
-                self.publisher.publish(entry["message"], entry.get("trace_context"))
-            except (OperationalError, OSError, UndeliverableMessage) as exc:
-                self._release(entry, exc)
+    def drain(self, limit: int = 500, batch: int = 100) -> int:
+        """Publish pending events oldest first; stops at the first failure. Returns how many.
+
+        The pending ones are read ``batch`` at a time: the embedded store reads the whole outbox
+        for a query on ``state`` (its indexes serve ``_id`` only), so reading them one at a time
+        made each event cost a scan of every event kept. Each is then claimed by its ``_id`` and
+        marked published from the copy in hand, both conditioned on its state, as a
+        ``transition`` would: two commands an event, and a scan per batch."""
+        published = scans = 0
+        while published < limit and scans < limit:
+            scans += 1
+            pending = list(self.outbox.find({"state": PENDING}, sort=[("created_at", ASCENDING)],
+                                            limit=min(batch, limit - published)))
+            if not pending:
                 break
-            if carries_secret(entry["type"]):
-                # A link's one-time token: no copy is kept once the broker has it.
-                self.outbox.delete_one({"_id": entry["_id"], "state": PUBLISHING})
-            else:
-                transition(self.outbox, {"_id": entry["_id"], "state": PUBLISHING},
-                           {"state": PUBLISHED, "published_at": datetime.now(UTC)})
-            published += 1
-            metrics.EVENTS_PUBLISHED.labels(entry["type"]).inc()
-            log.info("event.published", event_id=entry["_id"], event_type=entry["type"],
-                     correlation_id=entry.get("correlation_id"))
+            for entry in pending:
+                claimed = entry | {"state": PUBLISHING, "claimed_at": datetime.now(UTC)}
+                if self.outbox.replace_one({"_id": entry["_id"], "state": PENDING},
+                                           claimed).matched_count != 1:
+                    continue  # another relay claimed that one first: take the next
+                if not self._publish(claimed):
+                    return published
+                published += 1
         return published
+
+    def publish_claimed(self, entries: list[dict]) -> bool:
+        """Publish what a worker staged already claimed (``stage(claimed=True)``) and has
+        committed, in the worker's own thread: each costs the store one command (marking it
+        published), and the workers of a process publish side by side instead of queueing
+        behind one relay. On a failure the rest are made pending again for a relay; False
+        then."""
+        for n, entry in enumerate(entries):
+            if not self._publish(entry):
+                for left in entries[n + 1:]:
+                    transition(self.outbox, {"_id": left["_id"], "state": PUBLISHING},
+                               {"state": PENDING})
+                return False
+        return True
+
+    def _publish(self, claimed: dict) -> bool:
+        """Publish an entry this relay (or worker) holds, then mark it published from the copy
+        in hand; on a failure, make it pending again. Whether it was published."""
+        try:
+            self.publisher.publish(claimed["message"], claimed.get("trace_context"))
+        except (OperationalError, OSError, UndeliverableMessage) as exc:
+            self._release(claimed, exc)
+            return False
+        if carries_secret(claimed["type"]):
+            # A link's one-time token: no copy is kept once the broker has it.
+            self.outbox.delete_one({"_id": claimed["_id"], "state": PUBLISHING})
+        else:
+            self.outbox.replace_one({"_id": claimed["_id"], "state": PUBLISHING},
+                                    claimed | {"state": PUBLISHED,
+                                               "published_at": datetime.now(UTC)})
+        metrics.EVENTS_PUBLISHED.labels(claimed["type"]).inc()
+        log.info("event.published", event_id=claimed["_id"], event_type=claimed["type"],
+                 correlation_id=claimed.get("correlation_id"))
+        return True
 
     def measure_lag(self) -> None:
         """How many events wait to be published, and for how long the oldest has (metrics)."""

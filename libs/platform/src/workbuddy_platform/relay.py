@@ -1,7 +1,9 @@
-"""The outbox relay of a running service: a green thread that publishes what workers staged.
+"""The outbox relay of a running service: a green thread that publishes what is left pending.
 
-It wakes as soon as a worker finishes (so events leave within milliseconds) and on a short
-timer (so nothing waits on a wake-up that was missed, e.g. after a restart).
+Workers publish what they commit themselves (UnitsOfWork.publish_soon); the relay publishes the
+rest: what a worker could not publish (it wakes the relay then), what was staged outside a
+worker, and claims gone stale. It also runs on a short timer (so nothing waits on a wake-up
+that was missed, e.g. after a restart).
 """
 
 from datetime import timedelta

@@ -17,7 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from . import tracing
 from .store_metrics import CountedCommands
-from .turns import StoreTurns, Turn, turn_of
+from .turns import StoreTurns, Turn, transactions_allowed, turn_of
 
 T = TypeVar("T")
 
@@ -82,6 +82,9 @@ def in_transaction(db: Database, work: Callable[[ClientSession], T]) -> T:
     (nx-27017), the transaction takes the database's turn (workbuddy_platform.turns): no other
     thread or process uses the database until it is committed or aborted.
     """
+    if not transactions_allowed(db.name):
+        raise RuntimeError(f"{db.name}: declared without transactions (turns.without_transactions), "
+                           "so its commands take no turn; a transaction here would not be isolated")
     with _turn(db) or nullcontext():
         with db.client.start_session() as session:
             return session.with_transaction(work)

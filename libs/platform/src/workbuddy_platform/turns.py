@@ -38,6 +38,22 @@ log = get_logger(__name__)
 
 # Databases the store keeps for itself: never written in a transaction of ours.
 _OWN_DATABASES = ("admin", "config", "local")
+# Databases whose service writes every change at once and runs no transaction on them
+# (``without_transactions``): there is nothing uncommitted to hide and nothing an abort could
+# undo, so their commands take no turn and run side by side.
+_WITHOUT_TRANSACTIONS: set[str] = set()
+
+
+def without_transactions(database: str) -> None:
+    """Declare that no transaction is ever run on ``database`` (its service writes at once):
+    its commands take no turn. ``store.in_transaction`` refuses it from then on in this
+    process; the declaration holds only if no other process transacts on it either (each
+    service owns its database)."""
+    _WITHOUT_TRANSACTIONS.add(database)
+
+
+def transactions_allowed(database: str) -> bool:
+    return database not in _WITHOUT_TRANSACTIONS
 LOCK_DIR = os.path.join(tempfile.gettempdir(), "workbuddy-store-turns")
 
 
@@ -181,7 +197,8 @@ class StoreTurns(monitoring.CommandListener):
         return self.isolates is not True  # unknown yet: take turns, the safe side
 
     def started(self, event):
-        if event.database_name in _OWN_DATABASES or not self.takes_turns(event.connection_id):
+        if event.database_name in _OWN_DATABASES or event.database_name in _WITHOUT_TRANSACTIONS \
+                or not self.takes_turns(event.connection_id):
             return
         me = greenlet.getcurrent()
         # A command of this thread that never ended (an exception that is not an Exception,

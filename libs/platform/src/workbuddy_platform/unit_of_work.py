@@ -35,7 +35,7 @@ from pymongo.database import Database
 from workbuddy_contracts.events import make_event
 
 from . import clock as clocks
-from . import outbox, tracing
+from . import outbox, tracing, turns
 from .dependencies import correlation_of
 from .logs import get_logger
 from .settings import platform_of
@@ -97,13 +97,19 @@ class UnitOfWork:
         if not writes and not events:
             return []
 
+        staged: list[dict] = []
+
         def work(session: ClientSession | None) -> list:
+            staged.clear()  # the work may be replayed whole: what the last run staged counts
             done = [write(session) for write in writes]
-            for event in events:
-                self._outbox.stage(event.type, event.payload, session)
+            staged.extend(self._outbox.stage(event.type, event.payload, session)
+                          for event in events)
             return done
 
-        return self._transaction(self.db, work)
+        done = self._transaction(self.db, work)
+        if staged and isinstance(self._outbox, OutboxWriter):  # not a test's stand-in
+            self._outbox.committed(staged)
+        return done
 
     def rollback(self) -> None:
         """Forget what was asked and recorded since the last commit."""
@@ -130,30 +136,46 @@ def write(method):
 
 
 class OutboxWriter:
-    """Stages a recorded event in the outbox, inside the committing transaction."""
+    """Stages a recorded event in the outbox, inside the committing transaction.
 
-    def __init__(self, db: Database, producer: str, correlation_id: str | None):
+    ``claims``: the events are staged claimed (``outbox.stage(claimed=True)``), and the entries
+    of each commit are handed to ``on_commit`` to be published (UnitsOfWork.publish_soon);
+    without it they are left pending for a relay."""
+
+    def __init__(self, db: Database, producer: str, correlation_id: str | None,
+                 claims: bool = False, on_commit: Callable[[list[dict]], None] | None = None):
         self.db = db
         self.producer = producer
         self.correlation_id = correlation_id
+        self.claims = claims and on_commit is not None
+        self.on_commit = on_commit
 
-    def stage(self, event_type: str, payload: dict, session: ClientSession | None) -> None:
+    def stage(self, event_type: str, payload: dict, session: ClientSession | None) -> dict:
         event = make_event(event_type, payload, producer=self.producer,
                            correlation_id=self.correlation_id)
         with tracing.producing(event) as trace_context:
-            outbox.stage(self.db, event, session, trace_context)
+            return outbox.stage(self.db, event, session, trace_context, claimed=self.claims)
+
+    def committed(self, entries: list[dict]) -> None:
+        if self.claims:
+            self.on_commit(list(entries))
 
 
 class UnitsOfWork(DependencyProvider):
     """Gives each worker a fresh unit of work over the service's own database, creating the
     database's indexes at start-up. A service that emits events also gets the outbox relay
-    (``workbuddy_platform.relay``), woken as each worker ends."""
+    (``workbuddy_platform.relay``) for what its workers could not publish themselves."""
 
     def __init__(self, unit: type[UnitOfWork] = UnitOfWork,
-                 indexes: Callable[[Database], None] | None = None, emits: bool = True):
+                 indexes: Callable[[Database], None] | None = None, emits: bool = True,
+                 transactions: bool = True):
+        """``transactions=False``: the service writes every change at once (each write
+        idempotent or compare-and-set) and never commits a transaction on its database, whose
+        commands then take no turn on a store that does not isolate (workbuddy_platform.turns)."""
         self.unit = unit
         self.indexes = indexes
         self.emits = emits
+        self.transactions = transactions
 
     def setup(self):
         # Imported here: the relay's green thread belongs to a running service, not to tests.
@@ -163,18 +185,24 @@ class UnitsOfWork(DependencyProvider):
         client = client_for(settings.mongo_uri, settings.tracing, settings.store_isolates,
                             settings.store_timeout)
         self.db = client[settings.database_name(self.container.service_name)]
+        if not self.transactions:
+            turns.without_transactions(self.db.name)
         if self.indexes:
             self.indexes(self.db)
         self.relay = OutboxRelay(self.container, self.db, settings.outbox_retention) \
             if self.emits else None
         self.given: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.publishing: set = set()  # green threads publishing what a worker committed
 
     def start(self):
         if self.relay:
             self.relay.start()
 
     def stop(self):
-        # Workers have finished by now (the container stops entrypoints first): one last drain.
+        # Workers have finished by now (the container stops entrypoints first): what they
+        # committed goes out, then one last drain.
+        for thread in list(self.publishing):
+            thread.wait()
         if self.relay:
             self.relay.stop()
 
@@ -183,11 +211,32 @@ class UnitsOfWork(DependencyProvider):
             self.relay.kill()
 
     def get_dependency(self, worker_ctx):
-        writer = OutboxWriter(self.db, self.container.service_name,
-                              correlation_of(worker_ctx)) if self.emits else None
+        # What a worker commits is published at once, beside it (publish_soon): no wait for the
+        # relay, which takes one event at a time for the whole process.
+        writer = OutboxWriter(self.db, self.container.service_name, correlation_of(worker_ctx),
+                              claims=True, on_commit=self.publish_soon) if self.emits else None
         uow = self.unit(self.db, outbox=writer)
         self.given[worker_ctx] = uow
         return uow
+
+    def publish_soon(self, entries: list[dict]) -> None:
+        """Publish events just committed (staged claimed) in a green thread of their own: the
+        worker goes on (an RPC's answer does not wait for the broker), and one that runs long
+        after committing (a matching round) does not hold its events back."""
+        thread = self.container.spawn_managed_thread(lambda: self._publish(entries),
+                                                     identifier="outbox-publish")
+        self.publishing.add(thread)
+        thread.link(lambda done: self.publishing.discard(done))
+
+    def _publish(self, entries: list[dict]) -> None:
+        try:
+            published = self.relay.relay.publish_claimed(entries)
+        except Exception:  # noqa: BLE001 - raising here would kill the container
+            # The store blinked: the claims go stale and a relay publishes them.
+            log.exception("outbox.publish_by_worker_failed")
+            published = False
+        if not published:
+            self.relay.kick()
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         uow = self.given.pop(worker_ctx, None)
@@ -196,6 +245,4 @@ class UnitsOfWork(DependencyProvider):
         if uow is not None and uow.pending and exc_info is None:
             log.error("unit_of_work.not_committed", entrypoint=worker_ctx.entrypoint.method_name)
 
-    def worker_teardown(self, worker_ctx):
-        if self.relay:
-            self.relay.kick()
+

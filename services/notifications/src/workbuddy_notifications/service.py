@@ -38,7 +38,9 @@ class NotificationsService:
     observed = Observed()  # entrypoint times and errors, for /metrics
     traced = Traced()  # a span per RPC call and event handled, when tracing is on
     context = RequestContext()
-    uow = UnitsOfWork(NotificationsUnitOfWork, indexes=create_indexes, emits=False)
+    # Every write at once, none in a transaction: its commands need no turn at the store.
+    uow = UnitsOfWork(NotificationsUnitOfWork, indexes=create_indexes, emits=False,
+                      transactions=False)
     senders = SendersProvider()
     settings = Configured()  # NotificationsSettings
     forget_queued = BrokerTraces()  # events naming a member who left, parked or retrying
@@ -169,7 +171,7 @@ class NotificationsService:
                                payload=event.payload)
 
     @event_handler("profiles", "moment.logged")
-    @consumes
+    @consumes(keyed=True)  # items, rings and deliveries keyed by the event: no ledger read first
     def on_moment_logged(self, event):
         telling.moment_logged(self.uow, self.senders, event_id=event.event_id,
                               payload=event.payload)

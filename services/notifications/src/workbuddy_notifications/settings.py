@@ -56,6 +56,9 @@ def read_smtp(env: Environment) -> SmtpSettings:
         username=env.text("SMTP_USERNAME", d.username),
         # As written: a password may begin or end with a space.
         password=env.environ.get("SMTP_PASSWORD", d.password),
+        keep_connections=env.integer("SMTP_KEEP_CONNECTIONS", d.keep_connections, minimum=0),
+        keep_idle_seconds=env.number("SMTP_KEEP_IDLE_SECONDS", d.keep_idle_seconds, minimum=0,
+                                     unit="seconds"),
     )
 
 

@@ -138,13 +138,16 @@ class Deliveries(Repository):
     compare-and-set, so that only one worker ever holds a delivery.
 
     Each command is a round trip, and a moment opens, claims and settles a delivery per buddy:
-    a delivery this worker opened is claimed in one command, and one it holds is settled from
+    a moment's deliveries are opened already claimed by the worker that tries them (the insert
+    is the claim), one opened pending is claimed in one command, and one held is settled from
     the copy in hand (conditioned on its state still being "sending", as a read would be)."""
 
     def __init__(self, uow):
         super().__init__(uow)
         self._opened: set[str] = set()  # by this worker, just now: updated_at is fresh
         self._held: dict[str, dict] = {}  # claimed by this worker, as written then
+        # Opened already claimed by this worker (open_all's claimed_for): until when, as written
+        self._claimed_until: dict[str, tuple[datetime, dict]] = {}
 
     def open(self, *, event_id: str, recipient_id: str, channel: str,
              notification_id: str | None, subject_id: str | None, **more) -> str:
@@ -155,18 +158,36 @@ class Deliveries(Repository):
                                    notification_id=notification_id, subject_id=subject_id,
                                    **more)])[0]
 
-    def open_all(self, deliveries: list[dict]) -> list[str]:
-        """``open`` for each of ``deliveries`` (its arguments), in one command; their keys."""
+    def open_all(self, deliveries: list[dict], *, claimed_for: timedelta | None = None) -> list[str]:
+        """``open`` for each of ``deliveries`` (its arguments), in one command; their keys.
+
+        ``claimed_for``: the ones new are opened already claimed by this worker ("sending"),
+        which tries them one after another at once: ``claim`` then costs no round trip. The
+        insert is the claim (no other worker can have opened the same key). Past
+        ``claimed_for`` (keep it well under the time after which a delivery "sending" is taken
+        back as interrupted) the claim is no longer trusted: ``claim`` gives it up, and the
+        delivery goes once taken back, never twice."""
         now = self.uow.now()
-        docs = [{"_id": d.key(o["event_id"], o["recipient_id"], o["channel"]), "state": d.PENDING,
+        state = d.SENDING if claimed_for is not None else d.PENDING
+        docs = [{"_id": d.key(o["event_id"], o["recipient_id"], o["channel"]), "state": state,
                  "attempts": 0, "waiting_for": None, "created_at": now, "updated_at": now} | o
                 for o in deliveries]
         there = insert_new(self.db.deliveries, docs)
-        self._opened |= {doc["_id"] for doc in docs} - there
+        new = [doc for doc in docs if doc["_id"] not in there]
+        if claimed_for is None:
+            self._opened |= {doc["_id"] for doc in new}
+        else:
+            self._claimed_until |= {doc["_id"]: (now + claimed_for, doc) for doc in new}
         return [doc["_id"] for doc in docs]
 
     def claim(self, key: str) -> dict | None:
         """Take a pending delivery for sending; None when another worker has it or it is done."""
+        if key in self._claimed_until:
+            until, opened = self._claimed_until.pop(key)
+            if self.uow.now() >= until:
+                return None  # held too long to trust: taken back as interrupted, then sent
+            self._held[key] = opened
+            return opened
         if key in self._opened:
             self._opened.discard(key)
             # Opened a moment ago: its updated_at may stand for the claim's (the reclaim timer

@@ -76,3 +76,9 @@ class SendersProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> Senders:
         return self.senders
+
+    def stop(self):
+        senders = getattr(self, "senders", None)  # None: setup failed
+        close = getattr(senders and senders.mail, "close", None)  # the connections kept open
+        if close is not None:
+            close()

@@ -58,7 +58,9 @@ def tell_all(uow: NotificationsUnitOfWork, senders: Senders, *, items: list[dict
                for item in told
                for channel in [d.EMAIL] + [d.push_channel(sub["_id"])
                                            for sub in reads.subscriptions(item["recipient_id"])]]
-    for key in uow.deliveries.open_all(opening):
+    # Opened claimed by this worker, which tries them at once: the claims cost no round trip.
+    # Half the reclaim time: a claim older than that is given up, never trusted (Deliveries).
+    for key in uow.deliveries.open_all(opening, claimed_for=senders.reclaim_after / 2):
         attempt(uow, senders, key=key, reads=reads)
 
 
