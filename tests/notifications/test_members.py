@@ -86,3 +86,26 @@ def test_a_member_who_leaves_is_forgotten_and_so_is_what_others_were_told_of_the
     assert {d["recipient_id"] for d in uow.db.deliveries.find()} == {"bob", "carol"}
     assert all(d["subject_id"] != "ana" for d in uow.db.deliveries.find())
     assert [i["subject_id"] for i in uow.db.inbox.find({"recipient_id": "bob"})] == ["carol"]
+
+
+def test_a_late_event_about_a_member_who_left_leaves_nothing_behind(uow, senders, register,
+                                                                     become_buddies):
+    """Events travel on queues of their own: a message sent to Ana before she left may be
+    handled after member.left, and must not keep her a notice, nor Bob a note naming her."""
+    from datetime import timedelta
+
+    from workbuddy_notifications.domain import inbox
+    from workbuddy_notifications.use_cases import messages
+
+    register("ana"), register("bob")
+    become_buddies("ana", "bob")
+    members.member_left(uow, member_id="ana")
+    sent = {"message_id": "m-1", "buddyship_id": "b-1", "author_id": "bob", "recipient_id": "ana",
+            "text": "Bo's answer", "sent_at": uow.now(), "moment_id": None, "call_me_times": []}
+    messages.message_sent(uow, senders, payload=sent, notify_after=timedelta(0))
+    assert list(uow.db.unread_messages.find()) == []
+    assert telling.keep(uow, senders, event_id="late-1", recipient_id="bob", kind=inbox.REACTION,
+                        at=uow.now(), subject_id="ana") is None
+    assert [i for i in uow.db.inbox.find() if "ana" in str(i)] == []
+    # Nothing of hers is kept to know it: a one-way name only.
+    assert [d for d in uow.db.departed.find() if "ana" in str(d)] == []

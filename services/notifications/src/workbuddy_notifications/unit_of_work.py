@@ -8,6 +8,7 @@ from workbuddy_readmodels.buddy_links import BuddyLinks
 
 from .adapters.repository import (
     Deliveries,
+    Departed,
     Inbox,
     Moments,
     PushSubscriptions,
@@ -26,3 +27,4 @@ class NotificationsUnitOfWork(UnitOfWork):
         self.deliveries = Deliveries(self)
         self.push_subscriptions = PushSubscriptions(self)
         self.unread_messages = UnreadMessages(self)  # from profiles' message events
+        self.departed = Departed(self)  # from member.left: late events about them write nothing

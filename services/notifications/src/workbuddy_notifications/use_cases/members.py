@@ -23,7 +23,11 @@ def member_blocked(uow: NotificationsUnitOfWork, *, payload: dict) -> None:
 
 
 def member_left(uow: NotificationsUnitOfWork, *, member_id: str) -> None:
-    """Everything notifications holds of a member who left, and what others were told of them."""
+    """Everything notifications holds of a member who left, and what others were told of them.
+    Marked as gone first: a late event about them that writes meanwhile, and then looks (as
+    ``keep`` and ``message_sent`` do), takes back what it wrote; one that wrote earlier is
+    forgotten here."""
+    uow.departed.mark(member_id, uow.now())
     uow.recipients.forget(member_id)
     uow.buddy_links.forget(member_id)
     uow.moments.forget(member_id)

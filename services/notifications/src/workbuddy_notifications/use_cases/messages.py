@@ -26,6 +26,11 @@ def message_sent(uow: NotificationsUnitOfWork, senders: Senders, *, payload: dic
     moment = uow.moments.get(payload["moment_id"]) if payload.get("moment_id") else None
     uow.unread_messages.note(payload, about_kind=(moment or {}).get("kind"),
                              due_at=payload["sent_at"] + notify_after)
+    # Looked at after writing: either member.left's forgetting came after the note, or the
+    # mark is seen here and the note taken back (members.member_left marks first).
+    if uow.departed.any_of(recipient_id, author_id):
+        for member_id in (recipient_id, author_id):
+            uow.unread_messages.forget(member_id)
 
 
 def conversation_read(uow: NotificationsUnitOfWork, *, payload: dict) -> None:

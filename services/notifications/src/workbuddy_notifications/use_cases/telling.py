@@ -165,6 +165,10 @@ def keep(uow: NotificationsUnitOfWork, senders: Senders, *, event_id: str, recip
         if item is not None:
             reads.kept(item)
         return item
+    if uow.departed.any_of(recipient_id, subject_id):
+        # A late event about a member who left: what it just kept goes (see member_left).
+        uow.inbox.forget_item(item["_id"])
+        return None
     reads.kept(item)
     if subject_id is None or not reads.blocked(recipient_id, subject_id):
         senders.announcer.announce(recipient_id, shown_to(uow, recipient_id, [item], reads)[0])
