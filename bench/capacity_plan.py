@@ -31,23 +31,33 @@ class Habits:
     requests_per_open: float = 12.0      # API calls of one visit (feed, buddies, a moment...)
     stream_seconds: float = 300.0        # a visit's live stream (STREAM_MAX_SECONDS)
     peak_hour_share_of_day: float = 0.22  # of a working day's visits, in its busiest hour
+    cached_share: float = 0.15           # of a visit's requests, answered from the gateway's
+    #                                      member cache (GET /v1/me); the rest call a service:
+    rpc_split: tuple[float, float, float] = (0.5, 0.3, 0.2)  # profiles, matching, notifications
 
 
 @dataclass(frozen=True)
 class Costs:
     """Measured on this machine (2 cores, shared; docs/performance.md names the runs)."""
-    # bench/soak.py, "The store's work per moment, after cutting…": all services, net of idle.
-    store_commands_per_moment: float = 32.8
+    # bench/soak.py, "Fan-out: moments to mails without queueing": all services, net of idle
+    # (notifications 11.0, profiles 6.0, matching 5.6, gateway 1.0).
+    store_commands_per_moment: float = 23.6
     # A visit's request: the session check plus the handler's reads (GET /v1/me: 1 + 1; the
     # feed and lists: 2–4). An estimate from the handlers, not a count.
     store_commands_per_request: float = 3.0
-    # CPU per moment and per mail, from the soaks' /proc shares (ms of one core).
-    gateway_cpu_ms_per_moment: float = 5.7        # 17 % of a core at 30 moments/s
-    profiles_cpu_ms_per_moment: float = 7.0       # 21 % at 30/s
-    matching_cpu_ms_per_moment: float = 5.0       # 15 % at 30/s, its timers included
-    notifications_cpu_ms_per_mail: float = 9.0    # bench/scaling.py, --smtp-delay 0.2
-    gateway_cpu_ms_per_request: float = 11.5      # bench/gateway_cost.py: 174 req/s on 2 cores
+    # CPU per moment, from the same soak's /proc shares (ms of one core; idle floors included).
+    gateway_cpu_ms_per_moment: float = 6.1
+    profiles_cpu_ms_per_moment: float = 6.7
+    matching_cpu_ms_per_moment: float = 6.1       # its timers included
+    notifications_cpu_ms_per_mail: float = 4.5    # 13.4 ms per moment told to 3 buddies by mail
+    # bench/gateway_cost.py, "The gateway's own cost, after the member cache": server CPU per
+    # answer of GET /v1/me from the cache, and of a request that calls a service over RPC.
+    gateway_cpu_ms_per_cached_request: float = 0.74
+    gateway_cpu_ms_per_rpc_request: float = 3.9
     # Live streams, bench/streams.py: one thread, ~190 KB and one broker connection each.
+    # A service's CPU for one RPC call from the gateway: an estimate, not a count, from
+    # profiles' 6.7 ms per moment (one log_moment call with its writes and event); a read is less.
+    service_cpu_ms_per_rpc: float = 4.0
     stream_kb: float = 190.0
     streams_per_gateway_process: int = 100       # STREAM_MAX_OPEN with GATEWAY_THREADS=128
     # bench/soak.py's ceiling: one publisher, persistent and confirmed, one classic queue.
@@ -102,6 +112,7 @@ class Plan:
     notifications_by: str
     shortlist_mb: float
     stream_connections: int
+    gateway_cores: float
 
 
 HEADROOM = 2.0  # size for half a core busy at peak: a replica lost or a burst still fits
@@ -112,29 +123,34 @@ def replicas(cpu_seconds_per_second: float) -> int:
     return max(MIN_REPLICAS, math.ceil(cpu_seconds_per_second * HEADROOM))
 
 
-def plan_of(load: Load, c: Costs) -> Plan:
-    gateway_cpu = (load.requests_peak * c.gateway_cpu_ms_per_request
+def plan_of(load: Load, h: Habits, c: Costs) -> Plan:
+    per_request = (h.cached_share * c.gateway_cpu_ms_per_cached_request
+                   + (1 - h.cached_share) * c.gateway_cpu_ms_per_rpc_request)
+    gateway_cpu = (load.requests_peak * per_request
                    + load.moments_peak * c.gateway_cpu_ms_per_moment) / 1000
     by_cpu = replicas(gateway_cpu)
     by_streams = math.ceil(load.streams_peak / c.streams_per_gateway_process)
     mails_per_process = c.notifications_in_flight_per_process / c.smtp_seconds_per_mail
-    notes_cpu = replicas(load.mails_peak * c.notifications_cpu_ms_per_mail / 1000)
     notes_wait = max(MIN_REPLICAS, math.ceil(load.mails_peak * HEADROOM / mails_per_process))
+    rpc = [load.requests_peak * (1 - h.cached_share) * share * c.service_cpu_ms_per_rpc / 1000
+           for share in h.rpc_split]
+    notes_cpu = replicas(load.mails_peak * c.notifications_cpu_ms_per_mail / 1000 + rpc[2])
     return Plan(
         gateway=max(by_cpu, by_streams),
-        profiles=replicas(load.moments_peak * c.profiles_cpu_ms_per_moment / 1000),
-        matching=replicas(load.moments_peak * c.matching_cpu_ms_per_moment / 1000),
+        profiles=replicas(load.moments_peak * c.profiles_cpu_ms_per_moment / 1000 + rpc[0]),
+        matching=replicas(load.moments_peak * c.matching_cpu_ms_per_moment / 1000 + rpc[1]),
         notifications=max(notes_cpu, notes_wait),
         gateway_by="streams" if by_streams > by_cpu else "CPU",
         notifications_by="SMTP waits" if notes_wait > notes_cpu else "CPU",
         shortlist_mb=load.members * c.shortlist_bytes_per_member / 1e6,
         stream_connections=math.ceil(load.streams_peak),
+        gateway_cores=gateway_cpu,
     )
 
 
 def rows(h: Habits, c: Costs) -> tuple[list[list[str]], list[list[str]]]:
     loads = [load_of(n, h, c) for n in SIZES]
-    plans = [plan_of(load, c) for load in loads]
+    plans = [plan_of(load, h, c) for load in loads]
     fmt = lambda x: f"{x:,.0f}" if x >= 100 else f"{x:,.1f}" if x >= 1 else f"{x:.2f}"  # noqa: E731
     load_rows = [
         ["moments/s, mean of the week", *(fmt(x.moments_mean) for x in loads)],
@@ -151,6 +167,7 @@ def rows(h: Habits, c: Costs) -> tuple[list[list[str]], list[list[str]]]:
          *(fmt(x.broker_transient_peak) for x in loads)],
     ]
     plan_rows = [
+        ["gateway CPU for the API at peak, cores", *(f"{p.gateway_cores:,.2f}" for p in plans)],
         ["gateway processes (what decides)", *(f"{p.gateway} ({p.gateway_by})" for p in plans)],
         ["profiles replicas", *(str(p.profiles) for p in plans)],
         ["matching replicas", *(str(p.matching) for p in plans)],
