@@ -141,22 +141,27 @@ def starting_mode(uow: MatchingUnitOfWork, found: dict) -> dict | None:
 
 
 def save_all_if_allowed(uow: MatchingUnitOfWork, changes: list[buddyship.Change],
-                        docs: dict[str, dict]) -> list[dict]:
+                        docs: dict[str, dict], *, held: dict[str, set[int]] | None = None,
+                        pairs_checked: bool = False) -> list[dict]:
     """Matching's own proposals (not of a support buddy), those the rules allow saved together,
     the others dropped, as ``save_if_allowed`` would one by one; the proposals saved. ``docs``:
-    the members' pool documents, by id (their capacity). A slot fill writes one proposal per
-    open slot: one read each of the blocks, open pairs and slots for all of them and one
-    transaction cost a fraction of theirs one by one, each with its reads and its turn at the
-    store. When another proposal took a pair or a slot meanwhile, the transaction undoes them
-    all and each is tried alone."""
+    the members' pool documents, by id (their capacity); ``held``: the slot numbers they hold,
+    if just read (``Buddyships.slot_numbers``); ``pairs_checked``: the caller just read that
+    no pair is blocked or open. A slot fill writes one proposal per open slot: one read each of
+    the blocks, open pairs and slots for all of them (or none) and one transaction cost a
+    fraction of theirs one by one, each with its reads and its turn at the store. When another
+    proposal took a pair or a slot meanwhile (the store refuses it), the transaction undoes
+    them all and each is tried alone."""
     proposed = [change.buddyship for change in changes]
     members = {m for p in proposed for m in buddyship.members_of(p)}
-    refused = uow.blocks.blocked_among([p["pair"] for p in proposed]) | \
+    refused = set() if pairs_checked else \
+        uow.blocks.blocked_among([p["pair"] for p in proposed]) | \
         uow.buddyships.open_among([p["pair"] for p in proposed])
     # The numbered slots are the capacity's record (the one the store enforces); the open
     # buddyships counted besides them by a single save only matter for data older than slots,
     # which every database got at start-up (repository._hold_places_of_open_buddyships).
-    held = uow.buddyships.slot_numbers(members)
+    held = {m: set(n) for m, n in (uow.buddyships.slot_numbers(members) if held is None
+                                   else held).items()}
     kept = []
     for change in changes:
         proposal = change.buddyship

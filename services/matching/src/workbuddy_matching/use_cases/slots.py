@@ -148,12 +148,18 @@ def fill(uow: MatchingUnitOfWork, member_id: str, *, mine: dict | None | object 
         return []
     for pool in candidates_for(uow, mine, wanted, answered=True):
         pool = [doc for doc in reachability.not_paused(pool, now) if doc.get("revision", 0) >= 1]
-        me, found = best_partners(uow, mine, pool, open_slots(uow, pool), wanted)
+        held = uow.buddyships.slot_numbers([doc["_id"] for doc in pool])
+        room = {doc["_id"]: (doc.get("profile") or {}).get("buddy_capacity", 2)
+                - len(held.get(doc["_id"], ())) for doc in pool}
+        me, found = best_partners(uow, mine, pool, room, wanted)
         if len(found) >= wanted:
             break
+    # The ranking applied the hard rules, blocks and open pairs included, from what was just
+    # read: the proposals are written on those reads (the store still refuses a pair or a slot
+    # another proposal took meanwhile).
     made = proposals.save_all_if_allowed(uow, [
         introductions.proposal(me, other, fit.reasons, compatibility.score(other, me).reasons,
                                now, "rematch", score=fit.score) for other, fit in found],
-        {doc["_id"]: doc for doc in pool})
+        {doc["_id"]: doc for doc in pool}, held=held, pairs_checked=True)
     log.info("matching.slots_filled", member_id=member_id, wanted=wanted, proposed=len(made))
     return made
