@@ -179,7 +179,9 @@ _STEPS = (("embed the participants", round_plan._EmbeddingShortlist, "__init__")
 
 
 @contextmanager
-def steps_timed():
+def steps_timed(tell: bool = False):
+    """Yields the time spent in each step, filled as they run; ``tell``: print each call of a
+    step that took a second or more as it ends (a long run shows where it is)."""
     spent: dict[str, float] = {}
     stack: list[float] = []  # time spent in timed callees, per open frame
     originals = []
@@ -198,6 +200,9 @@ def steps_timed():
                 spent[_name] = spent.get(_name, 0.0) + took - inner
                 if stack:
                     stack[-1] += took
+                if tell and took >= 1:
+                    print(f"     ... {_name}: {took:.1f} s (peak RSS {peak_rss_mb():,.0f} MB, load "
+                          f"average {os.getloadavg()[0]:.1f})", flush=True)
         setattr(owner, attribute, wrapped)
     try:
         yield spent
@@ -211,12 +216,13 @@ def service_round(n: int, target_s: float) -> bool:
     shortlist and its leftover passes, the exact scores, the b-matching, the members left out of
     the previous round served first, and the reasons told to both members of every pair."""
     gen_s, members = timed(lambda: synthetic_members(n, seed=1))
+    print(f"   ... {n:,} members generated in {gen_s:.1f} s (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
     blocked = some_blocks(members, 0.01, seed=1)
     slots = {m.member_id: m.capacity for m in members}
     rng = np.random.default_rng(5)
     before = {members[i].member_id for i in rng.choice(n, size=n // 200, replace=False).tolist()}
     rss_before = peak_rss_mb()
-    with steps_timed() as spent:
+    with steps_timed(tell=n >= 1_000_000) as spent:
         took, plan = timed(lambda: round_plan.plan_round(members, open_slots=slots, blocked=blocked,
                                                          left_out_before=before))
     twice = sum(1 for x in plan.left_out if x.member_id in before)
