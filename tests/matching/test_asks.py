@@ -239,7 +239,7 @@ def test_past_a_small_pool_helpers_come_from_the_shortlist_and_the_skills_the_no
     the_ask = {"asker_id": ana, "note": "A client wants a discount on SEO work"}
     whole = [c.member_id for c, _ in asks._helpers_for(uow, the_ask, 3)]
     monkeypatch.setattr(slots, "SCORE_WHOLE_POOL_UP_TO", 0)
-    monkeypatch.setattr(slots, "SHORTLIST_FIRST", 1)  # widened until three are found
+    monkeypatch.setattr(asks, "HELPERS_FIRST", 1)  # as few shortlisted as three helpers allow
     assert shortlist.skills_named(uow, the_ask["note"]) == ["seo"]
     assert shortlist.skills_named(uow, "Référencement? seo-copywriting!") == ["copywriting", "seo"]
     assert shortlist.nearest(uow, uow.pool.member(ana), 5, supporting=True,
