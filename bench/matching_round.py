@@ -217,7 +217,8 @@ def service_round(n: int, target_s: float) -> bool:
     the previous round served first, and the reasons told to both members of every pair."""
     gen_s, members = timed(lambda: synthetic_members(n, seed=1))
     if n >= 1_000_000:  # a long run shows where it is
-        print(f"   ... {n:,} members generated in {gen_s:.1f} s (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
+        print(f"   ... {n:,} members generated in {gen_s:.1f} s (peak RSS {peak_rss_mb():,.0f} MB)",
+              flush=True)
     blocked = some_blocks(members, 0.01, seed=1)
     slots = {m.member_id: m.capacity for m in members}
     rng = np.random.default_rng(5)
