@@ -22,11 +22,13 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import structlog
+from pymongo import monitoring
 from synthetic import synthetic_members
 
 from workbuddy_contracts.profile import default_profile
@@ -35,9 +37,11 @@ from workbuddy_devstack.processes import Supervisor
 from workbuddy_devstack.store import start_embedded
 from workbuddy_matching.adapters import shortlist
 from workbuddy_matching.adapters.repository import create_indexes
+from workbuddy_matching.domain import asks as ask_rules
 from workbuddy_matching.domain import buddyship, introductions, ranking, reachability, supporters
 from workbuddy_matching.domain.pair_scores import Scorer
 from workbuddy_matching.unit_of_work import MatchingUnitOfWork
+from workbuddy_matching.use_cases import asks as ask_cases
 from workbuddy_matching.use_cases import members as member_events
 from workbuddy_matching.use_cases import slots
 from workbuddy_platform.store import client_for
@@ -50,7 +54,28 @@ OFFERS_SUPPORT = 0.1
 QUIET_HOURS = 0.3  # share with quiet hours 22:00-07:00 in their own time zone
 LIVED = 0.3  # share who logged a setback before
 TARGETS_MS = {"fill": 200, "support": 500, "suggestions": 300}
+HELPERS = 3  # helpers an urgent ask goes to (the service's default)
 BEFORE_SCAN = 5000  # what suggestions and rematches scored until now: the pool's first documents
+
+
+class _Commands(monitoring.CommandListener):
+    """Store commands sent by this process (heartbeats are not commands)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def started(self, event):
+        self.count += 1
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+COMMANDS = _Commands()
+monitoring.register(COMMANDS)
 
 
 def say(text: str = "") -> None:
@@ -66,8 +91,16 @@ def p95(times: list[float]) -> float:
     return float(np.percentile(times, 95))
 
 
+# What supporters say they can help with (profile "skills"), a few each; urgent asks' notes
+# name one of them half the time.
+SKILLS = ("seo", "copywriting", "pricing", "contracts", "invoicing", "react", "python", "figma",
+          "branding", "photography", "public speaking", "social media", "accounting", "negotiation",
+          "ux research", "video editing", "wordpress", "data analysis", "recruiting", "coaching")
+
+
 def pool_docs(n: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
+    skill_rng = random.Random(seed + 2)
     docs = []
     stamp = time.time()
     for i, m in enumerate(synthetic_members(n, seed=seed)):
@@ -79,6 +112,8 @@ def pool_docs(n: int, seed: int) -> list[dict]:
             "bond": m.bond, "traits": dict(m.traits), "buddy_capacity": m.capacity,
             "offers_support": rng.random() < OFFERS_SUPPORT,
             "availability": {"focus_until": None, "quiet_hours": quiet, "delivery": "instant"}}
+        if profile["offers_support"]:
+            profile["skills"] = skill_rng.sample(SKILLS, skill_rng.randint(0, 3))
         docs.append({
             "_id": m.member_id, "_rev": 1, "display_name": m.display_name, "language": m.language,
             "registered_at": NOW - dt.timedelta(days=400) + dt.timedelta(minutes=i),
@@ -222,7 +257,7 @@ def measure(db, docs: list[dict], pairs: list[dict], args: argparse.Namespace) -
 
     # --- a slot filled after an event -----------------------------------------------------
     fill_ids = rng.sample(with_room, args.samples)
-    times, proposed_to = [], []
+    times, proposed_to, commands = [], [], 0
     for i, member_id in enumerate(fill_ids):
         moment = {"moment_id": f"win-{i}", "member_id": member_id, "kind": "client_won",
                   "note": None, "logged_at": NOW}
@@ -233,7 +268,9 @@ def measure(db, docs: list[dict], pairs: list[dict], args: argparse.Namespace) -
             slots.fill_wanted(uow)
 
         before = {b["_id"] for b in db.buddyships.find({"proposer_id": member_id}, {"_id": 1})}
+        counted = COMMANDS.count
         ms, _ = timed_ms(event_then_fill)
+        commands += COMMANDS.count - counted
         times.append(ms)
         proposed_to += [b["invitee_id"] for b in db.buddyships.find({"proposer_id": member_id})
                         if b["_id"] not in before]
@@ -244,7 +281,8 @@ def measure(db, docs: list[dict], pairs: list[dict], args: argparse.Namespace) -
         f"{TARGETS_MS['fill']} ms   {'PASS' if ok else 'MISS'}")
     say(f"   proposals made: {len(proposed_to)} for {len(fill_ids)} members; of those proposed, "
         f"{_share(proposed_to, first):.1%} registered in the first tenth, "
-        f"{_share(proposed_to, last):.1%} in the last")
+        f"{_share(proposed_to, last):.1%} in the last; {commands / len(fill_ids):.1f} store commands "
+        f"per member served (event and fill)")
 
     # --- a support buddy after a setback ---------------------------------------------------
     setback_ids = rng.sample(alone, args.samples)
@@ -277,12 +315,95 @@ def measure(db, docs: list[dict], pairs: list[dict], args: argparse.Namespace) -
         f"rank {np.mean(ratio) if ratio else float('nan'):.2%} of the best on average "
         f"(worst {min(ratio) if ratio else float('nan'):.2%})")
 
+    verdicts.append(_helpers(db, docs, alone, rng, args))
+    _during_refit(db, with_room, rng, args)
+
     say(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     say(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (this "
         f"process; the store is another)")
     say(f"summary: {'PASS' if all(verdicts) else 'MISS'} (suggestions, fairness, slot filled, "
-        f"support buddy: {', '.join('PASS' if v else 'MISS' for v in verdicts)})")
+        f"support buddy, helpers: {', '.join('PASS' if v else 'MISS' for v in verdicts)})")
     return 0
+
+
+def _helpers(db, docs: list[dict], alone: list[str], rng: random.Random,
+             args: argparse.Namespace) -> bool:
+    """Helpers for an urgent ask nobody answered in time (asks._helpers_for), against the
+    choice over every supporter (what it did until now)."""
+    asking = rng.sample(alone, args.samples)
+    notes = [f"a client asks me about {rng.choice(SKILLS)}, any advice?" if rng.random() < 0.5
+             else "a client wants a discount, any advice?" for _ in asking]
+    times, same, with_skill = [], 0, 0
+    for i, (member_id, note) in enumerate(zip(asking, notes, strict=True)):
+        the_ask = {"_id": f"ask-{i}", "asker_id": member_id, "note": note}
+        ms, chosen = timed_ms(lambda the_ask=the_ask: ask_cases._helpers_for(uow_of(db), the_ask, HELPERS))
+        times.append(ms)
+        with_skill += any(named for _, named in chosen)
+        if i < args.exact:
+            exact = _every_supporter_helpers(db, the_ask)
+            same += [c.member_id for c, _ in chosen] == exact
+    ok = p95(times) <= TARGETS_MS["support"]
+    say(f"\n5. helpers for an urgent ask nobody answered in time (asks._helpers_for, {HELPERS} "
+        f"helpers; half the notes name a skill some supporters gave): {stats(times)}   target p95 "
+        f"<= {TARGETS_MS['support']} ms (as a support buddy)   {'PASS' if ok else 'MISS'}")
+    say(f"   against the choice over every supporter (as until now), {min(args.exact, len(asking))} "
+        f"of them: the same {HELPERS} helpers in the same order in {same}/"
+        f"{min(args.exact, len(asking))}; {with_skill}/{len(asking)} asks went to a helper with a "
+        f"skill the note names")
+    before = [timed_ms(lambda a=a: _every_supporter_helpers(
+        db, {"asker_id": a, "note": "a client wants a discount on seo"}))[0] for a in asking[:args.before]]
+    say(f"   before (every supporter read and ranked): {stats(before)}")
+    return ok
+
+
+def _every_supporter_helpers(db, the_ask: dict) -> list[str]:
+    uow = uow_of(db)
+    now, asker_id = uow.now(), the_ask["asker_id"]
+    offering = [doc for doc in reachability.not_paused(uow.pool.offering_support(), now)
+                if doc["_id"] != asker_id and reachability.unreachable_because(doc, now) is None]
+    busy = uow.asks.helping_now([doc["_id"] for doc in offering])
+    willing = [ask_rules.Helper(introductions.candidate_of(doc, now),
+                                tuple((doc.get("profile") or {}).get("skills") or ()))
+               for doc in offering if doc["_id"] not in busy]
+    excluded = set().union(*slots.pairs_not_to_propose(uow, asker_id, now).values())
+    chosen = ask_rules.choose_helpers(introductions.candidate_of(uow.pool.member(asker_id), now),
+                                      the_ask.get("note"), willing, excluded=excluded, count=HELPERS)
+    return [c.member_id for c, _ in chosen]
+
+
+def _during_refit(db, with_room: list[str], rng: random.Random, args: argparse.Namespace) -> None:
+    """Suggestions asked while the daily refit reads the pool and fits it again (in a thread, as
+    the service's timer does in a green thread of its own). eventlet's tpool serves the green
+    threads of one thread: here, with two threads, the CPU work runs in each thread directly."""
+    import types
+
+    direct = types.SimpleNamespace(execute=lambda fn, *args, **kwargs: fn(*args, **kwargs))
+    kept = shortlist.tpool, slots.tpool
+    shortlist.tpool = slots.tpool = direct
+    try:
+        _search_while_refitting(db, with_room, rng, args)
+    finally:
+        shortlist.tpool, slots.tpool = kept
+
+
+def _search_while_refitting(db, with_room: list[str], rng: random.Random,
+                            args: argparse.Namespace) -> None:
+    index = shortlist._index_of(db)
+    index.fitted_at -= shortlist.REFIT_AFTER + 1
+    refit = threading.Thread(target=lambda: shortlist.size(uow_of(db)))
+    started = time.perf_counter()
+    refit.start()
+    times = []
+    while refit.is_alive() and len(times) < args.samples:
+        member_id = rng.choice(with_room)
+        ms, _ = timed_ms(lambda member_id=member_id: slots.suggestions_for(
+            uow_of(db), member_id=member_id, limit=10))
+        times.append(ms)
+    refit.join()
+    took = time.perf_counter() - started
+    say(f"\n6. suggestions asked during the daily refit ({took:.1f} s to read the pool and fit it "
+        f"again, aside): {stats(times) if times else 'none asked'}; until now each waited for the "
+        f"refit to end")
 
 
 def _share(found: list[str], among: set[str]) -> float:

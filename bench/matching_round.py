@@ -18,6 +18,7 @@ import resource
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from functools import partial
 
 import networkx as nx
@@ -98,7 +99,7 @@ def exact_scores(table: Scorer, i: int, blocked_partners: set[int]) -> tuple[np.
     return others, scores
 
 
-def full_round(n: int, target_s: float) -> bool:
+def full_round(n: int, target_s: float, recall_sample: int = RECALL_SAMPLE) -> bool:
     gen_s, members = timed(lambda: synthetic_members(n, seed=1))
     blocked = some_blocks(members, 0.01, seed=1)
     capacity = {m.member_id: m.capacity for m in members}
@@ -148,7 +149,7 @@ def full_round(n: int, target_s: float) -> bool:
         found.setdefault(j, set()).add(i)
     recalls, best_ratio = [], []
     rng = np.random.default_rng(3)
-    for i in rng.choice(n, size=RECALL_SAMPLE, replace=False).tolist():
+    for i in rng.choice(n, size=recall_sample, replace=False).tolist():
         others, scores = exact_scores(table, i, partners.get(i, set()))
         if len(scores) < K:
             continue
@@ -163,23 +164,83 @@ def full_round(n: int, target_s: float) -> bool:
     return total_s <= target_s
 
 
+# The steps of round_plan.plan_round timed one by one (time spent in each, its callees among
+# these steps excluded), by wrapping them for the benchmark only.
+_STEPS = (("embed the participants", round_plan._EmbeddingShortlist, "__init__"),
+          ("shortlist (embedding, every pass)", round_plan._EmbeddingShortlist, "__call__"),
+          ("hard rules + exact scores of the pairs", round_plan._Round, "consider"),
+          ("pairs of members meeting in person", round_plan._Round, "nearby_pairs"),
+          ("assignment (b-matching)", round_plan._Round, "assign"),
+          ("leftover assignments", round_plan._Round, "assign_more"),
+          ("left out before, served first", round_plan._Round, "never_left_out_twice"),
+          ("reasons for both members of each pair", round_plan, "reasons"),
+          ("why each left-out member was left out", round_plan._Round, "compatible_count"),
+          ("the plan (pairings sorted, left out listed)", round_plan._Round, "plan"))
+
+
+@contextmanager
+def steps_timed(tell: bool = False):
+    """Yields the time spent in each step, filled as they run; ``tell``: print each call of a
+    step that took a second or more as it ends (a long run shows where it is)."""
+    spent: dict[str, float] = {}
+    stack: list[float] = []  # time spent in timed callees, per open frame
+    originals = []
+    for name, owner, attribute in _STEPS:
+        original = getattr(owner, attribute)
+        originals.append((owner, attribute, original))
+
+        def wrapped(*args, _name=name, _original=original, **kwargs):
+            stack.append(0.0)
+            start = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                took = time.perf_counter() - start
+                inner = stack.pop()
+                spent[_name] = spent.get(_name, 0.0) + took - inner
+                if stack:
+                    stack[-1] += took
+                if tell and took >= 1:
+                    print(f"     ... {_name}: {took:.1f} s (peak RSS {peak_rss_mb():,.0f} MB, load "
+                          f"average {os.getloadavg()[0]:.1f})", flush=True)
+        setattr(owner, attribute, wrapped)
+    try:
+        yield spent
+    finally:
+        for owner, attribute, original in originals:
+            setattr(owner, attribute, original)
+
+
 def service_round(n: int, target_s: float) -> bool:
     """The round as matching runs it (round_plan.plan_round): the hard rules with blocks, the embedding
     shortlist and its leftover passes, the exact scores, the b-matching, the members left out of
     the previous round served first, and the reasons told to both members of every pair."""
-    members = synthetic_members(n, seed=1)
+    gen_s, members = timed(lambda: synthetic_members(n, seed=1))
+    if n >= 1_000_000:  # a long run shows where it is
+        print(f"   ... {n:,} members generated in {gen_s:.1f} s (peak RSS {peak_rss_mb():,.0f} MB)",
+              flush=True)
     blocked = some_blocks(members, 0.01, seed=1)
     slots = {m.member_id: m.capacity for m in members}
     rng = np.random.default_rng(5)
     before = {members[i].member_id for i in rng.choice(n, size=n // 200, replace=False).tolist()}
-    took, plan = timed(lambda: round_plan.plan_round(members, open_slots=slots, blocked=blocked,
-                                                 left_out_before=before))
+    rss_before = peak_rss_mb()
+    with steps_timed(tell=n >= 1_000_000) as spent:
+        took, plan = timed(lambda: round_plan.plan_round(members, open_slots=slots, blocked=blocked,
+                                                         left_out_before=before))
     twice = sum(1 for x in plan.left_out if x.member_id in before)
+    wanted = sum(1 for c in slots.values() if c > 0)
     print(f"1b. The service's round (round_plan.plan_round), {n:,} members, {len(blocked):,} blocked pairs, "
-          f"{len(before):,} left out of the previous round")
+          f"{len(before):,} left out of the previous round (generation {gen_s:.1f} s, excluded)")
     print(f"   {took:.2f} s   target <= {target_s:.0f} s   {verdict(took <= target_s)}; "
           f"{len(plan.pairings):,} pairs proposed with reasons for both; {len(plan.left_out):,} left out "
-          f"({twice} of them for the second time); {plan.pairs_scored:,} pairs scored")
+          f"({100 * len(plan.left_out) / wanted:.2f} % of {wanted:,} wanting a buddy; {twice} of them for "
+          f"the second time); {plan.pairs_scored:,} pairs scored")
+    print("   time per step (callees among these steps excluded):")
+    for name, _, _ in _STEPS:
+        print(f"     {name:<46} {spent.get(name, 0.0):7.2f} s")
+    print(f"     {'the rest (participants sorted, rules indexed)':<46} {took - sum(spent.values()):7.2f} s")
+    print(f"   peak RSS {peak_rss_mb():,.0f} MB after the round ({rss_before:,.0f} MB before it, the members "
+          f"generated)")
     return took <= target_s
 
 
@@ -312,10 +373,41 @@ def half_bound_ratios(trials: int) -> None:
           f"{100 * min(ratios):.1f} %, median {100 * statistics.median(ratios):.1f} % (bound: 50 %)")
 
 
+def rounds_only(n: int, only: str | None = None) -> int:
+    """Figures 1 and 1b at ``n`` members (the 1,000,000 mode: 120 s and 8 GiB are the targets)."""
+    target_s = 120 if n >= 1_000_000 else 60
+    print(f"Work Buddy matching round benchmark, rounds only, {n:,} members")
+    print(f"date {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}; "
+          f"{platform.platform()}; os.cpu_count()={os.cpu_count()}; Python {platform.python_version()}; "
+          f"numpy {np.__version__}; load average {os.getloadavg()[0]:.1f} at the start")
+    print("method: as the full run (wall clock, generation excluded); 1b's steps timed by wrapping "
+          "round_plan's functions; peak RSS from resource.getrusage (whole process, both rounds)")
+    print()
+    results = {}
+    if only != "bare":
+        results["service round"] = service_round(n, target_s)
+        print(f"   load average {os.getloadavg()[0]:.1f}")
+        print()
+    if only != "service":
+        results["round"] = full_round(n, target_s, recall_sample=min(RECALL_SAMPLE, max(20, 20_000_000 // n)))
+    print()
+    print(f"peak RSS {peak_rss_mb():,.0f} MB (resource.getrusage ru_maxrss, whole run); target 8,192 MB; "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
+    print("summary: " + ", ".join(f"{name} {verdict(ok)}" for name, ok in results.items()))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small populations, a smoke run")
+    parser.add_argument("--members", type=int, default=0,
+                        help="only the rounds (figures 1 and 1b) at this many members, e.g. 1000000, "
+                             "each step timed, with peak RSS; target 120 s at 1,000,000")
+    parser.add_argument("--only", choices=("service", "bare"), default=None,
+                        help="with --members: only figure 1b (service) or only figure 1 (bare)")
     args = parser.parse_args()
+    if args.members:
+        return rounds_only(args.members, args.only)
     round_n, inc_n, inc_samples = (10_000, 100_000, 10) if args.quick else (100_000, 1_000_000, 50)
     sizes = (200, 500) if args.quick else (500, 1_000, 2_000)
     all_pairs_n = 200 if args.quick else 500  # networkx over every pair: ~90 s at 500 members

@@ -226,3 +226,24 @@ def test_skills_are_found_in_a_note_whatever_the_case_and_accents():
         ["référencement", "C++"]
     assert rules.skills_named(None, ("seo",)) == []
     assert rules.skills_named("seoul trip", ("seo",)) == []
+
+
+def test_past_a_small_pool_helpers_come_from_the_shortlist_and_the_skills_the_note_names(
+        uow, member, helpers, monkeypatch):
+    from workbuddy_matching.adapters import shortlist
+    from workbuddy_matching.use_cases import slots
+
+    ana = member("Ana")
+    for name in ("Kim", "Lou"):
+        member(name)  # offer nothing: never asked
+    the_ask = {"asker_id": ana, "note": "A client wants a discount on SEO work"}
+    whole = [c.member_id for c, _ in asks._helpers_for(uow, the_ask, 3)]
+    monkeypatch.setattr(slots, "SCORE_WHOLE_POOL_UP_TO", 0)
+    monkeypatch.setattr(asks, "HELPERS_FIRST", 1)  # as few shortlisted as three helpers allow
+    assert shortlist.skills_named(uow, the_ask["note"]) == ["seo"]
+    assert shortlist.skills_named(uow, "Référencement? seo-copywriting!") == ["copywriting", "seo"]
+    assert shortlist.nearest(uow, uow.pool.member(ana), 5, supporting=True,
+                             skilled=["seo"]) == ["hana"]
+    found = asks._helpers_for(uow, the_ask, 3)
+    assert [c.member_id for c, _ in found] == whole and whole[0] == "hana"
+    assert dict((c.member_id, named) for c, named in found)["hana"] == ["seo"]

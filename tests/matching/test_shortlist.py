@@ -4,6 +4,7 @@ score to those: the same answers while the shortlist holds everyone, the member 
 last found as readily as the first, and what another replica learnt found too. Against the
 in-memory unit of work."""
 
+import threading
 from datetime import timedelta
 
 import mongomock
@@ -128,3 +129,27 @@ def test_the_vectors_are_fitted_ahead_only_for_a_pool_too_large_to_score_whole(
     monkeypatch.setattr(slots, "SCORE_WHOLE_POOL_UP_TO", 1)
     slots.keep_shortlist(uow)
     assert sorted(shortlist._index_of(uow.db).population.ids) == ["ana", "bob"]
+
+
+def test_the_daily_refit_is_built_aside_while_events_search_the_vectors_in_place(
+        uow, member, shortlisted, monkeypatch):
+    ana = member("Ana", **NEAR)
+    member("Cy", **FAR)
+    assert shortlist.size(uow) == 2
+    index = shortlist._index_of(uow.db)
+    index.fitted_at -= shortlist.REFIT_AFTER + 1  # a day old: the timer's next call refits
+    fit, searched = shortlist._fitted, []
+
+    def slow_fit(uow_):
+        # An event while the new vectors are built: served at once, by the ones in place.
+        search = threading.Thread(target=lambda: searched.append(
+            shortlist.nearest(uow, uow.pool.member(ana), 5)))
+        search.start()
+        search.join(timeout=5)
+        return fit(uow_)
+
+    monkeypatch.setattr(shortlist, "_fitted", slow_fit)
+    member("Zoe", **NEAR)
+    assert shortlist.size(uow) == 3
+    assert searched and "cy" in searched[0]
+    assert index.fitted_at > 0 and sorted(index.population.ids) == ["ana", "cy", "zoe"]

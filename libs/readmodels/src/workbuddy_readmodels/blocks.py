@@ -3,9 +3,12 @@ either direction. matching decides blocks (``add``, in its unit of work); profil
 notifications keep a copy from member.blocked (``remember``) and check it where they show or
 send something."""
 
+from collections.abc import Collection
 from datetime import datetime
 
+from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
+from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
@@ -18,6 +21,12 @@ def pair_key(a: str, b: str) -> str:
     return ":".join(sorted((a, b)))
 
 
+def create_indexes(db: Database) -> None:
+    """``others_of`` reads each side of a member's blocks by its index."""
+    db.blocks.create_index([("blocker_id", ASCENDING)])
+    db.blocks.create_index([("blocked_id", ASCENDING)])
+
+
 class Blocks(Repository):
     def between(self, a: str, b: str) -> dict | None:
         return self.db.blocks.find_one({"_id": pair_key(a, b)})
@@ -27,11 +36,18 @@ class Blocks(Repository):
         keys = {pair_key(member_id, other): other for other in others}
         return {keys[b["_id"]] for b in self.db.blocks.find({"_id": {"$in": sorted(keys)}})}
 
+    def blocked_among(self, pairs: Collection[str]) -> set[str]:
+        """Those of ``pairs`` (``pair_key``s) that are blocked, in one read by ``_id``."""
+        keys = sorted(set(pairs))
+        return {b["_id"] for b in self.db.blocks.find({"_id": {"$in": keys}}, {"_id": 1})} \
+            if keys else set()
+
     def others_of(self, member_id: str) -> set[str]:
-        """Every member this one blocked or was blocked by."""
-        return {b["blocked_id"] if b["blocker_id"] == member_id else b["blocker_id"]
-                for b in self.db.blocks.find({"$or": [{"blocker_id": member_id},
-                                                      {"blocked_id": member_id}]})}
+        """Every member this one blocked or was blocked by: one query per side, each on its
+        index where ``create_indexes`` made them (the embedded store reads the whole collection
+        for an ``$or``)."""
+        return {b["blocked_id"] for b in self.db.blocks.find({"blocker_id": member_id})} | \
+            {b["blocker_id"] for b in self.db.blocks.find({"blocked_id": member_id})}
 
     def all_pairs(self) -> set[frozenset[str]]:
         return {frozenset((b["blocker_id"], b["blocked_id"])) for b in self.db.blocks.find()}
@@ -55,4 +71,5 @@ class Blocks(Repository):
               only_if=lambda current: False)
 
     def forget(self, member_id: str) -> None:
-        self.db.blocks.delete_many({"$or": [{"blocker_id": member_id}, {"blocked_id": member_id}]})
+        self.db.blocks.delete_many({"blocker_id": member_id})
+        self.db.blocks.delete_many({"blocked_id": member_id})

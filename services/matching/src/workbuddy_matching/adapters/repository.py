@@ -12,13 +12,14 @@ from datetime import datetime
 from pymongo import ASCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from workbuddy_contracts.errors import Conflict
 from workbuddy_contracts.vocabulary import BUDDY_CAPACITY_MAX, FORMER_MEMBER, BuddyshipState
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import merge, transition
 from workbuddy_platform.unit_of_work import Repository, write
+from workbuddy_readmodels import blocks
 from workbuddy_readmodels.blocks import pair_key
 
 from ..domain import buddyship as rules
@@ -28,6 +29,7 @@ from .shortlist import stamp
 
 def create_indexes(db: Database) -> None:
     asks.create_indexes(db)
+    blocks.create_indexes(db)
     check_ins.create_indexes(db)
     support.create_indexes(db)
     db.buddyships.create_index([("proposer_id", ASCENDING)])
@@ -91,6 +93,11 @@ def _of(member_id: str) -> dict:
     return {"$or": [{"proposer_id": member_id}, {"invitee_id": member_id}]}
 
 
+def _closed_after(found: dict, since: datetime) -> bool:
+    closed = found.get("closed_at") or found.get("ended_at") or found.get("declined_at")
+    return closed is not None and closed > since
+
+
 class Buddyships(Repository):
     """Buddyships, and ``open_pairs``: one document per pair with a proposed or active
     buddyship, whose _id makes a second open buddyship of a pair impossible, even when two
@@ -115,12 +122,26 @@ class Buddyships(Repository):
         return [*self.db.buddyships.find({"proposer_id": member_id} | (where or {})),
                 *self.db.buddyships.find({"invitee_id": member_id} | (where or {}))]
 
+    def split(self, member_id: str, since: datetime) -> tuple[list[dict], list[dict]]:
+        """The member's open buddyships, and those that closed after ``since``, from one read
+        of their buddyships (two queries, one per side)."""
+        theirs = self.all_of(member_id)
+        return ([b for b in theirs if b.get("state") in rules.OPEN],
+                [b for b in theirs if _closed_after(b, since)])
+
     def open_between(self, a: str, b: str) -> dict | None:
         found = self.db.open_pairs.find_one({"_id": pair_key(a, b)})
         return self.get(found["buddyship_id"]) if found else None
 
     def pair_is_open(self, pair: str) -> bool:
         return self.db.open_pairs.find_one({"_id": pair}) is not None
+
+    def open_among(self, pairs: Collection[str]) -> set[str]:
+        """Those of ``pairs`` (pair keys) with a proposed or active buddyship, in one read by
+        ``_id``."""
+        keys = sorted(set(pairs))
+        return {p["_id"] for p in self.db.open_pairs.find({"_id": {"$in": keys}}, {"_id": 1})} \
+            if keys else set()
 
     def all_open_pairs(self) -> set[frozenset[str]]:
         return {frozenset(p["_id"].split(":")) for p in self.db.open_pairs.find()}
@@ -138,11 +159,17 @@ class Buddyships(Repository):
                 for member_id in pair["_id"].split(":"):
                     taken[member_id] = taken.get(member_id, 0) + 1
             return taken
+        return {member_id: len(numbers) for member_id, numbers in self.slot_numbers(member_ids).items()}
+
+    def slot_numbers(self, member_ids: Collection[str]) -> dict[str, set[int]]:
+        """The numbers of the capacity slots each of ``member_ids`` holds (those holding none
+        are absent), in one read by ``_id``."""
         ids = [f"{member_id}:{n}" for member_id in sorted(set(member_ids))
                for n in range(BUDDY_CAPACITY_MAX)]
-        for slot in self.db.slots.find({"_id": {"$in": ids}}, {"member_id": 1}) if ids else ():
-            taken[slot["member_id"]] = taken.get(slot["member_id"], 0) + 1
-        return taken
+        held: dict[str, set[int]] = {}
+        for slot in self.db.slots.find({"_id": {"$in": ids}}, {"member_id": 1, "n": 1}) if ids else ():
+            held.setdefault(slot["member_id"], set()).add(slot["n"])
+        return held
 
     def supporting_now(self, member_ids: Collection[str]) -> set[str]:
         """Those of ``member_ids`` in an open support buddyship (either side): a member has one
@@ -153,9 +180,7 @@ class Buddyships(Repository):
             else set()
 
     def closed_since(self, member_id: str, since: datetime) -> list[dict]:
-        return [b for b in self.all_of(member_id)
-                if (closed := b.get("closed_at") or b.get("ended_at") or b.get("declined_at"))
-                is not None and closed > since]
+        return [b for b in self.all_of(member_id) if _closed_after(b, since)]
 
     def pairs_closed_since(self, since: datetime) -> set[frozenset[str]]:
         return {frozenset((b["proposer_id"], b["invitee_id"]))
@@ -219,6 +244,28 @@ class Buddyships(Repository):
             except DuplicateKeyError as exc:
                 raise Conflict(SLOT_TAKEN, "buddy_id") from exc
         self.db.buddyships.insert_one(proposal, session=session)
+
+    @write
+    def add_all(self, proposals: list[tuple[dict, tuple[tuple[str, int], ...]]],
+                session: ClientSession | None = None) -> None:
+        """Proposals (none of a support buddy: ``add`` keeps who supports whom), each with the
+        slots it takes (as ``add``), in three commands for them all: their pairs' open places,
+        their slots, the proposals. A Conflict if another proposal took a pair or a slot first
+        (the transaction undoes the rest)."""
+        if any(p.get("origin") == "support" for p, _ in proposals):
+            raise ValueError("a support buddy's proposal is added alone (add)")
+        places = [{"_id": p["pair"], "buddyship_id": p["_id"],
+                   "support": p.get("origin") in rules.OUTSIDE_CAPACITY} for p, _ in proposals]
+        slots = [{"_id": f"{member_id}:{n}", "member_id": member_id, "n": n,
+                  "buddyship_id": p["_id"]} for p, taken in proposals for member_id, n in taken]
+        for collection, documents, refusal in ((self.db.open_pairs, places, rules.OPEN_PAIR),
+                                               (self.db.slots, slots, SLOT_TAKEN)):
+            try:
+                if documents:
+                    collection.insert_many(documents, session=session)
+            except (BulkWriteError, DuplicateKeyError) as exc:
+                raise Conflict(refusal, "buddy_id") from exc
+        self.db.buddyships.insert_many([p for p, _ in proposals], session=session)
 
     @write
     def save(self, after: dict, was: dict, session: ClientSession | None = None) -> None:

@@ -20,6 +20,7 @@ that fits less well; never a proposal the rules refuse.
 import threading
 import time
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ import eventlet
 import numpy as np
 from eventlet import tpool
 
-from ..domain import candidates, embedding, introductions
+from ..domain import asks, candidates, embedding, introductions
 
 if TYPE_CHECKING:  # the unit of work imports the repositories, which stamp through this module
     from ..unit_of_work import MatchingUnitOfWork
@@ -61,9 +62,14 @@ class _Index:
     answered: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     supporting: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     setbacks: dict[int, frozenset[str]] = field(default_factory=dict)
+    # Supporters by the skills they named (as asks.plain writes them), for urgent asks.
+    skilled: dict[str, set[int]] = field(default_factory=dict)
+    skills: dict[int, frozenset[str]] = field(default_factory=dict)
+    longest_skill: int = 0  # in words
     read_until: float = 0.0
     fitted_at: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # searching and catching up
+    refitting: threading.Lock = field(default_factory=threading.Lock)  # one fit at a time
 
 
 # One index per store a process uses (the service has one; tests make one per test), by the
@@ -85,13 +91,16 @@ def _index_of(db) -> _Index:
 
 
 def nearest(uow: "MatchingUnitOfWork", member: dict, k: int, *, answered: bool = False,
-            supporting: bool = False, lived: str | None = None) -> list[str]:
+            supporting: bool = False, lived: str | None = None,
+            skilled: Collection[str] | None = None) -> list[str]:
     """The ids of ``member``'s top-k candidates by the embedding (never themselves), best first:
     among those who answered the onboarding questions (``answered``), who offered support
-    (``supporting``), who lived that setback (``lived``, a moment's kind, or ANY_SETBACK)."""
+    (``supporting``), who lived that setback (``lived``, a moment's kind, or ANY_SETBACK), who
+    offered support with one of these skills (``skilled``, from ``skills_named``)."""
     index = _index_of(uow.db)
+    _refit_if_due(uow, index, only_first=True)  # the daily refit is the timer's (``size``)
     with index.lock:
-        _refresh(uow, index)
+        _catch_up(uow, index)
         population = index.population
         if population is None or not len(population):
             return []
@@ -111,46 +120,90 @@ def nearest(uow: "MatchingUnitOfWork", member: dict, k: int, *, answered: bool =
             lived_it[[r for r, kinds in index.setbacks.items()
                       if lived == ANY_SETBACK or lived in kinds]] = True
             among &= lived_it
+        if skilled is not None:
+            with_skill = np.zeros(len(population), bool)
+            with_skill[sorted(set().union(*(index.skilled.get(x, ()) for x in skilled)))] = True
+            among &= with_skill
         if row is not None:
             among[row] = False
         found = candidates.nearest(population, query, mask, k, among=among)
         return [population.ids[r] for r in found]
 
 
-def size(uow: "MatchingUnitOfWork") -> int:
-    """How many members the shortlist searches (after reading what changed)."""
+def skills_named(uow: "MatchingUnitOfWork", note: str | None) -> list[str]:
+    """The skills supporters named that the note names (as asks.plain writes them): one look-up
+    per run of the note's words, whatever the number of supporters."""
     index = _index_of(uow.db)
+    _refit_if_due(uow, index, only_first=True)
     with index.lock:
-        _refresh(uow, index)
+        _catch_up(uow, index)
+        return sorted(phrase for phrase in asks.phrases_of(note, index.longest_skill)
+                      if phrase in index.skilled)
+
+
+def size(uow: "MatchingUnitOfWork") -> int:
+    """How many members the shortlist searches (after reading what changed, and refitting when
+    the last fit is a day old)."""
+    index = _index_of(uow.db)
+    _refit_if_due(uow, index)
+    with index.lock:
+        _catch_up(uow, index)
         return 0 if index.population is None else len(index.population)
 
 
-def _refresh(uow: "MatchingUnitOfWork", index: _Index) -> None:
-    started = time.time()
-    # Refit when none was made, when there was nobody to fit on, and now and then.
-    if index.population is None or index.population.projection is None \
-            or started - index.fitted_at > REFIT_AFTER:
-        # What the index keeps of each document, and no more: a million documents at once
-        # would not fit beside the vectors.
-        fresh = _Index(lock=index.lock)
-        members, answered, supporting = [], [], []
-        now = uow.now()
-        for row, doc in enumerate(uow.db.pool.find(SEARCHABLE)):
-            members.append(introductions.candidate_of(doc, now))
-            fresh.rows[doc["_id"]] = row
-            fresh.revisions.append(doc.get("_rev", 0))
-            answered.append(_answered(doc))
-            supporting.append(_offers_support(doc))
-            if doc.get("setbacks"):
-                fresh.setbacks[row] = frozenset(doc["setbacks"])
-            if row % 1000 == 999:
-                eventlet.sleep(0)  # the worker's other green threads (and heartbeats) go on
-        fresh.population = tpool.execute(embedding.embed, members)
-        fresh.answered = np.array(answered, bool)
-        fresh.supporting = np.array(supporting, bool)
-        fresh.read_until, fresh.fitted_at = started - OVERLAP, started
-        index.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "lock"})
+def _refit_if_due(uow: "MatchingUnitOfWork", index: _Index, only_first: bool = False) -> None:
+    """Fit the vectors on the whole pool when none was fitted yet, when there was nobody to fit
+    on, or (unless ``only_first``) when the last fit is ``REFIT_AFTER`` old. The new index is
+    built aside, without the index's lock: events go on searching the one in place meanwhile
+    (the fit reads the whole pool: tens of seconds at 100,000 members); it takes the place of
+    the old one at once, then reads what changed while it was built."""
+    def due() -> bool:
+        return index.population is None or index.population.projection is None \
+            or (not only_first and time.time() - index.fitted_at > REFIT_AFTER)
+
+    if not due():
         return
+    with index.refitting:  # one fit at a time; one waiting for another's finds it done
+        if not due():
+            return
+        fresh = _fitted(uow)
+        with index.lock:
+            index.__dict__.update({k: v for k, v in fresh.__dict__.items()
+                                   if k not in ("lock", "refitting")})
+
+
+def _fitted(uow: "MatchingUnitOfWork") -> _Index:
+    """A new index of the whole pool, fitted on it."""
+    started = time.time()
+    # What the index keeps of each document, and no more: a million documents at once would
+    # not fit beside the vectors.
+    fresh = _Index()
+    members, answered, supporting = [], [], []
+    now = uow.now()
+    for row, doc in enumerate(uow.db.pool.find(SEARCHABLE)):
+        members.append(introductions.candidate_of(doc, now))
+        fresh.rows[doc["_id"]] = row
+        fresh.revisions.append(doc.get("_rev", 0))
+        answered.append(_answered(doc))
+        supporting.append(_offers_support(doc))
+        if doc.get("setbacks"):
+            fresh.setbacks[row] = frozenset(doc["setbacks"])
+        _set_skills(fresh, row, doc)
+        if row % 1000 == 999:
+            eventlet.sleep(0)  # the worker's other green threads (and heartbeats) go on
+    fresh.population = tpool.execute(embedding.embed, members)
+    fresh.answered = np.array(answered, bool)
+    fresh.supporting = np.array(supporting, bool)
+    # What was written while the pool was read is read again after the swap.
+    fresh.read_until, fresh.fitted_at = started - OVERLAP, started
+    return fresh
+
+
+def _catch_up(uow: "MatchingUnitOfWork", index: _Index) -> None:
+    """Embed the pool documents stamped since the last read (under the index's lock)."""
+    if index.population is None:
+        return
+    started = time.time()
     changed = [doc for doc in uow.db.pool.find({"changed": {"$gte": index.read_until}} | SEARCHABLE)
                if doc["_id"] not in index.rows
                or index.revisions[index.rows[doc["_id"]]] != doc.get("_rev", 0)]
@@ -176,6 +229,7 @@ def _embed_into(uow: "MatchingUnitOfWork", index: _Index, docs: list[dict]) -> N
         index.revisions[row] = doc.get("_rev", 0)
         index.answered[row], index.supporting[row] = answered[i], supporting[i]
         _set_setbacks(index, row, doc)
+        _set_skills(index, row, doc)
     if not new:
         return
     start = len(population)
@@ -191,6 +245,7 @@ def _embed_into(uow: "MatchingUnitOfWork", index: _Index, docs: list[dict]) -> N
         index.rows[docs[i]["_id"]] = start + offset
         index.revisions.append(docs[i].get("_rev", 0))
         _set_setbacks(index, start + offset, docs[i])
+        _set_skills(index, start + offset, docs[i])
 
 
 def _set_setbacks(index: _Index, row: int, doc: dict) -> None:
@@ -198,6 +253,19 @@ def _set_setbacks(index: _Index, row: int, doc: dict) -> None:
         index.setbacks[row] = frozenset(doc["setbacks"])
     else:
         index.setbacks.pop(row, None)
+
+
+def _set_skills(index: _Index, row: int, doc: dict) -> None:
+    """The row under each skill its member named, if they offer support (and under no other)."""
+    for skill in index.skills.pop(row, ()):
+        index.skilled[skill].discard(row)
+    named = frozenset(asks.plain(x) for x in (doc.get("profile") or {}).get("skills") or ()
+                      if asks.plain(x)) if _offers_support(doc) else frozenset()
+    if named:
+        index.skills[row] = named
+        for skill in named:
+            index.skilled.setdefault(skill, set()).add(row)
+            index.longest_skill = max(index.longest_skill, skill.count(" ") + 1)
 
 
 def _answered(doc: dict) -> bool:

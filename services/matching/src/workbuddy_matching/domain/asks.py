@@ -74,6 +74,19 @@ def answered(ask: dict, by: str, at: datetime) -> dict | None:
     return ask | {"state": ANSWERED, "answered_by": by, "answered_at": at}
 
 
+def plain(text: str) -> str:
+    """A skill or a note as they are compared: lower case, no accents, words apart by one space."""
+    return _plain(text)
+
+
+def phrases_of(note: str | None, longest: int) -> set[str]:
+    """Every run of up to ``longest`` words of the note, as ``plain`` writes them: a skill the
+    note names is one of them (skills_named's rule, looked up rather than searched)."""
+    words = _plain(note or "").split()
+    return {" ".join(words[i:j]) for i in range(len(words))
+            for j in range(i + 1, min(len(words), i + longest) + 1)}
+
+
 def skills_named(note: str | None, skills: tuple[str, ...]) -> list[str]:
     """The skills a note mentions, whatever the case and accents ("SEO", "référencement")."""
     said = f" {_plain(note or '')} "

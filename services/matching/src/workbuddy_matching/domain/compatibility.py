@@ -252,6 +252,7 @@ def same_place(city_a: str | None, city_b: str | None) -> bool:
     return _plain(city_a) == _plain(city_b)
 
 
+@lru_cache(maxsize=1 << 16)  # cities are typed a few thousand ways; a round asks a million times
 def _plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

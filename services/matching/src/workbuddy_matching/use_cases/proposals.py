@@ -122,14 +122,73 @@ def capacity_of(uow: MatchingUnitOfWork, member_id: str) -> int:
 
 def answers_of(uow: MatchingUnitOfWork, member_id: str) -> dict:
     """The member's answers to the onboarding questions (the defaults until they answered)."""
-    doc = uow.pool.member(member_id) or {}
+    return _answers_in(uow.pool.member(member_id))
+
+
+def _answers_in(doc: dict | None) -> dict:
+    doc = doc or {}
     return default_profile(doc.get("language", "en")) | (doc.get("profile") or {})
+
+
+def _capacity_in(doc: dict | None) -> int:
+    return _answers_in(doc)["buddy_capacity"]
 
 
 def starting_mode(uow: MatchingUnitOfWork, found: dict) -> dict | None:
     """The mode a buddyship starts with: the commitment both members asked for, if the same."""
     return check_ins.starting_mode(*(answers_of(uow, m)["commitment"]
                                      for m in buddyship.members_of(found)))
+
+
+def save_all_if_allowed(uow: MatchingUnitOfWork, changes: list[buddyship.Change],
+                        docs: dict[str, dict], *, held: dict[str, set[int]] | None = None,
+                        pairs_checked: bool = False) -> list[dict]:
+    """Matching's own proposals (not of a support buddy), those the rules allow saved together,
+    the others dropped, as ``save_if_allowed`` would one by one; the proposals saved. ``docs``:
+    the members' pool documents, by id (their capacity); ``held``: the slot numbers they hold,
+    if just read (``Buddyships.slot_numbers``); ``pairs_checked``: the caller just read that
+    no pair is blocked or open. A slot fill writes one proposal per open slot: one read each of
+    the blocks, open pairs and slots for all of them (or none) and one transaction cost a
+    fraction of theirs one by one, each with its reads and its turn at the store. When another
+    proposal took a pair or a slot meanwhile (the store refuses it), the transaction undoes
+    them all and each is tried alone."""
+    proposed = [change.buddyship for change in changes]
+    members = {m for p in proposed for m in buddyship.members_of(p)}
+    refused = set() if pairs_checked else \
+        uow.blocks.blocked_among([p["pair"] for p in proposed]) | \
+        uow.buddyships.open_among([p["pair"] for p in proposed])
+    # The numbered slots are the capacity's record (the one the store enforces); the open
+    # buddyships counted besides them by a single save only matter for data older than slots,
+    # which every database got at start-up (repository._hold_places_of_open_buddyships).
+    held = {m: set(n) for m, n in (uow.buddyships.slot_numbers(members) if held is None
+                                   else held).items()}
+    kept = []
+    for change in changes:
+        proposal = change.buddyship
+        if proposal["pair"] in refused:
+            continue
+        taken = ()
+        if proposal.get("origin") not in buddyship.OUTSIDE_CAPACITY:
+            try:
+                taken = tuple((m, capacity.claim(capacity.Held(
+                    _capacity_in(docs.get(m)), frozenset(held.get(m, ())), 0), ""))
+                    for m in (proposal["proposer_id"], proposal["invitee_id"]))
+            except Conflict:  # no room for one of the two (left by the proposals before)
+                continue
+        for member_id, n in taken:
+            held.setdefault(member_id, set()).add(n)
+        refused.add(proposal["pair"])
+        kept.append((change, taken))
+    if not kept:
+        return []
+    uow.buddyships.add_all([(change.buddyship, taken) for change, taken in kept])
+    for change, _ in kept:
+        uow.record(*change.events)
+    try:
+        uow.commit()
+    except Conflict:  # raced by another proposal: each alone, with every check again
+        return [change.buddyship for change, _ in kept if save_if_allowed(uow, change)]
+    return [change.buddyship for change, _ in kept]
 
 
 def save_if_allowed(uow: MatchingUnitOfWork, change: buddyship.Change) -> bool:

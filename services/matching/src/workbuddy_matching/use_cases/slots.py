@@ -42,10 +42,10 @@ def open_slots(uow: MatchingUnitOfWork, members: list[dict], *,
 def pairs_not_to_propose(uow: MatchingUnitOfWork, member_id: str, now: datetime) -> dict:
     """The hard rules' inputs about one member: who they blocked or were blocked by, who they
     ended with lately, and who they are proposed or paired to now."""
+    open_now, closed = uow.buddyships.split(member_id, now - introductions.COOLING_OFF)
     return {"blocked": uow.blocks.others_of(member_id),
-            "cooling_off": {other_member(b, member_id) for b in
-                            uow.buddyships.closed_since(member_id, now - introductions.COOLING_OFF)},
-            "already": {other_member(b, member_id) for b in uow.buddyships.open_of(member_id)}}
+            "cooling_off": {other_member(b, member_id) for b in closed},
+            "already": {other_member(b, member_id) for b in open_now}}
 
 
 def best_partners(uow: MatchingUnitOfWork, mine: dict, pool: list[dict], slots: dict[str, int],
@@ -121,18 +121,25 @@ def fill_wanted(uow: MatchingUnitOfWork) -> None:
         if not allowed:
             return
         for request in uow.rounds.wanting_slots_filled(uow.now()):
-            until = reachability.paused_until(uow.pool.member(request["_id"]), uow.now())
+            mine = uow.pool.member(request["_id"])
+            until = reachability.paused_until(mine, uow.now())
             if until is not None:  # served when the pause ends (asked again: new token)
                 uow.rounds.want_slots_filled(request["_id"], until)
                 continue
-            fill(uow, request["_id"])
+            fill(uow, request["_id"], mine=mine)
             uow.rounds.slots_filled(request)
 
 
-def fill(uow: MatchingUnitOfWork, member_id: str) -> list[dict]:
-    """Propose the best members the hard rules allow, one per open slot of the member. Nothing
-    for a member who has not answered the onboarding questions yet: proposals come from answers."""
-    mine, now = uow.pool.member(member_id), uow.now()
+_UNREAD = object()
+
+
+def fill(uow: MatchingUnitOfWork, member_id: str, *, mine: dict | None | object = _UNREAD) -> list[dict]:
+    """Propose the best members the hard rules allow, one per open slot of the member, in one
+    transaction. Nothing for a member who has not answered the onboarding questions yet:
+    proposals come from answers. ``mine``: the member's pool document, if just read."""
+    now = uow.now()
+    if mine is _UNREAD:
+        mine = uow.pool.member(member_id)
     if mine is None or mine.get("revision", 0) < 1 or not reachability.proven(mine) \
             or reachability.paused_until(mine, now):
         return []
@@ -141,15 +148,18 @@ def fill(uow: MatchingUnitOfWork, member_id: str) -> list[dict]:
         return []
     for pool in candidates_for(uow, mine, wanted, answered=True):
         pool = [doc for doc in reachability.not_paused(pool, now) if doc.get("revision", 0) >= 1]
-        me, found = best_partners(uow, mine, pool, open_slots(uow, pool), wanted)
+        held = uow.buddyships.slot_numbers([doc["_id"] for doc in pool])
+        room = {doc["_id"]: (doc.get("profile") or {}).get("buddy_capacity", 2)
+                - len(held.get(doc["_id"], ())) for doc in pool}
+        me, found = best_partners(uow, mine, pool, room, wanted)
         if len(found) >= wanted:
             break
-    made = []
-    for other, fit in found:
-        change = introductions.proposal(me, other, fit.reasons,
-                                        compatibility.score(other, me).reasons, uow.now(),
-                                        "rematch", score=fit.score)
-        if proposals.save_if_allowed(uow, change):
-            made.append(change.buddyship)
+    # The ranking applied the hard rules, blocks and open pairs included, from what was just
+    # read: the proposals are written on those reads (the store still refuses a pair or a slot
+    # another proposal took meanwhile).
+    made = proposals.save_all_if_allowed(uow, [
+        introductions.proposal(me, other, fit.reasons, compatibility.score(other, me).reasons,
+                               now, "rematch", score=fit.score) for other, fit in found],
+        {doc["_id"]: doc for doc in pool}, held=held, pairs_checked=True)
     log.info("matching.slots_filled", member_id=member_id, wanted=wanted, proposed=len(made))
     return made
