@@ -16,13 +16,14 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from workbuddy_platform.pages import page
 from workbuddy_platform.store import merge, transition
 from workbuddy_platform.unit_of_work import Repository
-from workbuddy_readmodels import buddy_links
+from workbuddy_readmodels import blocks, buddy_links
 
 from ..domain import deliveries as d
 
 
 def create_indexes(db: Database) -> None:
     buddy_links.create_indexes(db)
+    blocks.create_indexes(db)  # others_of reads each side by its index
     db.moments.create_index([("author_id", ASCENDING), ("logged_at", DESCENDING)])
     db.deliveries.create_index([("state", ASCENDING), ("updated_at", ASCENDING)])
     db.deliveries.create_index([("waiting_for", ASCENDING)])

@@ -13,7 +13,7 @@ from workbuddy_contracts.vocabulary import FORMER_MEMBER
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import transition
 from workbuddy_platform.unit_of_work import Repository, write
-from workbuddy_readmodels import buddy_links
+from workbuddy_readmodels import blocks, buddy_links
 
 from ..domain import invitations
 from . import tokens
@@ -29,6 +29,7 @@ def create_indexes(db: Database) -> None:
     db.messages.create_index([("author_id", ASCENDING)])
     db.messages.create_index([("recipient_id", ASCENDING)])
     buddy_links.create_indexes(db)
+    blocks.create_indexes(db)  # others_of reads each side by its index
 
 
 def email_taken(email: str) -> Conflict:
