@@ -145,21 +145,16 @@ def _offering_help(uow: MatchingUnitOfWork, mine: dict, note: str | None,
     else the member's shortlist by the embedding among those who named a skill the note names,
     and among all who offered (the ranking adds what a skill named is worth to the score, so
     the best of both kinds is looked at). The caller stops once one holds enough helpers."""
-    if uow.pool.size() <= slots.SCORE_WHOLE_POOL_UP_TO:
-        yield uow.pool.offering_support()
-        return
-    named = shortlist.skills_named(uow, note)
-    k, tried = max(HELPERS_FIRST, 4 * count), 0
-    while True:
-        ids = list(dict.fromkeys(
-            (shortlist.nearest(uow, mine, k, supporting=True, skilled=named) if named else [])
-            + shortlist.nearest(uow, mine, k, supporting=True)))
-        yield [doc for doc in uow.pool.members(ids)
-               if (doc.get("profile") or {}).get("offers_support") is True
-               and reachability.proven(doc)]
-        if len(ids) == tried or k >= slots.SHORTLIST_MAX:
-            return
-        k, tried = k * 4, len(ids)
+    named: list[str] | None = None
+
+    def search(k: int) -> list[str]:
+        nonlocal named
+        if named is None:  # asked only when the pool is too large to score whole
+            named = shortlist.skills_named(uow, note)
+        return ((shortlist.nearest(uow, mine, k, supporting=True, skilled=named) if named else [])
+                + shortlist.nearest(uow, mine, k, supporting=True))
+
+    yield from slots.supporters_near(uow, max(HELPERS_FIRST, 4 * count), search)
 
 
 def _save_quietly(uow: MatchingUnitOfWork, change: asks.Change, was: dict) -> int:

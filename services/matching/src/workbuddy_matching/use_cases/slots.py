@@ -6,7 +6,7 @@ Scoring is CPU work: it runs in a real thread, so that the worker's green thread
 broker heartbeats) carry on meanwhile.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from eventlet import tpool
@@ -28,6 +28,27 @@ SCORE_WHOLE_POOL_UP_TO = 1000
 # Candidates shortlisted at first, and at most: when the hard rules (capacity above all: in a
 # mature pool most members are full) leave too few of them, the shortlist is widened fourfold.
 SHORTLIST_FIRST, SHORTLIST_MAX = 50, 3200
+
+
+def supporters_near(uow: MatchingUnitOfWork, first: int,
+                    search: Callable[[int], list[str]]) -> Iterator[list[dict]]:
+    """Members who offered support and can be reached, each list wider than the last: all who
+    offered, in a pool small enough to score whole; else those ``search(k)`` names (the ids of
+    the member's nearest ``k`` by the embedding, of each kind the caller wants), ``k`` growing
+    fourfold from ``first`` until the shortlist stops growing. The caller stops once a list
+    holds enough."""
+    if uow.pool.size() <= SCORE_WHOLE_POOL_UP_TO:
+        yield uow.pool.offering_support()
+        return
+    k, tried = first, 0
+    while True:
+        ids = list(dict.fromkeys(search(k)))
+        yield [doc for doc in uow.pool.members(ids)
+               if (doc.get("profile") or {}).get("offers_support") is True
+               and reachability.proven(doc)]
+        if len(ids) == tried or k >= SHORTLIST_MAX:
+            return
+        k, tried = k * 4, len(ids)
 
 
 def open_slots(uow: MatchingUnitOfWork, members: list[dict], *,

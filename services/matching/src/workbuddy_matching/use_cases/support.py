@@ -74,21 +74,10 @@ def _supporters_for(uow: MatchingUnitOfWork, mine: dict, setback: str) -> Iterat
     else the member's shortlist by the embedding among those who lived this setback, those who
     lived another and all who offered (the choice adds what living it is worth to the score, so
     the best of each kind is looked at). The caller stops once one holds someone to propose."""
-    if uow.pool.size() <= slots.SCORE_WHOLE_POOL_UP_TO:
-        yield uow.pool.offering_support()
-        return
-    k, tried = slots.SHORTLIST_FIRST, 0
-    while True:
-        ids = list(dict.fromkeys(
-            shortlist.nearest(uow, mine, k, supporting=True, lived=setback)
-            + shortlist.nearest(uow, mine, k, supporting=True, lived=ANY_SETBACK)
-            + shortlist.nearest(uow, mine, k, supporting=True)))
-        yield [doc for doc in uow.pool.members(ids)
-               if (doc.get("profile") or {}).get("offers_support") is True
-               and reachability.proven(doc)]
-        if len(ids) == tried or k >= slots.SHORTLIST_MAX:
-            return
-        k, tried = k * 4, len(ids)
+    yield from slots.supporters_near(uow, slots.SHORTLIST_FIRST, lambda k: (
+        shortlist.nearest(uow, mine, k, supporting=True, lived=setback)
+        + shortlist.nearest(uow, mine, k, supporting=True, lived=ANY_SETBACK)
+        + shortlist.nearest(uow, mine, k, supporting=True)))
 
 
 def tell_if_alone(uow: MatchingUnitOfWork, *, moment: dict) -> None:
