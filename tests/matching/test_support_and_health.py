@@ -124,6 +124,17 @@ def test_a_buddy_who_answers_none_of_several_moments_has_gone_quiet():
     assert health.view(found)["ratings"] == [4]
 
 
+def test_a_shorter_grace_counts_recent_moments_unanswered_sooner():
+    """BUDDY_QUIET_GRACE_HOURS: a demo counts moments minutes old, not two days old."""
+    recent = [health.Moment(f"a{i}", "ana", NOW - timedelta(minutes=minutes))
+              for i, minutes in enumerate((9, 6, 3))]
+    assert health.health("ana", "bob", recent, [], [], NOW).quiet_member is None
+    found = health.health("ana", "bob", recent, [], [], NOW, grace=timedelta(minutes=2))
+    assert found.quiet_member == "bob" and found.sides[1].moments_seen == 3
+    assert health.health("ana", "bob", recent, [], [], NOW,
+                         grace=timedelta(minutes=4)).quiet_member is None  # two counted only
+
+
 def test_two_moments_unanswered_or_one_reaction_is_not_yet_quiet():
     two = [moment("a1", "ana", 10), moment("a2", "ana", 6)]
     assert health.health("ana", "bob", two, [], [], NOW).quiet_member is None

@@ -117,21 +117,23 @@ class MatchingService:
 
     @timer(interval=60)
     def check_up(self):
-        checkups.check_up_if_due(self.uow, every=self.settings.checkup_every)
+        checkups.check_up_if_due(self.uow, every=self.settings.checkup_every,
+                                 grace=self.settings.quiet_grace)
 
     @rpc
     def run_check_up(self) -> dict:
         """The check-up now (operators, tests)."""
-        return checkups.check_up(self.uow)
+        return checkups.check_up(self.uow, self.settings.quiet_grace)
 
     @rpc
     def quiet_choice(self, buddyship_id: str, member_id: str, request: dict | None = None) -> dict:
         return checkups.quiet_choice(self.uow, buddyship_id=buddyship_id, member_id=member_id,
-                                     request=request or {})
+                                     request=request or {}, grace=self.settings.quiet_grace)
 
     @rpc
     def buddyship_health(self, buddyship_id: str, member_id: str) -> dict:
-        return checkups.buddyship_health(self.uow, buddyship_id=buddyship_id, member_id=member_id)
+        return checkups.buddyship_health(self.uow, buddyship_id=buddyship_id, member_id=member_id,
+                                         grace=self.settings.quiet_grace)
 
     # --- check-ins: the trial's end, and then every so often ------------------------------
 

@@ -18,6 +18,8 @@ class MatchingSettings:
     round_every: timedelta = timedelta(hours=24)
     # How often responsiveness and each buddyship's health are refreshed.
     checkup_every: timedelta = timedelta(minutes=60)
+    # A buddy's moment this recent is not counted unanswered yet (they may not have seen it).
+    quiet_grace: timedelta = timedelta(hours=48)
     # An urgent ask no buddy answered this long after it was logged goes to members who offered
     # help (when its author allowed it), this many of them, and stays open to them this long.
     ask_widen_after: timedelta = timedelta(minutes=15)
@@ -38,6 +40,8 @@ class MatchingSettings:
                                                    unit="hours")),
             checkup_every=timedelta(minutes=env.number("MATCHING_CHECKUP_EVERY_MINUTES", 60,
                                                        above=0, unit="minutes")),
+            quiet_grace=timedelta(hours=env.number("BUDDY_QUIET_GRACE_HOURS", 48, minimum=0,
+                                                   unit="hours")),
             ask_widen_after=timedelta(minutes=env.number("ASK_WIDEN_AFTER_MINUTES", 15,
                                                          minimum=0, unit="minutes")),
             ask_helpers=env.integer("ASK_HELPERS", d.ask_helpers, minimum=1),

@@ -18,7 +18,8 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-# Moments this recent are not yet counted as unanswered: a buddy may not have seen them.
+# Moments this recent are not yet counted as unanswered: a buddy may not have seen them
+# (BUDDY_QUIET_GRACE_HOURS; a demo shortens it to minutes).
 GRACE = timedelta(hours=48)
 # How far back health and responsiveness look.
 WINDOW = timedelta(days=30)
@@ -71,9 +72,9 @@ class Health:
 
 
 def side(member_id: str, others_moments: list[Moment], reactions: list[Reaction],
-         now: datetime) -> Side:
+         now: datetime, grace: timedelta = GRACE) -> Side:
     """How ``member_id`` answered ``others_moments`` (moments of their buddies)."""
-    counted = [m for m in others_moments if m.author_id != member_id and now - m.logged_at >= GRACE]
+    counted = [m for m in others_moments if m.author_id != member_id and now - m.logged_at >= grace]
     first: dict[str, datetime] = {}
     for r in reactions:
         if r.reactor_id == member_id and (r.moment_id not in first or r.reacted_at < first[r.moment_id]):
@@ -92,11 +93,11 @@ def responsiveness(member_id: str, buddies_moments: list[Moment], reactions: lis
 
 
 def health(a: str, b: str, moments: list[Moment], reactions: list[Reaction],
-           ratings: list[int], now: datetime) -> Health:
+           ratings: list[int], now: datetime, grace: timedelta = GRACE) -> Health:
     """The health of the buddyship of ``a`` and ``b`` from the moments each logged while it was
     active (the caller filters them) and the reactions to them."""
-    sides = (side(a, [m for m in moments if m.author_id == b], reactions, now),
-             side(b, [m for m in moments if m.author_id == a], reactions, now))
+    sides = (side(a, [m for m in moments if m.author_id == b], reactions, now, grace),
+             side(b, [m for m in moments if m.author_id == a], reactions, now, grace))
     quiet = next((s.member_id for s in sides if s.moments_seen >= QUIET_AFTER and s.reacted == 0),
                  None)
     return Health(sides, tuple(ratings), quiet)

@@ -7,6 +7,8 @@ has gone quiet is flagged once (until they show up again), and the other member 
 count too: a check-in answered is a moment reacted to.
 """
 
+from datetime import timedelta
+
 from workbuddy_contracts.commands import QuietChoice, load_or_refuse
 from workbuddy_contracts.errors import Conflict
 from workbuddy_platform import lease
@@ -22,7 +24,8 @@ log = get_logger(__name__)
 ANSWERS_COUNTED_FOR = health.WINDOW
 
 
-def health_of(uow: MatchingUnitOfWork, found: dict) -> health.Health:
+def health_of(uow: MatchingUnitOfWork, found: dict,
+              grace: timedelta = health.GRACE) -> health.Health:
     now = uow.now()
     a, b = buddyship.members_of(found)
     since = max(found.get("started_at") or found["proposed_at"], now - health.WINDOW)
@@ -31,14 +34,16 @@ def health_of(uow: MatchingUnitOfWork, found: dict) -> health.Health:
                for m in uow.pool.moments_of([a, b], since) if m["logged_at"] <= until]
     reactions = [health.Reaction(r["moment_id"], r["reactor_id"], r["reacted_at"])
                  for r in uow.pool.reactions_to([m.moment_id for m in moments])]
-    return health.health(a, b, moments, reactions, uow.buddyships.ratings_of(found["_id"]), now)
+    return health.health(a, b, moments, reactions, uow.buddyships.ratings_of(found["_id"]), now,
+                         grace)
 
 
-def buddyship_health(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str) -> dict:
+def buddyship_health(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
+                     grace: timedelta = health.GRACE) -> dict:
     """Reciprocity, reaction times, ratings, and whether a buddy has gone quiet."""
     found = buddyship.check_member(uow.buddyships.get(buddyship_id), buddyship_id, member_id)
     flagged = found.get("quiet") or {}
-    seen = health.view(health_of(uow, found))
+    seen = health.view(health_of(uow, found, grace))
     waiting = flagged.get("waiting_since")
     # What the check-up told the member stands until the quiet buddy shows up again.
     return seen | {"quiet_member_id": seen["quiet_member_id"] or flagged.get("member_id"),
@@ -46,12 +51,12 @@ def buddyship_health(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: s
 
 
 def quiet_choice(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
-                 request: dict) -> dict:
+                 request: dict, grace: timedelta = health.GRACE) -> dict:
     """A buddy went quiet: the member keeps waiting, or ends it kindly (the other reads only
     that it ended) and is proposed someone new at once (within their capacity)."""
     choice = load_or_refuse(QuietChoice(), request)["choice"]
     current = uow.buddyships.get(buddyship_id)
-    computed = health_of(uow, current).quiet_member if current else None
+    computed = health_of(uow, current, grace).quiet_member if current else None
     quiet = buddyship.quiet_buddy_of(current, buddyship_id, member_id, computed)
     now = uow.now()
     change = buddyship.wait_for(current, quiet, now) if choice == "wait" \
@@ -66,18 +71,19 @@ def quiet_choice(uow: MatchingUnitOfWork, *, buddyship_id: str, member_id: str,
             "proposed": [buddyship.view_for(p, member_id, language) for p in proposed]}
 
 
-def check_up_if_due(uow: MatchingUnitOfWork, *, every) -> dict | None:
+def check_up_if_due(uow: MatchingUnitOfWork, *, every,
+                    grace: timedelta = health.GRACE) -> dict | None:
     """Once per cluster and per ``every``, by whichever replica asks first."""
     if lease.once_per(uow.db, "matching.check_up", every, now=uow.now()):
-        return check_up(uow)
+        return check_up(uow, grace)
     return None
 
 
-def check_up(uow: MatchingUnitOfWork) -> dict:
+def check_up(uow: MatchingUnitOfWork, grace: timedelta = health.GRACE) -> dict:
     seen: dict[str, list[health.Side]] = {}
     flagged = 0
     for active in uow.buddyships.active():
-        found = health_of(uow, active)
+        found = health_of(uow, active, grace)
         for side in found.sides:
             seen.setdefault(side.member_id, []).append(side)
         if found.quiet_member and not active.get("quiet"):
