@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .broker import ensure_rabbitmq
 from .counters import ensure_redis
+from .demo import launch as demo
 from .processes import Supervisor
 from .settings import DevstackSettings, SettingsError
 from .stack import SERVICES, Stack
@@ -43,6 +44,15 @@ def new_vapid_key() -> str:
                           capture_output=True, text=True, check=True).stdout
     return next(line.split("=", 1)[1] for line in said.splitlines()
                 if line.startswith("VAPID_PRIVATE_KEY="))
+
+
+DEMO = """
+The demo community is gathering: about 40 members, signed up through the API like anyone
+(their log: var/log/demo.log). Sign up in the web app, answer the questions, and within
+seconds some of them are proposed to you. `make demo-remove` (while this runs) has them leave;
+`make run` has them leave before it starts.
+
+"""
 
 
 def main() -> None:
@@ -76,12 +86,18 @@ def main() -> None:
                       rate_limit_storage=redis_url if redis_said else "memory://",
                       ops_ports=dict(settings.ops_ports),
                       extra_env={"VAPID_PRIVATE_KEY": settings.vapid_private_key
-                                 or kept_secret(var_dir, "vapid-private-key", new_vapid_key)},
+                                 or kept_secret(var_dir, "vapid-private-key", new_vapid_key),
+                                 **(demo.ENVIRONMENT if settings.demo else {})},
                       mail_link_secret=settings.mail_link_secret
                       or kept_secret(var_dir, "mail-link-secret", lambda: secrets.token_hex(32)),
                       **({"jwt_secret": settings.jwt_secret} if settings.jwt_secret else {}))
         stack.start_all()
         stack.wait_ready()
+        inbox_url = f"http://127.0.0.1:{settings.inbox_port}"
+        if settings.demo:
+            supervisor.start("demo", demo.command(stack.gateway_url, inbox_url, var_dir))
+        else:
+            demo.remove_leftovers(stack.gateway_url, inbox_url, var_dir)
         print(f"""
 Work Buddy is running.
   Web app       {stack.gateway_url}/app/
@@ -90,10 +106,10 @@ Work Buddy is running.
   Health        {stack.gateway_url}/health/system
   Metrics       {"  ".join(f"{stack.ops_url(n)}/metrics" for n in ("gateway", *SERVICES))}
                 (each service also answers /healthz and /readyz there)
-  Dev inbox     http://127.0.0.1:{settings.inbox_port}/  (files in {var_dir / 'mail'})
+  Dev inbox     {inbox_url}/  (files in {var_dir / 'mail'})
   Store         {mongo_uri}
   Logs          tail -f {var_dir / 'log'}/*.log   (or run with WB_ECHO_LOGS=1 to see them here)
-Press Ctrl-C to stop.
+{DEMO if settings.demo else ""}Press Ctrl-C to stop.
 """, flush=True)
         reported: set[str] = set()
         while True:

@@ -30,6 +30,8 @@ class DevstackSettings:
     var_dir: Path = Path("var")
     # Every process's log lines printed in the terminal too (they always go to var/log).
     echo_logs: bool = False
+    # `make demo`: a demo community lives beside the system (workbuddy_devstack.demo).
+    demo: bool = False
     # RabbitMQ: reused when it answers, else started if installed.
     amqp_uri: str = field(default="amqp://guest:guest@127.0.0.1:5672/", repr=False)
     # A MongoDB to use; none: the embedded stand-in, on mongo_port.
@@ -55,6 +57,7 @@ class DevstackSettings:
         return cls(
             var_dir=Path(env.text("WB_VAR_DIR", str(d.var_dir))),
             echo_logs=env.flag("WB_ECHO_LOGS", d.echo_logs),
+            demo=env.flag("WB_DEMO", d.demo),
             amqp_uri=env.text("AMQP_URI", d.amqp_uri),
             mongo_uri=env.optional("MONGO_URI"),
             mongo_port=env.port("MONGO_PORT", d.mongo_port),

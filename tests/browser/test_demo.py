@@ -1,0 +1,233 @@
+"""`make demo`: a person trying Work Buddy alone sees the whole loop within minutes.
+
+The system runs as `make demo` runs it (the services told a demo community may sign up, the
+dev inbox receiving every mail, the actor started with its command line), at a tenth of the
+demo's pace. The community gathers through the API; then a newcomer walks their first ten
+minutes in Chromium: a proposal with its reasons, a buddy's greeting, a buddy's win seen live
+and cheered, their own win answered, and a lost client logged while their buddies are in focus
+bringing a support buddy who greets them too. Then `make demo-remove`'s command has every demo
+member leave, and no database keeps a trace of any of them.
+"""
+
+import json
+import re
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+from pymongo import MongoClient
+
+from workbuddy_devstack.broker import Management, with_vhost
+from workbuddy_devstack.demo import launch
+from workbuddy_devstack.demo.client import Session
+from workbuddy_devstack.demo.community import COMMUNITY
+from workbuddy_devstack.demo.gathering import password_for, read_secret
+from workbuddy_devstack.processes import Supervisor, wait_until
+from workbuddy_devstack.stack import Stack
+from workbuddy_notifications.adapters.push import new_private_key
+
+from ..conftest import BROKER
+from ..support.net import free_port
+from ..support.waiting import eventually
+from .members import Member
+
+PACE = "0.1"
+GATHERED = "The demo community is here"
+
+
+@dataclass
+class Demo:
+    stack: Stack
+    inbox_url: str
+    folder: Path
+    supervisor: Supervisor
+
+    def log(self) -> str:
+        return self.supervisor.log_path("demo").read_text(errors="replace")
+
+    def member(self, key: str) -> Session:
+        """A demo member's own session, as the actor holds it (to look at what they see)."""
+        persona = next(p for p in COMMUNITY if p.key == key)
+        session = Session(self.stack.gateway_url, persona.email,
+                          password_for(read_secret(launch.secret_path(self.folder)), persona))
+        assert session.sign_in() is not None
+        return session
+
+
+@pytest.fixture(scope="module")
+def demo(artifacts, mongo_uri, db_prefix, redis_url, run_id):
+    management, vhost = Management(BROKER), f"wb-test-{run_id}-demo{uuid.uuid4().hex[:6]}"
+    management.create_vhost(vhost)
+    folder = artifacts / f"demo-{uuid.uuid4().hex[:6]}"
+    supervisor = Supervisor(folder / "log")
+    try:
+        smtp_port, inbox_port = free_port(), free_port()
+        supervisor.start("inbox", [sys.executable, "-m", "workbuddy_devstack.inbox",
+                                   "--smtp-port", str(smtp_port), "--http-port", str(inbox_port),
+                                   "--dir", str(folder / "mail")], stop_last=True)
+        inbox_url = f"http://127.0.0.1:{inbox_port}"
+        wait_until(lambda: _answers(f"{inbox_url}/messages.json"), 20, "the dev inbox")
+        stack = Stack(supervisor, amqp_uri=with_vhost(BROKER, vhost), mongo_uri=mongo_uri,
+                      smtp_port=smtp_port, gateway_port=free_port(),
+                      db_prefix=f"{db_prefix}demo{uuid.uuid4().hex[:6]}_",
+                      rate_limit_storage=redis_url,
+                      rate_limit_prefix=f"wb-test-demo-{uuid.uuid4().hex[:6]}",
+                      extra_env={**launch.ENVIRONMENT, "VAPID_PRIVATE_KEY": new_private_key(),
+                                 "MATCHING_ROUND_EVERY_HOURS": "0"})
+        stack.start_all()
+        stack.wait_ready()
+        supervisor.start("demo", launch.command(stack.gateway_url, inbox_url, folder),
+                         {"DEMO_PACE": PACE, "DEMO_POLL_SECONDS": "0.5"})
+        running = Demo(stack, inbox_url, folder, supervisor)
+        wait_until(lambda: GATHERED in running.log() or _dead(supervisor), 300,
+                   "the demo community to gather")
+        assert GATHERED in running.log(), running.log()[-3000:]
+        yield running
+    finally:
+        supervisor.stop_all()
+        management.delete_vhost(vhost)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def _dead(supervisor: Supervisor) -> bool:
+    return "demo" in supervisor.dead()
+
+
+def newest_link(inbox_url: str, email: str, view: str) -> str:
+    def found():
+        for mail in requests.get(f"{inbox_url}/messages.json", timeout=10).json():
+            if email in mail["to"] and (link := re.search(rf"https?://\S+/app/#/{view}/[\w-]+",
+                                                          mail["body"])):
+                return link.group(0)
+        return None
+    return eventually(found, timeout=30)
+
+
+def proposal_cards(page: Page):
+    return page.locator("article[data-buddyship]", has=page.get_by_role("button", name="Accept"))
+
+
+def reload_until(page: Page, found, timeout: float = 60):
+    """What the page shows comes from the community's answers, seconds later: the newcomer
+    looks again, as a person would."""
+    deadline = time.monotonic() + timeout
+    while not found():
+        assert time.monotonic() < deadline, page.locator("main").inner_text()
+        time.sleep(1)
+        page.reload()
+        page.locator("main h1").wait_for()
+
+
+def test_a_newcomer_sees_the_whole_loop_within_minutes(demo, new_context, screenshots):
+    page = new_context(locale="en-GB", viewport={"width": 1024, "height": 900},
+                       timezone_id="Europe/Paris").new_page()
+    zoe = Member(page, demo.stack.gateway_url, "Zoé", "en")
+    zoe.sign_up()
+    zoe.answer_the_questions(also_speaks="Français")
+    page.goto(newest_link(demo.inbox_url, zoe.email, "verify"))
+    expect(page.locator("#status")).to_contain_text("Your address is confirmed. Welcome!")
+
+    # A proposal with its reasons, within seconds of the proven address.
+    zoe.go("buddies")
+    reload_until(page, lambda: proposal_cards(page).count() > 0, timeout=40)
+    card = proposal_cards(page).first
+    expect(card.locator("ul.reasons li").first).to_be_visible()
+    buddy = card.locator("h3").inner_text().strip()
+    screenshots(page, "demo-proposal")
+    card.get_by_role("button", name="Accept").click()
+
+    # The buddy greets them.
+    write = page.get_by_role("link", name=f"Write to {buddy}")
+    reload_until(page, lambda: write.count() > 0)
+    write.click()
+    greeting = page.locator("li.message:not(.mine)")
+    reload_until(page, lambda: greeting.count() > 0)
+    screenshots(page, "demo-greeting")
+    page.get_by_label("Your message").fill("Hello! How is your week going?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("li.message:not(.mine)")).to_have_count(2, timeout=30_000)  # answered
+
+    # A buddy's win, seen live on the home page, and cheered.
+    zoe.go("home")
+    expect(page.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+    win = page.locator("#feed article", has_text=buddy)
+    expect(win.first).to_be_visible(timeout=60_000)
+    screenshots(page, "demo-buddy-win")
+    win.first.get_by_role("button", name="Cheer 🎉").click()
+    expect(win.first).to_contain_text("Sent.")
+
+    # Their own win is answered.
+    page.get_by_role("button", name="I won a client 🍾").click()
+    reaction = page.locator("#notifications li[data-kind=reaction]", has_text=buddy)
+    expect(reaction.first).to_be_visible(timeout=60_000)
+    screenshots(page, "demo-reaction")
+
+    # Their buddies go into focus a while; a lost client logged then brings a support buddy.
+    buddies = [p for p in COMMUNITY if p.display_name.startswith(buddy)]
+    eventually(lambda: all(_in_focus(demo.member(p.key)) for p in buddies), timeout=60)
+    zoe.go("buddies")
+    before = set(proposal_cards(page).evaluate_all("cards => cards.map(c => c.dataset.buddyship)"))
+    zoe.go("home")
+    page.get_by_role("button", name="I lost a client").click()
+    zoe.go("buddies")
+
+    def support_proposed():
+        shown = proposal_cards(page).evaluate_all("cards => cards.map(c => c.dataset.buddyship)")
+        return set(shown) - before
+    reload_until(page, support_proposed)
+    [support_id] = support_proposed()
+    support = page.locator(f"article[data-buddyship='{support_id}']")
+    supporter = support.locator("h3").inner_text().strip()
+    screenshots(page, "demo-support-buddy")
+    support.get_by_role("button", name="Accept").click()
+    page.get_by_role("link", name=f"Write to {supporter}").click()
+    reload_until(page, lambda: page.locator("li.message:not(.mine)").count() > 0)
+    screenshots(page, "demo-support-greeting")
+
+
+def _in_focus(session: Session) -> bool:
+    until = (session.get("/v1/me")["profile"].get("availability") or {}).get("focus_until")
+    return until is not None and datetime.fromisoformat(until) > datetime.now(UTC)
+
+
+def test_removing_the_demo_leaves_no_trace_in_any_database(demo, mongo_uri):
+    ids = {demo.member(p.key).member_id for p in COMMUNITY}
+    marks = ids | {p.email for p in COMMUNITY} | {"demo.workbuddy.test"}
+    said = subprocess.run(
+        [sys.executable, "-m", "workbuddy_devstack.demo", "remove", "--gateway",
+         demo.stack.gateway_url, "--inbox", demo.inbox_url, "--secret-file",
+         str(launch.secret_path(demo.folder))], capture_output=True, text=True, timeout=600)
+    assert said.returncode == 0, said.stdout + said.stderr
+    assert f"{len(COMMUNITY)} demo members left" in said.stdout
+    client = MongoClient(mongo_uri)
+    databases = [name for name in client.list_database_names()
+                 if name.startswith(demo.stack.db_prefix)]
+    assert len(databases) >= 4
+
+    def traces():
+        found = []
+        for name in databases:
+            db = client[name]
+            for collection in db.list_collection_names():
+                for doc in db[collection].find():
+                    text = json.dumps(doc, default=str)
+                    if any(mark in text for mark in marks):
+                        found.append(f"{name}.{collection}: {text[:300]}")
+        return found
+    deadline = time.monotonic() + 120  # each service forgets them as its member.left arrives
+    while (left := traces()) and time.monotonic() < deadline:
+        time.sleep(2)
+    assert left == [], "\n".join(left[:20])
