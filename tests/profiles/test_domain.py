@@ -93,7 +93,7 @@ def test_the_member_view_is_json_ready():
     assert view == {"id": "m-1", "email": "alice@example.org", "email_verified": True,
                     "display_name": "Alice",
                     "language": "en", "registered_at": "2025-06-01T12:00:00+00:00",
-                    "profile": default_profile("en"), "revision": 1}
+                    "profile": default_profile("en"), "revision": 1, "demo": False}
     json.dumps(view)
 
 

@@ -61,6 +61,10 @@ FRENCH: dict[str, str] = {
         "modification",
     "the profile changed meanwhile; reload it and apply your change again":
         "le profil a changé entre-temps ; rechargez-le et refaites votre modification",
+    "addresses at {domain} belong to the demo community, which this system does not run: sign "
+    "up with your own address":
+        "les adresses en {domain} appartiennent à la communauté de démonstration, que ce système "
+        "n'accueille pas : inscrivez-vous avec votre propre adresse",
     'If-Match must be the ETag of GET /v1/me, e.g. "rev-3"':
         'If-Match doit être l\'ETag de GET /v1/me, par exemple "rev-3"',
     # sessions and tokens

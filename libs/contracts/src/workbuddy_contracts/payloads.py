@@ -5,7 +5,7 @@ A payload changes only by adding a new version; consumers keep accepting the ver
 
 from marshmallow import Schema, fields, validate
 
-from .profile import Profile
+from .profile import PRIVATE, Profile
 from .vocabulary import (
     ASK_CLOSINGS,
     AWAY_REASONS,
@@ -100,14 +100,15 @@ class PasswordResetRequestedV1(AccountMailV1):
 
 
 class MemberUpdatedV1(Schema):
-    """What other services may know of a member: never the email, never credentials."""
+    """What other services may know of a member: never the email, never credentials, never
+    the bio (profile.PRIVATE: profiles alone shows it)."""
 
     member_id = member_id
     revision = fields.Integer(required=True, strict=True, metadata={
         "description": "Grows with each change: a consumer ignores an older one."})
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=DISPLAY_NAME_MAX))
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
-    profile = fields.Nested(Profile, required=True)
+    profile = fields.Nested(Profile, required=True, exclude=PRIVATE)
     updated_at = fields.AwareDateTime(required=True)
 
 

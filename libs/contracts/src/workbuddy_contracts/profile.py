@@ -10,8 +10,9 @@ from zoneinfo import available_timezones
 from marshmallow import Schema, ValidationError, fields, validate
 
 from . import sectors
-from .values import ONE_LINE, Distinct, Flag, Pattern, Trimmed, WholeNumber
+from .values import ONE_LINE, WRITING, Distinct, Flag, Pattern, Trimmed, WholeNumber
 from .vocabulary import (
+    BIO_MAX,
     BONDS,
     BUDDY_CAPACITY_MAX,
     COMMITMENTS,
@@ -71,6 +72,10 @@ class Availability(Schema):
 
 
 class Profile(Schema):
+    bio = Trimmed(allow_none=True, validate=[validate.Length(max=BIO_MAX), WRITING], metadata={
+        "description": f"A few words about me, at most {BIO_MAX} characters (line breaks are "
+                       "fine), shown to other members next to my name; null: none. Profiles "
+                       "keeps it: it never travels in events."})
     sector = fields.String(allow_none=True, validate=validate.OneOf(sectors.CODES), metadata={
         "description": "A code from GET /v1/sectors."})
     skills = fields.List(Trimmed(validate=[validate.Length(min=1, max=40), ONE_LINE]),
@@ -111,10 +116,14 @@ class Profile(Schema):
                        "setback while their own buddies are away."})
 
 
+# What profiles keeps to itself: the other services have no use for a member's own words.
+PRIVATE = ("bio",)
+
+
 def default_profile(language: str) -> dict:
     """What a member starts with: nothing answered yet, open to anyone."""
     return {
-        "sector": None, "skills": [], "city": None,
+        "bio": None, "sector": None, "skills": [], "city": None,
         "time_zone": "Europe/Paris" if language == "fr" else "UTC",
         "languages": [language], "support": [], "commitment": None,
         "sector_preference": "any", "fit": "any", "bond": "any", "traits": {},

@@ -25,6 +25,8 @@ REACTION_MESSAGE_MAX = 280
 MESSAGE_TEXT_MAX = 2000
 CALL_ME_TIMES_MAX = 3
 DISPLAY_NAME_MAX = 80
+# A member's few words about themselves, shown to other members next to their name.
+BIO_MAX = 280
 PASSWORD_MIN = 10
 # What stands for a member who left, where others' records must keep a place for them.
 FORMER_MEMBER = "former-member"

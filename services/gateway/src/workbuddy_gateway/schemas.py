@@ -42,8 +42,15 @@ class Member(Schema):
 
 
 class PublicMember(Schema):
+    """What any member may see of another: never their email."""
+
     id = fields.String(required=True)
     display_name = fields.String(required=True)
+    bio = fields.String(required=True, allow_none=True, metadata={
+        "description": "A few words the member wrote about themselves; null: none."})
+    demo = fields.Boolean(required=True, metadata={
+        "description": "Played by the demo community (an address at demo.workbuddy.test), not "
+                       "a person looking for a buddy: an app says so wherever it shows them."})
 
 
 class SignedIn(Schema):

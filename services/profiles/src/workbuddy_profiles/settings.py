@@ -16,11 +16,14 @@ class AddressPolicy:
     is mailed to it or matching proposes its member) or trusted (addresses count as proven at
     sign-up: a closed deployment whose addresses are known). ``link_life``: how long a
     verification link works, and how long an account made with an address already taken
-    lasts before it is erased; ``reset_life``: how long a password reset link works."""
+    lasts before it is erased; ``reset_life``: how long a password reset link works.
+    ``demo_community``: addresses at the demo domain (workbuddy_contracts.demo) sign up demo
+    members, marked as such (DEMO_COMMUNITY=on), or are refused (off, the default)."""
 
     verification: str = REQUIRED
     link_life: timedelta = timedelta(hours=24)
     reset_life: timedelta = timedelta(minutes=30)
+    demo_community: bool = False
 
     @property
     def trusted(self) -> bool:
@@ -39,7 +42,8 @@ class ProfilesSettings:
             link_life=timedelta(hours=env.number("VERIFICATION_LINK_HOURS", 24, above=0,
                                                  unit="hours")),
             reset_life=timedelta(minutes=env.number("PASSWORD_RESET_LINK_MINUTES", 30, above=0,
-                                                    unit="minutes"))))
+                                                    unit="minutes")),
+            demo_community=env.flag("DEMO_COMMUNITY", False)))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "ProfilesSettings":

@@ -110,12 +110,16 @@ export async function logOut() {
   try { await call("POST", "/v1/auth/logout"); } finally { forget(); }
 }
 
-// The names of members, asked once per page view.
+// Other members' public profiles (name, bio, demo mark), asked once per page view.
 const names = new Map();
-export async function nameOf(memberId) {
+export async function memberOf(memberId) {
   if (!names.has(memberId)) {
     names.set(memberId, get(`/v1/members/${encodeURIComponent(memberId)}`)
-      .then((m) => m.display_name).catch(() => "…"));
+      .catch(() => ({ id: memberId, display_name: "…", bio: null, demo: false })));
   }
   return names.get(memberId);
+}
+
+export async function nameOf(memberId) {
+  return (await memberOf(memberId)).display_name;
 }

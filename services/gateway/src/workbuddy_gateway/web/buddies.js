@@ -1,9 +1,10 @@
 // Buddies: proposals with the reasons for each (accept or decline), the buddies themselves (end
 // a buddyship, no reason asked; each has a page of its own), where matching stands for me, the
 // members I could propose to, and an invitation link to bring someone in.
-import { get, key, nameOf, post } from "./api.js";
+import { get, key, memberOf, post } from "./api.js";
 import { announce, h, show } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
+import { who } from "./people.js";
 import { matchingSection, suggestionsSection } from "./suggestions.js";
 
 const other = (buddyship, me) => (buddyship.proposer_id === me ? buddyship.invitee_id : buddyship.proposer_id);
@@ -30,11 +31,12 @@ export function endButton(buddyshipId, name, ended) {
 }
 
 async function proposalCard(buddyship, me, refresh) {
-  const name = await nameOf(other(buddyship, me));
+  const buddy = await memberOf(other(buddyship, me));
+  const name = buddy.display_name;
   const waitsForMe = buddyship.awaiting.includes(me);
   const path = `/v1/me/buddyships/${encodeURIComponent(buddyship.id)}`;
   return h("article", { class: "card warmth", tabindex: "-1", dataset: { buddyship: buddyship.id } },
-    h("h3", {}, name),
+    who(buddy, { bio: true }),
     buddyship.reasons.length > 0 && [h("p", {}, t("proposals.why")),
       h("ul", { class: "reasons" }, buddyship.reasons.map((reason) => h("li", {}, reason)))],
     waitsForMe
@@ -52,9 +54,10 @@ async function proposalCard(buddyship, me, refresh) {
 }
 
 async function buddyCard(buddyship, me, refresh) {
-  const name = await nameOf(other(buddyship, me));
+  const buddy = await memberOf(other(buddyship, me));
+  const name = buddy.display_name;
   return h("article", { class: "card", dataset: { buddyship: buddyship.id } },
-    h("h3", {}, name),
+    who(buddy),
     buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
     buddyship.check_in_id && h("p", { class: "checkin-waiting" },
       h("a", { href: `#/check-ins/${encodeURIComponent(buddyship.check_in_id)}` }, t("checkin.waiting", { name }))),

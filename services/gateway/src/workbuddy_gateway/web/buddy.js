@@ -1,10 +1,11 @@
 // A buddy's page: how our buddyship is going, in plain words, and what to do when something is
 // wrong: block them, or report them (which blocks too), each after a confirmation.
-import { get, nameOf, post } from "./api.js";
+import { get, memberOf, post } from "./api.js";
 import { endButton } from "./buddies.js";
 import { rhythmOf } from "./checkins.js";
 import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, language, t } from "./i18n.js";
+import { who } from "./people.js";
 
 const REPORT_REASONS = ["harassment", "spam", "inappropriate", "impersonation", "other"];
 const REPORT_DETAILS_MAX = 1000;
@@ -138,10 +139,11 @@ export async function buddyView(root, { member, buddyshipId, done }) {
     return;
   }
   const buddyId = other(buddyship, member.id);
-  const [name, health] = await Promise.all([
-    nameOf(buddyId), get(`/v1/me/buddyships/${encodeURIComponent(buddyshipId)}/health`)]);
+  const [buddy, health] = await Promise.all([
+    memberOf(buddyId), get(`/v1/me/buddyships/${encodeURIComponent(buddyshipId)}/health`)]);
+  const name = buddy.display_name;
   show(root, back,
-    h("h1", {}, t("buddy.title", { name })),
+    who(buddy, { heading: "h1", bio: true, name: t("buddy.title", { name }) }),
     buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
     buddyship.trial_ends_at && rhythmOf(buddyship),
     h("section", { class: "card", id: "health", "aria-labelledby": "health-title" },

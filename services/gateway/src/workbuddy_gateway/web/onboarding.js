@@ -6,6 +6,7 @@
 import { call, get } from "./api.js";
 import { h, show, submitting } from "./dom.js";
 import { language, t } from "./i18n.js";
+import { bioField, bioFrom } from "./people.js";
 
 const SUPPORT = ["celebrate_and_comfort", "urgent_advice", "client_talk", "joint_projects", "stimulation"];
 // The profile's self-assessed traits and the limits of its skills (libs/contracts profile.py).
@@ -107,10 +108,10 @@ const STEPS = [
   },
   {
     show: (a) => question(t("q.traits"), h("p", { class: "hint" }, t("traits.hint")),
-      TRAITS.flatMap((trait) => traitSelect(trait, (a.traits || {})[trait]))),
+      TRAITS.flatMap((trait) => traitSelect(trait, (a.traits || {})[trait])), bioField(a.bio)),
     // Traits are replaced as a whole: one left unsaid is dropped from the profile.
     read: (d) => ({ traits: Object.fromEntries(TRAITS.filter((trait) => d.get(`trait.${trait}`))
-      .map((trait) => [trait, Number(d.get(`trait.${trait}`))])) }),
+      .map((trait) => [trait, Number(d.get(`trait.${trait}`))])), bio: bioFrom(d) }),
   },
   {
     show: (a) => question(t("q.capacity"),
@@ -173,10 +174,10 @@ export async function onboardingView(root, { done, changing = false }) {
     async (data) => {
       Object.assign(answers, step.read(data));
       if (!last) { index += 1; render(); return; }
-      const { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
+      const { support, commitment, sector, skills, sector_preference, fit, bond, traits, bio, buddy_capacity,
               offers_support, open_to_projects, city, meet_in_person, meet_within_km, time_zone, languages } = answers;
       await call("PATCH", "/v1/me", {
-        body: { support, commitment, sector, skills, sector_preference, fit, bond, traits, buddy_capacity,
+        body: { support, commitment, sector, skills, sector_preference, fit, bond, traits, bio, buddy_capacity,
                 offers_support, open_to_projects, city, meet_in_person, meet_within_km, time_zone, languages },
         headers: { "If-Match": etag },
       });

@@ -4,6 +4,7 @@
 import { call, forget, get, put } from "./api.js";
 import { announce, h, show, submitting } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
+import { bioField, bioFrom } from "./people.js";
 import * as push from "./push.js";
 
 const KINDS = ["win", "setback", "ask", "reaction", "buddyship", "message"];
@@ -77,6 +78,19 @@ function timingForm(availability, etag, saved) {
   return form;
 }
 
+// What other members read next to my name (in a proposal, a suggestion, their buddy page).
+function aboutForm(bio, etag, saved) {
+  return submitting(h("form", { class: "card", id: "about", "aria-labelledby": "about-title" },
+    h("h2", { id: "about-title" }, t("bio.title")),
+    bioField(bio, "about-bio"),
+    h("p", {}, h("button", { type: "submit" }, t("settings.save")))),
+  async (data) => {
+    await call("PATCH", "/v1/me", { headers: { "If-Match": etag }, body: { bio: bioFrom(data) } });
+    announce(t("settings.saved"));
+    saved();
+  });
+}
+
 async function pushSection() {
   const section = h("section", { class: "card", "aria-labelledby": "push-title" }, h("h2", { id: "push-title" }, t("push.title")));
   const body = h("div", { "aria-live": "polite" });
@@ -133,6 +147,7 @@ export async function settingsView(root) {
     const [settings, { data: member, etag }] = await Promise.all([
       get("/v1/me/notifications/settings"), call("GET", "/v1/me")]);
     show(root, h("h1", {}, t("settings.title")),
+      aboutForm(member.profile.bio, etag, render),
       timingForm(member.profile.availability || {}, etag, render),
       channelsForm(settings),
       await pushSection(),

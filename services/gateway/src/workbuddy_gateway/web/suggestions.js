@@ -1,8 +1,9 @@
 // Where matching stands for me (open slots, why the last round found nobody, when the next one
 // is, on my own clock) and the members I could propose to myself, with the reasons to meet.
-import { call, get, key, post } from "./api.js";
+import { call, get, key, memberOf, post } from "./api.js";
 import { announce, h } from "./dom.js";
 import { formatDate, onClock, t } from "./i18n.js";
+import { who } from "./people.js";
 
 // The next round on the member's clock (their profile's zone), named when the browser's differs:
 // someone travelling reads the time they will live it at home.
@@ -70,10 +71,11 @@ async function matchingCard(member, redraw) {
     pauseControl(member, redraw));
 }
 
-function suggestionCard(suggestion, proposed) {
+// ``seen``: the member's public profile (bio, demo mark), from the page's cache.
+function suggestionCard(suggestion, seen, proposed) {
   const name = suggestion.display_name;
   return h("article", { class: "card", dataset: { suggestion: suggestion.member_id } },
-    h("h3", {}, name),
+    who({ ...seen, id: suggestion.member_id, display_name: name }, { bio: true }),
     h("p", { class: "when" }, t("suggest.fit", { percent: Math.round(suggestion.score * 100) })),
     suggestion.reasons.length > 0 && [h("p", {}, t("proposals.why")),
       h("ul", { class: "reasons" }, suggestion.reasons.map((reason) => h("li", {}, reason)))],
@@ -94,8 +96,9 @@ function suggestionCard(suggestion, proposed) {
 // ``proposed(buddyship)``: the view draws itself again, the new proposal among the others.
 export async function suggestionsSection(proposed) {
   const { items } = await get("/v1/me/suggestions?limit=5");
+  const seen = await Promise.all(items.map((suggestion) => memberOf(suggestion.member_id)));
   return h("section", { "aria-labelledby": "suggest-title" },
     h("h2", { id: "suggest-title" }, t("suggest.title")),
-    items.length ? items.map((suggestion) => suggestionCard(suggestion, proposed))
+    items.length ? items.map((suggestion, i) => suggestionCard(suggestion, seen[i], proposed))
                  : h("p", { class: "empty" }, t("suggest.none")));
 }

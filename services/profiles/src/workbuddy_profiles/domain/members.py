@@ -7,8 +7,9 @@ from datetime import datetime
 
 from workbuddy_contracts import places
 from workbuddy_contracts.commands import SignUp, load_or_refuse
+from workbuddy_contracts.demo import DEMO_DOMAIN, is_demo_address
 from workbuddy_contracts.errors import Invalid
-from workbuddy_contracts.profile import Profile, ProfileChange, default_profile
+from workbuddy_contracts.profile import PRIVATE, Profile, ProfileChange, default_profile
 
 from . import addresses
 
@@ -18,15 +19,25 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+NO_DEMO_COMMUNITY = ("addresses at {domain} belong to the demo community, which this system "
+                     "does not run: sign up with your own address")
+
+
 def new_member(request: dict, now: datetime,
                member_id: Callable[[str], str] | None = None,
-               verified: bool = False) -> tuple[dict, str]:
+               verified: bool = False, demo_community: bool = False) -> tuple[dict, str]:
     """The member to store, and the password to hash (never stored as given).
 
     ``member_id`` derives the id from the normalised email (for an idempotent sign-up);
-    ``verified``: the address counts as proven at once (ADDRESS_VERIFICATION=trusted)."""
+    ``verified``: the address counts as proven at once (ADDRESS_VERIFICATION=trusted);
+    ``demo_community``: an address at the demo domain signs up a demo member, marked so that
+    others are never misled (DEMO_COMMUNITY=on); otherwise it is refused. Refusing tells
+    nothing of who has an account: it depends on the domain alone."""
     data = load_or_refuse(SignUp(), request)
     email = normalise_email(data["email"])
+    demo = is_demo_address(email)
+    if demo and not demo_community:
+        raise Invalid(NO_DEMO_COMMUNITY, "email", domain=DEMO_DOMAIN)
     member = {
         "_id": member_id(email) if member_id else uuid.uuid4().hex,
         "email": email,
@@ -37,6 +48,7 @@ def new_member(request: dict, now: datetime,
         "revision": 1,
         "updated_at": now,
         "email_verified": verified,
+        "demo": demo,
     }
     return member, data["password"]
 
@@ -48,6 +60,8 @@ def change_profile(member: dict, request: dict, now: datetime) -> dict | None:
     turning focus mode on does not forget the quiet hours.
     """
     changes = load_or_refuse(ProfileChange(), request)
+    if changes.get("bio") == "":
+        changes["bio"] = None  # nothing said, however it is sent
     updated = {**member, "profile": dict(profile_of(member))}
     for key in ("display_name", "language"):
         if key in changes:
@@ -105,12 +119,20 @@ def updated(member: dict) -> tuple[str, dict]:
     return "member.updated", {
         "member_id": member["_id"], "revision": member["revision"],
         "display_name": member["display_name"], "language": member["language"],
-        "profile": member["profile"], "updated_at": member["updated_at"]}
+        "profile": {k: v for k, v in member["profile"].items() if k not in PRIVATE},
+        "updated_at": member["updated_at"]}
 
 
 def left(member_id: str, at: datetime) -> tuple[str, dict]:
     """member.left: every service forgets the member."""
     return "member.left", {"member_id": member_id, "left_at": at}
+
+
+def public_view(doc: dict) -> dict:
+    """What any member may see of another (never the email): their name, their own words, and
+    whether the demo community plays them."""
+    return {"id": doc["_id"], "display_name": doc["display_name"],
+            "bio": profile_of(doc).get("bio"), "demo": bool(doc.get("demo"))}
 
 
 def member_view(doc: dict) -> dict:
@@ -123,4 +145,5 @@ def member_view(doc: dict) -> dict:
         "registered_at": doc["registered_at"].isoformat(),
         "profile": Profile().dump(profile_of(doc)),
         "revision": revision_of(doc),
+        "demo": bool(doc.get("demo")),
     }

@@ -34,7 +34,8 @@ def register(uow: ProfilesUnitOfWork, passwords: Passwords, *, request: dict,
     and the address's owner is told instead."""
     derive = (lambda email: derived_id(f"member:{email}", idempotency_key)) \
         if idempotency_key else None
-    member, password = members.new_member(request, uow.now(), derive, verified=policy.trusted)
+    member, password = members.new_member(request, uow.now(), derive, verified=policy.trusted,
+                                          demo_community=policy.demo_community)
     if idempotency_key and (earlier := replay(
             uow.members.find(member["_id"]),
             lambda earlier: passwords.verify(uow.members.password_hash_of(earlier["_id"]),

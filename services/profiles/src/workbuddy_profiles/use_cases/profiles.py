@@ -27,7 +27,7 @@ def public_profile(uow: ProfilesUnitOfWork, *, viewer_id: str, member_id: str) -
     """Another member as the viewer may see them: 404 when either blocked the other."""
     if blocked(uow, viewer_id, member_id):
         raise visibility.unseen_member(member_id)
-    return get_member(uow, member_id=member_id)
+    return members.public_view(existing_member(uow, member_id))
 
 
 def update_profile(uow: ProfilesUnitOfWork, *, member_id: str, request: dict,
