@@ -1,5 +1,6 @@
 // Settings: which channel tells of what, quiet hours, focus mode ("do not disturb until…"), the
 // digest, and push in this browser. The app's list keeps everything whatever is chosen here.
+// What other members read about me, next to my name.
 // And my data: all of it in one file, and leaving, which erases it everywhere.
 import { call, forget, get, put } from "./api.js";
 import { announce, h, show, submitting } from "./dom.js";
@@ -147,9 +148,9 @@ export async function settingsView(root) {
     const [settings, { data: member, etag }] = await Promise.all([
       get("/v1/me/notifications/settings"), call("GET", "/v1/me")]);
     show(root, h("h1", {}, t("settings.title")),
-      aboutForm(member.profile.bio, etag, render),
       timingForm(member.profile.availability || {}, etag, render),
       channelsForm(settings),
+      aboutForm(member.profile.bio, etag, render),
       await pushSection(),
       myDataSection());
   }
