@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from workbuddy_contracts.errors import Conflict, Unauthorized
-from workbuddy_gateway.sessions import LEAVE_SETTLES_AFTER, Sessions
+from workbuddy_gateway.sessions import LEAVE_SETTLES_AFTER, TOMBSTONE_KEPT, Sessions
 
 
 def open_ones(sessions: Sessions, sids) -> list[bool]:
@@ -62,6 +62,24 @@ def test_one_leave_at_a_time_and_no_sign_in_while_it_is_under_way(db):
         sessions.open("m-1")  # a sign-in racing the erase: refused, and no session is left
     assert db.sessions.count_documents({"member_id": "m-1"}) == 0
     sessions.open("m-2")
+
+
+def test_a_sign_in_whose_password_was_checked_before_the_erase_leaves_no_session_after_it(db):
+    """Profiles said yes to the password, then erased the member, then the gateway wrote the
+    session: the tombstone refuses it, and is itself gone a few minutes later."""
+    sessions = Sessions(db)
+    sessions.close_for_leaving("m-1")
+    sessions.forget("m-1")
+    with pytest.raises(Conflict):
+        sessions.open("m-1")
+    assert held_by(db, "m-1") == []  # the tombstone names a hash, never the id
+    assert db.leaving.count_documents({}) == 0
+    [tombstone] = db.tombstones.find()
+    db.tombstones.replace_one({"_id": tombstone["_id"]}, tombstone | {
+        "since": datetime.now(UTC) - TOMBSTONE_KEPT - timedelta(seconds=5)})
+    sessions.open("m-2")  # a tombstone refuses only its own member
+    sessions.settle(lambda ids: set(ids))
+    assert db.tombstones.count_documents({}) == 0
 
 
 def test_an_interrupted_leave_is_finished_by_settle_whichever_side_of_the_erase_it_stopped(db):

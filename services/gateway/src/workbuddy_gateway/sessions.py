@@ -9,7 +9,9 @@ ever acts on an erased account, whatever crashes when: a mark in ``leaving`` say
 under way (a sign-in racing it is refused), a leave that profiles refuses (a wrong password)
 reopens what it closed, one that succeeds deletes the sessions and the mark, and one whose
 outcome is unknown (a crash, a lost answer) stays closed until ``settle`` finds the mark and
-asks profiles whether the member is still there.
+asks profiles whether the member is still there. A sign-in whose password profiles checked just
+before the erase may write its session after all that: a tombstone under a one-way name (a
+hash of the id, never the id) outlives the mark a few minutes, and that sign-in sees it.
 
 Whether a session is open is also kept in the gateway's member cache (member_cache.py), so
 that a request needs no store command: every method here that closes or reopens a session
@@ -38,12 +40,18 @@ SESSION_TTL = timedelta(days=30)
 SIGN_IN_AGAIN = "your session has ended; sign in again"
 # A leave still marked after this long was interrupted: no call to profiles lasts as long.
 LEAVE_SETTLES_AFTER = timedelta(minutes=2)
+# How long a member's tombstone outlives their erase: longer than any sign-in takes.
+TOMBSTONE_KEPT = timedelta(minutes=10)
 BEING_ERASED = ("this account is being erased, as its member asked; if that leave did not "
                 "finish, sign in again in two minutes")
 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _tombstone(member_id: str) -> str:
+    return hashlib.sha256(f"left:{member_id}".encode()).hexdigest()
 
 
 class Sessions:
@@ -54,6 +62,7 @@ class Sessions:
         self.sessions.create_index([("expires_at", ASCENDING)])
         self.leaving = db.leaving
         self.leaving.create_index([("since", ASCENDING)])
+        self.tombstones = db.tombstones
 
     def open(self, member_id: str) -> tuple[str, str]:
         """A new session; returns its id and its first refresh token."""
@@ -63,7 +72,8 @@ class Sessions:
                                   "revoked": False, "opened_at": now, "expires_at": now + SESSION_TTL})
         # Written, then looked: a leave marks, then closes. Whatever the interleaving, either
         # the leave closes this session or this sign-in sees the mark.
-        if self.leaving.find_one({"_id": member_id}) is not None:
+        if self.leaving.find_one({"_id": member_id}) is not None \
+                or self.tombstones.find_one({"_id": _tombstone(member_id)}) is not None:
             self.sessions.delete_one({"_id": sid})
             raise Conflict(BEING_ERASED)
         return sid, f"{sid}.{secret}"
@@ -138,7 +148,11 @@ class Sessions:
 
     def forget(self, member_id: str) -> None:
         """The member is erased: their sessions go, not only their validity; the mark last, so
-        that a crash before it leaves ``settle`` something to finish."""
+        that a crash before it leaves ``settle`` something to finish, and the tombstone first,
+        so that a sign-in racing the erase finds one or the other."""
+        tombstone = _tombstone(member_id)
+        self.tombstones.replace_one({"_id": tombstone}, {"_id": tombstone, "since": clock.now()},
+                                    upsert=True)
         self.sessions.delete_many({"member_id": member_id})
         self.cache.member_left(member_id)  # their profile too: nothing of theirs stays
         self.leaving.delete_one({"_id": member_id})
@@ -150,6 +164,7 @@ class Sessions:
         nothing to do: two indexed queries."""
         now = clock.now()
         erased = []
+        self.tombstones.delete_many({"since": {"$lt": now - TOMBSTONE_KEPT}})
         stale = [mark["_id"] for mark in
                  self.leaving.find({"since": {"$lt": now - LEAVE_SETTLES_AFTER}}).limit(100)]
         if stale:
