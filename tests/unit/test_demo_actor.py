@@ -127,7 +127,8 @@ def test_a_setback_gets_support_and_a_reaction_from_a_newcomer_gets_thanks(play)
     assert reaction[2]["kind"] == "support"
     assert actor.newcomers["zoe"].setback == "client_lost"
     before = len(member.session.done)
-    notify(actor, member, "reaction", "zoe", moment_id="x", kind="cheer", message=None)
+    actor.on(member, {"id": "r", "kind": "reaction", "subject_id": "zoe",
+                      "data": {"moment_id": "x", "kind": "cheer", "message": None}})
     [thanks] = member.session.done[before:]
     assert thanks[1] == "/v1/me/conversations/b1/messages" and thanks[2]["text"]
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from . import phrases, timing
 from .agenda import Agenda
-from .client import Refused, Session
+from .client import Gone, Refused, Session
 from .community import Persona
 
 log = logging.getLogger("workbuddy.demo")
@@ -108,21 +108,32 @@ class Actor:
         self.later(span, what, again)
 
     def look(self, member: Member) -> None:
-        """The member reads their unread notifications, oldest first, and acts on each."""
+        """The member reads their news and acts on it, then looks again a little later; one
+        who left (`make demo-remove`) is no longer acted for."""
         try:
-            page = member.session.get("/v1/me/notifications", unread="true", limit=100)
-            for notification in reversed(page["items"]):
-                if notification["id"] not in member.handled:
-                    member.handled.add(notification["id"])
-                    self.on(member, notification)
-                    member.session.post(f"/v1/me/notifications/{notification['id']}/read")
-            if member.newcomers and not member.persona.quiet:
-                self.read_conversations(member)
-        finally:
-            busy = member.persona.host or member.newcomers or member.persona.profile.get(
-                "offers_support")
-            every = self.settings.poll_seconds * (1 if busy else 5)
-            self.agenda.after(every, "look", lambda: self.look(member))
+            self.read_news(member)
+        except Gone:
+            log.info("%s left: no longer acted for", member.persona.key)
+            self.members.pop(member.id, None)
+            return
+        except Exception as failed:  # noqa: BLE001 - the next look tries again
+            log.warning("%s could not read their news: %s", member.persona.key, failed)
+        busy = member.persona.host or member.newcomers or member.persona.profile.get(
+            "offers_support")
+        every = self.settings.poll_seconds * (1 if busy else 5)
+        self.agenda.after(every, "look", lambda: self.look(member))
+
+    def read_news(self, member: Member) -> None:
+        """Their unread notifications, oldest first, each acted on and marked read; and the
+        conversations with newcomers."""
+        page = member.session.get("/v1/me/notifications", unread="true", limit=100)
+        for notification in reversed(page["items"]):
+            if notification["id"] not in member.handled:
+                member.handled.add(notification["id"])
+                self.on(member, notification)
+                member.session.post(f"/v1/me/notifications/{notification['id']}/read")
+        if member.newcomers and not member.persona.quiet:
+            self.read_conversations(member)
 
     def on(self, member: Member, notification: dict) -> None:
         handler = getattr(self, f"on_{notification['kind']}", None)
@@ -145,6 +156,8 @@ class Actor:
         buddyship_id = data["buddyship_id"]
         member.origins[buddyship_id] = data.get("origin", "member")
         self.last_proposal_at = time.monotonic()
+        log.info("%s: proposed %s (%s) with %s", member.persona.key, buddyship_id,
+                 member.origins[buddyship_id], "a demo member" if self.is_demo(other) else other)
         if not self.is_demo(other):
             self.later(timing.ACCEPT, "accept", lambda: self._answer(member, buddyship_id, "accept"))
         elif member.persona.host or self.members[other].persona.host:
@@ -157,6 +170,7 @@ class Actor:
     def _answer(self, member: Member, buddyship_id: str, answer: str) -> None:
         try:
             member.session.post(f"/v1/me/buddyships/{buddyship_id}/{answer}")
+            log.info("%s: %s %s", member.persona.key, answer, buddyship_id)
         except Refused as refused:  # expired, or the other declined first: nothing to do
             log.info("%s could not %s %s: %s", member.persona.key, answer, buddyship_id, refused)
         self.last_proposal_at = time.monotonic()
@@ -317,8 +331,12 @@ class Actor:
                 member, check_in, answer[step]))
 
     def _check_in(self, member: Member, check_in_id: str, answer: str) -> None:
+        body = {"answer": answer}
+        if answer == "change_mode":  # the commitment they asked for, met more often
+            body["mode"] = {"commitment": member.persona.profile.get("commitment") or "regular",
+                            "rhythm": "weekly"}
         try:
-            member.session.post(f"/v1/me/check-ins/{check_in_id}", {"answer": answer})
+            member.session.post(f"/v1/me/check-ins/{check_in_id}", body)
         except Refused as refused:
             log.info("%s: check-in %s: %s", member.persona.key, check_in_id, refused)
 

@@ -28,6 +28,10 @@ class Refused(Exception):
                          f"{self.status}: {self.problem.get('detail') or self.problem}")
 
 
+class Gone(Exception):
+    """The member cannot be signed in any more: they left (or are leaving)."""
+
+
 class Session:
     """``email`` and ``password``: the member's; ``sign_in`` or ``sign_up`` opens the session."""
 
@@ -81,8 +85,15 @@ class Session:
             if answer.status_code == 200:
                 body = answer.json()
                 self.tokens = {"access": body["access_token"], "refresh": body["refresh_token"]}
-            elif self.sign_in() is None:
-                raise Refused(answer)
+                return
+            try:
+                signed_in = self.sign_in()
+            except Refused as refused:
+                if refused.status == 409:  # the account is being erased
+                    raise Gone(self.email) from None
+                raise
+            if signed_in is None:
+                raise Gone(self.email)
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -128,8 +139,8 @@ class Session:
                     raise ConnectionError(f"{method} {path}: the gateway at {self.base} does "
                                           "not answer")
                 raise Refused(answer)
-            log.debug("%s %s: later (%s), again in %.0f s", method, path,
-                      answer.status_code if answer is not None else "no answer", wait)
+            log.info("%s: %s %s answered %s; again in %.0f s", self.email.split("@")[0], method,
+                     path, answer.status_code if answer is not None else "nothing", wait)
             time.sleep(wait)
 
 
