@@ -31,6 +31,7 @@ from workbuddy_devstack.demo.community import COMMUNITY
 from workbuddy_devstack.demo.gathering import password_for, read_secret
 from workbuddy_devstack.processes import Supervisor, wait_until
 from workbuddy_devstack.stack import Stack
+from workbuddy_matching.operator import call
 from workbuddy_notifications.adapters.push import new_private_key
 
 from ..conftest import BROKER
@@ -84,7 +85,9 @@ def demo(artifacts, mongo_uri, db_prefix, redis_url, run_id):
                       rate_limit_storage=redis_url,
                       rate_limit_prefix=f"wb-test-demo-{uuid.uuid4().hex[:6]}",
                       extra_env={**launch.ENVIRONMENT, "VAPID_PRIVATE_KEY": new_private_key(),
-                                 "MATCHING_ROUND_EVERY_HOURS": "0"})
+                                 "MATCHING_ROUND_EVERY_HOURS": "0",
+                                 # Moments count unanswered after seconds, not minutes.
+                                 "BUDDY_QUIET_GRACE_HOURS": "0.001"})
         stack.start_all()
         stack.wait_ready()
         supervisor.start("demo", launch.command(stack.gateway_url, inbox_url, folder),
@@ -153,7 +156,10 @@ def test_a_newcomer_sees_the_whole_loop_within_minutes(demo, new_context, screen
     # A proposal with its reasons, within seconds of the proven address.
     zoe.go("buddies")
     reload_until(page, lambda: proposal_cards(page).count() > 0, timeout=40)
-    card = proposal_cards(page).first
+    # The quiet member goes quiet after a greeting (their path has a test of its own): Zoé
+    # accepts someone who talks.
+    quiet = next(p.display_name for p in COMMUNITY if p.quiet)
+    card = proposal_cards(page).filter(has_not=page.get_by_role("heading", name=quiet)).first
     expect(card.locator("ul.reasons li").first).to_be_visible()
     buddy = card.locator("h3").inner_text().strip()
     screenshots(page, "demo-proposal")
@@ -212,6 +218,36 @@ def test_a_newcomer_sees_the_whole_loop_within_minutes(demo, new_context, screen
 def _in_focus(session: Session) -> bool:
     until = (session.get("/v1/me")["profile"].get("availability") or {}).get("focus_until")
     return until is not None and datetime.fromisoformat(until) > datetime.now(UTC)
+
+
+def test_the_quiet_member_greets_then_goes_quiet_and_the_newcomer_is_told(demo):
+    """Through the API, as a client app: a newcomer proposes to the quiet member, who accepts
+    and says hello, then answers none of three moments; the check-up tells the newcomer."""
+    quiet = next(p for p in COMMUNITY if p.quiet)
+    quiet_id = demo.member(quiet.key).member_id
+    ana = Session(demo.stack.gateway_url, f"ana-{uuid.uuid4().hex[:6]}@example.org",
+                  "a long enough passphrase")
+    ana.sign_up("Ana", "en")
+    ana.verify(newest_link(demo.inbox_url, ana.email, "verify").rsplit("/", 1)[1])
+    # No answers to the questions: matching proposes her nobody else to fill her places.
+    proposed = ana.post("/v1/me/buddyships", {"buddy_id": quiet_id})
+    eventually(lambda: [b["state"] for b in ana.get("/v1/me/buddyships")["items"]
+                        if b["id"] == proposed["id"]] == ["active"], timeout=30)
+    hello = eventually(lambda: ana.get(f"/v1/me/conversations/{proposed['id']}/messages")["items"],
+                       timeout=30)
+    assert [m["author_id"] for m in hello] == [quiet_id]
+    for kind in ("client_won", "milestone", "project_delivered"):
+        ana.post("/v1/me/moments", {"kind": kind, "note": "Any thoughts?"})
+    time.sleep(5)  # past the grace (BUDDY_QUIET_GRACE_HOURS above), as if days had gone by
+    call("check-up", demo.stack.amqp_uri)  # as an operator would, rather than wait the hour
+    told = eventually(lambda: [n for n in ana.get("/v1/me/notifications")["items"]
+                               if n["kind"] == "buddy_quiet"], timeout=30)
+    assert told[0]["subject_id"] == quiet_id
+    health = ana.get(f"/v1/me/buddyships/{proposed['id']}/health")
+    assert health["quiet_member_id"] == quiet_id
+    reactions = [ana.get(f"/v1/moments/{m['id']}/reactions")["items"]
+                 for m in ana.get("/v1/me/moments")["items"]]
+    assert reactions == [[], [], []]
 
 
 def test_removing_the_demo_leaves_no_trace_in_any_database(demo, mongo_uri):

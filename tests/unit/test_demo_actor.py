@@ -1,6 +1,6 @@
 """How the demo community answers what it reads, with the API replaced by a recorder: hosts
 keep their places for newcomers, a newcomer is accepted, greeted, shown a win and answered,
-their buddies go into focus once, and the quiet member never says a word."""
+their buddies go into focus once, and the quiet member, after a greeting, never a word."""
 
 import random
 
@@ -114,7 +114,10 @@ def test_a_newcomers_moment_is_answered_then_their_buddies_focus_once(play):
     focus = {key: [d for d in m.session.done if d[0] == "PATCH"] for key, m in members.items()}
     assert len(focus[host.key]) == 1 and len(focus[quiet.key]) == 1
     assert actor.agenda.steps.count("focus") == 1
-    assert all(not d[1].endswith(("/reactions", "/messages")) for d in members[quiet.key].session.done)
+    # The quiet one greeted, and never reacts nor writes again.
+    quiet_said = members[quiet.key].session.done
+    assert not [d for d in quiet_said if d[1].endswith("/reactions")]
+    assert len([d for d in quiet_said if d[1].endswith("/messages")]) == 1
 
 
 def test_a_setback_gets_support_and_a_reaction_from_a_newcomer_gets_thanks(play):
@@ -169,3 +172,24 @@ def test_a_demo_member_in_focus_answers_when_the_focus_ends(play):
     actor.on(member, {"id": "m", "kind": "moment", "subject_id": "zoe",
                       "data": {"kind": "client_won", "moment_id": "m1"}})
     assert waited[0] > 9 * 60  # first the rest of the focus, then a human delay
+
+
+def test_a_newcomers_message_is_answered_once_however_often_the_member_looks(play):
+    actor, members, (host, *_) = play
+    member = members[host.key]
+    notify(actor, member, "buddyship_started", "zoe", buddyship_id="b1")
+    later = []
+    actor.agenda.after = lambda seconds, what, step: later.append(step)
+    conversation = {"buddyship_id": "b1", "buddy_id": "zoe", "unread": 1, "open": True,
+                    "last_message": {"id": "not the message's own id"}}
+    messages = {"items": [{"id": "m1", "author_id": "zoe", "text": "How is your week going?"}]}
+    member.session.get = lambda path, **_: messages if path.endswith("/messages") \
+        else {"items": [conversation]}
+    for _ in range(3):  # it looks again before its answer went
+        actor.read_conversations(member)
+    assert len(later) == 1
+    later[0]()
+    later[0]()  # a second step for the same message would answer nothing
+    sent = [d for d in member.session.done if d[1] == "/v1/me/conversations/b1/messages"]
+    assert len(sent) == 2  # the greeting, then one answer
+    assert ("POST", "/v1/me/conversations/b1/read", {"up_to": "m1"}) in member.session.done

@@ -5,8 +5,9 @@ Towards a newcomer (anyone not in the demo) the script is the product's first te
 a proposal accepted after a few seconds, a greeting, a buddy's win to see live, a cheer or a
 word of support on each of their moments, answers to their messages, thanks for their cheers;
 then, once their first moment was answered, their buddies go into focus a while, so that a
-lost client logged then brings a support buddy, who greets them too. The quiet member never
-reacts nor answers: the newcomer who has them as a buddy sees the quiet-buddy path.
+lost client logged then brings a support buddy, who greets them too. The quiet member starts
+warm (a greeting, a win) and then never reacts nor answers: the newcomer who has them as a
+buddy sees the quiet-buddy path after three of their moments.
 
 Among themselves, members who are not hosts accept the proposals matching makes, so the
 community has its own buddyships; hosts decline them, so they keep room for newcomers.
@@ -42,6 +43,7 @@ class Member:
     newcomers: set[str] = field(default_factory=set)          # buddies not in the demo
     handled: set[str] = field(default_factory=set)            # notification ids
     answered: set[str] = field(default_factory=set)           # message ids replied to
+    replying: set[str] = field(default_factory=set)           # buddyships with a reply coming
     focus_until: datetime | None = None
 
     @property
@@ -183,8 +185,6 @@ class Actor:
         member.newcomers.add(other)
         newcomer = self.newcomer(member, other)
         newcomer.buddies.add(member.id)
-        if member.persona.quiet:
-            return
         support = member.origins.get(buddyship_id) == "support"
         if support:
             text = phrases.support_greeting(self.rng, member.language, newcomer.first_name,
@@ -280,28 +280,30 @@ class Actor:
     def read_conversations(self, member: Member) -> None:
         """Messages from newcomers are answered as they come (a message is a notification only
         once it stayed unread ten minutes: a person with the app open sees it sooner)."""
-        listed = member.session.get("/v1/me/conversations")
-        for conversation in listed["items"]:
-            last = conversation.get("last_message")
-            if (conversation["unread"] and last and conversation["open"]
+        for conversation in member.session.get("/v1/me/conversations")["items"]:
+            buddyship_id = conversation["buddyship_id"]
+            if (conversation["unread"] and conversation["open"]
                     and not self.is_demo(conversation["buddy_id"])
-                    and last["id"] not in member.answered):
-                member.answered.add(last["id"])
+                    and buddyship_id not in member.replying):
+                member.replying.add(buddyship_id)  # one answer at a time, to the newest
                 self.when_free(member, timing.REPLY, "reply", lambda c=conversation: self.reply(
                     member, c["buddy_id"], c["buddyship_id"]))
 
     def reply(self, member: Member, author: str, buddyship_id: str) -> None:
-        page = member.session.get(f"/v1/me/conversations/{buddyship_id}/messages")
-        theirs = [m for m in page["items"] if m["author_id"] == author]  # newest first
-        if not theirs:
-            return
-        member.session.post(f"/v1/me/conversations/{buddyship_id}/read", {"up_to": theirs[0]["id"]})
-        text = next((m["text"] for m in theirs if m["text"]), None)
-        if text is None:  # a "call me?" with times only
-            text = "?"
-        name = self.newcomer(member, author).first_name
-        member.session.post(f"/v1/me/conversations/{buddyship_id}/messages",
-                            {"text": phrases.reply(self.rng, member.language, name, text)})
+        try:
+            page = member.session.get(f"/v1/me/conversations/{buddyship_id}/messages")
+            theirs = [m for m in page["items"] if m["author_id"] == author]  # newest first
+            if not theirs or theirs[0]["id"] in member.answered:
+                return
+            member.answered.add(theirs[0]["id"])
+            member.session.post(f"/v1/me/conversations/{buddyship_id}/read",
+                                {"up_to": theirs[0]["id"]})
+            text = next((m["text"] for m in theirs if m["text"]), None) or "?"  # a call-me alone
+            name = self.newcomer(member, author).first_name
+            member.session.post(f"/v1/me/conversations/{buddyship_id}/messages",
+                                {"text": phrases.reply(self.rng, member.language, name, text)})
+        finally:
+            member.replying.discard(buddyship_id)
 
     def say(self, member: Member, other: str, text: str) -> None:
         buddyship_id = member.buddyships.get(other)
