@@ -49,8 +49,8 @@ def new_vapid_key() -> str:
 DEMO = """
 The demo community is gathering: about 40 members, signed up through the API like anyone
 (their log: var/log/demo.log). Sign up in the web app, answer the questions, and within
-seconds some of them are proposed to you. `make demo-remove` (while this runs) has them leave;
-`make run` has them leave before it starts.
+seconds some of them are proposed to you (docs/demo.md says what follows). `make demo-remove`
+(while this runs) has them leave; a later `make run` has them leave first.
 
 """
 
