@@ -42,7 +42,7 @@ def test_another_members_profile_never_shows_their_email(gateway, pair):
     response = gateway.request("GET", f"/v1/members/{noah['id']}", mia)
     assert response.status_code == 200
     assert response.json() == {"id": noah["id"], "display_name": "Noah", "bio": None,
-                               "demo": False}
+                               "languages": ["en"], "demo": False}
 
 
 def test_unknown_buddy(gateway, pair):

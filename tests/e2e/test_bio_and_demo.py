@@ -35,7 +35,8 @@ def test_a_member_writes_a_bio_reads_it_back_and_others_see_it(gateway):
     assert gateway.request("GET", "/v1/me", ines).json()["profile"]["bio"] == words
     seen = gateway.request("GET", f"/v1/members/{ines['id']}", omar)
     assert seen.status_code == 200
-    assert seen.json() == {"id": ines["id"], "display_name": "Inès", "bio": words, "demo": False}
+    assert seen.json() == {"id": ines["id"], "display_name": "Inès", "bio": words,
+                           "languages": ["fr"], "demo": False}
     assert gateway.request("GET", "/v1/me/export", ines).json()["profiles"]["member"]["profile"][
         "bio"] == words
 

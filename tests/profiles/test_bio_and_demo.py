@@ -20,7 +20,8 @@ def test_a_bio_is_set_shown_to_others_and_cleared(uow, sign_up):
     changed = profiles.update_profile(uow, member_id=alice["id"], request={"bio": words})
     assert changed["profile"]["bio"] == words.strip()
     assert profiles.public_profile(uow, viewer_id=bob["id"], member_id=alice["id"]) == {
-        "id": alice["id"], "display_name": "Alice", "bio": words.strip(), "demo": False}
+        "id": alice["id"], "display_name": "Alice", "bio": words.strip(), "languages": ["en"],
+        "demo": False}
     for nothing in ("", "   ", None):
         cleared = profiles.update_profile(uow, member_id=alice["id"], request={"bio": nothing})
         assert cleared["profile"]["bio"] is None
@@ -29,7 +30,7 @@ def test_a_bio_is_set_shown_to_others_and_cleared(uow, sign_up):
 def test_the_public_profile_never_holds_the_email(uow, sign_up):
     alice, bob = sign_up("Alice"), sign_up("Bob")
     seen = profiles.public_profile(uow, viewer_id=bob["id"], member_id=alice["id"])
-    assert set(seen) == {"id", "display_name", "bio", "demo"}
+    assert set(seen) == {"id", "display_name", "bio", "languages", "demo"}
     assert alice["email"] not in repr(seen)
 
 
@@ -110,7 +111,7 @@ def test_members_stored_before_bio_and_demo_existed_read_as_without(uow, sign_up
     uow.members.replace(older, stored)
     uow.commit()
     assert profiles.public_profile(uow, viewer_id=bob["id"], member_id=alice["id"]) == {
-        "id": alice["id"], "display_name": "Alice", "bio": None, "demo": False}
+        "id": alice["id"], "display_name": "Alice", "bio": None, "languages": ["en"], "demo": False}
     assert profiles.get_member(uow, member_id=alice["id"])["profile"]["bio"] is None
 
 

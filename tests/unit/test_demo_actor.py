@@ -193,3 +193,14 @@ def test_a_newcomers_message_is_answered_once_however_often_the_member_looks(pla
     sent = [d for d in member.session.done if d[1] == "/v1/me/conversations/b1/messages"]
     assert len(sent) == 2  # the greeting, then one answer
     assert ("POST", "/v1/me/conversations/b1/read", {"up_to": "m1"}) in member.session.done
+
+
+def test_a_member_writes_to_a_newcomer_in_a_language_they_speak(play):
+    actor, members, personas_played = play
+    bilingual = next(p for p in COMMUNITY if p.language == "fr"
+                     and "en" in p.profile["languages"] and not p.quiet)
+    french_only = next(p for p in COMMUNITY if p.profile["languages"] == ["fr"])
+    newcomer = acting.Newcomer("zoe", "Zoé", ("en",))
+    assert Actor.to(Member(bilingual, Recorder("b")), newcomer) == "en"
+    assert Actor.to(Member(french_only, Recorder("f")), newcomer) == "fr"  # nothing better
+    assert Actor.to(Member(bilingual, Recorder("b")), acting.Newcomer("x", "X", ("fr", "en"))) == "fr"

@@ -48,6 +48,9 @@ class PublicMember(Schema):
     display_name = fields.String(required=True)
     bio = fields.String(required=True, allow_none=True, metadata={
         "description": "A few words the member wrote about themselves; null: none."})
+    languages = fields.List(fields.String(), required=True, metadata={
+        "description": "The languages they speak (ISO 639-1), to write to them in one; the "
+                       "language they read the app in when they gave none."})
     demo = fields.Boolean(required=True, metadata={
         "description": "Played by the demo community (an address at demo.workbuddy.test), not "
                        "a person looking for a buddy: an app says so wherever it shows them."})

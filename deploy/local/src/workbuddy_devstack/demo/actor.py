@@ -64,6 +64,7 @@ class Newcomer:
 
     member_id: str
     first_name: str
+    languages: tuple[str, ...] = ("fr",)  # those they speak (their public profile)
     buddies: set[str] = field(default_factory=set)  # demo member ids
     first_win: bool = False
     answered_moments: int = 0
@@ -142,14 +143,26 @@ class Actor:
         if handler is not None:
             handler(member, notification, notification.get("subject_id"), notification["data"])
 
+    @staticmethod
+    def to(member: Member, newcomer: Newcomer) -> str:
+        """The language a member writes to a newcomer in: their own if the newcomer speaks it,
+        else another both speak (a French member who speaks English writes in English to
+        someone who reads English only)."""
+        if member.language in newcomer.languages or not newcomer.languages:
+            return member.language
+        spoken = member.persona.profile.get("languages") or [member.language]
+        return next((lang for lang in spoken if lang in newcomer.languages
+                     and lang in phrases.LANGUAGES), member.language)
+
     def is_demo(self, member_id: str | None) -> bool:
         return member_id in self.members
 
     def newcomer(self, member: Member, member_id: str) -> Newcomer:
         with self._lock:
             if member_id not in self.newcomers:
-                name = member.session.get(f"/v1/members/{member_id}")["display_name"]
-                self.newcomers[member_id] = Newcomer(member_id, name.split()[0])
+                seen = member.session.get(f"/v1/members/{member_id}")
+                self.newcomers[member_id] = Newcomer(member_id, seen["display_name"].split()[0],
+                                                     tuple(seen.get("languages") or ()))
             return self.newcomers[member_id]
 
     # -- proposals and buddyships ----------------------------------------------------------
@@ -187,17 +200,17 @@ class Actor:
         newcomer.buddies.add(member.id)
         support = member.origins.get(buddyship_id) == "support"
         if support:
-            text = phrases.support_greeting(self.rng, member.language, newcomer.first_name,
+            text = phrases.support_greeting(self.rng, self.to(member, newcomer), newcomer.first_name,
                                             newcomer.setback)
         else:
-            text = phrases.greeting(self.rng, member.language, newcomer.first_name)
+            text = phrases.greeting(self.rng, self.to(member, newcomer), newcomer.first_name)
         self.later(timing.GREET, "greet", lambda: self.say(member, other, text))
         with self._lock:
             first = not support and not newcomer.first_win
             newcomer.first_win = newcomer.first_win or first
         if first:
             self.later(timing.FIRST_WIN, "first win", lambda: self.log_moment(
-                member, *phrases.first_win(self.rng, member.language, member.persona)))
+                member, *phrases.first_win(self.rng, self.to(member, newcomer), member.persona)))
 
     def on_buddyship_ended(self, member: Member, _, other: str, data: dict) -> None:
         member.buddyships.pop(other, None)
@@ -226,7 +239,8 @@ class Actor:
               newcomer: Newcomer | None = None) -> None:
         note = next((m.get("note") for m in member.session.get(
             f"/v1/members/{author}/moments")["items"] if m["id"] == moment_id), None)
-        reaction, message = phrases.reaction(self.rng, member.language, kind, note)
+        language = member.language if newcomer is None else self.to(member, newcomer)
+        reaction, message = phrases.reaction(self.rng, language, kind, note)
         member.session.post(f"/v1/moments/{moment_id}/reactions",
                             {"kind": reaction, "message": message})
         if newcomer is not None:
@@ -250,7 +264,8 @@ class Actor:
             if not member.persona.quiet and newcomer.member_id in member.buddyships:
                 until = member.focus_until.astimezone(ZoneInfo(member.persona.profile["time_zone"]))
                 self.say(member, newcomer.member_id,
-                         phrases.focus_notice(self.rng, member.language, until.strftime("%H:%M")))
+                         phrases.focus_notice(self.rng, self.to(member, newcomer),
+                                              until.strftime("%H:%M")))
 
     def focus(self, member: Member, minutes: float) -> None:
         until = datetime.now(UTC) + timedelta(minutes=minutes)
@@ -268,9 +283,10 @@ class Actor:
     def on_reaction(self, member: Member, _, reactor: str, data: dict) -> None:
         if self.is_demo(reactor) or member.persona.quiet or reactor not in member.buddyships:
             return
-        name = self.newcomer(member, reactor).first_name
+        newcomer = self.newcomer(member, reactor)
         self.when_free(member, timing.THANK, "thank", lambda: self.say(
-            member, reactor, phrases.thanks_for_reaction(self.rng, member.language, name)))
+            member, reactor, phrases.thanks_for_reaction(self.rng, self.to(member, newcomer),
+                                                         newcomer.first_name)))
 
     def log_moment(self, member: Member, kind: str, note: str) -> None:
         member.session.post("/v1/me/moments", {"kind": kind, "note": note})
@@ -299,9 +315,10 @@ class Actor:
             member.session.post(f"/v1/me/conversations/{buddyship_id}/read",
                                 {"up_to": theirs[0]["id"]})
             text = next((m["text"] for m in theirs if m["text"]), None) or "?"  # a call-me alone
-            name = self.newcomer(member, author).first_name
-            member.session.post(f"/v1/me/conversations/{buddyship_id}/messages",
-                                {"text": phrases.reply(self.rng, member.language, name, text)})
+            newcomer = self.newcomer(member, author)
+            member.session.post(f"/v1/me/conversations/{buddyship_id}/messages", {
+                "text": phrases.reply(self.rng, self.to(member, newcomer), newcomer.first_name,
+                                      text)})
         finally:
             member.replying.discard(buddyship_id)
 
@@ -322,8 +339,9 @@ class Actor:
             return
         if answer and answer.get("buddyship_id"):
             member.buddyships[asker] = answer["buddyship_id"]
-            name = self.newcomer(member, asker).first_name
-            self.say(member, asker, phrases.greeting(self.rng, member.language, name))
+            newcomer = self.newcomer(member, asker)
+            self.say(member, asker, phrases.greeting(self.rng, self.to(member, newcomer),
+                                                     newcomer.first_name))
 
     def on_check_in(self, member: Member, _, other: str, data: dict) -> None:
         step, check_in = data.get("step"), data.get("check_in_id")

@@ -13,6 +13,7 @@ import unicodedata
 from . import sector_words
 from .community import Persona
 
+LANGUAGES = ("fr", "en")  # what the demo members can write in
 WINS = ("client_won", "first_client", "tender_won", "project_delivered", "milestone")
 SETBACKS = ("client_lost", "tender_lost", "payment_late", "rough_day")
 ASKS = ("urgent_advice", "client_question", "project_idea")

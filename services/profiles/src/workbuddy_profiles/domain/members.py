@@ -129,10 +129,13 @@ def left(member_id: str, at: datetime) -> tuple[str, dict]:
 
 
 def public_view(doc: dict) -> dict:
-    """What any member may see of another (never the email): their name, their own words, and
-    whether the demo community plays them."""
-    return {"id": doc["_id"], "display_name": doc["display_name"],
-            "bio": profile_of(doc).get("bio"), "demo": bool(doc.get("demo"))}
+    """What any member may see of another (never the email): their name, their own words, the
+    languages they speak (to write to them in one), and whether the demo community plays
+    them."""
+    profile = profile_of(doc)
+    return {"id": doc["_id"], "display_name": doc["display_name"], "bio": profile.get("bio"),
+            "languages": list(profile.get("languages") or [doc["language"]]),
+            "demo": bool(doc.get("demo"))}
 
 
 def member_view(doc: dict) -> dict:
