@@ -157,8 +157,18 @@ def test_only_members_with_buddies_log_moments_and_newcomers_buddies_most(play):
     members[host.key].newcomers.add("zoe")
     for _ in range(40):
         actor.someone_logs_a_moment()
+        for member in members.values():
+            member.logged_at = float("-inf")  # as if they had rested
     logged = {key: sum(d[1] == "/v1/me/moments" for d in m.session.done) for key, m in members.items()}
     assert logged[host.key] > logged[guest.key] > 0 and logged[other_host.key] == 0
+
+
+def test_a_member_who_just_logged_a_moment_rests_a_while(play):
+    actor, members, (host, *_) = play
+    members[host.key].buddyships["zoe"] = "b"
+    for _ in range(5):
+        actor.someone_logs_a_moment()
+    assert sum(d[1] == "/v1/me/moments" for d in members[host.key].session.done) == 1
 
 
 def test_a_demo_member_in_focus_answers_when_the_focus_ends(play):

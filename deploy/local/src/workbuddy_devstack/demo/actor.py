@@ -45,6 +45,7 @@ class Member:
     answered: set[str] = field(default_factory=set)           # message ids replied to
     replying: set[str] = field(default_factory=set)           # buddyships with a reply coming
     focus_until: datetime | None = None
+    logged_at: float = float("-inf")  # time.monotonic() of their last moment
 
     @property
     def id(self) -> str:
@@ -289,6 +290,7 @@ class Actor:
                                                          newcomer.first_name)))
 
     def log_moment(self, member: Member, kind: str, note: str) -> None:
+        member.logged_at = time.monotonic()
         member.session.post("/v1/me/moments", {"kind": kind, "note": note})
 
     # -- conversations, asks, check-ins ----------------------------------------------------
@@ -365,8 +367,9 @@ class Actor:
     def someone_logs_a_moment(self) -> None:
         """A member with buddies logs a win, a setback or an ask; those who are buddies with a
         newcomer most often, so that the newcomer's feed lives."""
-        with_buddies = [m for m in self.members.values()
-                        if m.buddyships and not m.persona.quiet and not m.in_focus()]
+        rested = time.monotonic() - timing.MOMENT_REST * self.settings.pace
+        with_buddies = [m for m in self.members.values() if m.buddyships and not m.persona.quiet
+                        and not m.in_focus() and m.logged_at < rested]
         if not with_buddies:
             return
         near = [m for m in with_buddies if m.newcomers]

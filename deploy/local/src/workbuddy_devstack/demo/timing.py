@@ -24,6 +24,7 @@ FIRST_WIN = (45, 75)        # a newcomer's first buddy logs a win, for them to s
 FOCUS_AFTER = (40, 60)      # after a newcomer's first moment was answered, their buddies focus
 FOCUS_MINUTES = 20          # how long they stay in focus (times pace)
 MOMENT_EVERY = (40, 90)     # somebody in the community logs a moment
+MOMENT_REST = 480           # and then logs nothing for this long, as a person would
 FOCUS_EVERY = (120, 300)    # somebody not buddied with a newcomer goes into focus a while
 
 
