@@ -209,10 +209,14 @@ def test_a_newcomer_sees_the_whole_loop_within_minutes(demo, new_context, screen
     [support_id] = support_proposed()
     support = page.locator(f"article[data-buddyship='{support_id}']")
     supporter = support.locator("h3").inner_text().strip()
+    expect(support).to_contain_text("A support buddy after your setback, while your buddies are "
+                                    "away: for a week, then it ends by itself.")
     screenshots(page, "demo-support-buddy")
     support.get_by_role("button", name="Accept").click()
     write = page.get_by_role("link", name=f"Write to {supporter}")
     reload_until(page, lambda: write.count() > 0)  # once they said yes too
+    expect(page.locator(f"article[data-buddyship='{support_id}']")).to_contain_text(
+        "Your support buddy until ")
     write.click()
     reload_until(page, lambda: page.locator("li.message:not(.mine)").count() > 0)
     screenshots(page, "demo-support-greeting")

@@ -91,7 +91,7 @@ def test_with_the_demo_community_its_members_are_marked(demo_system, mongo_uri, 
     dora = signed.json()["member"]
     ana = api.sign_up("Ana", "en")
     assert api.request("GET", f"/v1/members/{dora['id']}", ana).json() == {
-        "id": dora["id"], "display_name": "Dora", "bio": None, "demo": True}
+        "id": dora["id"], "display_name": "Dora", "bio": None, "languages": ["en"], "demo": True}
     assert api.request("GET", f"/v1/members/{ana['id']}", ana).json()["demo"] is False
     stored = MongoClient(mongo_uri, tz_aware=True)[f"{db_prefix}demo_profiles"].members
     assert stored.find_one({"_id": dora["id"]})["demo"] is True

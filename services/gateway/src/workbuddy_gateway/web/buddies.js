@@ -30,6 +30,15 @@ export function endButton(buddyshipId, name, ended) {
   });
 }
 
+// A support buddyship (after a setback, while the member's buddies are away) says what it is,
+// to each side: the member who logged the setback proposed it, the supporter is asked.
+function supportLine(buddyship, me, name, mine, theirs) {
+  if (buddyship.origin !== "support") return null;
+  const date = buddyship.ends_at ? formatDate(buddyship.ends_at, false) : "";
+  return h("p", { class: "support-note" },
+    t(buddyship.proposer_id === me ? mine : theirs, { name, date }));
+}
+
 async function proposalCard(buddyship, me, refresh) {
   const buddy = await memberOf(other(buddyship, me));
   const name = buddy.display_name;
@@ -37,6 +46,7 @@ async function proposalCard(buddyship, me, refresh) {
   const path = `/v1/me/buddyships/${encodeURIComponent(buddyship.id)}`;
   return h("article", { class: "card warmth", tabindex: "-1", dataset: { buddyship: buddyship.id } },
     who(buddy, { bio: true }),
+    supportLine(buddyship, me, name, "proposals.support", "proposals.supporting"),
     buddyship.reasons.length > 0 && [h("p", {}, t("proposals.why")),
       h("ul", { class: "reasons" }, buddyship.reasons.map((reason) => h("li", {}, reason)))],
     waitsForMe
@@ -59,6 +69,7 @@ async function buddyCard(buddyship, me, refresh) {
   return h("article", { class: "card", dataset: { buddyship: buddyship.id } },
     who(buddy),
     buddyship.started_at && h("p", { class: "when" }, t("buddy.since", { date: formatDate(buddyship.started_at, false) })),
+    supportLine(buddyship, me, name, "buddy.support", "buddy.supporting"),
     buddyship.check_in_id && h("p", { class: "checkin-waiting" },
       h("a", { href: `#/check-ins/${encodeURIComponent(buddyship.check_in_id)}` }, t("checkin.waiting", { name }))),
     h("p", { class: "row" },
