@@ -214,3 +214,17 @@ def test_a_member_writes_to_a_newcomer_in_a_language_they_speak(play):
     assert Actor.to(Member(bilingual, Recorder("b")), newcomer) == "en"
     assert Actor.to(Member(french_only, Recorder("f")), newcomer) == "fr"  # nothing better
     assert Actor.to(Member(bilingual, Recorder("b")), acting.Newcomer("x", "X", ("fr", "en"))) == "fr"
+
+
+def test_a_demo_member_who_left_is_never_taken_for_a_newcomer(play):
+    actor, members, (host, other_host, guest, *_) = play
+    actor.members.pop(members[host.key].id)  # left (make demo-remove) while the others live
+    notify(actor, members[guest.key], "buddyship_proposed", members[host.key].id,
+           buddyship_id="b9", origin="rematch")
+    assert members[guest.key].session.done == [("POST", "/v1/me/buddyships/b9/decline", None)]
+    assert actor.newcomers == {}
+    newcomer = actor.newcomer(members[other_host.key], "zoe")
+    newcomer.buddies.update({members[host.key].id, members[other_host.key].id})
+    actor.focus_for(newcomer)  # the one who left is skipped, the other goes into focus
+    assert members[other_host.key].focus_until is not None
+    assert members[host.key].focus_until is None

@@ -76,7 +76,9 @@ class Newcomer:
 class Actor:
     def __init__(self, members: list[Member], settings: timing.DemoSettings,
                  rng: random.Random | None = None):
-        self.members = {m.id: m for m in members}
+        self.members = {m.id: m for m in members}  # those still acted for
+        # Who plays whom, for good: a member who left is not taken for a newcomer.
+        self.personas = {m.id: m.persona for m in members}
         self.settings = settings
         self.rng = rng or random.Random()
         self.agenda = Agenda()
@@ -156,7 +158,7 @@ class Actor:
                      and lang in phrases.LANGUAGES), member.language)
 
     def is_demo(self, member_id: str | None) -> bool:
-        return member_id in self.members
+        return member_id in self.personas
 
     def newcomer(self, member: Member, member_id: str) -> Newcomer:
         with self._lock:
@@ -176,7 +178,7 @@ class Actor:
                  member.origins[buddyship_id], "a demo member" if self.is_demo(other) else other)
         if not self.is_demo(other):
             self.later(timing.ACCEPT, "accept", lambda: self._answer(member, buddyship_id, "accept"))
-        elif member.persona.host or self.members[other].persona.host:
+        elif member.persona.host or self.personas[other].host:
             self.later(timing.DECIDE_AMONG_DEMO, "decline",
                        lambda: self._answer(member, buddyship_id, "decline"))
         else:
@@ -260,7 +262,9 @@ class Actor:
     def focus_for(self, newcomer: Newcomer) -> None:
         minutes = timing.FOCUS_MINUTES * self.settings.pace
         for member_id in list(newcomer.buddies):
-            member = self.members[member_id]
+            member = self.members.get(member_id)
+            if member is None:  # left meanwhile
+                continue
             self.focus(member, minutes)
             if not member.persona.quiet and newcomer.member_id in member.buddyships:
                 until = member.focus_until.astimezone(ZoneInfo(member.persona.profile["time_zone"]))
@@ -368,8 +372,9 @@ class Actor:
         """A member with buddies logs a win, a setback or an ask; those who are buddies with a
         newcomer most often, so that the newcomer's feed lives."""
         rested = time.monotonic() - timing.MOMENT_REST * self.settings.pace
-        with_buddies = [m for m in self.members.values() if m.buddyships and not m.persona.quiet
-                        and not m.in_focus() and m.logged_at < rested]
+        with_buddies = [m for m in list(self.members.values())
+                        if m.buddyships and not m.persona.quiet and not m.in_focus()
+                        and m.logged_at < rested]
         if not with_buddies:
             return
         near = [m for m in with_buddies if m.newcomers]
@@ -379,7 +384,7 @@ class Actor:
 
     def someone_focuses(self) -> None:
         """Now and then a member no newcomer counts on goes into focus for a while."""
-        free = [m for m in self.members.values()
+        free = [m for m in list(self.members.values())
                 if not m.newcomers and not m.in_focus() and not m.persona.host]
         if free:
             self.focus(self.rng.choice(free), self.rng.uniform(20, 90))
