@@ -9,7 +9,7 @@ import pytest
 from workbuddy_matching.adapters.repository import create_indexes
 from workbuddy_matching.domain import buddyship
 from workbuddy_matching.unit_of_work import MatchingUnitOfWork
-from workbuddy_matching.use_cases import proposals
+from workbuddy_matching.use_cases import members, proposals
 from workbuddy_platform.store import client_for, in_transaction
 from workbuddy_platform.unit_of_work import OutboxWriter
 
@@ -84,3 +84,18 @@ def test_a_race_lost_undoes_the_transaction_and_each_proposal_is_tried_alone(db,
     assert db.open_pairs.find_one({"_id": "ana:cy"}) is None
     assert db.buddyships.count_documents({"proposer_id": "ana"}) == 1
     assert db.outbox.count_documents({"type": "buddyship.proposed"}) == 2  # Gus's and Bob's
+
+
+def test_a_proposal_read_before_a_member_left_and_written_after_undoes_itself(db, uow):
+    """A slot fill read Bob's pool document, then Bob left (member.left handled), then the
+    fill wrote its proposals: the one naming Bob goes with him, news and places included."""
+    known = docs(db, ana=3, bob=2, cy=2)
+    members.left(uow, member_id="bob", automatic=True)
+    made = proposals.save_all_if_allowed(uow, [rematch("ana", m, uow) for m in ("bob", "cy")],
+                                         known)
+    assert [p["invitee_id"] for p in made] == ["cy"]
+    held = [doc for name in ("buddyships", "slots", "open_pairs", "outbox")
+            for doc in db[name].find() if "bob" in str(doc)]
+    assert held == []
+    assert db.slots.count_documents({"member_id": "ana"}) == 1  # Cy's proposal only
+    assert db.departed.count_documents({}) == 1 and "bob" not in str(list(db.departed.find()))

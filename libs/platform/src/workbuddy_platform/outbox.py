@@ -64,6 +64,12 @@ def forget(db: Database, member_id: str) -> int:
     return db[COLLECTION].delete_many({"state": PUBLISHED, "subjects": member_id}).deleted_count
 
 
+def withdraw(db: Database, member_id: str, event_type: str) -> int:
+    """Erase the events of one type about a member, published or not: news of what was undone
+    (a proposal to a member who had left meanwhile) goes nowhere, and leaves no trace."""
+    return db[COLLECTION].delete_many({"type": event_type, "subjects": member_id}).deleted_count
+
+
 class EventPublisher:
     """Publishes envelopes to the producer's nameko event exchange, confirmed by the broker.
 

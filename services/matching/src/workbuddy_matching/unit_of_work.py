@@ -5,7 +5,7 @@ from workbuddy_readmodels.blocks import Blocks
 
 from .adapters.asks import Asks
 from .adapters.check_ins import CheckIns
-from .adapters.repository import Buddyships, Pool, Reports, Rounds
+from .adapters.repository import Buddyships, Departed, Pool, Reports, Rounds
 from .adapters.support import SupportRetries
 
 
@@ -19,3 +19,4 @@ class MatchingUnitOfWork(UnitOfWork):
         self.asks = Asks(self)
         self.support_retries = SupportRetries(self)
         self.check_ins = CheckIns(self)
+        self.departed = Departed(self)

@@ -77,8 +77,11 @@ def slot_freed(uow: MatchingUnitOfWork, *, payload: dict, automatic: bool) -> No
 
 def left(uow: MatchingUnitOfWork, *, member_id: str, automatic: bool) -> None:
     """Their open buddyships end, every buddyship keeps only a nameless place for them, and all
-    matching learnt of them goes; the members they leave have a free slot again."""
+    matching learnt of them goes; the members they leave have a free slot again. Marked gone
+    first: a proposal written on a read made before this (a slot fill, a round) sees the mark
+    once committed, and undoes itself (proposals.save_all_if_allowed)."""
     now = uow.now()
+    uow.departed.mark(member_id, now)
     theirs = uow.buddyships.all_of(member_id)
     freed = [buddyship.other_member(b, member_id) for b in theirs if buddyship.is_open(b)]
     uow.buddyships.forget(member_id, [buddyship.forget_member(b, member_id, now) for b in theirs])

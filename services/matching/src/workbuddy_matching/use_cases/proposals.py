@@ -8,6 +8,7 @@ from workbuddy_contracts.commands import EndBuddyship, load_or_refuse
 from workbuddy_contracts.errors import Conflict, NotFound, unknown_member, unproven_invitee, unproven_proposer
 from workbuddy_contracts.i18n import current_language
 from workbuddy_contracts.profile import default_profile
+from workbuddy_platform import outbox
 from workbuddy_platform.idempotency import derived_id, replay
 from workbuddy_platform.logs import get_logger
 
@@ -188,6 +189,14 @@ def save_all_if_allowed(uow: MatchingUnitOfWork, changes: list[buddyship.Change]
         uow.commit()
     except Conflict:  # raced by another proposal: each alone, with every check again
         return [change.buddyship for change, _ in kept if save_if_allowed(uow, change)]
+    if gone := uow.departed.among({m for change, _ in kept
+                                   for m in buddyship.members_of(change.buddyship)}):
+        # Read before a member left, committed after: leaving again takes these with it.
+        from . import members as leaving  # noqa: PLC0415 - members builds on this module
+        for member_id in gone:
+            leaving.left(uow, member_id=member_id, automatic=True)
+            outbox.withdraw(uow.db, member_id, "buddyship.proposed")
+        kept = [(c, t) for c, t in kept if not gone & set(buddyship.members_of(c.buddyship))]
     return [change.buddyship for change, _ in kept]
 
 
