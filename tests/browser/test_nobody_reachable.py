@@ -25,6 +25,9 @@ def test_a_setback_that_reaches_nobody_is_answered_honestly_on_the_home_page(new
 
     page = signed_in(new_context(locale="en-GB", viewport={"width": 390, "height": 844}),
                      stack.gateway_url, oli, EN)
+    # The answer comes through the live stream: the page has it open first (on a busy machine
+    # it may still be connecting when the page is drawn).
+    expect(page.get_by_text("Live", exact=True)).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="I lost a client").click()
     answer = page.locator("#after-moment")
     expect(answer.get_by_role("heading", name="Nobody can be reached right now")).to_be_visible(
