@@ -81,6 +81,7 @@ from store_work import (
     grown,
     measure_store_ceiling,
     per_database,
+    short,
     snapshot,
 )
 from system import free_port, own_vhost, run_interruptibly, say, start_system
@@ -863,6 +864,8 @@ def report_store_commands(store: StoreWork, accepted: int) -> tuple[Counter, flo
     say(f"   CPU, share of one core (/proc; the machine has {os.cpu_count()}): from the first POST to "
         f"the last mail {cpu(store.before, store.drained)}; during the POSTs "
         f"{cpu(store.before, store.posted)}; idle {cpu(*store.idle)}")
+    say("   turns (a database used by one command or transaction at a time, on a store that does "
+        "not isolate; workbuddy_store_turn_seconds_total), during the POSTs: " + turn_shares(store))
     say("   by command, all processes, net: " + ", ".join(
         f"{command} {n / accepted:.2f} ({100 * n / max(1, net_all.total()):.0f} %)"
         for command, n in net_all.most_common()))
@@ -880,6 +883,22 @@ def report_store_commands(store: StoreWork, accepted: int) -> tuple[Counter, flo
     say(f"   sent while the POSTs went on (the first {window_s:.1f} s): {', '.join(shares)}; the "
         f"rest while the backlog drained")
     return Counter({command: n / accepted for command, n in net_all.items()}), floor_all
+
+
+def turn_shares(store: StoreWork) -> str:
+    """Per process and database: the share of the wall-clock time its turn was held, and how
+    many workers waited for it on average (seconds waited, summed over them, per second)."""
+    seconds = store.posted.at - store.before.at
+    found = []
+    for name, turns in grown(store.before, store.posted, "turns").items():
+        if not turns:
+            continue
+        for database in sorted({database for database, _ in turns}):
+            held, waited = turns.get((database, "held"), 0.0), turns.get((database, "waited"), 0.0)
+            if held or waited:
+                found.append(f"{name}/{short(database, store.db_prefix)} held {100 * held / seconds:.0f} %, "
+                             f"{waited / seconds:.1f} waiting")
+    return "; ".join(found) or "none taken (the store isolates, or nothing was written)"
 
 
 def report_store_ceiling(args, store: StoreWork, per_moment: Counter, floor: float,

@@ -34,6 +34,7 @@ from pymongo import ASCENDING, MongoClient
 from pymongo.errors import PyMongoError
 
 COUNTER = "workbuddy_store_commands_total"
+TURNS = "workbuddy_store_turn_seconds_total"
 
 # The kinds the ceiling measures; every other command of the mix is left out of the blend.
 KINDS = ("insert", "find", "update", "findAndModify", "delete", "commitTransaction")
@@ -46,6 +47,8 @@ class Snapshot:
     at: float  # time.monotonic() when the last process answered
     counts: dict[str, Counts | None]  # process -> its counts; None: /metrics did not answer
     cpu_s: dict[str, float]  # process (and "store") -> CPU time used so far, or nan
+    # process -> seconds each database's turn was held and waited for, (database, part) -> s
+    turns: dict[str, Counts | None]
 
 
 def _stat(pid: int) -> list[str]:
@@ -74,29 +77,33 @@ def cpu_seconds(pid: int | None) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def read_counts(metrics_url: str) -> Counts | None:
+def read_counts(metrics_url: str) -> tuple[Counts | None, Counts | None]:
+    """The process's commands by (database, command), and its turns' seconds by (database,
+    held|waited); None when /metrics did not answer."""
     try:
         text = requests.get(metrics_url, timeout=10).text
     except requests.RequestException:
-        return None
-    return {(s.labels["database"], s.labels["command"]): s.value
-            for family in text_string_to_metric_families(text)
-            for s in family.samples if s.name == COUNTER}
+        return None, None
+    samples = [s for family in text_string_to_metric_families(text) for s in family.samples]
+    return ({(s.labels["database"], s.labels["command"]): s.value for s in samples if s.name == COUNTER},
+            {(s.labels["database"], s.labels["part"]): s.value for s in samples if s.name == TURNS})
 
 
 def snapshot(ops_urls: dict[str, str], pids: dict[str, int]) -> Snapshot:
     """Every process's counts, read one after the other a few milliseconds apart, and the CPU
     time of each process named in ``pids`` and of this one (the client and the SMTP server)."""
-    counts = {name: read_counts(f"{url}/metrics") for name, url in ops_urls.items()}
+    read = {name: read_counts(f"{url}/metrics") for name, url in ops_urls.items()}
     cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
     cpu["benchmark"] = time.process_time()
-    return Snapshot(time.monotonic(), counts, cpu)
+    return Snapshot(time.monotonic(), {name: r[0] for name, r in read.items()}, cpu,
+                    {name: r[1] for name, r in read.items()})
 
 
-def grown(before: Snapshot, after: Snapshot) -> dict[str, Counts | None]:
+def grown(before: Snapshot, after: Snapshot, what: str = "counts") -> dict[str, Counts | None]:
+    """What each process's counts (or ``what="turns"``, its turns' seconds) grew by."""
     found: dict[str, Counts | None] = {}
-    for name, then in before.counts.items():
-        now = after.counts.get(name)
+    for name, then in getattr(before, what).items():
+        now = getattr(after, what).get(name)
         if then is None or now is None:
             found[name] = None
             continue

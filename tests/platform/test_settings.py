@@ -17,6 +17,20 @@ def test_nothing_set_means_the_laptop_defaults():
     assert (settings.automatic, settings.round_every) == (True, timedelta(hours=24))
 
 
+def test_notifications_runs_more_workers_unless_told_otherwise():
+    """Its workers wait on the store and the SMTP server: a service's own default, which
+    WB_MAX_WORKERS still overrides, and which the other services do not share."""
+    from workbuddy_notifications.settings import MAX_WORKERS, NotificationsSettings
+
+    secret = {"MAIL_LINK_SECRET": "s" * 40}
+    notifications = NotificationsSettings.from_env(secret).platform
+    assert notifications.max_workers == MAX_WORKERS > 10
+    assert notifications.nameko_config()["max_workers"] == MAX_WORKERS
+    told = NotificationsSettings.from_env(secret | {"WB_MAX_WORKERS": "7"}).platform
+    assert told.max_workers == 7
+    assert MatchingSettings.from_env({}).platform.max_workers == 10
+
+
 def test_a_blank_variable_takes_its_default_and_values_are_read_with_their_units():
     settings = MatchingSettings.from_env({
         "AMQP_URI": "  ", "MATCHING_AUTOMATIC": "off", "MATCHING_ROUND_EVERY_HOURS": "0.5",

@@ -41,10 +41,10 @@ def run_service(service_cls, read_settings: Callable[[], object]) -> None:
         print(f"{service_cls.name} cannot start: {exc}", file=sys.stderr)
         sys.exit(1)
     declare_topology(platform)
+    startup.settle_memory()
     get_logger(__name__).info("service.starting", amqp=redact(platform.amqp_uri),
                               database=platform.database_name(service_cls.name))
     try:
         run([service_cls], config)  # SIGTERM stops gracefully: in-flight workers finish and ack
     finally:
         tracing.shutdown()
-

@@ -187,8 +187,10 @@ class PlatformSettings:
     trace_service_name: str | None = None
 
     @classmethod
-    def read(cls, env: Environment) -> "PlatformSettings":
-        d = cls()
+    def read(cls, env: Environment, *, max_workers: int | None = None) -> "PlatformSettings":
+        """``max_workers``: the service's own default for WB_MAX_WORKERS (a service whose
+        workers mostly wait on others wants more of them)."""
+        d = cls() if max_workers is None else cls(max_workers=max_workers)
         endpoints = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         return cls(
             amqp_uri=broker_urls(env, "AMQP_URI", d.amqp_uri),

@@ -6,8 +6,11 @@ tracebacks. It waits instead, with a growing pause (1 s doubling to 15 s), sayin
 what it waits for, until START_WAIT_SECONDS have passed; only then does it stop, naming what
 it never reached. Meanwhile its ops port answers /healthz (the process is alive) and /readyz
 says what it is waiting for, so that probes neither kill it nor send it work.
+
+Once started, what it built is set aside from the garbage collector (``settle_memory``).
 """
 
+import gc
 import time
 from collections.abc import Callable
 
@@ -67,3 +70,12 @@ def wait_for_store(settings: PlatformSettings) -> None:
     hosts = ",".join(f"{host}:{port}" for host, port in parse_uri(settings.mongo_uri)["nodelist"])
     wait_for(f"the store at {hosts}",
              lambda: probe_client(settings.mongo_uri).admin.command("ping"), settings.start_wait)
+
+
+def settle_memory() -> None:
+    """What the process has built by now (the libraries' modules, classes and tables, some
+    100,000 objects) lives as long as it does: moved out of the collector's sight, so that a full
+    collection walks only what the work made since. Until then each full collection walked them
+    all, every worker of the process stopped meanwhile (60-200 ms each on a 2-core machine)."""
+    gc.collect()
+    gc.freeze()

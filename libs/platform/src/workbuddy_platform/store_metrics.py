@@ -21,6 +21,16 @@ STORE_COMMANDS = Counter(
     ["database", "command"])
 
 
+# On a store that does not isolate transactions, each database is used by one command or one
+# transaction at a time (turns.py): how long its turn was held, and how long others waited for
+# it. Held for most of the wall-clock time, the turn is what bounds the database's work, not
+# the store's CPU.
+STORE_TURN_SECONDS = Counter(
+    "workbuddy_store_turn_seconds_total",
+    "Time a database's turn was held (held) and waited for (waited), on a store that takes turns",
+    ["database", "part"])
+
+
 class CountedCommands(monitoring.CommandListener):
     """One increment per command, as it is sent; a failed command was a round trip too. Nothing
     of the command's content is read."""

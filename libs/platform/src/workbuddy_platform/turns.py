@@ -26,6 +26,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import weakref
 from collections import deque
 
@@ -33,6 +34,7 @@ import greenlet
 from pymongo import monitoring
 
 from .logs import get_logger
+from .store_metrics import STORE_TURN_SECONDS
 
 log = get_logger(__name__)
 
@@ -66,8 +68,11 @@ class Turn:
     """One database's turn: re-entrant for its holder (a transaction's own commands, a nested
     transaction), waited for by every other thread of the process and every other process."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, database: str = ""):
         self.path = path
+        self._held_seconds = STORE_TURN_SECONDS.labels(database, "held")
+        self._waited_seconds = STORE_TURN_SECONDS.labels(database, "waited")
+        self._taken_at = 0.0
         self._guard = threading.Lock()
         self._free = threading.Condition(self._guard)
         self._holder: greenlet.greenlet | None = None
@@ -82,6 +87,7 @@ class Turn:
             if self._holder is me:
                 self._depth += 1
                 return
+            asked = time.monotonic()
             if self._holder is None and not self._waiting:
                 self._holder = me
             else:
@@ -92,6 +98,8 @@ class Turn:
         except BaseException:
             self.give_back()
             raise
+        self._taken_at = time.monotonic()
+        self._waited_seconds.inc(self._taken_at - asked)
 
     def _wait_for_turn(self, me: greenlet.greenlet) -> None:
         """In the order asked: the turn is handed to the first in line when given back (a
@@ -121,6 +129,7 @@ class Turn:
             self._depth -= 1
             if self._depth:
                 return
+            self._held_seconds.inc(max(0.0, time.monotonic() - self._taken_at))
             self._unlock_file()
             self._hand_on()
 
@@ -170,7 +179,7 @@ def turn_of(address: tuple[str, int], database: str) -> Turn:
     with _turns_lock:
         if key not in _turns:
             name = f"{host}_{port}_{database}.lock".replace("/", "_")
-            _turns[key] = Turn(os.path.join(LOCK_DIR, name))
+            _turns[key] = Turn(os.path.join(LOCK_DIR, name), database)
         return _turns[key]
 
 

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 from workbuddy_contracts import places
 from workbuddy_platform import broker, tracing
 from workbuddy_platform.logs import configure_logging
+from workbuddy_platform.startup import settle_memory
 
 from .app import create_app
 from .auth import CACHE
@@ -63,6 +64,7 @@ class Gateway(BaseApplication):
             platform = self.settings.platform
             CacheKeeper(platform.amqp_uri, platform.nameko_config(), cache,
                         platform.event_queue_type).start()
+        settle_memory()  # each worker, once its app is built (runner.settle_memory)
         return app
 
 

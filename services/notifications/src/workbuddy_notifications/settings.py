@@ -17,6 +17,12 @@ from .adapters.links import SECRET_MIN_LENGTH, LinkSettings
 from .adapters.push import VapidSettings
 from .adapters.smtp import SmtpSettings
 
+# Deliveries in flight per process unless WB_MAX_WORKERS says otherwise. A moment's worker spends
+# most of its time waiting on the store and the SMTP server, not on the CPU: with 10 of them, a
+# moment waited in the queue for a free worker more than it took to be told (docs/performance.md,
+# "The fan-out on a quiet machine").
+MAX_WORKERS = 40
+
 
 @dataclass(frozen=True)
 class NotificationsSettings:
@@ -33,8 +39,8 @@ class NotificationsSettings:
 
     @classmethod
     def read(cls, env: Environment) -> "NotificationsSettings":
-        return cls(platform=PlatformSettings.read(env), smtp=read_smtp(env), vapid=read_vapid(env),
-                   links=read_links(env),
+        return cls(platform=PlatformSettings.read(env, max_workers=MAX_WORKERS),
+                   smtp=read_smtp(env), vapid=read_vapid(env), links=read_links(env),
                    reclaim_after=timedelta(seconds=env.number(
                        "DELIVERY_RECLAIM_SECONDS", 300, above=0, unit="seconds")),
                    message_notify_after=timedelta(seconds=env.number(
