@@ -7,6 +7,7 @@ a crash between the side effect and the ledger write replays the handler.
 """
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pymongo.database import Database
@@ -41,7 +42,7 @@ def record_processed(db: Database, consumer: str, event: Event) -> bool:
     return True
 
 
-def consumes(handler=None, *, keyed: bool = False):
+def consumes(handler=None, *, keyed: bool | Callable[[Event], bool] = False):
     """Decorate a service method taking an Event; the service must have a ``uow``
     (workbuddy_platform.unit_of_work.UnitsOfWork), whose database keeps the ledger.
 
@@ -49,7 +50,8 @@ def consumes(handler=None, *, keyed: bool = False):
     finds each one done, changes nothing and sends nothing twice), so the ledger is not read
     before it: a redelivery runs the handler again, harmlessly, instead of every event paying
     a round trip to the store for the rare duplicate. The ledger is still written once the
-    handler is done (one command per event instead of two)."""
+    handler is done (one command per event instead of two). ``keyed`` may also be a function
+    of the event, for a handler whose effects are keyed for some events only."""
     if handler is None:
         return functools.partial(consumes, keyed=keyed)
 
@@ -67,7 +69,8 @@ def consumes(handler=None, *, keyed: bool = False):
             raise
         bind_correlation(event.correlation_id, event_id=event.event_id, event_type=event.type,
                          entrypoint=handler.__name__)
-        if not keyed and already_processed(self.uow.db, consumer, event.event_id):
+        replay_is_harmless = keyed(event) if callable(keyed) else keyed
+        if not replay_is_harmless and already_processed(self.uow.db, consumer, event.event_id):
             log.info("event.duplicate_skipped", consumer=consumer)
             metrics.EVENTS_CONSUMED.labels(consumer, event.type, "duplicate").inc()
             return

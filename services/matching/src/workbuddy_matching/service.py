@@ -211,7 +211,7 @@ class MatchingService:
         self.forget_queued(event.payload["member_id"])
 
     @event_handler("profiles", "moment.logged")
-    @consumes
+    @consumes(keyed=lambda event: members.replay_is_harmless(event.payload))
     def on_moment_logged(self, event):
         members.moment_logged(self.uow, moment=event.payload, automatic=self.settings.automatic,
                               widen_after=self.settings.ask_widen_after)

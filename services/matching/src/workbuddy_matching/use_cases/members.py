@@ -37,6 +37,18 @@ def updated(uow: MatchingUnitOfWork, *, payload: dict, automatic: bool) -> None:
     slots.want_filled(uow, payload["member_id"], automatic=automatic)
 
 
+def replay_is_harmless(moment: dict) -> bool:
+    """Whether ``moment_logged`` may see the moment twice without changing anything the second
+    time: what it remembers is keyed by the moment or only ever moves forward, an ask is kept
+    under the moment's id, and a slot fill asked twice is asked once. Not so for a setback (a
+    support buddy sought again), an urgent ask (the member told again they are alone) or a
+    project looking for a partner (proposals made again): those are checked against the
+    consumer's ledger first (platform.consumers, ``keyed``)."""
+    if moment["kind"] in SETBACKS or moment["kind"] == "urgent_advice":
+        return False
+    return not (moment["kind"] == "project_idea" and moment.get("seeking_partner"))
+
+
 def moment_logged(uow: MatchingUnitOfWork, *, moment: dict, automatic: bool,
                   widen_after: timedelta) -> None:
     """Who lived what (a support buddy who went through the same helps most), and when they

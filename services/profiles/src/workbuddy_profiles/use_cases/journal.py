@@ -13,20 +13,25 @@ from .profiles import blocked, existing_member
 
 def log_moment(uow: ProfilesUnitOfWork, *, member_id: str, request: dict,
                idempotency_key: str | None = None) -> dict:
-    """{"moment": ..., "replayed": bool}: a retry with the same key logs nothing twice."""
+    """{"moment": ..., "replayed": bool}: a retry with the same key logs nothing twice.
+
+    The moment is written at once, not looked for first: its id derives from the key, so a
+    retry's write clashes with the earlier one's and is undone, and only then is the earlier
+    one read (every POST carries a key, the gateway's own when the client gave none, and few
+    are retries: a read before each write cost every moment a round trip in profiles' turn)."""
     member = existing_member(uow, member_id)
     moment_id = derived_id(f"moment:{member_id}", idempotency_key) if idempotency_key else None
     moment = moments.new_moment(member, request, uow.now(), moment_id)
-    same = lambda earlier: moments.same_moment(earlier, moment)  # noqa: E731
-    if idempotency_key and (earlier := replay(uow.moments.get(moment["_id"]), same)):
-        return {"moment": moments.moment_view(earlier), "replayed": True}
     uow.moments.add(moment)
     uow.record(moments.logged(moment))
     try:
         uow.commit()
-    except DuplicateKeyError:  # two attempts with the same key raced: the other one won
-        return {"moment": moments.moment_view(replay(uow.moments.get(moment["_id"]), same)),
-                "replayed": True}
+    except DuplicateKeyError:  # a retry, or two attempts with the same key raced: one won
+        earlier = uow.moments.get(moment["_id"])
+        if earlier is None:
+            raise  # a clash on something else than the moment's id
+        return {"moment": moments.moment_view(replay(earlier, lambda earlier: moments.same_moment(
+            earlier, moment))), "replayed": True}
     return {"moment": moments.moment_view(moment), "replayed": False}
 
 
