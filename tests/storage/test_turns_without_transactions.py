@@ -52,3 +52,34 @@ def test_a_database_without_transactions_takes_no_turn_and_refuses_a_transaction
         assert db.things.find_one({"_id": "x"}) is None
     finally:
         client.drop_database(plain.name)
+
+
+def test_a_read_that_may_see_uncommitted_writes_does_not_wait_for_the_turn_and_a_write_does(
+        client, db, on_nx):
+    if not on_nx:
+        pytest.skip("turns are taken only on a store that does not isolate transactions")
+    db.things.insert_one({"_id": "here"})
+    release = held(turns.turn_of(client.address, db.name))
+    try:
+        found = []
+        reader = threading.Thread(target=lambda: found.append(db.things.find_one({"_id": "here"})),
+                                  daemon=True)
+        reader.start()
+        reader.join(0.5)
+        assert not found  # a plain read waits for the turn
+
+        def read_at_once():
+            with turns.reading_uncommitted():
+                found.append(db.things.find_one({"_id": "here"}))
+                db.things.insert_one({"_id": "later"})  # a write still waits
+
+        quick = threading.Thread(target=read_at_once, daemon=True)
+        quick.start()
+        quick.join(0.5)
+        assert found == [{"_id": "here"}]  # read at once
+        assert quick.is_alive()  # and its write waits for the turn
+    finally:
+        release.set()
+    quick.join(5)
+    reader.join(5)
+    assert len(found) == 2 and not quick.is_alive()

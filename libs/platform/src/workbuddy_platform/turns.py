@@ -29,6 +29,8 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import greenlet
 from pymongo import monitoring
@@ -56,6 +58,27 @@ def without_transactions(database: str) -> None:
 
 def transactions_allowed(database: str) -> bool:
     return database not in _WITHOUT_TRANSACTIONS
+
+
+# Commands that only read: the ones ``reading_uncommitted`` lets past the turn.
+_READS = frozenset({"find", "getMore", "count", "aggregate", "distinct"})
+# The threads (green or not) inside ``reading_uncommitted``.
+_uncommitted_readers: "weakref.WeakSet[greenlet.greenlet]" = weakref.WeakSet()
+
+
+@contextmanager
+def reading_uncommitted() -> Iterator[None]:
+    """Reads made in this block do not wait for their database's turn, so they may see what an
+    open transaction wrote and has not committed (and may never commit). Only for a read whose
+    answer is as good either way, and that a busy database should not hold up: profiles checks
+    that a member exists before logging their moment, behind every other moment's transaction
+    otherwise. Writes still take the turn."""
+    me = greenlet.getcurrent()
+    _uncommitted_readers.add(me)
+    try:
+        yield
+    finally:
+        _uncommitted_readers.discard(me)
 LOCK_DIR = os.path.join(tempfile.gettempdir(), "workbuddy-store-turns")
 
 
@@ -210,6 +233,8 @@ class StoreTurns(monitoring.CommandListener):
                 or not self.takes_turns(event.connection_id):
             return
         me = greenlet.getcurrent()
+        if event.command_name in _READS and me in _uncommitted_readers:
+            return
         # A command of this thread that never ended (an exception that is not an Exception,
         # such as eventlet.Timeout, skips pymongo's ``failed``): give its turn back first.
         stale = self._held.pop(me, None)

@@ -12,6 +12,7 @@ from workbuddy_contracts.errors import Conflict, NotFound
 from workbuddy_contracts.vocabulary import FORMER_MEMBER
 from workbuddy_platform.pages import order_key, page
 from workbuddy_platform.store import transition
+from workbuddy_platform.turns import reading_uncommitted
 from workbuddy_platform.unit_of_work import Repository, write
 from workbuddy_readmodels import blocks, buddy_links
 
@@ -40,7 +41,13 @@ def email_taken(email: str) -> Conflict:
 class Members(Repository):
     """Members and their password hashes (credentials, apart: never in a member's view)."""
 
-    def find(self, member_id: str) -> dict | None:
+    def find(self, member_id: str, *, may_be_uncommitted: bool = False) -> dict | None:
+        """``may_be_uncommitted``: read at once, without waiting for the database's turn on a
+        store that does not isolate (platform.turns.reading_uncommitted), for a caller to whom a
+        member being written is as good as one written."""
+        if may_be_uncommitted:
+            with reading_uncommitted():
+                return self.db.members.find_one({"_id": member_id})
         return self.db.members.find_one({"_id": member_id})
 
     def find_by_email(self, email: str) -> dict | None:

@@ -19,7 +19,11 @@ def log_moment(uow: ProfilesUnitOfWork, *, member_id: str, request: dict,
     retry's write clashes with the earlier one's and is undone, and only then is the earlier
     one read (every POST carries a key, the gateway's own when the client gave none, and few
     are retries: a read before each write cost every moment a round trip in profiles' turn)."""
-    member = existing_member(uow, member_id)
+    # Only its existence and id are used: read without waiting behind the other moments'
+    # transactions. A member's document is in an open transaction only while signing up (no
+    # session yet), changing their profile or leaving, and a leave races a moment just the
+    # same whether this read waits for the turn or not.
+    member = existing_member(uow, member_id, may_be_uncommitted=True)
     moment_id = derived_id(f"moment:{member_id}", idempotency_key) if idempotency_key else None
     moment = moments.new_moment(member, request, uow.now(), moment_id)
     uow.moments.add(moment)

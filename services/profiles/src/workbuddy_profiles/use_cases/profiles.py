@@ -7,8 +7,9 @@ from ..domain import members, visibility
 from ..unit_of_work import ProfilesUnitOfWork
 
 
-def existing_member(uow: ProfilesUnitOfWork, member_id: str) -> dict:
-    member = uow.members.find(member_id)
+def existing_member(uow: ProfilesUnitOfWork, member_id: str, *,
+                    may_be_uncommitted: bool = False) -> dict:
+    member = uow.members.find(member_id, may_be_uncommitted=may_be_uncommitted)
     if member is None:
         raise visibility.unseen_member(member_id)
     return member
