@@ -39,24 +39,26 @@ class Habits:
 @dataclass(frozen=True)
 class Costs:
     """Measured on this machine (2 cores, shared; docs/performance.md names the runs)."""
-    # bench/soak.py, "Fan-out: moments to mails without queueing": all services, net of idle
-    # (notifications 11.0, profiles 6.0, matching 5.6, gateway 1.0).
-    store_commands_per_moment: float = 23.6
+    # bench/soak.py, "The fan-out on a quiet machine": all services, net of idle
+    # (notifications 11.0, profiles 5.0, matching 5.0, gateway 1.0).
+    store_commands_per_moment: float = 22.0
     # A visit's request: the session check plus the handler's reads (GET /v1/me: 1 + 1; the
     # feed and lists: 2–4). An estimate from the handlers, not a count.
     store_commands_per_request: float = 3.0
-    # CPU per moment, from the same soak's /proc shares (ms of one core; idle floors included).
-    gateway_cpu_ms_per_moment: float = 6.1
-    profiles_cpu_ms_per_moment: float = 6.7
-    matching_cpu_ms_per_moment: float = 6.1       # its timers included
-    notifications_cpu_ms_per_mail: float = 4.5    # 13.4 ms per moment told to 3 buddies by mail
+    # CPU per moment, from the same soak's /proc shares (ms of one core, first POST to last
+    # mail; idle floors included; a quiet machine).
+    gateway_cpu_ms_per_moment: float = 4.1
+    profiles_cpu_ms_per_moment: float = 4.3
+    matching_cpu_ms_per_moment: float = 3.6       # its timers included
+    notifications_cpu_ms_per_mail: float = 3.0    # 9.1 ms per moment told to 3 buddies by mail
     # bench/gateway_cost.py, "The gateway's own cost, after the member cache": server CPU per
     # answer of GET /v1/me from the cache, and of a request that calls a service over RPC.
     gateway_cpu_ms_per_cached_request: float = 0.74
     gateway_cpu_ms_per_rpc_request: float = 3.9
     # Live streams, bench/streams.py: one thread, ~190 KB and one broker connection each.
     # A service's CPU for one RPC call from the gateway: an estimate, not a count, from
-    # profiles' 6.7 ms per moment (one log_moment call with its writes and event); a read is less.
+    # profiles' 4.3 to 6.7 ms per moment, quiet or shared machine (one log_moment call with its
+    # writes and event); a read is less.
     service_cpu_ms_per_rpc: float = 4.0
     stream_kb: float = 190.0
     streams_per_gateway_process: int = 100       # STREAM_MAX_OPEN with GATEWAY_THREADS=128
@@ -64,7 +66,7 @@ class Costs:
     broker_persistent_per_second_measured: float = 923.0
     # docs/performance.md, "Matching's event paths": a 96-number float32 vector per member.
     shortlist_bytes_per_member: int = 96 * 4
-    notifications_in_flight_per_process: int = 10  # WB_MAX_WORKERS
+    notifications_in_flight_per_process: int = 40  # WB_MAX_WORKERS, notifications' default
     smtp_seconds_per_mail: float = 0.2           # a relay such as a cloud mail API: assumed
 
 
