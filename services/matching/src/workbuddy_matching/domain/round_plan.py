@@ -158,11 +158,16 @@ class _Round:
         self.weights: dict[Pair, float] = {}  # (a, b): the score alone, for every pair weighed
         self.scorer = None
         self.index: dict[str, int] = {}
+        self._ids: list[str] = []  # by row, as index numbers them
         self.considered: list[tuple[Pair, float]] = []  # in no order: assign() sorts them itself
         self.chosen: dict[Pair, float] = {}
         self.partners: dict[str, set[str]] = {m: set() for m in self.slots}
         self.freed: set[str] = set()  # members displaced by the repair, who have room again
         self._considered_by_member: dict[str, list[tuple[Pair, float]]] | None = None
+        # For the repair: who has room, by row (kept by pair and unpair once made), and the
+        # compatible members of those it had to list whole.
+        self._with_room: np.ndarray | None = None
+        self._compatible: dict[str, list[str]] = {}
 
     # --- the hard rules ---------------------------------------------------------------------
 
@@ -191,6 +196,20 @@ class _Round:
         allowed = table.allowed(np.full(len(others), self.index[member_id]), others).tolist()
         excluded = self.excluded.get(member_id, set())
         return [o for o, ok in zip(sharing, allowed, strict=True) if ok and o not in excluded]
+
+    def compatible_with_room(self, member_id: str) -> list[str]:
+        """``[q for q in self.compatible(member_id) if self.room(q) > 0]``, looking at the members
+        with room only."""
+        table = self.table()
+        if self._with_room is None:
+            self._with_room = np.array([self.room(m) > 0 for m in self.members], dtype=bool)
+        others = np.flatnonzero(self._with_room)
+        if not len(others):
+            return []
+        ids = self._ids
+        allowed = table.allowed(np.full(len(others), self.index[member_id]), others)
+        excluded = self.excluded.get(member_id, set())
+        return [ids[o] for o in others[allowed].tolist() if ids[o] not in excluded]
 
     def compatible_count(self, member_id: str) -> int:
         """``len(self.compatible(member_id))``, from counts per set of languages: no pair is looked at
@@ -294,6 +313,7 @@ class _Round:
 
             self.scorer = Scorer(list(self.members.values()))
             self.index = {member_id: i for i, member_id in enumerate(self.members)}
+            self._ids = list(self.members)
         return self.scorer
 
     def bulk_scores(self, pairs: list[Pair]) -> list[float]:
@@ -341,11 +361,18 @@ class _Round:
         self.chosen[pair] = weight
         self.partners[pair[0]].add(pair[1])
         self.partners[pair[1]].add(pair[0])
+        self._room_changed(pair)
 
     def unpair(self, pair: Pair) -> None:
         del self.chosen[pair]
         self.partners[pair[0]].discard(pair[1])
         self.partners[pair[1]].discard(pair[0])
+        self._room_changed(pair)
+
+    def _room_changed(self, pair: Pair) -> None:
+        if self._with_room is not None:
+            for member_id in pair:
+                self._with_room[self.index[member_id]] = self.room(member_id) > 0
 
     def room(self, member_id: str) -> int:
         return self.slots[member_id] - len(self.partners[member_id])
@@ -357,24 +384,22 @@ class _Round:
         and removes none, so the loop ends. It stops only after a pass in which no member could be
         served and the fill found nothing: the invariant of ``plan_round`` then holds.
         """
-        compatible: dict[str, list[str]] = {}
+        counts = {m: self.compatible_count(m) for m in before}
         while True:
-            waiting = [m for m in before if not self.partners[m]]
-            for m in waiting:
-                if m not in compatible:
-                    compatible[m] = self.compatible(m)
             # Those with the fewest options first: the others have more chances left.
-            waiting.sort(key=lambda m: (len(compatible[m]), m))
-            served = [self.serve(m, compatible[m], before) for m in waiting]
+            waiting = sorted((m for m in before if not self.partners[m]), key=lambda m: (counts[m], m))
+            served = [self.serve(m, before) for m in waiting]
             filled = self.fill()
             if not any(served) and not filled:
                 return
 
-    def serve(self, member_id: str, compatible: list[str], before: set[str]) -> bool:
+    def serve(self, member_id: str, before: set[str]) -> bool:
         if self.partners[member_id]:
             return False  # served while another was displaced for someone else
-        # A compatible member with room: the best of them.
-        free = [q for q in compatible if self.room(q) > 0]
+        # A compatible member with room: the best of them. Looked for among those with room
+        # only: after the assignment they are few, and every compatible member of a large round
+        # (hundreds of thousands sharing a language) need not be listed for them.
+        free = self.compatible_with_room(member_id)
         if free:
             self.weigh(member_id, free)
             best = min(free, key=lambda q: (-self.weight(member_id, q), q))
@@ -384,7 +409,9 @@ class _Round:
         # r is a member left out before whose only pairing it is. Cheapest first: a displacement
         # that leaves r with another pairing, then the highest gain in score; and the pairs
         # already scored (the shortlist's) before scoring others.
-        options = [(q, r) for q in compatible for r in sorted(self.partners[q])
+        if member_id not in self._compatible:
+            self._compatible[member_id] = self.compatible(member_id)
+        options = [(q, r) for q in self._compatible[member_id] for r in sorted(self.partners[q])
                    if not (r in before and len(self.partners[r]) == 1)]
         if not options:
             return False
