@@ -79,6 +79,8 @@ def reading_uncommitted() -> Iterator[None]:
         yield
     finally:
         _uncommitted_readers.discard(me)
+
+
 LOCK_DIR = os.path.join(tempfile.gettempdir(), "workbuddy-store-turns")
 
 

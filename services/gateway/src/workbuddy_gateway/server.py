@@ -64,7 +64,7 @@ class Gateway(BaseApplication):
             platform = self.settings.platform
             CacheKeeper(platform.amqp_uri, platform.nameko_config(), cache,
                         platform.event_queue_type).start()
-        settle_memory()  # each worker, once its app is built (runner.settle_memory)
+        settle_memory()  # each worker, once its app is built (startup.settle_memory)
         return app
 
 

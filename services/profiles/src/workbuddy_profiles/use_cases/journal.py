@@ -34,8 +34,8 @@ def log_moment(uow: ProfilesUnitOfWork, *, member_id: str, request: dict,
         earlier = uow.moments.get(moment["_id"])
         if earlier is None:
             raise  # a clash on something else than the moment's id
-        return {"moment": moments.moment_view(replay(earlier, lambda earlier: moments.same_moment(
-            earlier, moment))), "replayed": True}
+        replayed = replay(earlier, lambda stored: moments.same_moment(stored, moment))
+        return {"moment": moments.moment_view(replayed), "replayed": True}
     return {"moment": moments.moment_view(moment), "replayed": False}
 
 
