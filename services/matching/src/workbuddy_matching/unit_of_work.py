@@ -2,10 +2,11 @@
 
 from workbuddy_platform.unit_of_work import UnitOfWork
 from workbuddy_readmodels.blocks import Blocks
+from workbuddy_readmodels.departed import Departed
 
 from .adapters.asks import Asks
 from .adapters.check_ins import CheckIns
-from .adapters.repository import Buddyships, Departed, Pool, Reports, Rounds
+from .adapters.repository import Buddyships, Pool, Reports, Rounds
 from .adapters.support import SupportRetries
 
 
@@ -19,4 +20,4 @@ class MatchingUnitOfWork(UnitOfWork):
         self.asks = Asks(self)
         self.support_retries = SupportRetries(self)
         self.check_ins = CheckIns(self)
-        self.departed = Departed(self)
+        self.departed = Departed(self)  # from member.left: proposals written after it undo

@@ -5,10 +5,10 @@ commit."""
 from workbuddy_platform.unit_of_work import UnitOfWork
 from workbuddy_readmodels.blocks import Blocks
 from workbuddy_readmodels.buddy_links import BuddyLinks
+from workbuddy_readmodels.departed import Departed
 
 from .adapters.repository import (
     Deliveries,
-    Departed,
     Inbox,
     Moments,
     PushSubscriptions,

@@ -5,7 +5,6 @@ transaction. The pool is a read model of profiles' events: it is written at once
 idempotent document at a time.
 """
 
-import hashlib
 import uuid
 from collections.abc import Collection
 from datetime import datetime
@@ -466,26 +465,6 @@ class Rounds(Repository):
     @write
     def forget(self, member_id: str, session: ClientSession | None = None) -> None:
         self.db.slot_requests.delete_one({"_id": member_id}, session=session)
-
-
-class Departed(Repository):
-    """Members who left, by a one-way name (a hash of their id, never the id): a proposal
-    written from a read made just before a member.left was handled must not outlive it."""
-
-    @staticmethod
-    def _name(member_id: str) -> str:
-        return hashlib.sha256(f"departed:{member_id}".encode()).hexdigest()
-
-    def mark(self, member_id: str, at: datetime) -> None:
-        """At once, not with the unit of work: a proposal committed after the erase sees it."""
-        name = self._name(member_id)
-        self.db.departed.replace_one({"_id": name}, {"_id": name, "at": at}, upsert=True)
-
-    def among(self, member_ids: Collection[str]) -> set[str]:
-        names = {self._name(m): m for m in member_ids}
-        if not names:
-            return set()
-        return {names[doc["_id"]] for doc in self.db.departed.find({"_id": {"$in": list(names)}})}
 
 
 class Reports(Repository):

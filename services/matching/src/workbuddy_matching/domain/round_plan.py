@@ -249,7 +249,7 @@ class _Round:
         table = self.table()
         if not self.meeting:
             return []
-        ids = list(self.members)
+        ids = self._ids
         by_place: dict[int, list[int]] = {}
         for row, code in enumerate(table.place.tolist()):
             if code >= 0:

@@ -410,24 +410,6 @@ class UnreadMessages(Repository):
         self.db.message_reads.delete_many({"member_id": member_id})
 
 
-class Departed(Repository):
-    """Members who left, by a one-way name (a hash of their id, never the id): an event about
-    one of them may still arrive after member.left was handled (events travel on queues of
-    their own, and a retried one comes minutes later), and must then leave nothing behind."""
-
-    @staticmethod
-    def _name(member_id: str) -> str:
-        return hashlib.sha256(f"departed:{member_id}".encode()).hexdigest()
-
-    def mark(self, member_id: str, at: datetime) -> None:
-        _id = self._name(member_id)
-        self.db.departed.replace_one({"_id": _id}, {"_id": _id, "at": at}, upsert=True)
-
-    def any_of(self, *member_ids: str) -> bool:
-        names = [self._name(m) for m in member_ids if m]
-        return bool(names) and self.db.departed.find_one({"_id": {"$in": names}}) is not None
-
-
 class PushSubscriptions(Repository):
     """One per browser a member turned push on in."""
 
