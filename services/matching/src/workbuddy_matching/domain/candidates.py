@@ -152,12 +152,19 @@ def shortlist(pop: Population, k: int, probes: int = 8, seed: int = 0) -> list[t
     """Candidate edges ``(i, j, weight)`` with ``i < j``: each member's top-k most similar members
     among those sharing a language, minus self and blocked pairs (a pair appears once even when
     both found each other, or met in two languages)."""
+    i, j, weights = shortlist_arrays(pop, k, probes, seed)
+    return list(zip(i.tolist(), j.tolist(), weights.tolist(), strict=True))
+
+
+def shortlist_arrays(pop: Population, k: int, probes: int = 8,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``shortlist`` as three arrays (i, j, weight), sorted by (i, j): a million members' pairs are
+    tens of millions of them."""
     q, c, s = _top_k(pop, k, probes, seed)
     lo, hi = np.minimum(q, c), np.maximum(q, c)
     n = max(len(pop), 1)
     keys, first = np.unique(lo * n + hi, return_index=True)
-    weights = weight_of(s[first])
-    return list(zip((keys // n).tolist(), (keys % n).tolist(), weights.tolist(), strict=True))
+    return keys // n, keys % n, weight_of(s[first])
 
 
 def id_edges(pop: Population, edges: list[tuple[int, int, float]]) -> list[tuple[str, str, float]]:

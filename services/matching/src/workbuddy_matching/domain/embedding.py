@@ -82,7 +82,7 @@ from .compatibility import (
 )
 from .pair_scores import _RELATION, _SECTOR_FIT, Scorer
 
-__all__ = ["DIMENSIONS", "Projection", "Embedded", "embed", "shortlist_pairs", "rescore"]
+__all__ = ["DIMENSIONS", "Projection", "Embedded", "embed", "shortlist_pairs", "shortlist_rows", "rescore"]
 
 # Vector length, slack coordinate included. Recall grows with it (each member's exact top-10
 # among their own top-10 by the embedding, 30,000 members: 59 % at 64, 68 % at 96, 71 % at 128),
@@ -155,14 +155,23 @@ def shortlist_pairs(members: Sequence[Candidate], k: int, blocked: Collection[fr
 
     ``population``: ``embed(members)`` when the caller already has it (its blocked set is left
     alone)."""
+    i, j = shortlist_rows(members, k, blocked, population=population)
+    return list(zip(i.tolist(), j.tolist(), strict=True))
+
+
+def shortlist_rows(members: Sequence[Candidate], k: int, blocked: Collection[frozenset[str]] = frozenset(),
+                   *, population: Embedded | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``shortlist_pairs`` as two arrays of indices, sorted by pair."""
     if k <= 0 or len(members) < 2:
-        return []
+        return np.empty(0, np.int64), np.empty(0, np.int64)
     pop = dataclasses.replace(population or embed(members), blocked={p for p in blocked if len(p) == 2})
-    pairs = [(i, j) for i, j, _ in candidates.shortlist(pop, k)]
+    i, j, _ = candidates.shortlist_arrays(pop, k)
     if pop.shared_last_bit:
         # Languages past the 63 most spoken share a bit: check the languages themselves.
-        pairs = [(i, j) for i, j in pairs if members[i].languages & members[j].languages]
-    return pairs
+        share = np.fromiter((bool(members[x].languages & members[y].languages)
+                             for x, y in zip(i.tolist(), j.tolist(), strict=True)), bool, len(i))
+        i, j = i[share], j[share]
+    return i, j
 
 
 def rescore(members: Sequence[Candidate], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int, float]]:

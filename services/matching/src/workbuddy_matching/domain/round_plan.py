@@ -22,14 +22,15 @@ import numpy as np
 
 from workbuddy_contracts import places
 
-from .assignment import assign
-from .compatibility import Candidate, Compatibility, Reason, reasons, refusal, score
+from .assignment import assign_rows
+from .compatibility import Candidate, Reason, reasons
 
 NO_COMPATIBLE_MEMBER = "no_compatible_member"
 COMPATIBLE_MEMBERS_TAKEN = "compatible_members_taken"
 
 Pair = tuple[str, str]  # member ids, smaller first
-Shortlist = Callable[[Sequence[Candidate], int], Iterable[tuple[int, int]]]
+# Index pairs into the members given: two arrays, or any iterable of pairs.
+Shortlist = Callable[[Sequence[Candidate], int], Iterable[tuple[int, int]] | tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -87,20 +88,24 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
                           key=lambda m: m.member_id)
     round_ = _Round(participants, open_slots, blocked, cooling_off, open_pairs)
     if len(participants) <= exact_up_to:
-        round_.consider(round_.language_pairs())
+        round_.consider(*round_.language_pairs())
         round_.assign()
     else:
         shortlist = shortlist or _EmbeddingShortlist(participants, blocked)
-        round_.consider(round_.indexed_pairs(participants, shortlist(participants, k)))
+        round_.consider(*_rows_of(shortlist(participants, k), len(participants)))
         # The embedding knows nothing of distances: members who want to meet in person are
         # shortlisted their nearest neighbours too.
-        round_.consider(round_.nearby_pairs(k))
+        round_.consider(*round_.nearby_pairs(k))
         round_.assign()
         # The best-liked members fill up first, and the shortlist of those left with room named
         # mostly them: shortlist again among the members with room, a few times.
         for _ in range(LEFTOVER_PASSES):
-            room = [m for m in participants if round_.room(m.member_id) > 0]
-            if len(room) < 2 or not round_.assign_more(round_.indexed_pairs(room, shortlist(room, k))):
+            rows = round_.rows_with_room()
+            if len(rows) < 2:
+                break
+            # Indices into the members with room, back to rows of the round.
+            i, j = _rows_of(shortlist([participants[r] for r in rows.tolist()], k), len(rows))
+            if not round_.assign_more(rows[i], rows[j]):
                 break
     round_.never_left_out_twice({m for m in left_out_before if m in round_.slots})
     return round_.plan()
@@ -120,23 +125,45 @@ class _EmbeddingShortlist:
         self.row = {m.member_id: i for i, m in enumerate(participants)}
         self.blocked = blocked
 
-    def __call__(self, members: Sequence[Candidate], k: int) -> Iterable[tuple[int, int]]:
-        from .embedding import shortlist_pairs
+    def __call__(self, members: Sequence[Candidate], k: int) -> tuple[np.ndarray, np.ndarray]:
+        from .embedding import shortlist_rows
 
         rows = [self.row[m.member_id] for m in members]
         whole = len(rows) == len(self.row)
-        return shortlist_pairs(members, k, self.blocked,
-                               population=self.population if whole else self.population.only(rows))
+        return shortlist_rows(members, k, self.blocked,
+                              population=self.population if whole else self.population.only(rows))
+
+
+def _rows_of(pairs, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """A shortlist's pairs of indices -- two arrays, or any iterable of pairs -- as two arrays,
+    without those naming an index outside the ``size`` members it was given."""
+    if isinstance(pairs, tuple) and len(pairs) == 2 and isinstance(pairs[0], np.ndarray):
+        i, j = np.asarray(pairs[0], np.int64), np.asarray(pairs[1], np.int64)
+    else:
+        found = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+        i, j = found[:, 0], found[:, 1]
+    valid = (i >= 0) & (i < size) & (j >= 0) & (j < size)
+    return i[valid], j[valid]
 
 
 class _Round:
-    """The participants, the pairs considered with their compatibility, and the pairings chosen."""
+    """The participants, the pairs considered with their compatibility, and the pairings chosen.
+
+    Members are numbered by rows, in the order of their ids (so a tie broken by rows is broken by
+    ids); a pair of rows ``lo < hi`` is the key ``lo * n + hi``. The pairs considered -- tens of
+    millions in a round of a million members -- are kept as arrays of keys and weights, one batch
+    per call of ``consider``; pairs weighed one by one (the repair's) in a dict."""
 
     def __init__(self, participants: list[Candidate], open_slots: Mapping[str, int],
                  blocked: Collection[frozenset[str]], cooling_off: Collection[frozenset[str]],
                  open_pairs: Collection[frozenset[str]]) -> None:
         self.members = {m.member_id: m for m in participants}
         self.slots = {m.member_id: open_slots[m.member_id] for m in participants}
+        self._ids: list[str] = list(self.members)  # by row
+        self.index = {member_id: i for i, member_id in enumerate(self._ids)}
+        self.n = max(len(self._ids), 1)
+        self._slots = np.fromiter(self.slots.values(), np.int64, len(self.slots))
+        self._used = np.zeros(len(self._ids), dtype=np.int64)  # pairings chosen, by row
         self.blocked = {_key(p) for p in blocked if len(p) == 2}
         self.cooling_off = {_key(p) for p in cooling_off if len(p) == 2}
         self.open_pairs = {_key(p) for p in open_pairs if len(p) == 2}
@@ -146,20 +173,20 @@ class _Round:
         for a, b in self.blocked | self.cooling_off | self.open_pairs:
             self.excluded.setdefault(a, set()).add(b)
             self.excluded.setdefault(b, set()).add(a)
+        self._excluded_keys = np.unique(np.fromiter(
+            (self._pair_key(a, b) for a, b in self.blocked | self.cooling_off | self.open_pairs
+             if a in self.index and b in self.index), np.int64))
         self.speakers: dict[str, list[str]] = {}  # language -> participants who speak it, by id
         self.language_sets = Counter(m.languages for m in participants)
         for m in participants:
             for language in m.languages:
                 self.speakers.setdefault(language, []).append(m.member_id)
-        self.excluded_pairs = self.blocked | self.cooling_off | self.open_pairs
         self.meeting = [m.member_id for m in participants if m.meet_in_person]
         self._sharing: dict[frozenset[str], list[str]] = {}  # languages -> who shares one, by id
-        self.scored: dict[Pair, Compatibility] = {}  # (a, b): score(a, b), told to a
-        self.weights: dict[Pair, float] = {}  # (a, b): the score alone, for every pair weighed
         self.scorer = None
-        self.index: dict[str, int] = {}
-        self._ids: list[str] = []  # by row, as index numbers them
-        self.considered: list[tuple[Pair, float]] = []  # in no order: assign() sorts them itself
+        # The pairs considered, batch by batch: keys sorted, and their weights (the score alone).
+        self._batches: list[tuple[np.ndarray, np.ndarray]] = []
+        self._one_by_one: dict[int, float] = {}  # key: weight, for pairs weighed outside a batch
         self.chosen: dict[Pair, float] = {}
         self.partners: dict[str, set[str]] = {m: set() for m in self.slots}
         self.freed: set[str] = set()  # members displaced by the repair, who have room again
@@ -169,17 +196,11 @@ class _Round:
         self._with_room: np.ndarray | None = None
         self._compatible: dict[str, list[str]] = {}
 
-    # --- the hard rules ---------------------------------------------------------------------
+    def _pair_key(self, a: str, b: str) -> int:
+        x, y = self.index[a], self.index[b]
+        return x * self.n + y if x < y else y * self.n + x
 
-    def allowed(self, a: str, b: str) -> bool:
-        if a not in self.members or b not in self.members:
-            return False
-        pair = _key((a, b))
-        if pair in self.open_pairs:
-            return False
-        return refusal(self.members[a], self.members[b], open_slots_a=self.slots[a],
-                       open_slots_b=self.slots[b], blocked=pair in self.blocked,
-                       cooling_off=pair in self.cooling_off) is None
+    # --- the hard rules ---------------------------------------------------------------------
 
     def compatible(self, member_id: str) -> list[str]:
         """Every participant the member may be proposed to, by id."""
@@ -202,7 +223,7 @@ class _Round:
         with room only."""
         table = self.table()
         if self._with_room is None:
-            self._with_room = np.array([self.room(m) > 0 for m in self.members], dtype=bool)
+            self._with_room = self._used < self._slots
         others = np.flatnonzero(self._with_room)
         if not len(others):
             return []
@@ -236,19 +257,28 @@ class _Round:
 
     # --- the pairs considered ---------------------------------------------------------------
 
-    def language_pairs(self) -> Iterable[Pair]:
-        # Pairs are only formed within a language: a pair with nothing to say to each other is
-        # refused anyway, and most of a large round shares few languages with most of it.
+    def language_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair sharing a language, as rows (small rounds only). Pairs are only formed within
+        a language: a pair with nothing to say to each other is refused anyway, and most of a large
+        round shares few languages with most of it."""
+        a: list[int] = []
+        b: list[int] = []
         for language in sorted(self.speakers):
-            yield from combinations(self.speakers[language], 2)
+            rows = [self.index[m] for m in self.speakers[language]]
+            for x, y in combinations(rows, 2):
+                a.append(x)
+                b.append(y)
+        return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
 
-    def nearby_pairs(self, k: int) -> list[Pair]:
+    def nearby_pairs(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """For each participant who wants to meet in person, up to ``k`` participants within
-        their distance who share a language with them, nearest first (ties by id). Distances
-        here are numpy's, a shade from places.distance_km's: consider() applies the exact rule."""
+        their distance who share a language with them, nearest first (ties by id), as rows.
+        Distances here are numpy's, a shade from places.distance_km's: consider() applies the
+        exact rule."""
         table = self.table()
+        found: list[int] = []
         if not self.meeting:
-            return []
+            return np.empty(0, np.int64), np.empty(0, np.int64)
         ids = self._ids
         by_place: dict[int, list[int]] = {}
         for row, code in enumerate(table.place.tolist()):
@@ -257,7 +287,6 @@ class _Round:
         codes = np.fromiter(by_place, np.int64, len(by_place))
         lat = np.radians([table.places[c].lat for c in codes.tolist()])
         lon = np.radians([table.places[c].lon for c in codes.tolist()])
-        pairs: list[Pair] = []
         for member_id in self.meeting:
             row = self.index[member_id]
             code, within = int(table.place[row]), float(table.within[row])
@@ -268,111 +297,123 @@ class _Round:
                  * np.sin((lon - np.radians(here.lon)) / 2) ** 2)
             apart = 2 * places.EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
             near = np.flatnonzero(apart <= within * 1.001 + 0.01)
-            languages, found = self.members[member_id].languages, 0
+            languages, count = self.members[member_id].languages, 0
             for i in near[np.argsort(apart[near], kind="stable")].tolist():
                 for other in by_place[int(codes[i])]:
                     if other != row and self.members[ids[other]].languages & languages:
-                        pairs.append(_key((member_id, ids[other])))
-                        found += 1
-                        if found >= k:
+                        found += (row, other)
+                        count += 1
+                        if count >= k:
                             break
-                if found >= k:
+                if count >= k:
                     break
-        return pairs
+        pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
+        return pairs[:, 0], pairs[:, 1]
 
-    def indexed_pairs(self, among: Sequence[Candidate], pairs: Iterable[tuple[int, int]]) -> Iterable[Pair]:
-        ids = [m.member_id for m in among]
-        for i, j in pairs:
-            if 0 <= i < len(ids) and 0 <= j < len(ids):
-                yield ids[i], ids[j]
-
-    def consider(self, pairs: Iterable[Pair]) -> list[tuple[Pair, float]]:
-        """Weigh the pairs the hard rules allow, add them to those considered and return them."""
-        unique = [pair for pair in dict.fromkeys(map(_key, pairs))
-                  if pair not in self.weights and pair not in self.excluded_pairs]
-        if not unique:
-            return []
+    def consider(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weigh the pairs of rows ``(a[i], b[i])`` the hard rules allow and that were not weighed
+        yet, add them to those considered and return them (keys, weights)."""
+        n = self.n
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        keys = np.unique(lo * n + hi)
+        fresh = ~np.isin(keys, self._excluded_keys, assume_unique=True)
+        for weighed, _ in self._batches:
+            fresh &= ~np.isin(keys, weighed, assume_unique=True)
+        keys = keys[fresh]
+        if self._one_by_one:
+            keys = keys[np.fromiter((key not in self._one_by_one for key in keys.tolist()), bool, len(keys))]
+        if not len(keys):
+            return keys, np.empty(0)
         table = self.table()
-        a = np.fromiter((self.index[x] for x, _ in unique), np.int64, len(unique))
-        b = np.fromiter((self.index[y] for _, y in unique), np.int64, len(unique))
+        lo, hi = keys // n, keys % n
         # Self, both active, a shared language, near enough: at once. Every participant has room, and the
         # history (blocks, cooling off, open pairs) was checked above.
-        allowed = table.allowed(a, b)
-        kept = [pair for pair, ok in zip(unique, allowed.tolist(), strict=True) if ok]
+        allowed = table.allowed(lo, hi)
         # The score of every pair at once (the very floats compatibility.score gives); the reasons,
         # which only the pairs chosen need, are worked out for those alone.
-        weighed = list(zip(kept, table.score(a[allowed], b[allowed]).tolist(), strict=True))
-        self.weights.update(weighed)
-        self.considered += weighed
+        keys, weights = keys[allowed], table.score(lo[allowed], hi[allowed])
+        self._batches.append((keys, weights))
         self._considered_by_member = None
-        return weighed
+        return keys, weights
+
+    def considered(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair considered so far: keys and weights."""
+        if not self._batches:
+            return np.empty(0, np.int64), np.empty(0)
+        return (np.concatenate([keys for keys, _ in self._batches]),
+                np.concatenate([weights for _, weights in self._batches]))
 
     def table(self):
         if self.scorer is None:
             from .pair_scores import Scorer
 
             self.scorer = Scorer(list(self.members.values()))
-            self.index = {member_id: i for i, member_id in enumerate(self.members)}
-            self._ids = list(self.members)
         return self.scorer
 
-    def bulk_scores(self, pairs: list[Pair]) -> list[float]:
-        if not pairs:
-            return []
-        table = self.table()
-        a = np.fromiter((self.index[x] for x, _ in pairs), np.int64, len(pairs))
-        b = np.fromiter((self.index[y] for _, y in pairs), np.int64, len(pairs))
-        return table.score(a, b).tolist()
+    def weights_of(self, member_id: str, others: Sequence[str], *, weigh: bool) -> np.ndarray:
+        """The weight of each pair of ``member_id`` with one of ``others``: NaN for those not
+        weighed yet, unless ``weigh``, which weighs them (at once) and keeps their weights."""
+        row = self.index[member_id]
+        rows = np.fromiter((self.index[q] for q in others), np.int64, len(others))
+        keys = np.where(rows < row, rows * self.n + row, row * self.n + rows)
+        found = np.full(len(keys), np.nan)
+        for weighed, weights in self._batches:
+            at = np.minimum(np.searchsorted(weighed, keys), max(len(weighed) - 1, 0))
+            hit = weighed[at] == keys if len(weighed) else np.zeros(len(keys), bool)
+            found[hit] = weights[at[hit]]
+        missing = np.flatnonzero(np.isnan(found))
+        if self._one_by_one:
+            for i in missing.tolist():
+                found[i] = self._one_by_one.get(int(keys[i]), np.nan)
+            missing = np.flatnonzero(np.isnan(found))
+        if weigh and len(missing):
+            found[missing] = self.table().score(np.full(len(missing), row), rows[missing])
+            self._one_by_one.update(zip(keys[missing].tolist(), found[missing].tolist(), strict=True))
+        return found
 
-    def weigh(self, member_id: str, others: list[str]) -> None:
-        """Score at once the pairs of ``member_id`` with ``others`` not weighed yet."""
-        missing = [pair for pair in (_key((member_id, q)) for q in others) if pair not in self.weights]
-        self.weights.update(zip(missing, self.bulk_scores(missing), strict=True))
-
-    def weight(self, a: str, b: str) -> float:
-        pair = _key((a, b))
-        if pair not in self.weights:
-            self.weights[pair] = self.compatibility(*pair).score
-        return self.weights[pair]
-
-    def compatibility(self, a: str, b: str) -> Compatibility:
-        pair = _key((a, b))
-        if pair not in self.scored:
-            self.scored[pair] = score(self.members[pair[0]], self.members[pair[1]])
-        return self.scored[pair]
+    def pairs_scored(self) -> int:
+        return sum(len(keys) for keys, _ in self._batches) + len(self._one_by_one)
 
     # --- choosing ---------------------------------------------------------------------------
 
     def assign(self) -> None:
-        for a, b, w in assign(self.slots, ((a, b, w) for (a, b), w in self.considered)):
-            self.pair((a, b), w)
+        keys, weights = self.considered()
+        self._choose(assign_rows(self._slots, keys // self.n, keys % self.n, weights))
 
-    def assign_more(self, pairs: Iterable[Pair]) -> int:
-        """Assign the room left over the pairs given (those not weighed before); how many were
-        added."""
-        fresh = self.consider(pairs)
-        room = {m: self.room(m) for m in self.slots if self.room(m) > 0}
-        added = assign(room, ((a, b, w) for (a, b), w in fresh))
-        for a, b, w in added:
-            self.pair((a, b), w)
-        return len(added)
+    def assign_more(self, a: np.ndarray, b: np.ndarray) -> int:
+        """Assign the room left over the pairs of rows given (those not weighed before); how many
+        were added."""
+        keys, weights = self.consider(a, b)
+        added = assign_rows(self._slots - self._used, keys // self.n, keys % self.n, weights)
+        self._choose(added)
+        return len(added[0])
+
+    def _choose(self, chosen: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        ids = self._ids
+        for x, y, weight in zip(*(column.tolist() for column in chosen), strict=True):
+            self.pair((ids[x], ids[y]), weight)
+
+    def rows_with_room(self) -> np.ndarray:
+        return np.flatnonzero(self._used < self._slots)
 
     def pair(self, pair: Pair, weight: float) -> None:
         self.chosen[pair] = weight
         self.partners[pair[0]].add(pair[1])
         self.partners[pair[1]].add(pair[0])
-        self._room_changed(pair)
+        self._room_changed(pair, 1)
 
     def unpair(self, pair: Pair) -> None:
         del self.chosen[pair]
         self.partners[pair[0]].discard(pair[1])
         self.partners[pair[1]].discard(pair[0])
-        self._room_changed(pair)
+        self._room_changed(pair, -1)
 
-    def _room_changed(self, pair: Pair) -> None:
-        if self._with_room is not None:
-            for member_id in pair:
-                self._with_room[self.index[member_id]] = self.room(member_id) > 0
+    def _room_changed(self, pair: Pair, change: int) -> None:
+        for member_id in pair:
+            row = self.index[member_id]
+            self._used[row] += change
+            if self._with_room is not None:
+                self._with_room[row] = self._used[row] < self._slots[row]
 
     def room(self, member_id: str) -> int:
         return self.slots[member_id] - len(self.partners[member_id])
@@ -401,9 +442,9 @@ class _Round:
         # (hundreds of thousands sharing a language) need not be listed for them.
         free = self.compatible_with_room(member_id)
         if free:
-            self.weigh(member_id, free)
-            best = min(free, key=lambda q: (-self.weight(member_id, q), q))
-            self.pair(_key((member_id, best)), self.weight(member_id, best))
+            weights = self.weights_of(member_id, free, weigh=True).tolist()
+            best, weight = min(zip(free, weights, strict=True), key=lambda item: (-item[1], item[0]))
+            self.pair(_key((member_id, best)), weight)
             return True
         # Else a compatible member q gives up one of their pairings (q, r) for this member, unless
         # r is a member left out before whose only pairing it is. Cheapest first: a displacement
@@ -415,18 +456,21 @@ class _Round:
                    if not (r in before and len(self.partners[r]) == 1)]
         if not options:
             return False
-        known = [(q, r) for q, r in options if _key((member_id, q)) in self.weights]
-        if not known:
-            self.weigh(member_id, sorted({q for q, _ in options}))
+        others = sorted({q for q, _ in options})
+        known = self.weights_of(member_id, others, weigh=False)
+        if np.isnan(known).all():
+            known = self.weights_of(member_id, others, weigh=True)
+        weight = dict(zip(others, known.tolist(), strict=True))
+        options = [(q, r) for q, r in options if weight[q] == weight[q]]  # NaN: not weighed yet
 
         def cost(option: Pair) -> tuple:
             q, r = option
-            gain = self.weight(member_id, q) - self.chosen[_key((q, r))]
+            gain = weight[q] - self.chosen[_key((q, r))]
             return len(self.partners[r]) == 1, -gain, q, r
 
-        q, r = min(known or options, key=cost)
+        q, r = min(options, key=cost)
         self.unpair(_key((q, r)))
-        self.pair(_key((member_id, q)), self.weight(member_id, q))
+        self.pair(_key((member_id, q)), weight[q])
         self.freed.add(r)
         return True
 
@@ -437,18 +481,21 @@ class _Round:
         room back, to the displaced member, so only their pairs need a look."""
         if not self.freed:
             return False
-        if self._considered_by_member is None:
-            self._considered_by_member = {}
-            for pair, w in self.considered:
-                for member_id in pair:
-                    self._considered_by_member.setdefault(member_id, []).append((pair, w))
-            for found in self._considered_by_member.values():
-                found.sort(key=lambda item: (-item[1], item[0]))  # heaviest first
+        freed = np.array(sorted(self.index[m] for m in self.freed), dtype=np.int64)
+        keys, weights = self.considered()
+        lo, hi = keys // self.n, keys % self.n
+        theirs = np.isin(lo, freed) | np.isin(hi, freed)
+        keys, weights, lo, hi = keys[theirs], weights[theirs], lo[theirs], hi[theirs]
+        ids = self._ids
         added = False
-        for member_id in sorted(self.freed):
-            for pair, w in self._considered_by_member.get(member_id, ()):
+        for row in freed.tolist():
+            mine = np.flatnonzero((lo == row) | (hi == row))
+            mine = mine[np.lexsort((keys[mine], -weights[mine]))]  # heaviest first, ties by pair
+            member_id = ids[row]
+            for x, y, w in zip(lo[mine].tolist(), hi[mine].tolist(), weights[mine].tolist(), strict=True):
                 if self.room(member_id) <= 0:
                     break
+                pair = (ids[x], ids[y])
                 if w > 0 and pair not in self.chosen and self.room(pair[0]) > 0 and self.room(pair[1]) > 0:
                     self.pair(pair, w)
                     added = True
@@ -470,7 +517,8 @@ class _Round:
                 count = self.compatible_count(member_id)
                 reason = COMPATIBLE_MEMBERS_TAKEN if count else NO_COMPATIBLE_MEMBER
                 left_out.append(LeftOut(member_id, reason, count))
-        return RoundPlan(pairings, left_out, len(self.weights))
+        return RoundPlan(pairings, left_out, self.pairs_scored())
+
 
 
 def _key(pair: Iterable[str]) -> Pair:
