@@ -137,3 +137,22 @@ def test_a_large_language_group_goes_through_the_inverted_file_and_still_keeps_t
         for i in range(0, 1500, 50) for j, _ in candidates.best_for(pop, i, 6))
     assert exact_hits >= 0.8 * 30 * 6  # recall of the approximate search
     assert len(found) > 1400
+
+
+@FAST
+@given(st.integers(1, 40), st.integers(1, 60), st.integers(1, 15), st.integers(0, 2**32 - 1))
+def test_the_compiled_top_of_each_row_is_the_sorted_top(rows, width, take, seed):
+    """candidates._best_columns: the largest values first, the first column among equal ones
+    (values drawn from a few levels, so ties are common), and -inf at column -1 where a row has
+    fewer values above -inf than asked."""
+    rng = np.random.default_rng(seed)
+    sims = rng.integers(-3, 4, size=(rows, width)).astype(np.float32)
+    sims[rng.random((rows, width)) < 0.2] = -np.inf
+    columns, values = candidates._best_columns(sims, take)
+    for row in range(rows):
+        expected = sorted((c for c in range(width) if sims[row, c] > -np.inf),
+                          key=lambda c: (-sims[row, c], c))[:take]
+        assert columns[row, :len(expected)].tolist() == expected
+        assert values[row, :len(expected)].tolist() == [sims[row, c] for c in expected]
+        assert (columns[row, len(expected):] == -1).all()
+        assert (values[row, len(expected):] == -np.inf).all()

@@ -13,8 +13,10 @@ A member left out of the previous round is not left out again while the round ca
 Pure and deterministic whatever the order of the inputs: ties are broken by member id.
 """
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -78,37 +80,53 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
     that member out twice). "Compatible" means: another participant with whom the hard rules and
     ``open_pairs`` allow a proposal.
     """
-    by_id: dict[str, Candidate] = {}
-    for member in members:
-        if member.member_id in by_id:
-            raise ValueError(f"member {member.member_id!r} given twice")
-        by_id[member.member_id] = member
-    # Sorted once, so the shortlist and every loop below see the same order whatever the input's.
-    participants = sorted((m for m in by_id.values() if m.active and open_slots.get(m.member_id, 0) > 0),
-                          key=lambda m: m.member_id)
-    round_ = _Round(participants, open_slots, blocked, cooling_off, open_pairs)
-    if len(participants) <= exact_up_to:
-        round_.consider(*round_.language_pairs())
-        round_.assign()
-    else:
-        shortlist = shortlist or _EmbeddingShortlist(participants, blocked)
-        round_.consider(*_rows_of(shortlist(participants, k), len(participants)))
-        # The embedding knows nothing of distances: members who want to meet in person are
-        # shortlisted their nearest neighbours too.
-        round_.consider(*round_.nearby_pairs(k))
-        round_.assign()
-        # The best-liked members fill up first, and the shortlist of those left with room named
-        # mostly them: shortlist again among the members with room, a few times.
-        for _ in range(LEFTOVER_PASSES):
-            rows = round_.rows_with_room()
-            if len(rows) < 2:
-                break
-            # Indices into the members with room, back to rows of the round.
-            i, j = _rows_of(shortlist([participants[r] for r in rows.tolist()], k), len(rows))
-            if not round_.assign_more(rows[i], rows[j]):
-                break
-    round_.never_left_out_twice({m for m in left_out_before if m in round_.slots})
-    return round_.plan()
+    # A large round builds millions of small objects, none of them in a cycle (tuples, dicts and
+    # sets of ids, pairings): the cyclic collector would walk all of them again each time their
+    # number grew by a quarter -- seconds each time at a million members, a sixth of the round.
+    # Reference counting frees them all the same.
+    with _cycles_not_collected():
+        by_id: dict[str, Candidate] = {}
+        for member in members:
+            if member.member_id in by_id:
+                raise ValueError(f"member {member.member_id!r} given twice")
+            by_id[member.member_id] = member
+        # Sorted once, so the shortlist and every loop below see the same order whatever the input's.
+        participants = sorted((m for m in by_id.values() if m.active and open_slots.get(m.member_id, 0) > 0),
+                              key=lambda m: m.member_id)
+        round_ = _Round(participants, open_slots, blocked, cooling_off, open_pairs)
+        if len(participants) <= exact_up_to:
+            round_.consider(*round_.language_pairs())
+            round_.assign()
+        else:
+            shortlist = shortlist or _EmbeddingShortlist(participants, blocked)
+            round_.consider(*_rows_of(shortlist(participants, k), len(participants)))
+            # The embedding knows nothing of distances: members who want to meet in person are
+            # shortlisted their nearest neighbours too.
+            round_.consider(*round_.nearby_pairs(k))
+            round_.assign()
+            # The best-liked members fill up first, and the shortlist of those left with room named
+            # mostly them: shortlist again among the members with room, a few times.
+            for _ in range(LEFTOVER_PASSES):
+                rows = round_.rows_with_room()
+                if len(rows) < 2:
+                    break
+                # Indices into the members with room, back to rows of the round.
+                i, j = _rows_of(shortlist([participants[r] for r in rows.tolist()], k), len(rows))
+                if not round_.assign_more(rows[i], rows[j]):
+                    break
+        round_.never_left_out_twice({m for m in left_out_before if m in round_.slots})
+        return round_.plan()
+
+
+@contextmanager
+def _cycles_not_collected():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # Shortlists again among the members still with room after the assignment (large rounds).
