@@ -249,10 +249,14 @@ def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray,
     s = np.concatenate([p[2] for p in parts])
     n = len(pop)
     keys = q * n + c
-    keep = (q != c) & ~np.isin(keys, pop.blocked_keys)
+    keep = (q != c) & ~_among(keys, pop.blocked_keys)
     q, c, s, keys = q[keep], c[keep], s[keep], keys[keep]
     # Best first per query, ties by candidate index; a pair met in two language groups once.
-    order = np.lexsort((c, -s, q))
+    # One sort: by query, then by similarity (its float's bits, made to order as the float does,
+    # the best first), then by candidate (a stable sort of the pairs ordered by candidate).
+    by_candidate = np.argsort(c, kind="stable")
+    q, c, s, keys = q[by_candidate], c[by_candidate], s[by_candidate], keys[by_candidate]
+    order = np.argsort((q << 32) | _descending_bits(s), kind="stable")
     q, c, s, keys = q[order], c[order], s[order], keys[order]
     _, first = np.unique(keys, return_index=True)
     first.sort()
@@ -261,6 +265,24 @@ def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray,
     rank = np.arange(len(q)) - np.repeat(starts, np.diff(np.r_[starts, len(q)]))
     keep = rank < k
     return q[keep], c[keep], s[keep]
+
+
+def _among(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_unique)`` for a short sorted array: a binary search each, no sort
+    of the long one."""
+    if not len(sorted_unique):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_unique, values), len(sorted_unique) - 1)
+    return sorted_unique[at] == values
+
+
+def _descending_bits(values: np.ndarray) -> np.ndarray:
+    """float32 values as int64 in [0, 2**32) ordered the other way round: the largest first."""
+    bits = np.ascontiguousarray(values, dtype=np.float32).view(np.uint32).astype(np.int64)
+    # IEEE floats order as their bits once the negative ones are flipped whole and the positive
+    # ones have their sign bit set; then reversed.
+    ascending = np.where(bits >= 1 << 31, bits ^ 0xFFFFFFFF, bits | 1 << 31)
+    return 0xFFFFFFFF - ascending
 
 
 def _search_cell(group: np.ndarray, vectors: np.ndarray, searching: np.ndarray, queries: np.ndarray,

@@ -14,8 +14,10 @@ Pure and deterministic whatever the order of the inputs: ties are broken by memb
 """
 
 import gc
+import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
@@ -118,6 +120,26 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
         return round_.plan()
 
 
+def _weighed(table, keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (keys) the rules that need no history allow -- not the same member, both
+    active, a shared language, near enough -- and their scores (the very floats
+    compatibility.score gives; the reasons, which only the pairs chosen need, are worked out for
+    those alone). In chunks, one thread per core: numpy lets go of the GIL while it computes."""
+
+    def chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
+        part = keys[start:start + SCORE_CHUNK]
+        lo, hi = part // n, part % n
+        allowed = table.allowed(lo, hi)
+        return part[allowed], table.score(lo[allowed], hi[allowed])
+
+    starts = range(0, len(keys), SCORE_CHUNK)
+    if len(starts) <= 1:
+        return chunk(0)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        parts = list(pool.map(chunk, starts))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 @contextmanager
 def _cycles_not_collected():
     enabled = gc.isenabled()
@@ -131,6 +153,8 @@ def _cycles_not_collected():
 
 # Shortlists again among the members still with room after the assignment (large rounds).
 LEFTOVER_PASSES = 3
+# Pairs weighed together by a thread.
+SCORE_CHUNK = 1 << 17
 
 
 class _EmbeddingShortlist:
@@ -342,14 +366,7 @@ class _Round:
             keys = keys[np.fromiter((key not in self._one_by_one for key in keys.tolist()), bool, len(keys))]
         if not len(keys):
             return keys, np.empty(0)
-        table = self.table()
-        lo, hi = keys // n, keys % n
-        # Self, both active, a shared language, near enough: at once. Every participant has room, and the
-        # history (blocks, cooling off, open pairs) was checked above.
-        allowed = table.allowed(lo, hi)
-        # The score of every pair at once (the very floats compatibility.score gives); the reasons,
-        # which only the pairs chosen need, are worked out for those alone.
-        keys, weights = keys[allowed], table.score(lo[allowed], hi[allowed])
+        keys, weights = _weighed(self.table(), keys, n)
         self._batches.append((keys, weights))
         self._considered_by_member = None
         return keys, weights
