@@ -249,7 +249,7 @@ def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray,
     s = np.concatenate([p[2] for p in parts])
     n = len(pop)
     keys = q * n + c
-    keep = (q != c) & ~_among(keys, pop.blocked_keys)
+    keep = (q != c) & ~among_sorted(keys, pop.blocked_keys)
     q, c, s, keys = q[keep], c[keep], s[keep], keys[keep]
     # Best first per query, ties by candidate index; a pair met in two language groups once.
     # One sort: by query, then by similarity (its float's bits, made to order as the float does,
@@ -267,9 +267,9 @@ def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray,
     return q[keep], c[keep], s[keep]
 
 
-def _among(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
-    """``np.isin(values, sorted_unique)`` for a short sorted array: a binary search each, no sort
-    of the long one."""
+def among_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_unique)``, ``sorted_unique`` sorted without repeats: a binary search
+    each, no sort of both together."""
     if not len(sorted_unique):
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_unique, values), len(sorted_unique) - 1)

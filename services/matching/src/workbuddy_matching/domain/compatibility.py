@@ -388,9 +388,7 @@ def _reasons(a: Candidate, b: Candidate) -> tuple[Reason, ...]:
         found.append((WEIGHTS["time_zone"] * hours / WORK_HOURS * 0.8,
                       Reason("time_zone_overlap", (("hours", str(round(hours))),))))
     if city:
-        # The same city may be typed "lyon" by one and "Lyon" by the other: show the better-written.
-        shown = max((a.city.strip(), b.city.strip()), key=lambda c: (sum(not x.isascii() for x in c),
-                                                                     sum(x.isupper() for x in c)))
+        shown = _better_written(a.city, b.city)
         found.append((WEIGHTS["city"] * 1.5, Reason("same_city", (("city", shown),))))
 
     if "urgent_advice" in a.support and b.reaction_minutes is not None and b.reaction_minutes <= FAST_MINUTES:
@@ -410,8 +408,19 @@ def _reasons(a: Candidate, b: Candidate) -> tuple[Reason, ...]:
         found.append((WEIGHTS["languages"] * len(both_speak),
                       Reason("shared_languages", (("languages", ",".join(both_speak)),))))
 
-    found.sort(key=lambda item: (-item[0], REASON_CODES.index(item[1].code)))
+    found.sort(key=lambda item: (-item[0], _REASON_RANK[item[1].code]))
     return tuple(reason for _, reason in found[:MAX_REASONS])
+
+
+_REASON_RANK = {code: rank for rank, code in enumerate(REASON_CODES)}
+
+
+@lru_cache(maxsize=1 << 14)
+def _better_written(city_a: str, city_b: str) -> str:
+    """The same city may be typed "lyon" by one and "Lyon" by the other: show the better-written
+    (a round tells it to hundreds of thousands of pairs, from a few thousand spellings)."""
+    return max((city_a.strip(), city_b.strip()), key=lambda c: (sum(not x.isascii() for x in c),
+                                                                sum(x.isupper() for x in c)))
 
 
 def _nearby_reason(a: Candidate, b: Candidate) -> tuple[float, Reason] | None:

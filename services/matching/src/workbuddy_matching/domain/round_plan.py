@@ -27,6 +27,7 @@ import numpy as np
 from workbuddy_contracts import places
 
 from .assignment import assign_rows
+from .candidates import among_sorted
 from .compatibility import Candidate, Reason, reasons
 
 NO_COMPATIBLE_MEMBER = "no_compatible_member"
@@ -358,9 +359,9 @@ class _Round:
         n = self.n
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         keys = np.unique(lo * n + hi)
-        fresh = ~np.isin(keys, self._excluded_keys, assume_unique=True)
+        fresh = ~among_sorted(keys, self._excluded_keys)
         for weighed, _ in self._batches:
-            fresh &= ~np.isin(keys, weighed, assume_unique=True)
+            fresh &= ~among_sorted(keys, weighed)
         keys = keys[fresh]
         if self._one_by_one:
             keys = keys[np.fromiter((key not in self._one_by_one for key in keys.tolist()), bool, len(keys))]
