@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from workbuddy_matching.domain import candidates
 from workbuddy_matching.domain.assignment import assign, total_weight, unmatched
 
+from . import assignment_reference as reference
+
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 member_ids = st.integers(min_value=0, max_value=29).map(lambda i: f"m{i:02d}")
@@ -156,3 +158,21 @@ def test_the_compiled_top_of_each_row_is_the_sorted_top(rows, width, take, seed)
         assert values[row, :len(expected)].tolist() == [sims[row, c] for c in expected]
         assert (columns[row, len(expected):] == -1).all()
         assert (values[row, len(expected):] == -np.inf).all()
+
+
+@FAST
+@given(graphs)
+def test_assign_chooses_what_the_plain_python_greedy_and_swaps_choose(graph):
+    capacity, edges = graph
+    assert assign(capacity, edges) == reference.assign(capacity, edges)
+
+
+@FAST
+@given(st.integers(0, 2**32 - 1))
+def test_assign_agrees_with_the_plain_python_one_on_large_graphs_with_ties(seed):
+    rnd = random.Random(seed)
+    ids = [f"m{i:04d}" for i in range(rnd.randint(50, 400))]
+    capacity = {m: rnd.choice([0, 1, 1, 2, 3, 5]) for m in ids}
+    edges = [(rnd.choice(ids), rnd.choice(ids), rnd.choice([rnd.random(), 0.5, 1.0]))
+             for _ in range(rnd.randint(0, 4000))]
+    assert assign(capacity, edges) == reference.assign(capacity, edges)

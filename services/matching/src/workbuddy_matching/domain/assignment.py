@@ -16,14 +16,13 @@ Deterministic whatever the order of the input edges.
 import math
 from collections.abc import Iterable, Mapping
 
+import numba
 import numpy as np
 
 Edge = tuple[str, str, float]
 
 # A swap must gain at least this much, so rounding noise never makes the passes cycle.
 _MIN_GAIN = 1e-12
-# Edges looked at together by the greedy: those with a full member are dropped at once.
-_CHUNK = 1 << 15
 
 
 def assign(capacity: Mapping[str, int], edges: Iterable[Edge], improve_passes: int = 3) -> list[Edge]:
@@ -51,20 +50,18 @@ def assign_rows(capacity: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarra
                 improve_passes: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``assign`` over rows: ``capacity[row]``, and the edges ``(a[i], b[i], w[i])``. The chosen
     pairs as three arrays, ``a < b``, heaviest first (ties by ``a``, then ``b``)."""
-    a, b, w = _usable(np.asarray(capacity), np.asarray(a, np.int64), np.asarray(b, np.int64),
-                      np.asarray(w, np.float64))
-    left = np.maximum(np.asarray(capacity, dtype=np.int64), 0).tolist()
-    chosen: dict[tuple[int, int], float] = {}
-    _greedy(a, b, w, left, chosen)
+    capacity = np.asarray(capacity, dtype=np.int64)
+    a, b, w = _usable(capacity, np.asarray(a, np.int64), np.asarray(b, np.int64), np.asarray(w, np.float64))
+    left = np.maximum(capacity, 0)
+    chosen = np.zeros(len(w), dtype=bool)  # by edge, in the greedy's order
+    _greedy(a, b, left, chosen)
     if improve_passes > 0 and len(w):
         for _ in range(improve_passes):
             if not _swap_pass(a, b, w, left, chosen):
                 break
-        _greedy(a, b, w, left, chosen)
-    found = np.array(list(chosen), dtype=np.int64).reshape(-1, 2)
-    weights = np.fromiter(chosen.values(), np.float64, len(chosen))
-    order = np.lexsort((found[:, 1], found[:, 0], -weights))
-    return found[order, 0], found[order, 1], weights[order]
+        _greedy(a, b, left, chosen)
+    picked = np.flatnonzero(chosen)  # the greedy's order: heaviest first, ties by a, then b
+    return a[picked], b[picked], w[picked]
 
 
 def unmatched(capacity: Mapping[str, int], chosen: Iterable[Edge]) -> set[str]:
@@ -97,101 +94,94 @@ def _usable(capacity: np.ndarray, a: np.ndarray, b: np.ndarray,
     return lo[first], hi[first], w[first]
 
 
-def _greedy(a: np.ndarray, b: np.ndarray, w: np.ndarray, left: list[int],
-            chosen: dict[tuple[int, int], float]) -> None:
-    room = np.array(left, dtype=np.int64)
-    for start in range(0, len(w), _CHUNK):
-        # Capacity only falls during the greedy: an edge with a full member now stays unusable.
-        ca, cb = a[start:start + _CHUNK], b[start:start + _CHUNK]
-        open_ = np.flatnonzero((room[ca] > 0) & (room[cb] > 0))
-        if not len(open_):
-            continue
-        took = []
-        edges = zip(ca[open_].tolist(), cb[open_].tolist(), w[start + open_].tolist(), strict=True)
-        for x, y, weight in edges:
-            if left[x] and left[y] and (x, y) not in chosen:
-                chosen[(x, y)] = weight
-                left[x] -= 1
-                left[y] -= 1
-                took += (x, y)
-        if took:
-            room[took] = [left[member] for member in took]
+@numba.njit(nogil=True)
+def _greedy(a: np.ndarray, b: np.ndarray, left: np.ndarray, chosen: np.ndarray) -> None:
+    """Choose each edge, heaviest first, whose two members still have room."""
+    for i in range(len(a)):
+        if not chosen[i] and left[a[i]] > 0 and left[b[i]] > 0:
+            chosen[i] = True
+            left[a[i]] -= 1
+            left[b[i]] -= 1
 
 
-def _free_partners(spare: dict[int, tuple[int, int]], others: list[int], weights: list[float], member: int,
-                   avoid: int, left: list[int],
-                   chosen: dict[tuple[int, int], float]) -> list[tuple[float, int]]:
-    """The (at most two) heaviest unchosen pairs from ``member`` to someone with spare capacity."""
-    found: list[tuple[float, int]] = []
-    start, end = spare.get(member, (0, 0))
-    for i in range(start, end):
-        other = others[i]
-        if other != avoid and left[other] > 0:
-            key = (member, other) if member < other else (other, member)
-            if key not in chosen:
-                found.append((weights[i], other))
-                if len(found) == 2:
-                    break
-    return found
-
-
-def _spare_adjacency(a: np.ndarray, b: np.ndarray, w: np.ndarray,
-                     left: list[int]) -> tuple[dict[int, tuple[int, int]], list[int], list[float]]:
-    """For each member, the edges towards members with spare capacity, heaviest first: member ->
-    (start, end) into the two lists of the other members and the weights."""
-    spare = np.array(left, dtype=np.int64) > 0
-    towards_b, towards_a = np.flatnonzero(spare[b]), np.flatnonzero(spare[a])
-    member = np.concatenate([a[towards_b], b[towards_a]])
-    other = np.concatenate([b[towards_b], a[towards_a]])
-    position = np.concatenate([towards_b, towards_a])
-    order = np.lexsort((position, member))  # per member, in the greedy's order: heaviest first
-    member, other, weights = member[order], other[order], w[position[order]]
-    if not len(member):
-        return {}, [], []
-    starts = np.flatnonzero(np.r_[True, member[1:] != member[:-1]])
-    ends = np.r_[starts[1:], len(member)]
-    ranges = dict(zip(member[starts].tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
-    return ranges, other.tolist(), weights.tolist()
-
-
-def _swap_pass(a: np.ndarray, b: np.ndarray, w: np.ndarray, left: list[int],
-               chosen: dict[tuple[int, int], float]) -> bool:
+def _swap_pass(a: np.ndarray, b: np.ndarray, w: np.ndarray, left: np.ndarray, chosen: np.ndarray) -> bool:
     """Replace a chosen pair (v, y) by (u, v) and (y, x), or by one of them, when the total rises.
 
     Augmenting paths of length at most three, lightest chosen pairs first; returns whether any
     swap was made. Only pairs towards members with spare capacity can take part, so only those
-    are indexed (heaviest first).
+    are indexed, per member and heaviest first (the greedy's order).
     """
-    spare, others, weights = _spare_adjacency(a, b, w, left)
-    if not spare:
+    spare = left > 0
+    towards_b, towards_a = np.flatnonzero(spare[b]), np.flatnonzero(spare[a])
+    member = np.concatenate([a[towards_b], b[towards_a]])
+    if not len(member):
         return False
+    other = np.concatenate([b[towards_b], a[towards_a]])
+    position = np.concatenate([towards_b, towards_a])
+    order = np.lexsort((position, member))
+    member, other, position = member[order], other[order], position[order]
+    rows = np.arange(len(left))
+    start, end = np.searchsorted(member, rows), np.searchsorted(member, rows, side="right")
+    lightest = np.flatnonzero(chosen)
+    lightest = lightest[np.lexsort((b[lightest], a[lightest], w[lightest]))]
+    return _swaps(a, b, w, left, chosen, start, end, other, position, lightest)
+
+
+@numba.njit(nogil=True)
+def _free_partners(member: int, avoid: int, left: np.ndarray, chosen: np.ndarray, start: np.ndarray,
+                   end: np.ndarray, other: np.ndarray, position: np.ndarray) -> tuple[int, int, int]:
+    """The (at most two) heaviest unchosen edges from ``member`` to someone with spare capacity:
+    how many, and their positions (-1 for none)."""
+    found, first, second = 0, -1, -1
+    for i in range(start[member], end[member]):
+        if other[i] != avoid and left[other[i]] > 0 and not chosen[position[i]]:
+            if found == 0:
+                first = position[i]
+            else:
+                second = position[i]
+            found += 1
+            if found == 2:
+                break
+    return found, first, second
+
+
+@numba.njit(nogil=True)
+def _swaps(a: np.ndarray, b: np.ndarray, w: np.ndarray, left: np.ndarray, chosen: np.ndarray,
+           start: np.ndarray, end: np.ndarray, other: np.ndarray, position: np.ndarray,
+           lightest: np.ndarray) -> bool:
     improved = False
-    for key, c in sorted(chosen.items(), key=lambda item: (item[1], item[0])):
-        v, y = key
-        if chosen.get(key) != c or (v not in spare and y not in spare):
+    at_v = np.empty(2, np.int64)
+    at_y = np.empty(2, np.int64)
+    for edge in lightest:
+        v, y, c = a[edge], b[edge], w[edge]
+        if not chosen[edge] or (start[v] == end[v] and start[y] == end[y]):
             continue  # swapped out earlier in this pass, or nobody with spare capacity nearby
-        at_v = _free_partners(spare, others, weights, v, y, left, chosen)
-        at_y = _free_partners(spare, others, weights, y, v, left, chosen)
-        best_gain, best_new = _MIN_GAIN, None
-        for uv, u in at_v:
+        count_v, at_v[0], at_v[1] = _free_partners(v, y, left, chosen, start, end, other, position)
+        count_y, at_y[0], at_y[1] = _free_partners(y, v, left, chosen, start, end, other, position)
+        best_gain, best_v, best_y = _MIN_GAIN, -1, -1
+        for i in range(count_v):
+            uv = w[at_v[i]]
+            u = a[at_v[i]] + b[at_v[i]] - v
             if uv - c > best_gain:
-                best_gain, best_new = uv - c, [(u, v, uv)]
-            for yx, x in at_y:
+                best_gain, best_v, best_y = uv - c, at_v[i], -1
+            for j in range(count_y):
+                x = a[at_y[j]] + b[at_y[j]] - y
                 if u == x and left[u] < 2:
                     continue
-                if uv + yx - c > best_gain:
-                    best_gain, best_new = uv + yx - c, [(u, v, uv), (y, x, yx)]
-        for yx, x in at_y:
-            if yx - c > best_gain:
-                best_gain, best_new = yx - c, [(y, x, yx)]
-        if best_new is None:
+                if uv + w[at_y[j]] - c > best_gain:
+                    best_gain, best_v, best_y = uv + w[at_y[j]] - c, at_v[i], at_y[j]
+        for j in range(count_y):
+            if w[at_y[j]] - c > best_gain:
+                best_gain, best_v, best_y = w[at_y[j]] - c, -1, at_y[j]
+        if best_v < 0 and best_y < 0:
             continue
-        del chosen[key]
+        chosen[edge] = False
         left[v] += 1
         left[y] += 1
-        for p, q, weight in best_new:
-            chosen[(p, q) if p < q else (q, p)] = weight
-            left[p] -= 1
-            left[q] -= 1
+        for new in (best_v, best_y):
+            if new >= 0:
+                chosen[new] = True
+                left[a[new]] -= 1
+                left[b[new]] -= 1
         improved = True
     return improved

@@ -357,8 +357,9 @@ class _Round:
         """Weigh the pairs of rows ``(a[i], b[i])`` the hard rules allow and that were not weighed
         yet, add them to those considered and return them (keys, weights)."""
         n = self.n
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        keys = np.unique(lo * n + hi)
+        keys = np.minimum(a, b) * n + np.maximum(a, b)
+        if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # a shortlist's come sorted already
+            keys = np.unique(keys)
         fresh = ~among_sorted(keys, self._excluded_keys)
         for weighed, _ in self._batches:
             fresh &= ~among_sorted(keys, weighed)
