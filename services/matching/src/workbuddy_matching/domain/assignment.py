@@ -86,12 +86,18 @@ def _usable(capacity: np.ndarray, a: np.ndarray, b: np.ndarray,
     a, b, w = a[keep], b[keep], w[keep]
     keep = (capacity[a] > 0) & (capacity[b] > 0)
     lo, hi, w = np.minimum(a, b)[keep], np.maximum(a, b)[keep], w[keep]
-    # Heaviest first, ties by rows; the first of each pair is its heaviest.
-    order = np.lexsort((hi, lo, -w))
-    lo, hi, w = lo[order], hi[order], w[order]
-    _, first = np.unique(lo * max(len(capacity), 1) + hi, return_index=True)
-    first.sort()
-    return lo[first], hi[first], w[first]
+    # By pair; a pair given more than once keeps its heaviest weight.
+    key = lo * max(len(capacity), 1) + hi
+    by_pair = np.argsort(key, kind="stable")
+    key, lo, hi, w = key[by_pair], lo[by_pair], hi[by_pair], w[by_pair]
+    if len(key) > 1 and (key[1:] == key[:-1]).any():
+        heaviest = np.lexsort((-w, key))  # by pair, the heaviest first
+        first_of_pair = np.r_[True, key[heaviest][1:] != key[heaviest][:-1]]
+        kept = np.sort(heaviest[first_of_pair])
+        lo, hi, w = lo[kept], hi[kept], w[kept]
+    # Heaviest first, ties by pair (a stable sort of pairs in order).
+    order = np.argsort(-w, kind="stable")
+    return lo[order], hi[order], w[order]
 
 
 @numba.njit(nogil=True)
