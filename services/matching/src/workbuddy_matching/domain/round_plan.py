@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,6 +30,9 @@ from workbuddy_contracts import places
 from .assignment import assign_rows
 from .candidates import among_sorted
 from .compatibility import Candidate, Reason, reasons
+
+if TYPE_CHECKING:
+    from .pair_scores import Scorer
 
 NO_COMPATIBLE_MEMBER = "no_compatible_member"
 COMPATIBLE_MEMBERS_TAKEN = "compatible_members_taken"
@@ -85,8 +89,8 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
     """
     # A large round builds millions of small objects, none of them in a cycle (tuples, dicts and
     # sets of ids, pairings): the cyclic collector would walk all of them again each time their
-    # number grew by a quarter -- seconds each time at a million members, a sixth of the round.
-    # Reference counting frees them all the same.
+    # number grew by a quarter -- one to three seconds each time at a million members. Reference
+    # counting frees them all the same.
     with _cycles_not_collected():
         by_id: dict[str, Candidate] = {}
         for member in members:
@@ -121,7 +125,7 @@ def plan_round(members: Sequence[Candidate], *, open_slots: Mapping[str, int],
         return round_.plan()
 
 
-def _weighed(table, keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _weighed(table: "Scorer", keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (keys) the rules that need no history allow -- not the same member, both
     active, a shared language, near enough -- and their scores (the very floats
     compatibility.score gives; the reasons, which only the pairs chosen need, are worked out for
