@@ -4,19 +4,11 @@
 import math
 from collections.abc import Iterable, Mapping
 
-Edge = tuple[str, str, float]
-
-# A swap must gain at least this much, so rounding noise never makes the passes cycle.
-_MIN_GAIN = 1e-12
+from workbuddy_matching.domain.assignment import _MIN_GAIN, Edge
 
 
 def assign(capacity: Mapping[str, int], edges: Iterable[Edge], improve_passes: int = 3) -> list[Edge]:
-    """The chosen pairs ``(a, b, weight)`` with ``a < b``, heaviest first.
-
-    Input edges may repeat a pair (the heaviest weight counts), join a member to themselves, have a
-    weight that is not positive or not finite, or name members without capacity: such edges are
-    never chosen.
-    """
+    """What ``assignment.assign`` promises, by dicts of ids and sorted lists."""
     weights = _usable(capacity, edges)
     order = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
     left = {member: int(c) for member, c in capacity.items() if c > 0}

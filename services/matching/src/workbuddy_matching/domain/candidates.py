@@ -267,13 +267,18 @@ def _top_k(pop: Population, k: int, probes: int, seed: int) -> tuple[np.ndarray,
     return q[keep], c[keep], s[keep]
 
 
-def among_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
-    """``np.isin(values, sorted_unique)``, ``sorted_unique`` sorted without repeats: a binary search
-    each, no sort of both together."""
+def locate_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``values`` stands in ``sorted_unique`` (sorted, without repeats), and whether
+    it is there at all: a binary search each, no sort of both together."""
     if not len(sorted_unique):
-        return np.zeros(len(values), dtype=bool)
+        return np.zeros(len(values), dtype=np.int64), np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_unique, values), len(sorted_unique) - 1)
-    return sorted_unique[at] == values
+    return at, sorted_unique[at] == values
+
+
+def among_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_unique)`` for ``sorted_unique`` sorted without repeats."""
+    return locate_sorted(values, sorted_unique)[1]
 
 
 def _descending_bits(values: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ import numpy as np
 from workbuddy_contracts import places
 
 from .assignment import assign_rows
-from .candidates import among_sorted
+from .candidates import among_sorted, locate_sorted
 from .compatibility import Candidate, Reason, reasons
 
 if TYPE_CHECKING:
@@ -216,13 +216,14 @@ class _Round:
         self.open_pairs = {_key(p) for p in open_pairs if len(p) == 2}
         # Who each member may not be proposed to, whatever the reason: to count their compatible
         # members without looking at every pair.
+        excluded_pairs = self.blocked | self.cooling_off | self.open_pairs
         self.excluded: dict[str, set[str]] = {}
-        for a, b in self.blocked | self.cooling_off | self.open_pairs:
+        for a, b in excluded_pairs:
             self.excluded.setdefault(a, set()).add(b)
             self.excluded.setdefault(b, set()).add(a)
         self._excluded_keys = np.unique(np.fromiter(
-            (self._pair_key(a, b) for a, b in self.blocked | self.cooling_off | self.open_pairs
-             if a in self.index and b in self.index), np.int64))
+            (self._pair_key(a, b) for a, b in excluded_pairs if a in self.index and b in self.index),
+            np.int64))
         self.speakers: dict[str, list[str]] = {}  # language -> participants who speak it, by id
         self.language_sets = Counter(m.languages for m in participants)
         for m in participants:
@@ -237,7 +238,6 @@ class _Round:
         self.chosen: dict[Pair, float] = {}
         self.partners: dict[str, set[str]] = {m: set() for m in self.slots}
         self.freed: set[str] = set()  # members displaced by the repair, who have room again
-        self._considered_by_member: dict[str, list[tuple[Pair, float]]] | None = None
         # For the repair: who has room, by row (kept by pair and unpair once made), and the
         # compatible members of those it had to list whole.
         self._with_room: np.ndarray | None = None
@@ -374,7 +374,6 @@ class _Round:
             return keys, np.empty(0)
         keys, weights = _weighed(self.table(), keys, n)
         self._batches.append((keys, weights))
-        self._considered_by_member = None
         return keys, weights
 
     def considered(self) -> tuple[np.ndarray, np.ndarray]:
@@ -399,8 +398,7 @@ class _Round:
         keys = np.where(rows < row, rows * self.n + row, row * self.n + rows)
         found = np.full(len(keys), np.nan)
         for weighed, weights in self._batches:
-            at = np.minimum(np.searchsorted(weighed, keys), max(len(weighed) - 1, 0))
-            hit = weighed[at] == keys if len(weighed) else np.zeros(len(keys), bool)
+            at, hit = locate_sorted(keys, weighed)
             found[hit] = weights[at[hit]]
         missing = np.flatnonzero(np.isnan(found))
         if self._one_by_one:
